@@ -1,0 +1,62 @@
+//! Experiments on the model: replications run in parallel, the metrics each
+//! replication reports, and their means with 95% confidence intervals.
+//!
+//! Replications are independent jobs over rayon; job `r` always uses the
+//! streams of replication `r`, and results are kept in replication order, so
+//! the output does not depend on the number of threads.
+
+pub mod metrics;
+pub mod statistics;
+
+use rayon::prelude::*;
+
+use crate::model::{ReplicationResult, simulate};
+use crate::scenario::Scenario;
+
+pub use metrics::{MetricValue, SummaryRow, department_metrics, replication_metrics, summarize};
+pub use statistics::{Estimate, estimate};
+
+/// The confidence level of every interval orgsim reports.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Runs replications `0..replications` of `scenario` under `seed` on the
+/// current rayon pool; results in replication order.
+pub fn run_replications(
+    scenario: &Scenario,
+    replications: u32,
+    seed: u64,
+) -> Vec<ReplicationResult> {
+    (0..replications)
+        .into_par_iter()
+        .map(|replication| simulate(scenario, replication, seed))
+        .collect()
+}
+
+/// A finished run: the scenario, every replication, and the summary.
+#[derive(Debug, Clone)]
+pub struct RunResults {
+    /// The scenario, with any command-line overrides applied.
+    pub scenario: Scenario,
+    /// Each replication's counts, in order.
+    pub replications: Vec<ReplicationResult>,
+    /// One row per metric.
+    pub summary: Vec<SummaryRow>,
+}
+
+/// Runs the scenario's replications (under its own seed) and summarizes them.
+pub fn run(scenario: Scenario) -> RunResults {
+    let replications = run_replications(&scenario, scenario.replications, scenario.seed);
+    let summary = summarize(&scenario, &replications);
+    RunResults {
+        scenario,
+        replications,
+        summary,
+    }
+}
+
+impl RunResults {
+    /// The summary row of `metric`.
+    pub fn metric(&self, metric: &str) -> Option<&SummaryRow> {
+        self.summary.iter().find(|row| row.metric == metric)
+    }
+}

@@ -1,0 +1,5 @@
+//! The `orgsim` binary: everything happens in [`orgsim::cli`].
+
+fn main() -> std::process::ExitCode {
+    orgsim::cli::main()
+}

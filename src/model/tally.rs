@@ -1,0 +1,112 @@
+//! What one replication counts: raw sums and counts, from which
+//! [`crate::experiment`] derives the reported metrics. Only work that starts
+//! after the warm-up is counted (customers that arrive, requests that are
+//! sent, visits that begin after it); time averages cover the window from
+//! the warm-up to the horizon.
+
+use crate::engine::LogHistogram;
+
+/// External customers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExternalTally {
+    /// Customers who arrived.
+    pub arrivals: u64,
+    /// Customers whose case was completed.
+    pub served: u64,
+    /// Customers who abandoned before service started.
+    pub abandoned: u64,
+    /// Customers still in the system at the horizon.
+    pub in_system_end: u64,
+    /// Customers whose wait ended (service started or they abandoned).
+    pub waits: u64,
+    /// Of those, how many waited a positive time.
+    pub waited: u64,
+    /// Sum of waits (arrival to start of service, or to abandonment).
+    pub wait_sum: f64,
+    /// Distribution of waits.
+    pub wait_histogram: LogHistogram,
+    /// Sum of resolution times (arrival to completion) of served customers.
+    pub resolution_sum: f64,
+    /// Distribution of resolution times.
+    pub resolution_histogram: LogHistogram,
+}
+
+impl ExternalTally {
+    pub(crate) fn record_wait(&mut self, wait: f64) {
+        self.waits += 1;
+        if wait > 0.0 {
+            self.waited += 1;
+        }
+        self.wait_sum += wait;
+        self.wait_histogram.record(wait);
+    }
+
+    pub(crate) fn record_resolution(&mut self, resolution: f64) {
+        self.served += 1;
+        self.resolution_sum += resolution;
+        self.resolution_histogram.record(resolution);
+    }
+}
+
+/// Internal requests, over the whole organization.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct InternalTally {
+    /// Requests sent.
+    pub requests: u64,
+    /// Requests answered.
+    pub replies: u64,
+    /// Sum of delays, request to reply, of answered requests.
+    pub delay_sum: f64,
+}
+
+/// One department.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DepartmentTally {
+    /// Visits begun: new work and follow-ups joining the queue.
+    pub visits: u64,
+    /// Visits ended (server released, or the customer abandoned).
+    pub visits_completed: u64,
+    /// Sum of visit durations (queue + service + time held).
+    pub visit_time_sum: f64,
+    /// Queue waits ended (service started or abandoned).
+    pub waits: u64,
+    /// Sum of queue waits.
+    pub wait_sum: f64,
+    /// Customers who abandoned this department's queue.
+    pub abandoned: u64,
+    /// Internal requests this department received.
+    pub requests_received: u64,
+    /// Internal requests this department sent.
+    pub requests_sent: u64,
+    /// Pieces of work (cases and requests) completed here.
+    pub completed: u64,
+    /// Internal requests completed here (replies given).
+    pub replies_given: u64,
+    /// Sum of delays, request to reply, of requests completed here.
+    pub delay_given_sum: f64,
+    /// Mean number of busy servers over the window.
+    pub busy_mean: f64,
+    /// Mean number waiting in the queue over the window.
+    pub queue_mean: f64,
+    /// Staff cost over the window.
+    pub staff_cost: f64,
+}
+
+/// Everything one replication measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationResult {
+    /// Replication index, from 0.
+    pub replication: u32,
+    /// The master seed its streams were derived from.
+    pub seed: u64,
+    /// Length of the statistics window (horizon − warm-up).
+    pub window: f64,
+    /// Events processed.
+    pub events: u64,
+    /// External customers.
+    pub external: ExternalTally,
+    /// Internal requests.
+    pub internal: InternalTally,
+    /// Per department, in scenario order.
+    pub departments: Vec<DepartmentTally>,
+}

@@ -1,0 +1,57 @@
+//! Writing result files: the one place orgsim writes to the filesystem.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A result file could not be written. Fatal for the command; the message
+/// names the path.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct OutputError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// What the operating system said.
+    #[source]
+    pub source: std::io::Error,
+}
+
+fn at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes each `(name, bytes)` into `folder` (created if missing), each file
+/// through a temporary name and a rename. On failure, removes the
+/// temporary file, and the folder too if this call created it and it is empty.
+pub fn write_files(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+    let created = !folder.exists();
+    fs::create_dir_all(folder).map_err(at(folder))?;
+    let result = files
+        .iter()
+        .try_for_each(|(name, bytes)| write_one(folder, name, bytes));
+    if result.is_err() && created {
+        let _ = fs::remove_dir(folder);
+    }
+    result
+}
+
+fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let target = folder.join(name);
+    let temporary = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = fs::File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&temporary, &target));
+    written.map_err(|source| {
+        let _ = fs::remove_file(&temporary);
+        OutputError {
+            path: target,
+            source,
+        }
+    })
+}

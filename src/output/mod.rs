@@ -1,0 +1,34 @@
+//! Results → bytes and files. Builders turn results into CSV bytes or text
+//! ([`csv_files`], [`table`]); [`files`] is the only place that touches the
+//! filesystem, and writes every file atomically (a temporary name in the same
+//! folder, then a rename), so a reader never sees half a file.
+
+pub mod csv_files;
+pub mod files;
+pub mod table;
+
+pub use files::{OutputError, write_files};
+
+use crate::experiment::RunResults;
+
+/// Every file `orgsim run` writes, as (file name, contents).
+pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
+    vec![
+        (
+            "summary.csv".to_string(),
+            csv_files::summary(&results.summary),
+        ),
+        (
+            "departments.csv".to_string(),
+            csv_files::departments(results),
+        ),
+        (
+            "replications.csv".to_string(),
+            csv_files::replications(results),
+        ),
+        (
+            "scenario.toml".to_string(),
+            results.scenario.to_toml().into_bytes(),
+        ),
+    ]
+}

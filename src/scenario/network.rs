@@ -1,0 +1,326 @@
+//! The organization as a network of needs: the branching check (does a piece
+//! of work spawn a finite expected number of requests?), loops of `hold`
+//! needs that could deadlock, and the traffic equations that give each
+//! department's arrival rate and offered load.
+//!
+//! Write `M[i][j]` for the probability that a piece of work at department `i`
+//! needs department `j`. The expected number of pieces of work that one piece
+//! at `i` causes, itself included, is `x = (I − M)⁻¹·1`, finite exactly when
+//! the spectral radius of `M` is below 1. For a non-negative `M` this holds
+//! if and only if `I − M` is a non-singular M-matrix, which is the case if and
+//! only if the solution `x` exists and is positive (Berman & Plemmons,
+//! *Nonnegative Matrices in the Mathematical Sciences*, 1994, ch. 6).
+
+use super::file::NeedMode;
+
+/// One directed need, by department index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    /// Requesting department.
+    pub from: usize,
+    /// Supplier department.
+    pub to: usize,
+    /// Probability that a piece of work at `from` needs `to`.
+    pub probability: f64,
+    /// How `from` waits.
+    pub mode: NeedMode,
+}
+
+/// Solves `a·x = b` by Gaussian elimination with partial pivoting; `None`
+/// when `a` is (numerically) singular.
+pub fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for column in 0..n {
+        let pivot =
+            (column..n).max_by(|&r, &s| a[r][column].abs().total_cmp(&a[s][column].abs()))?;
+        if a[pivot][column].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(column, pivot);
+        b.swap(column, pivot);
+        for row in column + 1..n {
+            let factor = a[row][column] / a[column][column];
+            if factor != 0.0 {
+                for k in column..n {
+                    a[row][k] -= factor * a[column][k];
+                }
+                b[row] -= factor * b[column];
+            }
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let tail: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - tail) / a[row][row];
+    }
+    Some(x)
+}
+
+/// Expected number of pieces of work (itself included) that one piece of
+/// work at each of `members` causes inside that set, or `None` when it
+/// diverges.
+fn expected_spawn(members: &[usize], edges: &[Edge]) -> Option<Vec<f64>> {
+    let n = members.len();
+    let position = |department: usize| members.iter().position(|&m| m == department);
+    let mut a = vec![vec![0.0; n]; n];
+    for (i, row) in a.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for edge in edges {
+        if let (Some(i), Some(j)) = (position(edge.from), position(edge.to)) {
+            a[i][j] -= edge.probability;
+        }
+    }
+    let x = solve_linear(a, vec![1.0; n])?;
+    x.iter().all(|&v| v.is_finite() && v > 0.0).then_some(x)
+}
+
+/// Strongly connected components of the need graph (Tarjan), each listed in
+/// ascending department order; components are returned in ascending order of
+/// their smallest member.
+pub fn strongly_connected(n: usize, edges: &[Edge]) -> Vec<Vec<usize>> {
+    struct Walk {
+        successors: Vec<Vec<usize>>,
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next_index: usize,
+        components: Vec<Vec<usize>>,
+    }
+    impl Walk {
+        fn visit(&mut self, v: usize) {
+            self.index[v] = Some(self.next_index);
+            self.low[v] = self.next_index;
+            self.next_index += 1;
+            self.stack.push(v);
+            self.on_stack[v] = true;
+            for k in 0..self.successors[v].len() {
+                let w = self.successors[v][k];
+                match self.index[w] {
+                    None => {
+                        self.visit(w);
+                        self.low[v] = self.low[v].min(self.low[w]);
+                    }
+                    Some(w_index) if self.on_stack[w] => {
+                        self.low[v] = self.low[v].min(w_index);
+                    }
+                    Some(_) => {}
+                }
+            }
+            if Some(self.low[v]) == self.index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = self.stack.pop() {
+                    self.on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                self.components.push(component);
+            }
+        }
+    }
+    let mut successors = vec![Vec::new(); n];
+    for edge in edges {
+        successors[edge.from].push(edge.to);
+    }
+    let mut walk = Walk {
+        successors,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next_index: 0,
+        components: Vec::new(),
+    };
+    for v in 0..n {
+        if walk.index[v].is_none() {
+            walk.visit(v);
+        }
+    }
+    walk.components.sort_by_key(|component| component[0]);
+    walk.components
+}
+
+/// A cycle inside a strongly connected set, using only edges accepted by
+/// `usable`, as department indices with the first repeated at the end.
+fn cycle_within(
+    members: &[usize],
+    edges: &[Edge],
+    usable: impl Fn(&Edge) -> bool,
+) -> Option<Vec<usize>> {
+    for &start in members {
+        let mut path = vec![start];
+        let mut current = start;
+        // Follow the first usable edge that stays inside the set; a walk of
+        // members.len() steps must revisit a department if it never stops.
+        for _ in 0..=members.len() {
+            let next = edges
+                .iter()
+                .find(|e| e.from == current && members.contains(&e.to) && usable(e))?
+                .to;
+            if let Some(at) = path.iter().position(|&p| p == next) {
+                let mut cycle = path[at..].to_vec();
+                cycle.push(next);
+                return Some(cycle);
+            }
+            path.push(next);
+            current = next;
+        }
+    }
+    None
+}
+
+/// What is wrong with the shape of the need network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkProblem {
+    /// A loop whose expected number of requests is infinite.
+    Divergent {
+        /// The loop, first department repeated at the end.
+        cycle: Vec<usize>,
+    },
+    /// A loop made only of `hold` needs: every server on it could end up
+    /// waiting for another, and the loop deadlocks.
+    HoldLoop {
+        /// The loop, first department repeated at the end.
+        cycle: Vec<usize>,
+    },
+}
+
+/// Checks that every loop of needs spawns a finite expected number of
+/// requests and that no loop consists of `hold` needs only.
+pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {
+    for component in strongly_connected(n, edges) {
+        let self_loop = edges
+            .iter()
+            .any(|e| e.from == component[0] && e.to == component[0]);
+        if component.len() == 1 && !self_loop {
+            continue;
+        }
+        let inside = |e: &Edge| component.contains(&e.from) && component.contains(&e.to);
+        if expected_spawn(&component, edges).is_none() {
+            let cycle = cycle_within(&component, edges, |e| inside(e) && e.probability > 0.0)
+                .unwrap_or_else(|| component.clone());
+            return Err(NetworkProblem::Divergent { cycle });
+        }
+        let hold_only: Vec<Edge> = edges
+            .iter()
+            .filter(|e| inside(e) && e.mode == NeedMode::Hold && e.probability > 0.0)
+            .copied()
+            .collect();
+        for hold_component in strongly_connected(n, &hold_only) {
+            let hold_self_loop = hold_only
+                .iter()
+                .any(|e| e.from == hold_component[0] && e.to == hold_component[0]);
+            if hold_component.len() > 1 || hold_self_loop {
+                let cycle =
+                    cycle_within(&hold_component, &hold_only, |_| true).unwrap_or(hold_component);
+                return Err(NetworkProblem::HoldLoop { cycle });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rate at which new pieces of work (external cases and internal requests,
+/// follow-ups not counted) arrive at each department: the solution of the
+/// traffic equations `λ = λ₀ + Mᵀλ`.
+pub fn arrival_rates(external: &[f64], edges: &[Edge]) -> Option<Vec<f64>> {
+    let n = external.len();
+    let mut a = vec![vec![0.0; n]; n];
+    for (i, row) in a.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for edge in edges {
+        a[edge.to][edge.from] -= edge.probability;
+    }
+    solve_linear(a, external.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(from: usize, to: usize, probability: f64, mode: NeedMode) -> Edge {
+        Edge {
+            from,
+            to,
+            probability,
+            mode,
+        }
+    }
+
+    #[test]
+    fn a_loop_with_branching_below_one_is_accepted() {
+        let edges = [
+            edge(0, 1, 0.5, NeedMode::Handoff),
+            edge(1, 2, 0.8, NeedMode::Handoff),
+            edge(2, 1, 0.9, NeedMode::Handoff),
+        ];
+        assert_eq!(check_loops(3, &edges), Ok(()));
+        // Work at 1 spawns at 2 with 0.8, which spawns back at 1 with 0.9.
+        let rates = arrival_rates(&[1.0, 0.0, 0.0], &edges).unwrap();
+        let at_1 = 0.5 / (1.0 - 0.72);
+        assert!((rates[1] - at_1).abs() < 1e-12);
+        assert!((rates[2] - 0.8 * at_1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_divergent_loop_is_named() {
+        let edges = [
+            edge(0, 1, 1.0, NeedMode::Handoff),
+            edge(1, 2, 1.0, NeedMode::Handoff),
+            edge(2, 1, 1.0, NeedMode::Handoff),
+        ];
+        assert_eq!(
+            check_loops(3, &edges),
+            Err(NetworkProblem::Divergent {
+                cycle: vec![1, 2, 1]
+            })
+        );
+    }
+
+    #[test]
+    fn branching_above_one_diverges_even_when_each_probability_is_below_one() {
+        // 1 needs 2 and 3 with 0.6 each; both need 1 back with 0.9:
+        // 0.6·0.9 + 0.6·0.9 = 1.08 > 1 requests per piece of work.
+        let edges = [
+            edge(1, 2, 0.6, NeedMode::Handoff),
+            edge(1, 3, 0.6, NeedMode::Handoff),
+            edge(2, 1, 0.9, NeedMode::Handoff),
+            edge(3, 1, 0.9, NeedMode::Handoff),
+        ];
+        assert!(matches!(
+            check_loops(4, &edges),
+            Err(NetworkProblem::Divergent { .. })
+        ));
+    }
+
+    #[test]
+    fn a_loop_of_hold_needs_is_refused_but_one_handoff_breaks_it() {
+        let holds = [
+            edge(0, 1, 0.3, NeedMode::Hold),
+            edge(1, 0, 0.3, NeedMode::Hold),
+        ];
+        assert_eq!(
+            check_loops(2, &holds),
+            Err(NetworkProblem::HoldLoop {
+                cycle: vec![0, 1, 0]
+            })
+        );
+        let mixed = [
+            edge(0, 1, 0.3, NeedMode::Hold),
+            edge(1, 0, 0.3, NeedMode::Handoff),
+        ];
+        assert_eq!(check_loops(2, &mixed), Ok(()));
+    }
+
+    #[test]
+    fn linear_solver_handles_pivoting() {
+        let x = solve_linear(vec![vec![0.0, 2.0], vec![3.0, 1.0]], vec![4.0, 5.0]).unwrap();
+        assert!((x[0] - 1.0).abs() < 1e-12 && (x[1] - 2.0).abs() < 1e-12);
+        assert!(solve_linear(vec![vec![1.0, 2.0], vec![2.0, 4.0]], vec![1.0, 1.0]).is_none());
+    }
+}

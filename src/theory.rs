@@ -1,0 +1,138 @@
+//! Closed-form queueing results the simulation is checked against: Erlang B,
+//! Erlang C (M/M/c), Erlang A (M/M/c+M) and the M/M/1 queue with Bernoulli
+//! feedback. Notation: arrival rate λ, service rate μ per server, `n`
+//! servers, offered load a = λ/μ, utilization ρ = a/n, abandonment rate θ =
+//! 1/mean patience.
+//!
+//! Sources: Erlang B by its recursion and Erlang C from it (Kleinrock,
+//! *Queueing Systems* vol. 1, 1975, §3.5–3.6); Erlang A from Mandelbaum &
+//! Zeltyn, "The Palm/Erlang-A queue, with applications to call centers"
+//! (2007) and Garnett, Mandelbaum & Reiman (2002); Bernoulli feedback from
+//! Takács (1963).
+
+/// Erlang B blocking probability B(n, a) by the recursion
+/// B₀ = 1, Bₖ = a·Bₖ₋₁ / (k + a·Bₖ₋₁).
+pub fn erlang_b(servers: u32, offered_load: f64) -> f64 {
+    (1..=servers).fold(1.0, |b, k| {
+        offered_load * b / (f64::from(k) + offered_load * b)
+    })
+}
+
+/// Erlang C: the probability that an arriving customer waits, C(n, a), for
+/// ρ < 1; `None` when the queue is unstable.
+pub fn erlang_c(servers: u32, offered_load: f64) -> Option<f64> {
+    let n = f64::from(servers);
+    if offered_load >= n {
+        return None;
+    }
+    let b = erlang_b(servers, offered_load);
+    Some(n * b / (n - offered_load * (1.0 - b)))
+}
+
+/// M/M/c: P(W > 0) and the mean wait in queue, E[W] = C / (nμ − λ).
+pub fn mmc_wait(servers: u32, arrival_rate: f64, service_rate: f64) -> Option<(f64, f64)> {
+    let c = erlang_c(servers, arrival_rate / service_rate)?;
+    Some((c, c / (f64::from(servers) * service_rate - arrival_rate)))
+}
+
+/// M/M/c: mean time in the system (wait plus service).
+pub fn mmc_sojourn(servers: u32, arrival_rate: f64, service_rate: f64) -> Option<f64> {
+    mmc_wait(servers, arrival_rate, service_rate).map(|(_, wait)| wait + 1.0 / service_rate)
+}
+
+/// What the Erlang A model predicts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErlangA {
+    /// Probability that an arriving customer waits at all.
+    pub p_wait: f64,
+    /// Probability that an arriving customer abandons.
+    pub p_abandon: f64,
+    /// Mean wait of all customers, abandoners' waits (until they leave)
+    /// included.
+    pub wait_mean: f64,
+}
+
+/// M/M/n+M (Erlang A) with exponential patience of rate θ; any ρ, including
+/// overload. `None` if the series overflows (extreme λ/θ).
+pub fn erlang_a(
+    servers: u32,
+    arrival_rate: f64,
+    service_rate: f64,
+    abandonment_rate: f64,
+) -> Option<ErlangA> {
+    let n = f64::from(servers);
+    let x = n * service_rate / abandonment_rate;
+    let y = arrival_rate / abandonment_rate;
+    // A(x, y) = 1 + Σ_{j≥1} y^j / Π_{k=1..j} (x + k)
+    let mut series = 1.0;
+    let mut term = 1.0;
+    let mut j = 1.0;
+    loop {
+        term *= y / (x + j);
+        series += term;
+        if !series.is_finite() {
+            return None;
+        }
+        if term < series * 1e-17 && j > y {
+            break;
+        }
+        j += 1.0;
+    }
+    let rho = arrival_rate / (n * service_rate);
+    let e = erlang_b(servers, arrival_rate / service_rate);
+    let p_wait = series * e / (1.0 + (series - 1.0) * e);
+    let p_abandon_given_wait = 1.0 / (rho * series) + 1.0 - 1.0 / rho;
+    let p_abandon = p_abandon_given_wait * p_wait;
+    Some(ErlangA {
+        p_wait,
+        p_abandon,
+        wait_mean: p_abandon / abandonment_rate,
+    })
+}
+
+/// M/M/1 where a finished job returns to the queue with probability
+/// `feedback`: mean total time in the system, 1 / (μ(1 − p) − λ).
+pub fn mm1_feedback_sojourn(arrival_rate: f64, service_rate: f64, feedback: f64) -> Option<f64> {
+    let capacity = service_rate * (1.0 - feedback);
+    (arrival_rate < capacity).then(|| 1.0 / (capacity - arrival_rate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erlang_a_and_c_match_the_published_example() {
+        // MODEL.md: n = 10, λ = 2, μ = 0.25, θ = 0.5.
+        let a = erlang_a(10, 2.0, 0.25, 0.5).unwrap();
+        assert!((a.p_wait - 0.24752).abs() < 5e-6, "{a:?}");
+        assert!((a.p_abandon - 0.06841).abs() < 5e-6, "{a:?}");
+        assert!((a.wait_mean - 0.13681).abs() < 5e-6, "{a:?}");
+        let (p_wait, wait) = mmc_wait(10, 2.0, 0.25).unwrap();
+        assert!((p_wait - 0.40918).abs() < 5e-6);
+        assert!((wait - 0.81836).abs() < 5e-6);
+    }
+
+    #[test]
+    fn erlang_c_of_one_server_is_rho() {
+        let (p_wait, wait) = mmc_wait(1, 0.9, 1.0).unwrap();
+        assert!((p_wait - 0.9).abs() < 1e-12);
+        assert!((wait - 9.0).abs() < 1e-9);
+        assert!(mmc_wait(2, 2.0, 1.0).is_none());
+    }
+
+    #[test]
+    fn erlang_a_tends_to_erlang_c_as_patience_grows() {
+        let a = erlang_a(5, 4.0, 1.0, 1e-6).unwrap();
+        let (p_wait, wait) = mmc_wait(5, 4.0, 1.0).unwrap();
+        assert!((a.p_wait - p_wait).abs() < 1e-4);
+        assert!((a.wait_mean - wait).abs() / wait < 1e-3);
+    }
+
+    #[test]
+    fn overloaded_erlang_a_loses_the_excess() {
+        // Far overloaded, the abandonment rate approaches 1 − 1/ρ.
+        let a = erlang_a(10, 40.0, 1.0, 1.0).unwrap();
+        assert!((a.p_abandon - 0.75).abs() < 0.01, "{a:?}");
+    }
+}
