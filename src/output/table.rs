@@ -87,7 +87,7 @@ pub fn summary_table(results: &RunResults) -> String {
         ("  staff cost", "staff_cost", Style::Plain),
     ];
     let _ = writeln!(text);
-    let _ = writeln!(text, "{:<30} {:>12}  {}", "", "mean", "95% CI");
+    let _ = writeln!(text, "{:<30} {:>12}  95% CI", "", "mean");
     for (label, metric, style) in rows {
         if metric.is_empty() {
             let _ = writeln!(text, "{label}");

@@ -203,6 +203,64 @@ impl<'t> Locator<'t> {
     }
 }
 
+/// Says serde's Rust type names in words a scenario author knows.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+}
+
+impl Locator<'_> {
+    /// The field whose value is written at byte `offset`, named as in
+    /// validation errors (`department "IT".staff`); `None` at the top level.
+    fn field_at(&self, offset: usize) -> Option<String> {
+        // Table headers' spans do not cover their bodies, so every key and
+        // value is visited; the deepest one written at `offset` wins.
+        fn walk(table: &DeTable, offset: usize, prefix: &str, found: &mut Option<String>) {
+            let at = |span: std::ops::Range<usize>| {
+                span.start <= offset && offset < span.end.max(span.start + 1)
+            };
+            for (key, value) in table.iter() {
+                let name = if prefix.is_empty() {
+                    key.get_ref().to_string()
+                } else {
+                    format!("{prefix}.{}", key.get_ref())
+                };
+                if at(key.span()) || at(value.span()) {
+                    *found = Some(name.clone());
+                }
+                match value.get_ref() {
+                    DeValue::Table(inner) => walk(inner, offset, &name, found),
+                    DeValue::Array(items) => {
+                        for (index, item) in items.iter().enumerate() {
+                            let label = match item
+                                .get_ref()
+                                .get("name")
+                                .and_then(|n| n.get_ref().as_str())
+                            {
+                                Some(item_name) => format!("{name} {item_name:?}"),
+                                None => format!("{name}[{}]", index + 1),
+                            };
+                            if at(item.span()) {
+                                *found = Some(label.clone());
+                            }
+                            if let DeValue::Table(inner) = item.get_ref() {
+                                walk(inner, offset, &label, found);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let root = self.root.as_ref()?;
+        let mut found = None;
+        walk(root.get_ref(), offset, "", &mut found);
+        found
+    }
+}
+
 /// Collects what the checks need to build errors.
 struct Checker<'t> {
     origin: &'t str,
@@ -269,11 +327,18 @@ impl Scenario {
                 }
                 None => (None, None),
             };
+            let field = error
+                .span()
+                .and_then(|span| Locator::new(Some(text)).field_at(span.start));
+            let message = plain_types(error.message().trim());
             ScenarioError::Syntax {
                 origin: origin.to_string(),
                 line,
                 column,
-                message: error.message().trim().to_string(),
+                message: match field {
+                    Some(field) => format!("{field}: {message}"),
+                    None => message,
+                },
             }
         })?;
         Self::check(file, origin, Some(text))

@@ -38,13 +38,15 @@ pub fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(column, pivot);
         b.swap(column, pivot);
-        for row in column + 1..n {
-            let factor = a[row][column] / a[column][column];
+        let (upper, lower) = a.split_at_mut(column + 1);
+        let pivot_row = &upper[column];
+        for (offset, row) in lower.iter_mut().enumerate() {
+            let factor = row[column] / pivot_row[column];
             if factor != 0.0 {
-                for k in column..n {
-                    a[row][k] -= factor * a[column][k];
+                for (entry, pivot_entry) in row[column..].iter_mut().zip(&pivot_row[column..]) {
+                    *entry -= factor * pivot_entry;
                 }
-                b[row] -= factor * b[column];
+                b[column + 1 + offset] -= factor * b[column];
             }
         }
     }

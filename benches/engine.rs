@@ -1,0 +1,132 @@
+//! Engine speed: customers per second on M/M/5 at ρ = 0.9 (10⁶ customers,
+//! social layer off), on a 10-department network, and replications on one
+//! and two threads.
+//!
+//! Run with `cargo bench --bench engine`; criterion reports the throughput
+//! in customers (elements) per second.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use orgsim::experiment::run_replications;
+use orgsim::model::simulate;
+use orgsim::scenario::Scenario;
+
+fn mm5(customers: f64) -> Scenario {
+    let arrival_rate = 4.5;
+    Scenario::from_toml_str(
+        &format!(
+            r#"
+name = "mm5"
+horizon = {horizon:?}
+warmup = 0.0
+[customers]
+arrival_rate = {arrival_rate:?}
+[[department]]
+name = "Desk"
+front_line = true
+staff = 5
+service = {{ dist = "exponential", mean = 1.0 }}
+[behavior]
+enabled = false
+"#,
+            horizon = customers / arrival_rate
+        ),
+        "mm5",
+    )
+    .expect("valid")
+}
+
+/// Two front-line departments and eight suppliers, with hold and handoff
+/// needs, follow-ups, abandonment and non-exponential service.
+fn network(customers: f64) -> Scenario {
+    let arrival_rate = 2.0;
+    let mut text = format!(
+        r#"
+name = "network10"
+horizon = {horizon:?}
+warmup = 0.0
+[customers]
+arrival_rate = {arrival_rate:?}
+patience = {{ dist = "exponential", mean = 5.0 }}
+entry = {{ "Front 0" = 0.6, "Front 1" = 0.4 }}
+"#,
+        horizon = customers / arrival_rate
+    );
+    for front in 0..2 {
+        text.push_str(&format!(
+            r#"
+[[department]]
+name = "Front {front}"
+front_line = true
+staff = 6
+service = {{ dist = "lognormal", mean = 2.0, cv = 0.7 }}
+needs = [
+  {{ dept = "Supplier {a}", probability = 0.3, mode = "handoff" }},
+  {{ dept = "Supplier {b}", probability = 0.2, mode = "hold" }},
+]
+"#,
+            a = front * 4,
+            b = front * 4 + 1
+        ));
+    }
+    for supplier in 0..8 {
+        let needs = if supplier < 6 {
+            format!(
+                "needs = [ {{ dept = \"Supplier {}\", probability = 0.2, mode = \"handoff\" }} ]",
+                supplier + 2
+            )
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            r#"
+[[department]]
+name = "Supplier {supplier}"
+staff = 2
+service = {{ dist = "gamma", mean = 1.5, cv = 0.8 }}
+{needs}
+"#
+        ));
+    }
+    text.push_str("\n[behavior]\nenabled = false\n");
+    Scenario::from_toml_str(&text, "network10").expect("valid")
+}
+
+fn engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    let customers = 1e6;
+    group.throughput(Throughput::Elements(customers as u64));
+    let scenario = mm5(customers);
+    group.bench_function("mm5_rho0.9_1e6_customers", |b| {
+        b.iter(|| simulate(&scenario, 0, 1))
+    });
+    let scenario = network(customers);
+    group.bench_function("network10_1e6_customers", |b| {
+        b.iter(|| simulate(&scenario, 0, 1))
+    });
+    group.finish();
+}
+
+fn replications(c: &mut Criterion) {
+    let mut group = c.benchmark_group("replications");
+    group.sample_size(10);
+    let per_replication = 2e5;
+    let replications = 16;
+    group.throughput(Throughput::Elements(
+        (per_replication * f64::from(replications)) as u64,
+    ));
+    let scenario = mm5(per_replication);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        group.bench_function(format!("mm5_16x2e5_threads{threads}"), |b| {
+            b.iter(|| pool.install(|| run_replications(&scenario, replications, 1)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine, replications);
+criterion_main!(benches);

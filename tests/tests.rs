@@ -1,0 +1,8 @@
+//! orgsim's integration tests, one binary (it links once) with a module per
+//! area.
+
+mod cli;
+mod invariants;
+mod scenarios;
+mod theory;
+mod util;

@@ -1,0 +1,222 @@
+//! The model with the social layer off, against queueing theory.
+//!
+//! Each test compares the simulation with a formula: the analytic value must
+//! lie inside the confidence interval of the replication means. Where a test
+//! makes k checks at once, each interval is taken at level 1 − 0.05/k
+//! (Bonferroni), so the whole test has at most a 5% chance of a false alarm;
+//! seeds are fixed, so the outcome is repeatable.
+
+use orgsim::experiment::{self, department_metrics};
+use orgsim::theory;
+
+use crate::util::{assert_covers, bonferroni, scenario, single_station, values};
+
+#[test]
+fn mmc_matches_erlang_c() {
+    // (servers, λ, μ): light, the published example, and ρ = 0.95.
+    let cases = [
+        (1, 0.5, 1.0, 40_000.0),
+        (10, 2.0, 0.25, 40_000.0),
+        (5, 4.75, 1.0, 100_000.0),
+    ];
+    let checks = cases.len() * 2;
+    for (servers, lambda, mu, horizon) in cases {
+        let results = experiment::run(single_station(servers, lambda, mu, None, horizon, 30));
+        let (p_wait, wait) = theory::mmc_wait(servers, lambda, mu).unwrap();
+        let label = format!("M/M/{servers} λ={lambda} μ={mu}");
+        assert_covers(
+            bonferroni(&values(&results, "ext_wait_prob"), checks),
+            p_wait,
+            &format!("{label} P(wait)"),
+        );
+        assert_covers(
+            bonferroni(&values(&results, "ext_wait_mean"), checks),
+            wait,
+            &format!("{label} E[W]"),
+        );
+    }
+}
+
+#[test]
+fn mmc_plus_m_matches_erlang_a() {
+    // (servers, λ, μ, θ): the published example, an overloaded queue
+    // (ρ = 1.6) and a small team with patient customers.
+    let cases = [(10, 2.0, 0.25, 0.5), (5, 8.0, 1.0, 0.5), (3, 2.5, 1.0, 0.2)];
+    let checks = cases.len() * 3;
+    for (servers, lambda, mu, theta) in cases {
+        let results = experiment::run(single_station(
+            servers,
+            lambda,
+            mu,
+            Some(1.0 / theta),
+            30_000.0,
+            30,
+        ));
+        let a = theory::erlang_a(servers, lambda, mu, theta).unwrap();
+        let label = format!("M/M/{servers}+M λ={lambda} μ={mu} θ={theta}");
+        assert_covers(
+            bonferroni(&values(&results, "ext_abandon_rate"), checks),
+            a.p_abandon,
+            &format!("{label} P(abandon)"),
+        );
+        assert_covers(
+            bonferroni(&values(&results, "ext_wait_mean"), checks),
+            a.wait_mean,
+            &format!("{label} E[W]"),
+        );
+        assert_covers(
+            bonferroni(&values(&results, "ext_wait_prob"), checks),
+            a.p_wait,
+            &format!("{label} P(wait)"),
+        );
+    }
+}
+
+#[test]
+fn handoff_network_matches_jackson_product_form() {
+    // Front (2 servers) hands half its cases to IT; IT hands 30% of its work
+    // to Finance. A returning reply queues for a follow-up with the same
+    // exponential service, so every station is a FIFO node with one
+    // exponential rate for all visits: a product-form (BCMP) network. Each
+    // station behaves as M/M/c at its total visit rate, and the mean
+    // resolution time is Σ visits·sojourn.
+    let lambda = 0.8;
+    let results = experiment::run(scenario(
+        r#"
+name = "jackson"
+horizon = 40000.0
+warmup = 4000.0
+replications = 30
+seed = 99
+[customers]
+arrival_rate = 0.8
+[[department]]
+name = "Front"
+front_line = true
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "IT", probability = 0.5, mode = "handoff" } ]
+[[department]]
+name = "IT"
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "Finance", probability = 0.3, mode = "handoff" } ]
+[[department]]
+name = "Finance"
+staff = 1
+service = { dist = "exponential", mean = 2.0 }
+[behavior]
+enabled = false
+"#,
+    ));
+    // Visits per customer: Front 1 + 0.5 follow-ups; IT 0.5 + 0.15
+    // follow-ups; Finance 0.15.
+    let stations = [
+        ("Front", 2, 1.0, 1.5),
+        ("IT", 1, 1.0, 0.65),
+        ("Finance", 1, 0.5, 0.15),
+    ];
+    let checks = 1 + stations.len();
+    let mut expected_resolution = 0.0;
+    for (index, (name, servers, mu, visits)) in stations.into_iter().enumerate() {
+        let (_, wait) = theory::mmc_wait(servers, lambda * visits, mu).unwrap();
+        expected_resolution += visits * (wait + 1.0 / mu);
+        let waits: Vec<f64> = results
+            .replications
+            .iter()
+            .map(|r| {
+                let metrics = department_metrics(&r.departments[index], servers, r.window);
+                metrics
+                    .iter()
+                    .find(|(key, _)| *key == "wait_mean")
+                    .unwrap()
+                    .1
+                    .unwrap()
+            })
+            .collect();
+        assert_covers(
+            bonferroni(&waits, checks),
+            wait,
+            &format!("{name} mean wait (M/M/{servers} at λ={})", lambda * visits),
+        );
+    }
+    assert_covers(
+        bonferroni(&values(&results, "ext_resolution_mean"), checks),
+        expected_resolution,
+        "mean resolution time",
+    );
+}
+
+#[test]
+fn hold_tandem_matches_the_product_form_sojourn() {
+    // The front line (30 servers, a nearly infinite-server station) consults
+    // IT on every case and holds until the reply. With so many servers no
+    // case ever queues at the front (Erlang B(30, 6.4) < 1e-9), so the
+    // resolution time is the front's service plus the M/M/2 sojourn at IT.
+    let results = experiment::run(scenario(
+        r#"
+name = "tandem"
+horizon = 40000.0
+warmup = 4000.0
+replications = 30
+seed = 5
+[customers]
+arrival_rate = 1.5
+[[department]]
+name = "Front"
+front_line = true
+staff = 30
+service = { dist = "exponential", mean = 2.0 }
+needs = [ { dept = "IT", probability = 1.0, mode = "hold" } ]
+[[department]]
+name = "IT"
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#,
+    ));
+    assert!(theory::erlang_b(30, 1.5 * (2.0 + 2.3)) < 1e-9);
+    let expected = 2.0 + theory::mmc_sojourn(2, 1.5, 1.0).unwrap();
+    assert_covers(
+        bonferroni(&values(&results, "ext_resolution_mean"), 2),
+        expected,
+        "tandem resolution time",
+    );
+    assert_covers(
+        bonferroni(&values(&results, "int_delay_mean"), 2),
+        theory::mmc_sojourn(2, 1.5, 1.0).unwrap(),
+        "IT reply delay (M/M/2 sojourn)",
+    );
+}
+
+#[test]
+fn littles_law_holds_in_every_department() {
+    // The default organization has holds, handoffs, follow-ups and
+    // abandonment. In each department the time-average number present
+    // (queue + servers occupied) must equal visit rate × mean visit time.
+    let mut default = orgsim::scenario::Scenario::default_scenario();
+    default.set_replications(30);
+    let results = experiment::run(default);
+    let checks = results.scenario.departments.len();
+    for (index, department) in results.scenario.departments.iter().enumerate() {
+        let mut present = Vec::new();
+        let mut little = Vec::new();
+        for replication in &results.replications {
+            let metrics = department_metrics(
+                &replication.departments[index],
+                department.staff,
+                replication.window,
+            );
+            let get = |key: &str| metrics.iter().find(|(k, _)| *k == key).unwrap().1.unwrap();
+            present.push(get("in_system_mean"));
+            little.push(get("visit_rate") * get("visit_time_mean"));
+        }
+        let lambda_w = little.iter().sum::<f64>() / little.len() as f64;
+        assert_covers(
+            bonferroni(&present, checks),
+            lambda_w,
+            &format!("{}: L vs λW", department.name),
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Helpers shared by the integration tests: scenarios built from TOML text,
+//! replication values of a metric, and a runner for the built binary in a
+//! temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use orgsim::experiment::{self, Estimate, RunResults, replication_metrics};
+use orgsim::scenario::Scenario;
+
+/// A scenario from TOML text; panics with the error if it is refused.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::from_toml_str(text, "<test>").unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// One station fed by Poisson arrivals: M/M/n, or M/M/n+M with `patience`.
+pub fn single_station(
+    servers: u32,
+    arrival_rate: f64,
+    service_rate: f64,
+    patience_mean: Option<f64>,
+    horizon: f64,
+    replications: u32,
+) -> Scenario {
+    let patience = patience_mean.map_or(String::new(), |mean| {
+        format!("patience = {{ dist = \"exponential\", mean = {mean:?} }}")
+    });
+    scenario(&format!(
+        r#"
+name = "station"
+horizon = {horizon:?}
+warmup = {warmup:?}
+replications = {replications}
+seed = 12345
+[customers]
+arrival_rate = {arrival_rate:?}
+{patience}
+[[department]]
+name = "Desk"
+front_line = true
+staff = {servers}
+service = {{ dist = "exponential", mean = {mean:?} }}
+[behavior]
+enabled = false
+"#,
+        warmup = horizon / 10.0,
+        mean = 1.0 / service_rate,
+    ))
+}
+
+/// The per-replication values of an organization-wide metric.
+pub fn values(results: &RunResults, metric: &str) -> Vec<f64> {
+    results
+        .replications
+        .iter()
+        .filter_map(|replication| {
+            replication_metrics(replication)
+                .into_iter()
+                .find(|(name, _)| *name == metric)
+                .unwrap_or_else(|| panic!("no metric {metric}"))
+                .1
+        })
+        .collect()
+}
+
+/// The interval at the Bonferroni-corrected level for `checks` simultaneous
+/// checks with a family-wise error of 5%: each check uses 1 − 0.05/checks.
+pub fn bonferroni(values: &[f64], checks: usize) -> Estimate {
+    experiment::estimate(values, 1.0 - 0.05 / checks as f64).expect("values")
+}
+
+/// Asserts that `expected` lies in the interval, with a readable message.
+pub fn assert_covers(estimate: Estimate, expected: f64, what: &str) {
+    assert!(
+        estimate.contains(expected),
+        "{what}: theory {expected:.5} outside the simulated interval [{:.5}, {:.5}] (mean {:.5}, {} replications)",
+        estimate.low,
+        estimate.high,
+        estimate.mean,
+        estimate.count
+    );
+}
+
+/// A temporary folder holding copies of test inputs, where the binary runs.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write test input");
+        path
+    }
+
+    /// Runs the orgsim binary with `args` inside the sandbox.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let output = Command::new(env!("CARGO_BIN_EXE_orgsim"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("start orgsim");
+        Outcome {
+            command: format!("orgsim {}", args.join(" ")),
+            output,
+        }
+    }
+
+    /// Every entry in the sandbox, recursively, as relative paths.
+    pub fn listing(&self) -> Vec<String> {
+        fn walk(root: &Path, dir: &Path, into: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read dir") {
+                let path = entry.expect("entry").path();
+                into.push(path.strip_prefix(root).unwrap().display().to_string());
+                if path.is_dir() {
+                    walk(root, &path, into);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        walk(self.dir.path(), self.dir.path(), &mut all);
+        all.sort();
+        all
+    }
+}
+
+/// What a run of the binary gave.
+pub struct Outcome {
+    pub command: String,
+    pub output: Output,
+}
+
+impl Outcome {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "command: {}\nstatus: {}\nstdout:\n{}\nstderr:\n{}",
+            self.command,
+            self.output.status,
+            self.stdout(),
+            self.stderr()
+        )
+    }
+
+    /// Asserts success and returns stdout.
+    pub fn success(&self) -> String {
+        assert!(
+            self.output.status.success(),
+            "expected success\n{}",
+            self.describe()
+        );
+        self.stdout()
+    }
+
+    /// Asserts exit code 2 and returns stderr.
+    pub fn failure(&self) -> String {
+        assert_eq!(
+            self.output.status.code(),
+            Some(2),
+            "expected exit code 2\n{}",
+            self.describe()
+        );
+        self.stderr()
+    }
+}
