@@ -91,16 +91,29 @@ service = {{ dist = "gamma", mean = 1.5, cv = 0.8 }}
     Scenario::from_toml_str(&text, "network10").expect("valid")
 }
 
+/// Criterion counts customers; events per customer turn that into events/s.
+fn report_events(label: &str, scenario: &Scenario) {
+    let result = simulate(scenario, 0, 1);
+    eprintln!(
+        "{label}: {} customers, {} events, {:.3} events per customer",
+        result.external.arrivals,
+        result.events,
+        result.events as f64 / result.external.arrivals as f64
+    );
+}
+
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     let customers = 1e6;
     group.throughput(Throughput::Elements(customers as u64));
     let scenario = mm5(customers);
+    report_events("mm5", &scenario);
     group.bench_function("mm5_rho0.9_1e6_customers", |b| {
         b.iter(|| simulate(&scenario, 0, 1))
     });
     let scenario = network(customers);
+    report_events("network10", &scenario);
     group.bench_function("network10_1e6_customers", |b| {
         b.iter(|| simulate(&scenario, 0, 1))
     });
