@@ -125,7 +125,8 @@ enabled = false
             .replications
             .iter()
             .map(|r| {
-                let metrics = department_metrics(&r.departments[index], servers, r.window);
+                let metrics =
+                    department_metrics(&r.departments[index], servers, r.window, r.social);
                 metrics
                     .iter()
                     .find(|(key, _)| *key == "wait_mean")
@@ -207,6 +208,7 @@ fn littles_law_holds_in_every_department() {
                 &replication.departments[index],
                 department.staff,
                 replication.window,
+                replication.social,
             );
             let get = |key: &str| metrics.iter().find(|(k, _)| *k == key).unwrap().1.unwrap();
             present.push(get("in_system_mean"));

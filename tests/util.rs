@@ -54,7 +54,7 @@ pub fn values(results: &RunResults, metric: &str) -> Vec<f64> {
         .replications
         .iter()
         .filter_map(|replication| {
-            replication_metrics(replication)
+            replication_metrics(replication, &results.scenario.staff())
                 .into_iter()
                 .find(|(name, _)| *name == metric)
                 .unwrap_or_else(|| panic!("no metric {metric}"))

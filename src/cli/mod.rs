@@ -62,6 +62,10 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Also write every event of replication 0 (time, event, department,
+    /// work and case ids, quality, attitude) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
 }
 
 /// Parses the process arguments, runs the command, and maps the outcome to
@@ -112,7 +116,7 @@ fn load(path: Option<&Path>) -> Result<Scenario> {
 
 /// Warnings about departments at or near capacity.
 fn load_warnings(scenario: &Scenario) -> Vec<String> {
-    let estimate = scenario.load_estimate();
+    let estimate = crate::model::load_estimate(scenario);
     scenario
         .departments
         .iter()
@@ -161,20 +165,31 @@ fn run(args: RunArgs) -> Result<()> {
             eprintln!("warning: {warning}");
         }
     }
-    let results = match args.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads as usize)
-            .build()
-            .context("cannot start the worker threads")?
-            .install(|| experiment::run(scenario)),
-        None => experiment::run(scenario),
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, |threads| threads as usize))
+        .build()
+        .context("cannot start the worker threads")?;
+    let trace = match &args.trace {
+        Some(path) => Some((path, output::streams::TraceWriter::create(path)?)),
+        None => None,
     };
+    let social = scenario.behavior_enabled;
+    let created = output::files::prepare_folder(&out)?;
+    let (results, parts) = pool.install(|| {
+        experiment::run_observed(scenario, |replication| {
+            output::streams::TimeseriesPart::create(&out, replication, social)
+        })
+    });
     let files = output::run_files(&results);
-    output::write_files(&out, &files)?;
+    output::files::finish_run(&out, created, &files, parts, social)?;
+    if let Some((path, mut writer)) = trace {
+        crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
+        writer.finish(path)?;
+    }
     if !args.quiet {
         let mut text = output::table::summary_table(&results);
         text.push_str(&format!(
-            "\nwrote {} to {}\n",
+            "\nwrote {}, timeseries.csv to {}\n",
             files
                 .iter()
                 .map(|(name, _)| name.as_str())
@@ -182,6 +197,12 @@ fn run(args: RunArgs) -> Result<()> {
                 .join(", "),
             out.display()
         ));
+        if let Some(path) = &args.trace {
+            text.push_str(&format!(
+                "wrote the event trace of replication 0 to {}\n",
+                path.display()
+            ));
+        }
         print(&text)?;
     }
     Ok(())
@@ -236,7 +257,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         customers.arrival_rate,
         entry.join(", ")
     );
-    let estimate = scenario.load_estimate();
+    let estimate = crate::model::load_estimate(scenario);
     let name_width = scenario
         .departments
         .iter()

@@ -11,6 +11,13 @@
 //! Cost: `staff_cost` over the statistics window.
 //! Per department `department.<name>.<key>`: `utilization`, `queue_mean`,
 //! `wait_mean`, `int_delay_given_mean`, `requests_received`, `requests_sent`.
+//! With the social layer on: `ext_satisfaction_mean` (served and abandoned
+//! customers, abandonment counting 0), `ext_churn_rate` (expected share of
+//! those customers lost), `ext_rework_rate` (served customers who had to come
+//! back), `revenue_at_risk`, `int_satisfaction_mean`, `morale_mean`
+//! (staff-weighted), `quality_mean` (of served customers' answers), and per
+//! department `morale_mean`, `morale_final`, `int_satisfaction_given`,
+//! `int_satisfaction_received`, `quality_given`, `rework_share`.
 //! A figure with nothing to average (no customers waited, no requests) is
 //! undefined in that replication and left out of its mean.
 
@@ -25,11 +32,15 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
     (denominator > 0).then(|| numerator / denominator as f64)
 }
 
-/// Organization-wide metrics of one replication, in report order.
-pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, MetricValue)> {
+/// Organization-wide metrics of one replication, in report order; `staff`
+/// is the head count per department (it weights mean morale).
+pub fn replication_metrics(
+    result: &ReplicationResult,
+    staff: &[u32],
+) -> Vec<(&'static str, MetricValue)> {
     let external = &result.external;
     let internal = &result.internal;
-    vec![
+    let mut metrics = vec![
         ("ext_arrivals", Some(external.arrivals as f64)),
         ("ext_served", Some(external.served as f64)),
         ("ext_abandoned", Some(external.abandoned as f64)),
@@ -61,17 +72,51 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
             "staff_cost",
             Some(result.departments.iter().map(|d| d.staff_cost).sum()),
         ),
-    ]
+    ];
+    if result.social {
+        let head_count: f64 = staff.iter().map(|&s| f64::from(s)).sum();
+        let morale = result
+            .departments
+            .iter()
+            .zip(staff)
+            .map(|(d, &s)| d.morale_mean * f64::from(s))
+            .sum::<f64>()
+            / head_count;
+        metrics.extend([
+            (
+                "ext_satisfaction_mean",
+                ratio(external.satisfaction_sum, external.experiences),
+            ),
+            (
+                "ext_churn_rate",
+                ratio(external.churn_sum, external.experiences),
+            ),
+            (
+                "ext_rework_rate",
+                ratio(external.reworked as f64, external.served),
+            ),
+            ("revenue_at_risk", Some(external.revenue_at_risk)),
+            (
+                "int_satisfaction_mean",
+                ratio(internal.satisfaction_sum, internal.replies),
+            ),
+            ("morale_mean", Some(morale)),
+            ("quality_mean", ratio(external.quality_sum, external.served)),
+        ]);
+    }
+    metrics
 }
 
 /// Per-department figures of one replication, as `(key, value)`, in report
-/// order; `staff` is the department's head count.
+/// order; `staff` is the department's head count, `social` whether the
+/// social layer ran.
 pub fn department_metrics(
     tally: &DepartmentTally,
     staff: u32,
     window: f64,
+    social: bool,
 ) -> Vec<(&'static str, MetricValue)> {
-    vec![
+    let mut metrics = vec![
         ("utilization", Some(tally.busy_mean / f64::from(staff))),
         ("busy_mean", Some(tally.busy_mean)),
         ("queue_mean", Some(tally.queue_mean)),
@@ -92,17 +137,45 @@ pub fn department_metrics(
             ratio(tally.delay_given_sum, tally.replies_given),
         ),
         ("staff_cost", Some(tally.staff_cost)),
-    ]
+    ];
+    if social {
+        metrics.extend([
+            ("morale_mean", Some(tally.morale_mean)),
+            ("morale_final", Some(tally.morale_final)),
+            (
+                "int_satisfaction_given",
+                ratio(tally.satisfaction_given_sum, tally.replies_given),
+            ),
+            (
+                "int_satisfaction_received",
+                ratio(tally.satisfaction_received_sum, tally.replies_received),
+            ),
+            (
+                "quality_given",
+                ratio(tally.quality_given_sum, tally.deliveries),
+            ),
+            (
+                "rework_share",
+                ratio(tally.reworked as f64, tally.deliveries),
+            ),
+        ]);
+    }
+    metrics
 }
 
 /// The department keys that also appear in the summary.
-const SUMMARIZED_DEPARTMENT_KEYS: [&str; 6] = [
+const SUMMARIZED_DEPARTMENT_KEYS: [&str; 11] = [
     "utilization",
     "queue_mean",
     "wait_mean",
     "int_delay_given_mean",
     "requests_received",
     "requests_sent",
+    "morale_mean",
+    "int_satisfaction_given",
+    "int_satisfaction_received",
+    "quality_given",
+    "rework_share",
 ];
 
 /// One metric summarized across replications.
@@ -117,6 +190,7 @@ pub struct SummaryRow {
 /// Every metric of every replication, summarized: the organization-wide
 /// metrics first, then `department.<name>.<key>` for each department.
 pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<SummaryRow> {
+    let staff = scenario.staff();
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
     let mut push = |index: usize, name: &dyn Fn() -> String, value: MetricValue| {
         if columns.len() <= index {
@@ -128,12 +202,14 @@ pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Summ
     };
     for result in results {
         let mut index = 0;
-        for (name, value) in replication_metrics(result) {
+        for (name, value) in replication_metrics(result, &staff) {
             push(index, &|| name.to_string(), value);
             index += 1;
         }
         for (department, tally) in scenario.departments.iter().zip(&result.departments) {
-            for (key, value) in department_metrics(tally, department.staff, result.window) {
+            for (key, value) in
+                department_metrics(tally, department.staff, result.window, result.social)
+            {
                 if SUMMARIZED_DEPARTMENT_KEYS.contains(&key) {
                     push(
                         index,

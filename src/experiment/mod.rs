@@ -10,7 +10,7 @@ pub mod statistics;
 
 use rayon::prelude::*;
 
-use crate::model::{ReplicationResult, simulate};
+use crate::model::{Observer, ReplicationResult, simulate, simulate_observed};
 use crate::scenario::Scenario;
 
 pub use metrics::{MetricValue, SummaryRow, department_metrics, replication_metrics, summarize};
@@ -32,6 +32,29 @@ pub fn run_replications(
         .collect()
 }
 
+/// Like [`run_replications`], each replication watched by its own observer
+/// made by `observe(replication)`; the observers come back in replication
+/// order.
+pub fn run_replications_observed<O, F>(
+    scenario: &Scenario,
+    replications: u32,
+    seed: u64,
+    observe: F,
+) -> (Vec<ReplicationResult>, Vec<O>)
+where
+    O: Observer + Send,
+    F: Fn(u32) -> O + Sync,
+{
+    (0..replications)
+        .into_par_iter()
+        .map(|replication| {
+            let mut observer = observe(replication);
+            let result = simulate_observed(scenario, replication, seed, &mut observer);
+            (result, observer)
+        })
+        .unzip()
+}
+
 /// A finished run: the scenario, every replication, and the summary.
 #[derive(Debug, Clone)]
 pub struct RunResults {
@@ -46,15 +69,31 @@ pub struct RunResults {
 /// Runs the scenario's replications (under its own seed) and summarizes them.
 pub fn run(scenario: Scenario) -> RunResults {
     let replications = run_replications(&scenario, scenario.replications, scenario.seed);
-    let summary = summarize(&scenario, &replications);
-    RunResults {
-        scenario,
-        replications,
-        summary,
-    }
+    RunResults::new(scenario, replications)
+}
+
+/// Like [`run`], with an observer per replication.
+pub fn run_observed<O, F>(scenario: Scenario, observe: F) -> (RunResults, Vec<O>)
+where
+    O: Observer + Send,
+    F: Fn(u32) -> O + Sync,
+{
+    let (replications, observers) =
+        run_replications_observed(&scenario, scenario.replications, scenario.seed, observe);
+    (RunResults::new(scenario, replications), observers)
 }
 
 impl RunResults {
+    /// Summarizes finished replications.
+    pub fn new(scenario: Scenario, replications: Vec<ReplicationResult>) -> Self {
+        let summary = summarize(&scenario, &replications);
+        RunResults {
+            scenario,
+            replications,
+            summary,
+        }
+    }
+
     /// The summary row of `metric`.
     pub fn metric(&self, metric: &str) -> Option<&SummaryRow> {
         self.summary.iter().find(|row| row.metric == metric)

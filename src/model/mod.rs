@@ -14,10 +14,23 @@
 //! completion is the reply to its requester. Queues are first come, first
 //! served, and follow-ups queue with new work.
 //!
+//! With the social layer on ([`social`]), each department also has a morale
+//! that changes how fast and how well it works; every deliverable carries a
+//! quality, may be sent back for rework, and leaves its receiver more or less
+//! satisfied; customers end with a satisfaction and a churn probability.
+//! Needs may carry a silo delay and quality loss, and a service agreement
+//! (`priority`) lets a requester's work jump the supplier's queue.
+//!
 //! Randomness comes from named streams (see [`crate::engine::streams`]):
 //! `customers:arrivals`, `customers:entry`, `customers:patience`, and per
-//! department `department:<name>:service`, `…:followup`, `…:needs`.
+//! department `department:<name>:service`, `…:followup`, `…:needs`. The
+//! social layer draws only from its own streams, `customers:social` and
+//! `department:<name>:social`, so switching it off leaves the queueing
+//! streams untouched.
 
+pub mod load;
+pub mod observer;
+pub mod social;
 mod tally;
 
 use rand::RngExt;
@@ -28,12 +41,17 @@ use std::collections::VecDeque;
 use crate::engine::{Calendar, Stream, TimeAverage, stream};
 use crate::scenario::{NeedMode, Scenario};
 
+pub use load::{LoadEstimate, load_estimate};
+pub use observer::{Observer, Sample, TraceEvent, Unobserved};
+use social::{SocialState, churn_probability, rework_probability, satisfaction};
 pub use tally::{DepartmentTally, ExternalTally, InternalTally, ReplicationResult};
 
 const NO_PARENT: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
+    /// On its way to the supplier through a silo.
+    InTransit,
     /// In a department's queue.
     Waiting,
     /// A server is working on it.
@@ -51,8 +69,11 @@ enum Stage {
 /// A piece of work: an external customer's case or an internal request.
 #[derive(Debug, Clone, Copy)]
 struct Work {
-    /// Distinguishes successive uses of the same slot, for stale events.
+    /// Distinguishes successive uses of the same slot, for stale events and
+    /// the trace.
     serial: u32,
+    /// Serial of the customer case it belongs to.
+    case: u32,
     department: u32,
     /// The work this request replies to; `NO_PARENT` for a customer's case.
     parent: u32,
@@ -60,15 +81,62 @@ struct Work {
     visit_start: f64,
     /// When the customer abandons if still waiting (cases only).
     deadline: f64,
+    /// Sum of the perceived quality of the replies used.
+    input_quality_sum: f64,
     outstanding: u16,
     hold_outstanding: u16,
+    /// Replies used.
+    inputs: u16,
+    /// Times it was sent back for rework (repeat contacts for a case).
+    repeats: u16,
+    /// Index of the requester's need this request serves.
+    need: u16,
     stage: Stage,
     /// The next or current service is the follow-up.
     followup: bool,
+    /// The next or current service redoes work sent back: no new requests.
+    redo: bool,
     /// How the requester waits for this request.
     sent_as: NeedMode,
     /// Some of its needs were `handoff`.
     has_handoff: bool,
+    /// Served before work without a service agreement.
+    priority: bool,
+}
+
+impl Work {
+    fn new(department: usize, parent: u32, now: f64) -> Work {
+        Work {
+            serial: 0,
+            case: 0,
+            department: department as u32,
+            parent,
+            created: now,
+            visit_start: now,
+            deadline: f64::INFINITY,
+            input_quality_sum: 0.0,
+            outstanding: 0,
+            hold_outstanding: 0,
+            inputs: 0,
+            repeats: 0,
+            need: 0,
+            stage: Stage::Waiting,
+            followup: false,
+            redo: false,
+            sent_as: NeedMode::Handoff,
+            has_handoff: false,
+            priority: false,
+        }
+    }
+
+    fn is_case(&self) -> bool {
+        self.parent == NO_PARENT
+    }
+
+    /// Waiting for the first time: only then may a customer abandon.
+    fn first_wait(&self) -> bool {
+        self.is_case() && !self.followup && self.repeats == 0
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -76,47 +144,66 @@ enum Event {
     Arrival,
     ServiceEnd(u32),
     Abandon { work: u32, serial: u32 },
+    Deliver(u32),
+    Tick,
+    Sample,
 }
 
-/// A department's servers, queue and random streams during a replication.
+/// A department's servers, queues and random streams during a replication.
 struct Station {
     staff: u32,
     busy: u32,
     waiting: u32,
     queue: VecDeque<u32>,
+    priority_queue: VecDeque<u32>,
     service_stream: Stream,
     followup_stream: Stream,
     needs_stream: Stream,
+    social_stream: Stream,
     busy_time: TimeAverage,
     queue_time: TimeAverage,
     tally: DepartmentTally,
 }
 
 /// One replication in progress.
-struct Simulation<'s> {
+struct Simulation<'s, 'o, O: Observer> {
     scenario: &'s Scenario,
+    observer: &'o mut O,
     calendar: Calendar<Event>,
     works: Vec<Work>,
     free_slots: Vec<u32>,
     next_serial: u32,
     stations: Vec<Station>,
+    social: Option<SocialState>,
     arrival_stream: Stream,
     entry_stream: Stream,
     patience_stream: Stream,
-    mean_interarrival: f64,
+    customer_social_stream: Stream,
     warmup: f64,
     now: f64,
+    /// Customers' satisfaction since the last sample: sum and count.
+    interval_satisfaction: (f64, u32),
     external: ExternalTally,
     internal: InternalTally,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
 pub fn simulate(scenario: &Scenario, replication: u32, master_seed: u64) -> ReplicationResult {
-    Simulation::new(scenario, replication, master_seed).run(replication, master_seed)
+    simulate_observed(scenario, replication, master_seed, &mut Unobserved)
 }
 
-impl<'s> Simulation<'s> {
-    fn new(scenario: &'s Scenario, replication: u32, seed: u64) -> Self {
+/// Like [`simulate`], reporting samples and events to `observer`.
+pub fn simulate_observed<O: Observer>(
+    scenario: &Scenario,
+    replication: u32,
+    master_seed: u64,
+    observer: &mut O,
+) -> ReplicationResult {
+    Simulation::new(scenario, replication, master_seed, observer).run(replication, master_seed)
+}
+
+impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
+    fn new(scenario: &'s Scenario, replication: u32, seed: u64, observer: &'o mut O) -> Self {
         let stations = scenario
             .departments
             .iter()
@@ -133,9 +220,11 @@ impl<'s> Simulation<'s> {
                     busy: 0,
                     waiting: 0,
                     queue: VecDeque::with_capacity(64),
+                    priority_queue: VecDeque::new(),
                     service_stream: named("service"),
                     followup_stream: named("followup"),
                     needs_stream: named("needs"),
+                    social_stream: named("social"),
                     busy_time: TimeAverage::new(scenario.warmup),
                     queue_time: TimeAverage::new(scenario.warmup),
                     tally: DepartmentTally::default(),
@@ -144,17 +233,22 @@ impl<'s> Simulation<'s> {
             .collect();
         Simulation {
             scenario,
+            observer,
             calendar: Calendar::new(),
             works: Vec::with_capacity(256),
             free_slots: Vec::with_capacity(256),
             next_serial: 0,
             stations,
+            social: scenario
+                .behavior_enabled
+                .then(|| SocialState::new(scenario)),
             arrival_stream: stream(seed, replication, "customers:arrivals"),
             entry_stream: stream(seed, replication, "customers:entry"),
             patience_stream: stream(seed, replication, "customers:patience"),
-            mean_interarrival: 1.0 / scenario.customers.arrival_rate,
+            customer_social_stream: stream(seed, replication, "customers:social"),
             warmup: scenario.warmup,
             now: 0.0,
+            interval_satisfaction: (0.0, 0),
             external: ExternalTally::default(),
             internal: InternalTally::default(),
         }
@@ -163,6 +257,13 @@ impl<'s> Simulation<'s> {
     fn run(mut self, replication: u32, seed: u64) -> ReplicationResult {
         let horizon = self.scenario.horizon;
         self.schedule_next_arrival();
+        if self.social.is_some() {
+            self.calendar
+                .schedule(self.scenario.behavior.update_interval, Event::Tick);
+        }
+        if O::SAMPLES {
+            self.calendar.schedule(0.0, Event::Sample);
+        }
         let mut events = 0u64;
         while let Some(event) = self.calendar.pop_until(horizon) {
             self.now = self.calendar.now();
@@ -171,26 +272,73 @@ impl<'s> Simulation<'s> {
                 Event::Arrival => self.on_arrival(),
                 Event::ServiceEnd(work) => self.on_service_end(work),
                 Event::Abandon { work, serial } => self.on_abandon(work, serial),
+                Event::Deliver(work) => self.enqueue(work),
+                Event::Tick => self.on_tick(),
+                Event::Sample => self.on_sample(),
             }
         }
         self.now = horizon;
         self.finish(replication, seed, events)
     }
 
+    #[inline]
+    fn trace(&mut self, event: &'static str, id: u32, quality: Option<f64>, attitude: Option<f64>) {
+        if O::TRACE {
+            let work = self.works[id as usize];
+            self.observer.trace(&TraceEvent {
+                time: self.now,
+                event,
+                department: &self.scenario.departments[work.department as usize].name,
+                work: work.serial,
+                case: work.case,
+                quality,
+                attitude,
+            });
+        }
+    }
+
+    /// Draws the next arrival: a unit exponential turned into time through
+    /// the integrated arrival rate, which the surges make piecewise constant.
     fn schedule_next_arrival(&mut self) {
-        let gap: f64 = Exp1.sample(&mut self.arrival_stream);
-        let at = self.now + gap * self.mean_interarrival;
+        let customers = &self.scenario.customers;
+        let unit: f64 = Exp1.sample(&mut self.arrival_stream);
+        let mut remaining = unit / customers.arrival_rate;
+        let mut at = self.now;
+        for surge in &customers.surges {
+            if surge.end <= at {
+                continue;
+            }
+            // Normal rate until the surge starts…
+            if at < surge.start {
+                if at + remaining <= surge.start {
+                    break;
+                }
+                remaining -= surge.start - at;
+                at = surge.start;
+            }
+            // …then `factor` times the rate until it ends.
+            let scaled = remaining / surge.factor;
+            if at + scaled <= surge.end {
+                remaining = scaled;
+                break;
+            }
+            remaining -= (surge.end - at) * surge.factor;
+            at = surge.end;
+        }
+        at += remaining;
         if at <= self.scenario.horizon {
             self.calendar.schedule(at, Event::Arrival);
         }
     }
 
     fn allocate(&mut self, work: Work) -> u32 {
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1);
         let work = Work {
-            serial: self.next_serial,
+            serial,
+            case: if work.is_case() { serial } else { work.case },
             ..work
         };
-        self.next_serial = self.next_serial.wrapping_add(1);
         match self.free_slots.pop() {
             Some(slot) => {
                 self.works[slot as usize] = work;
@@ -230,19 +378,10 @@ impl<'s> Simulation<'s> {
             self.external.arrivals += 1;
         }
         let id = self.allocate(Work {
-            serial: 0,
-            department: department as u32,
-            parent: NO_PARENT,
-            created: self.now,
-            visit_start: self.now,
             deadline,
-            outstanding: 0,
-            hold_outstanding: 0,
-            stage: Stage::Waiting,
-            followup: false,
-            sent_as: NeedMode::Handoff,
-            has_handoff: false,
+            ..Work::new(department, NO_PARENT, self.now)
         });
+        self.trace("arrival", id, None, None);
         self.enqueue(id);
     }
 
@@ -259,16 +398,21 @@ impl<'s> Simulation<'s> {
         }
         if station.busy < station.staff {
             self.begin_service(id);
-        } else {
-            station.queue_time.update(now, f64::from(station.waiting));
-            station.waiting += 1;
-            station.queue.push_back(id);
-            if work.parent == NO_PARENT && !work.followup && work.deadline.is_finite() {
-                let (deadline, serial) = (work.deadline, work.serial);
-                self.calendar
-                    .schedule(deadline.max(now), Event::Abandon { work: id, serial });
-            }
+            return;
         }
+        station.queue_time.update(now, f64::from(station.waiting));
+        station.waiting += 1;
+        if work.priority {
+            station.priority_queue.push_back(id);
+        } else {
+            station.queue.push_back(id);
+        }
+        if work.first_wait() && work.deadline.is_finite() {
+            let (deadline, serial) = (work.deadline, work.serial);
+            self.calendar
+                .schedule(deadline.max(now), Event::Abandon { work: id, serial });
+        }
+        self.trace("queue", id, None, None);
     }
 
     /// A server takes work `id`.
@@ -284,17 +428,21 @@ impl<'s> Simulation<'s> {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
         }
-        if work.parent == NO_PARENT && !work.followup && work.created >= self.warmup {
+        if work.first_wait() && work.created >= self.warmup {
             self.external.record_wait(now - work.created);
         }
         let spec = &self.scenario.departments[department];
-        let duration = if work.followup {
+        let mut duration = if work.followup {
             spec.followup.sample(&mut station.followup_stream)
         } else {
             spec.service.sample(&mut station.service_stream)
         };
+        if let Some(social) = &self.social {
+            duration *= social.moods[department].speed_factor;
+        }
         self.calendar
             .schedule(now + duration, Event::ServiceEnd(id));
+        self.trace("start", id, None, None);
     }
 
     /// Work `id` leaves its server (or its queue, when abandoning): records
@@ -314,7 +462,12 @@ impl<'s> Simulation<'s> {
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
         let next = loop {
-            match self.stations[department].queue.pop_front() {
+            let station = &mut self.stations[department];
+            let candidate = match station.priority_queue.pop_front() {
+                Some(first) => Some(first),
+                None => station.queue.pop_front(),
+            };
+            match candidate {
                 Some(stale) if self.works[stale as usize].stage == Stage::Abandoned => {
                     self.release(stale)
                 }
@@ -331,7 +484,7 @@ impl<'s> Simulation<'s> {
 
     fn on_abandon(&mut self, id: u32, serial: u32) {
         let work = self.works[id as usize];
-        if work.serial != serial || work.stage != Stage::Waiting || work.followup {
+        if work.serial != serial || work.stage != Stage::Waiting || !work.first_wait() {
             return;
         }
         let now = self.now;
@@ -346,15 +499,33 @@ impl<'s> Simulation<'s> {
         if work.created >= self.warmup {
             self.external.abandoned += 1;
             self.external.record_wait(now - work.created);
+            if self.social.is_some() {
+                // An abandonment is a failed experience: satisfaction 0.
+                self.record_experience(0.0);
+            }
         }
+        self.trace("abandon", id, None, None);
         self.end_visit(id, false);
         // The slot stays in the queue until a server reaches it.
         self.works[id as usize].stage = Stage::Abandoned;
     }
 
+    /// A customer's experience ended with `satisfaction`.
+    fn record_experience(&mut self, satisfaction: f64) {
+        let behavior = &self.scenario.behavior;
+        let churn = churn_probability(behavior, satisfaction);
+        self.external.experiences += 1;
+        self.external.satisfaction_sum += satisfaction;
+        self.external.churn_sum += churn;
+        self.external.revenue_at_risk += churn * self.scenario.customers.value;
+        self.interval_satisfaction.0 += satisfaction;
+        self.interval_satisfaction.1 += 1;
+    }
+
     fn on_service_end(&mut self, id: u32) {
         let work = self.works[id as usize];
-        if work.followup {
+        self.trace("end", id, None, None);
+        if work.followup || work.redo {
             self.end_visit(id, true);
             self.complete(id);
             return;
@@ -362,9 +533,10 @@ impl<'s> Simulation<'s> {
         let scenario = self.scenario;
         let department = work.department as usize;
         let counted = self.now >= self.warmup;
+        let social = self.social.is_some();
         let mut holds = 0u16;
         let mut handoffs = 0u16;
-        for need in &scenario.departments[department].needs {
+        for (need_index, need) in scenario.departments[department].needs.iter().enumerate() {
             let u: f64 = self.stations[department].needs_stream.random();
             if u >= need.probability {
                 continue;
@@ -379,20 +551,20 @@ impl<'s> Simulation<'s> {
                 self.internal.requests += 1;
             }
             let request = self.allocate(Work {
-                serial: 0,
-                department: need.supplier as u32,
-                parent: id,
-                created: self.now,
-                visit_start: self.now,
-                deadline: f64::INFINITY,
-                outstanding: 0,
-                hold_outstanding: 0,
-                stage: Stage::Waiting,
-                followup: false,
+                case: work.case,
+                need: need_index as u16,
                 sent_as: need.mode,
-                has_handoff: false,
+                priority: need.priority,
+                ..Work::new(need.supplier, id, self.now)
             });
-            self.enqueue(request);
+            self.trace("request", request, None, None);
+            if social && need.silo_delay > 0.0 {
+                self.works[request as usize].stage = Stage::InTransit;
+                self.calendar
+                    .schedule(self.now + need.silo_delay, Event::Deliver(request));
+            } else {
+                self.enqueue(request);
+            }
         }
         let work = &mut self.works[id as usize];
         work.outstanding = holds + handoffs;
@@ -409,6 +581,38 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// The receiver of work `id` checks it: `true` when it is sent back for
+    /// rework (then it is already queued again where it was made, to be
+    /// redone with the same inputs and no new requests).
+    fn sent_back(&mut self, id: u32, quality: f64, attitude: f64) -> bool {
+        let work = self.works[id as usize];
+        let behavior = &self.scenario.behavior;
+        let u: f64 = if work.is_case() {
+            self.customer_social_stream.random()
+        } else {
+            let requester = self.works[work.parent as usize].department as usize;
+            self.stations[requester].social_stream.random()
+        };
+        let rejected = u < rework_probability(behavior, quality);
+        if work.created >= self.warmup {
+            let tally = &mut self.stations[work.department as usize].tally;
+            tally.deliveries += 1;
+            tally.quality_given_sum += quality;
+            if rejected {
+                tally.reworked += 1;
+            }
+        }
+        if rejected {
+            self.trace("rework", id, Some(quality), Some(attitude));
+            let work = &mut self.works[id as usize];
+            work.repeats += 1;
+            work.followup = false;
+            work.redo = true;
+            self.enqueue(id);
+        }
+        rejected
+    }
+
     /// Work `id` is finished: record it, reply to its requester, and go on
     /// up the chain while requesters finish in turn.
     fn complete(&mut self, mut id: u32) {
@@ -417,24 +621,94 @@ impl<'s> Simulation<'s> {
             let work = self.works[id as usize];
             let department = work.department as usize;
             let counted = work.created >= self.warmup;
-            if counted {
-                self.stations[department].tally.completed += 1;
-            }
-            self.release(id);
-            if work.parent == NO_PARENT {
+            let behavior = &self.scenario.behavior;
+            // Quality and attitude of the deliverable (social layer).
+            let delivered = self.social.as_ref().map(|social| {
+                let mood = &social.moods[department];
+                let inputs =
+                    (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
+                (mood.output_quality(behavior, inputs), mood.morale)
+            });
+            if work.is_case() {
+                if let Some((quality, attitude)) = delivered {
+                    if self.sent_back(id, quality, attitude) {
+                        return;
+                    }
+                    if counted {
+                        let resolution = now - work.created;
+                        let felt = satisfaction(
+                            behavior,
+                            resolution,
+                            self.scenario.customers.expected_resolution,
+                            quality,
+                            attitude,
+                        );
+                        let felt =
+                            (felt - behavior.repeat_penalty * f64::from(work.repeats)).max(0.0);
+                        self.record_experience(felt);
+                        self.external.quality_sum += quality;
+                        if work.repeats > 0 {
+                            self.external.reworked += 1;
+                        }
+                        let mood =
+                            &mut self.social.as_mut().expect("social layer").moods[department];
+                        mood.customer_sum += felt;
+                        mood.customer_count += 1;
+                    }
+                }
+                self.trace(
+                    "complete",
+                    id,
+                    delivered.map(|d| d.0),
+                    delivered.map(|d| d.1),
+                );
                 if counted {
+                    self.stations[department].tally.completed += 1;
                     self.external.record_resolution(now - work.created);
                 }
+                self.release(id);
                 return;
             }
+            let parent_id = work.parent;
+            if let Some((quality, attitude)) = delivered {
+                let requester = self.works[parent_id as usize].department as usize;
+                let need = &self.scenario.departments[requester].needs[work.need as usize];
+                let perceived = quality * (1.0 - need.silo_quality_loss);
+                if self.sent_back(id, perceived, attitude) {
+                    return;
+                }
+                let felt = satisfaction(
+                    behavior,
+                    now - work.created,
+                    need.expected_delay,
+                    perceived,
+                    attitude,
+                );
+                if counted {
+                    self.stations[department].tally.satisfaction_given_sum += felt;
+                    let tally = &mut self.stations[requester].tally;
+                    tally.replies_received += 1;
+                    tally.satisfaction_received_sum += felt;
+                    self.internal.satisfaction_sum += felt;
+                }
+                let mood = &mut self.social.as_mut().expect("social layer").moods[requester];
+                mood.experience_sum += felt;
+                mood.experience_count += 1;
+                let parent = &mut self.works[parent_id as usize];
+                parent.input_quality_sum += perceived;
+                parent.inputs += 1;
+            }
+            self.trace("reply", id, delivered.map(|d| d.0), delivered.map(|d| d.1));
             if counted {
                 let delay = now - work.created;
-                self.stations[department].tally.delay_given_sum += delay;
-                self.stations[department].tally.replies_given += 1;
+                let tally = &mut self.stations[department].tally;
+                tally.completed += 1;
+                tally.delay_given_sum += delay;
+                tally.replies_given += 1;
                 self.internal.replies += 1;
                 self.internal.delay_sum += delay;
             }
-            let parent_id = work.parent;
+            self.release(id);
             let parent = &mut self.works[parent_id as usize];
             parent.outstanding -= 1;
             if work.sent_as == NeedMode::Hold {
@@ -466,6 +740,46 @@ impl<'s> Simulation<'s> {
         self.enqueue(id);
     }
 
+    fn on_tick(&mut self) {
+        let behavior = &self.scenario.behavior;
+        let stations = &self.stations;
+        if let Some(social) = self.social.as_mut() {
+            social.tick(
+                behavior,
+                self.now,
+                |d| stations[d].staff,
+                |d| f64::from(stations[d].busy) / f64::from(stations[d].staff),
+            );
+        }
+        self.calendar
+            .schedule(self.now + behavior.update_interval, Event::Tick);
+    }
+
+    fn on_sample(&mut self) {
+        let (sum, count) = std::mem::take(&mut self.interval_satisfaction);
+        let external_satisfaction = (count > 0).then(|| sum / f64::from(count));
+        for (index, (station, department)) in self
+            .stations
+            .iter()
+            .zip(&self.scenario.departments)
+            .enumerate()
+        {
+            self.observer.sample(&Sample {
+                time: self.now,
+                department: &department.name,
+                morale: self
+                    .social
+                    .as_ref()
+                    .map(|social| social.moods[index].morale),
+                queue: station.waiting,
+                busy: station.busy,
+                external_satisfaction: self.social.as_ref().and(external_satisfaction),
+            });
+        }
+        self.calendar
+            .schedule(self.now + self.scenario.sample_every, Event::Sample);
+    }
+
     fn finish(mut self, replication: u32, seed: u64, events: u64) -> ReplicationResult {
         let horizon = self.scenario.horizon;
         let window = horizon - self.warmup;
@@ -475,11 +789,18 @@ impl<'s> Simulation<'s> {
                 .queue_time
                 .update(horizon, f64::from(station.waiting));
         }
+        if let Some(social) = &mut self.social {
+            for (station, mood) in self.stations.iter_mut().zip(&mut social.moods) {
+                mood.morale_time.update(horizon, mood.morale);
+                station.tally.morale_mean = mood.morale_time.mean(horizon);
+                station.tally.morale_final = mood.morale;
+            }
+        }
         self.external.in_system_end = self
             .works
             .iter()
             .filter(|w| {
-                w.parent == NO_PARENT
+                w.is_case()
                     && w.created >= self.warmup
                     && !matches!(w.stage, Stage::Free | Stage::Abandoned)
             })
@@ -500,6 +821,7 @@ impl<'s> Simulation<'s> {
             seed,
             window,
             events,
+            social: self.social.is_some(),
             external: self.external,
             internal: self.internal,
             departments,

@@ -29,6 +29,19 @@ pub struct ExternalTally {
     pub resolution_sum: f64,
     /// Distribution of resolution times.
     pub resolution_histogram: LogHistogram,
+    /// Customers whose experience ended (served or abandoned): the
+    /// denominator of satisfaction and churn (social layer).
+    pub experiences: u64,
+    /// Sum of their satisfaction, abandonment counting 0.
+    pub satisfaction_sum: f64,
+    /// Sum of their churn probabilities: expected customers lost.
+    pub churn_sum: f64,
+    /// Expected revenue lost: Σ churn probability × customer value.
+    pub revenue_at_risk: f64,
+    /// Served customers who had to come back at least once (repeat contact).
+    pub reworked: u64,
+    /// Sum of the quality of served customers' final answers.
+    pub quality_sum: f64,
 }
 
 impl ExternalTally {
@@ -57,6 +70,8 @@ pub struct InternalTally {
     pub replies: u64,
     /// Sum of delays, request to reply, of answered requests.
     pub delay_sum: f64,
+    /// Sum of requesters' satisfaction with accepted replies (social layer).
+    pub satisfaction_sum: f64,
 }
 
 /// One department.
@@ -90,6 +105,23 @@ pub struct DepartmentTally {
     pub queue_mean: f64,
     /// Staff cost over the window.
     pub staff_cost: f64,
+    /// Deliverables (replies and customers' answers) checked by their
+    /// receiver (social layer).
+    pub deliveries: u64,
+    /// Of those, how many were sent back for rework.
+    pub reworked: u64,
+    /// Sum of the quality of those deliverables.
+    pub quality_given_sum: f64,
+    /// Sum of requesters' satisfaction with this department's accepted replies.
+    pub satisfaction_given_sum: f64,
+    /// Replies accepted from suppliers.
+    pub replies_received: u64,
+    /// Sum of this department's satisfaction with the replies it accepted.
+    pub satisfaction_received_sum: f64,
+    /// Time-average morale over the window.
+    pub morale_mean: f64,
+    /// Morale at the horizon.
+    pub morale_final: f64,
 }
 
 /// Everything one replication measured.
@@ -103,6 +135,8 @@ pub struct ReplicationResult {
     pub window: f64,
     /// Events processed.
     pub events: u64,
+    /// Whether the social layer ran (its figures are meaningful).
+    pub social: bool,
     /// External customers.
     pub external: ExternalTally,
     /// Internal requests.

@@ -55,7 +55,7 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
     let mut header_written = false;
     for result in &results.replications {
         for (department, tally) in results.scenario.departments.iter().zip(&result.departments) {
-            let metrics = department_metrics(tally, department.staff, result.window);
+            let metrics = department_metrics(tally, department.staff, result.window, result.social);
             if !header_written {
                 let mut header = vec![
                     "replication".to_string(),
@@ -82,8 +82,9 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
 /// index and the master seed its streams come from.
 pub fn replications(results: &RunResults) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    let staff = results.scenario.staff();
     for (index, result) in results.replications.iter().enumerate() {
-        let metrics = replication_metrics(result);
+        let metrics = replication_metrics(result, &staff);
         if index == 0 {
             let mut header = vec![
                 "replication".to_string(),

@@ -4,6 +4,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::streams::{TimeseriesPart, join_timeseries, remove_parts};
+
 /// A result file could not be written. Fatal for the command; the message
 /// names the path.
 #[derive(Debug, thiserror::Error)]
@@ -54,4 +56,44 @@ fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError>
             source,
         }
     })
+}
+
+/// Creates the output folder if needed; `true` when this call created it.
+pub fn prepare_folder(folder: &Path) -> Result<bool, OutputError> {
+    let created = !folder.exists();
+    fs::create_dir_all(folder).map_err(at(folder))?;
+    Ok(created)
+}
+
+/// Finishes a run's output: the result files, then the time series joined
+/// from its parts. On failure removes the parts, and the folder if `created`
+/// and left empty.
+pub fn finish_run(
+    folder: &Path,
+    created: bool,
+    files: &[(String, Vec<u8>)],
+    parts: Vec<TimeseriesPart>,
+    social: bool,
+) -> Result<(), OutputError> {
+    let mut paths = Vec::with_capacity(parts.len());
+    let mut failure = None;
+    for part in parts {
+        match part.finish() {
+            Ok(path) => paths.push(path),
+            Err(error) => {
+                failure.get_or_insert(error);
+            }
+        }
+    }
+    let result = match failure {
+        Some(error) => Err(error),
+        None => write_files(folder, files).and_then(|()| join_timeseries(folder, &paths, social)),
+    };
+    if result.is_err() {
+        remove_parts(&paths);
+        if created {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+    result
 }

@@ -5,6 +5,7 @@
 
 pub mod csv_files;
 pub mod files;
+pub mod streams;
 pub mod table;
 
 pub use files::{OutputError, write_files};

@@ -68,7 +68,7 @@ pub fn summary_table(results: &RunResults) -> String {
         readable(scenario.warmup),
         scenario.seed
     );
-    let rows: [(&str, &str, Style); 12] = [
+    let mut rows: Vec<(&str, &str, Style)> = vec![
         ("External customers", "", Style::Plain),
         ("  arrivals", "ext_arrivals", Style::Count),
         ("  served", "ext_served", Style::Count),
@@ -81,11 +81,40 @@ pub fn summary_table(results: &RunResults) -> String {
             "ext_resolution_mean",
             Style::Plain,
         ),
+    ];
+    if scenario.behavior_enabled {
+        rows.extend([
+            ("  came back (rework)", "ext_rework_rate", Style::Percent),
+            (
+                "  satisfaction (0–1)",
+                "ext_satisfaction_mean",
+                Style::Plain,
+            ),
+            (
+                "  expected to leave (churn)",
+                "ext_churn_rate",
+                Style::Percent,
+            ),
+            ("  revenue at risk", "revenue_at_risk", Style::Plain),
+        ]);
+    }
+    rows.extend([
         ("Internal service", "", Style::Plain),
         ("  requests", "int_requests", Style::Count),
         ("  delay, request to reply", "int_delay_mean", Style::Plain),
         ("  staff cost", "staff_cost", Style::Plain),
-    ];
+    ]);
+    if scenario.behavior_enabled {
+        rows.extend([
+            (
+                "  internal satisfaction (0–1)",
+                "int_satisfaction_mean",
+                Style::Plain,
+            ),
+            ("  morale (0–1)", "morale_mean", Style::Plain),
+            ("  quality of answers (0–1)", "quality_mean", Style::Plain),
+        ]);
+    }
     let _ = writeln!(text);
     let _ = writeln!(text, "{:<30} {:>12}  95% CI", "", "mean");
     for (label, metric, style) in rows {
@@ -107,13 +136,18 @@ pub fn summary_table(results: &RunResults) -> String {
         .max(10);
     let _ = writeln!(
         text,
-        "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>14}",
+        "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>12}{}",
         "Department",
         "staff",
         "utilization (CI)",
         "queue",
         &format!("wait ({unit})"),
-        "reply delay"
+        "reply delay",
+        if scenario.behavior_enabled {
+            "  morale  quality  rework"
+        } else {
+            ""
+        }
     );
     for department in &scenario.departments {
         let metric = |key: &str| {
@@ -129,9 +163,21 @@ pub fn summary_table(results: &RunResults) -> String {
             None => "–".to_string(),
         };
         let mean = |key: &str| metric(key).map_or("–".to_string(), |e| readable(e.mean));
+        let social = if scenario.behavior_enabled {
+            let share = metric("rework_share")
+                .map_or("–".to_string(), |e| format!("{:.0}%", e.mean * 100.0));
+            format!(
+                "  {:>6}  {:>7}  {:>6}",
+                mean("morale_mean"),
+                mean("quality_given"),
+                share
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             text,
-            "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>14}",
+            "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>12}{social}",
             department.name,
             department.staff,
             utilization,

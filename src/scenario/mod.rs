@@ -18,7 +18,9 @@ use std::fmt;
 use toml::de::{DeTable, DeValue};
 
 pub use distribution::{Distribution, DistributionSpec};
-pub use file::{BehaviorFile, CustomersFile, DepartmentFile, NeedFile, NeedMode, ScenarioFile};
+pub use file::{
+    BehaviorFile, CustomersFile, DepartmentFile, NeedFile, NeedMode, ScenarioFile, SurgeFile,
+};
 use network::{Edge, NetworkProblem};
 
 /// The default organization, compiled into the binary; the same text is
@@ -52,8 +54,12 @@ pub struct Scenario {
     pub customers: Customers,
     /// Departments, in file order; needs refer to them by index.
     pub departments: Vec<Department>,
+    /// Interval between time-series samples.
+    pub sample_every: f64,
     /// Whether the social layer runs.
     pub behavior_enabled: bool,
+    /// The social layer's coefficients (defaults when it is off).
+    pub behavior: BehaviorFile,
     /// The file with every default written out, for `scenario.toml`.
     pub resolved: ScenarioFile,
 }
@@ -68,6 +74,12 @@ pub struct Customers {
     /// Front-line departments and the cumulative share of arrivals up to and
     /// including each, in file order of the departments; the last is 1.
     pub entry: Vec<(usize, f64)>,
+    /// Periods of changed demand, sorted by start, not overlapping.
+    pub surges: Vec<SurgeFile>,
+    /// The resolution time customers expect.
+    pub expected_resolution: f64,
+    /// Revenue lost when a customer leaves.
+    pub value: f64,
 }
 
 /// A department, checked.
@@ -91,6 +103,13 @@ pub struct Department {
     pub followup_mean: f64,
     /// What this department needs from others.
     pub needs: Vec<Need>,
+    /// Base quality of its work, training included, at most 1.
+    pub skill: f64,
+    /// Morale baseline, recognition included, at most 1.
+    pub morale_baseline: f64,
+    /// Morale as stated (before recognition): service takes its stated time
+    /// at this morale.
+    pub measured_morale: f64,
 }
 
 /// One need, checked.
@@ -102,6 +121,14 @@ pub struct Need {
     pub probability: f64,
     /// How the requester waits.
     pub mode: NeedMode,
+    /// Requests jump the supplier's queue (a service agreement).
+    pub priority: bool,
+    /// Delay before the request reaches the supplier, collaboration applied.
+    pub silo_delay: f64,
+    /// Share of the reply's quality lost, collaboration applied.
+    pub silo_quality_loss: f64,
+    /// The reply delay the requester expects.
+    pub expected_delay: f64,
 }
 
 /// Why a scenario was refused. Every variant is fatal for that scenario; the
@@ -296,6 +323,31 @@ impl Checker<'_> {
         }
     }
 
+    /// `value` must lie in `[low, high]`.
+    fn within(
+        &self,
+        path: &[Step],
+        field: &str,
+        value: f64,
+        low: f64,
+        high: f64,
+    ) -> Result<(), ScenarioError> {
+        if value.is_finite() && low <= value && value <= high {
+            Ok(())
+        } else {
+            let range = if high.is_infinite() {
+                format!("≥ {low}")
+            } else {
+                format!("between {low} and {high}")
+            };
+            Err(self.invalid(
+                path,
+                field,
+                format!("must be a number {range} (got {value})"),
+            ))
+        }
+    }
+
     fn distribution(
         &self,
         path: &[Step],
@@ -406,13 +458,6 @@ impl Scenario {
                 "must be at least 1 (got 0)",
             ));
         }
-        if file.behavior.enabled {
-            return Err(checker.invalid(
-                &[key("behavior"), key("enabled")],
-                "behavior.enabled",
-                "the social layer is not available in this version of orgsim; set `enabled = false` to run the queueing network",
-            ));
-        }
         if file.departments.is_empty() {
             return Err(checker.invalid(
                 &[],
@@ -422,7 +467,7 @@ impl Scenario {
         }
 
         // Departments: names first, so needs and entries can refer to them.
-        let names: Vec<&str> = file.departments.iter().map(|d| d.name.as_str()).collect();
+        let names: Vec<String> = file.departments.iter().map(|d| d.name.clone()).collect();
         for (index, name) in names.iter().enumerate() {
             let path = [key("department"), Step::Index(index), key("name")];
             if name.trim().is_empty() || name.contains('.') {
@@ -532,10 +577,47 @@ impl Scenario {
                         ),
                     ));
                 }
+                checker.within(
+                    &need_path("silo_delay"),
+                    &need_label("silo_delay"),
+                    need.silo_delay,
+                    0.0,
+                    f64::INFINITY,
+                )?;
+                checker.within(
+                    &need_path("silo_quality_loss"),
+                    &need_label("silo_quality_loss"),
+                    need.silo_quality_loss,
+                    0.0,
+                    1.0,
+                )?;
+                checker.within(
+                    &need_path("collaboration"),
+                    &need_label("collaboration"),
+                    need.collaboration,
+                    0.0,
+                    1.0,
+                )?;
+                let expected_delay = match need.expected_delay {
+                    Some(expected) => {
+                        checker.positive(
+                            &need_path("expected_delay"),
+                            &need_label("expected_delay"),
+                            expected,
+                        )?;
+                        expected
+                    }
+                    None => 2.0 * file.departments[supplier].service.mean(),
+                };
+                let kept = 1.0 - need.collaboration;
                 needs.push(Need {
                     supplier,
                     probability: need.probability,
                     mode: need.mode,
+                    priority: need.priority,
+                    silo_delay: need.silo_delay * kept,
+                    silo_quality_loss: need.silo_quality_loss * kept,
+                    expected_delay: expected_delay.max(f64::MIN_POSITIVE),
                 });
                 edges.push(Edge {
                     from: index,
@@ -544,7 +626,18 @@ impl Scenario {
                     mode: need.mode,
                 });
             }
+            for (field, value) in [
+                ("skill", department.skill),
+                ("morale", department.morale),
+                ("recognition", department.recognition),
+                ("training", department.training),
+            ] {
+                checker.within(&at(field), &label(field), value, 0.0, 1.0)?;
+            }
             departments.push(Department {
+                skill: (department.skill + department.training).min(1.0),
+                morale_baseline: (department.morale + department.recognition).min(1.0),
+                measured_morale: department.morale,
                 name: department.name.clone(),
                 front_line: department.front_line,
                 staff: department.staff,
@@ -561,7 +654,7 @@ impl Scenario {
             let render = |cycle: &[usize]| {
                 cycle
                     .iter()
-                    .map(|&i| names[i])
+                    .map(|&i| names[i].as_str())
                     .collect::<Vec<_>>()
                     .join(" → ")
             };
@@ -713,7 +806,121 @@ impl Scenario {
             last.1 = 1.0;
         }
 
+        let customers_file = &file.customers;
+        checker.within(
+            &[key("customers"), key("value")],
+            "customers.value",
+            customers_file.value,
+            0.0,
+            f64::INFINITY,
+        )?;
+        let expected_resolution = match customers_file.expected_resolution {
+            Some(expected) => {
+                checker.positive(
+                    &[key("customers"), key("expected_resolution")],
+                    "customers.expected_resolution",
+                    expected,
+                )?;
+                expected
+            }
+            None => {
+                let mut previous = 0.0;
+                let mut mean_service = 0.0;
+                for &(index, cumulative) in &entry {
+                    mean_service += (cumulative - previous) * departments[index].service_mean;
+                    previous = cumulative;
+                }
+                (2.0 * mean_service).max(f64::MIN_POSITIVE)
+            }
+        };
+        let mut surges = customers_file.surges.clone();
+        for (index, surge) in surges.iter().enumerate() {
+            let at = |field: &'static str| {
+                [
+                    key("customers"),
+                    key("surges"),
+                    Step::Index(index),
+                    key(field),
+                ]
+            };
+            let label = |field: &str| format!("customers.surges[{}].{field}", index + 1);
+            checker.within(
+                &at("start"),
+                &label("start"),
+                surge.start,
+                0.0,
+                f64::INFINITY,
+            )?;
+            if !(surge.end.is_finite() && surge.end > surge.start) {
+                return Err(checker.invalid(
+                    &at("end"),
+                    label("end"),
+                    format!(
+                        "must be later than `start` {} (got {})",
+                        surge.start, surge.end
+                    ),
+                ));
+            }
+            checker.within(
+                &at("factor"),
+                &label("factor"),
+                surge.factor,
+                0.0,
+                f64::INFINITY,
+            )?;
+        }
+        surges.sort_by(|a, b| a.start.total_cmp(&b.start));
+        if let Some(pair) = surges.windows(2).find(|pair| pair[1].start < pair[0].end) {
+            return Err(checker.invalid(
+                &[key("customers"), key("surges")],
+                "customers.surges",
+                format!(
+                    "the surges {}–{} and {}–{} overlap; merge them into one",
+                    pair[0].start, pair[0].end, pair[1].start, pair[1].end
+                ),
+            ));
+        }
+        let sample_every = match file.sample_every {
+            Some(every) => {
+                checker.positive(&[key("sample_every")], "sample_every", every)?;
+                every
+            }
+            None => file.horizon / 200.0,
+        };
+        check_behavior(&checker, &file.behavior)?;
+
         // Write every default out, so `scenario.toml` repeats the run exactly.
+        // With the social layer off its parameters had no effect: they are
+        // written as their defaults, so they cannot change any output.
+        file.sample_every = Some(sample_every);
+        if file.behavior.enabled {
+            file.customers.expected_resolution = Some(expected_resolution);
+            for (department, checked) in file.departments.iter_mut().zip(&departments) {
+                for (need, checked_need) in department.needs.iter_mut().zip(&checked.needs) {
+                    need.expected_delay =
+                        Some(need.expected_delay.unwrap_or(checked_need.expected_delay));
+                }
+            }
+        } else {
+            file.behavior = BehaviorFile {
+                enabled: false,
+                ..BehaviorFile::default()
+            };
+            file.customers.expected_resolution = None;
+            file.customers.value = file::default_value();
+            for department in &mut file.departments {
+                department.skill = file::default_skill();
+                department.morale = file::default_morale();
+                department.recognition = 0.0;
+                department.training = 0.0;
+                for need in &mut department.needs {
+                    need.silo_delay = 0.0;
+                    need.silo_quality_loss = 0.0;
+                    need.collaboration = 0.0;
+                    need.expected_delay = None;
+                }
+            }
+        }
         file.customers.entry = Some(
             entry_shares
                 .iter()
@@ -738,95 +945,17 @@ impl Scenario {
                 arrival_rate: file.customers.arrival_rate,
                 patience,
                 entry,
+                surges,
+                expected_resolution,
+                value: file.customers.value,
             },
             departments,
+            sample_every,
             behavior_enabled: file.behavior.enabled,
+            behavior: file.behavior.clone(),
             resolved: file,
         })
     }
-
-    /// Expected load on each department, from the traffic equations.
-    pub fn load_estimate(&self) -> LoadEstimate {
-        let n = self.departments.len();
-        let edges: Vec<Edge> = self
-            .departments
-            .iter()
-            .enumerate()
-            .flat_map(|(from, department)| {
-                department.needs.iter().map(move |need| Edge {
-                    from,
-                    to: need.supplier,
-                    probability: need.probability,
-                    mode: need.mode,
-                })
-            })
-            .collect();
-        let mut external = vec![0.0; n];
-        let mut previous = 0.0;
-        for &(index, cumulative) in &self.customers.entry {
-            external[index] = (cumulative - previous) * self.customers.arrival_rate;
-            previous = cumulative;
-        }
-        let arrival_rates =
-            network::arrival_rates(&external, &edges).expect("checked loops have finite traffic");
-        let handoff_probability: Vec<f64> = self
-            .departments
-            .iter()
-            .map(|d| {
-                1.0 - d
-                    .needs
-                    .iter()
-                    .filter(|n| n.mode == NeedMode::Handoff)
-                    .map(|n| 1.0 - n.probability)
-                    .product::<f64>()
-            })
-            .collect();
-        // Response time of one piece of work when nobody queues:
-        // R_i = S_i + Σ_j p_ij R_j + P(any handoff at i)·F_i.
-        let mut a = vec![vec![0.0; n]; n];
-        for (i, row) in a.iter_mut().enumerate() {
-            row[i] = 1.0;
-        }
-        for edge in &edges {
-            a[edge.from][edge.to] -= edge.probability;
-        }
-        let own: Vec<f64> = (0..n)
-            .map(|i| {
-                self.departments[i].service_mean
-                    + handoff_probability[i] * self.departments[i].followup_mean
-            })
-            .collect();
-        let response = network::solve_linear(a, own).expect("checked loops have finite response");
-        let offered_load = (0..n)
-            .map(|i| {
-                let department = &self.departments[i];
-                let held: f64 = department
-                    .needs
-                    .iter()
-                    .filter(|need| need.mode == NeedMode::Hold)
-                    .map(|need| need.probability * response[need.supplier])
-                    .sum();
-                arrival_rates[i]
-                    * (department.service_mean
-                        + held
-                        + handoff_probability[i] * department.followup_mean)
-            })
-            .collect();
-        LoadEstimate {
-            arrival_rates,
-            offered_load,
-        }
-    }
-}
-
-/// Expected traffic per department, without queueing delays.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoadEstimate {
-    /// New pieces of work per time unit (follow-ups not counted).
-    pub arrival_rates: Vec<f64>,
-    /// Busy servers needed on average (own work, follow-ups, and time held
-    /// waiting for `hold` suppliers' replies as if no supplier queued).
-    pub offered_load: Vec<f64>,
 }
 
 impl Scenario {
@@ -836,9 +965,107 @@ impl Scenario {
         self.resolved.replications = replications;
     }
 
+    /// Head count per department, in scenario order.
+    pub fn staff(&self) -> Vec<u32> {
+        self.departments
+            .iter()
+            .map(|department| department.staff)
+            .collect()
+    }
+
     /// Sets the master seed, in the resolved file too.
     pub fn set_seed(&mut self, seed: u64) {
         self.seed = seed;
         self.resolved.seed = seed;
     }
+}
+
+/// Checks the `[behavior]` coefficients (also when the layer is off, so a
+/// wrong value never waits to bite).
+fn check_behavior(checker: &Checker, behavior: &BehaviorFile) -> Result<(), ScenarioError> {
+    let unbounded = f64::INFINITY;
+    let b = behavior;
+    let rules: [(&str, f64, f64, f64); 27] = [
+        (
+            "update_interval",
+            b.update_interval,
+            f64::MIN_POSITIVE,
+            unbounded,
+        ),
+        ("morale_slowdown", b.morale_slowdown, 0.0, unbounded),
+        ("quality_weight_skill", b.quality_weight_skill, 0.0, 1.0),
+        ("quality_weight_morale", b.quality_weight_morale, 0.0, 1.0),
+        ("quality_weight_inputs", b.quality_weight_inputs, 0.0, 1.0),
+        ("stress_threshold", b.stress_threshold, 0.0, 0.999),
+        (
+            "stress_window",
+            b.stress_window,
+            f64::MIN_POSITIVE,
+            unbounded,
+        ),
+        ("rush_speedup", b.rush_speedup, 0.0, 0.9),
+        ("rush_quality_loss", b.rush_quality_loss, 0.0, 1.0),
+        ("rework_per_defect", b.rework_per_defect, 0.0, unbounded),
+        ("rework_cap", b.rework_cap, 0.0, 0.99),
+        ("weight_timeliness", b.weight_timeliness, 0.0, 1.0),
+        ("weight_quality", b.weight_quality, 0.0, 1.0),
+        ("weight_attitude", b.weight_attitude, 0.0, 1.0),
+        ("loss_aversion", b.loss_aversion, 0.0, unbounded),
+        ("quality_reference", b.quality_reference, 0.01, 0.99),
+        ("attitude_reference", b.attitude_reference, 0.01, 0.99),
+        ("repeat_penalty", b.repeat_penalty, 0.0, 1.0),
+        ("experience_weight", b.experience_weight, 0.0, 1.0),
+        (
+            "customer_experience_weight",
+            b.customer_experience_weight,
+            0.0,
+            1.0,
+        ),
+        ("contagion_rate", b.contagion_rate, 0.0, unbounded),
+        (
+            "negative_contagion_factor",
+            b.negative_contagion_factor,
+            0.0,
+            unbounded,
+        ),
+        ("stress_morale_rate", b.stress_morale_rate, 0.0, unbounded),
+        ("recovery_rate", b.recovery_rate, 0.0, unbounded),
+        (
+            "negative_fade_factor",
+            b.negative_fade_factor,
+            0.0,
+            unbounded,
+        ),
+        ("churn_base", b.churn_base, 0.0, 1.0),
+        ("churn_after_bad", b.churn_after_bad, 0.0, 1.0),
+    ];
+    for (name, value, low, high) in rules {
+        checker.within(
+            &[Step::Key("behavior"), Step::Key(name)],
+            &format!("behavior.{name}"),
+            value,
+            low,
+            high,
+        )?;
+    }
+    let sums = [
+        (
+            "quality_weight_skill + quality_weight_morale + quality_weight_inputs",
+            b.quality_weight_skill + b.quality_weight_morale + b.quality_weight_inputs,
+        ),
+        (
+            "weight_timeliness + weight_quality + weight_attitude",
+            b.weight_timeliness + b.weight_quality + b.weight_attitude,
+        ),
+    ];
+    for (what, total) in sums {
+        if (total - 1.0).abs() > 1e-9 {
+            return Err(checker.invalid(
+                &[Step::Key("behavior")],
+                format!("behavior.{what}"),
+                format!("the weights must add up to 1 (they add up to {total})"),
+            ));
+        }
+    }
+    Ok(())
 }

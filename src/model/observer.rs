@@ -1,0 +1,59 @@
+//! Watching a replication from outside: time-series samples and a trace of
+//! every event. The model calls an [`Observer`]; a run that observes nothing
+//! uses [`Unobserved`], whose constants let the compiler drop the calls.
+
+/// One time-series sample of one department.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample<'a> {
+    /// Simulated time.
+    pub time: f64,
+    /// Department name.
+    pub department: &'a str,
+    /// Morale (social layer only).
+    pub morale: Option<f64>,
+    /// Pieces of work waiting in its queues.
+    pub queue: u32,
+    /// Servers occupied.
+    pub busy: u32,
+    /// Mean satisfaction of the customers whose experience ended since the
+    /// last sample (social layer only; `None` if there were none).
+    pub external_satisfaction: Option<f64>,
+}
+
+/// One event of the trace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceEvent<'a> {
+    /// Simulated time.
+    pub time: f64,
+    /// What happened: `arrival`, `queue`, `start`, `end`, `request`, `reply`,
+    /// `rework`, `abandon`, `complete`.
+    pub event: &'static str,
+    /// Department where it happened.
+    pub department: &'a str,
+    /// The piece of work (unique within the replication).
+    pub work: u32,
+    /// The customer case it belongs to.
+    pub case: u32,
+    /// Quality of the delivered work, where there is one.
+    pub quality: Option<f64>,
+    /// Attitude shown (the department's morale), where there is one.
+    pub attitude: Option<f64>,
+}
+
+/// Receives samples and trace events during a replication.
+pub trait Observer {
+    /// Whether the model should take samples every `sample_every`.
+    const SAMPLES: bool = false;
+    /// Whether the model should report every event.
+    const TRACE: bool = false;
+    /// A time-series sample.
+    fn sample(&mut self, _sample: &Sample) {}
+    /// An event.
+    fn trace(&mut self, _event: &TraceEvent) {}
+}
+
+/// Observes nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unobserved;
+
+impl Observer for Unobserved {}
