@@ -434,3 +434,140 @@ fn bad_flags_exit_2() {
     sandbox.run(&["frobnicate"]).failure();
     assert!(sandbox.listing().is_empty());
 }
+
+#[test]
+fn with_the_social_layer_off_social_parameters_change_no_output_byte() {
+    let sandbox = Sandbox::new();
+    sandbox.write("plain.toml", VALID);
+    let social = VALID
+        .replace("arrival_rate = 1.0", "arrival_rate = 1.0\nexpected_resolution = 3.0\nvalue = 250.0")
+        .replace("staff = 3", "staff = 3\nskill = 0.3\nmorale = 0.2\nrecognition = 0.1\ntraining = 0.2")
+        .replace("staff = 2", "staff = 2\nskill = 0.95\nmorale = 0.9")
+        .replace(
+            "mode = \"handoff\" }",
+            "mode = \"handoff\", silo_delay = 7.0, silo_quality_loss = 0.4, collaboration = 0.5, expected_delay = 1.0 }",
+        )
+        .replace(
+            "enabled = false",
+            "enabled = false\ncontagion_rate = 0.5\nloss_aversion = 3.0\nrework_per_defect = 2.0\nmorale_slowdown = 0.9\nchurn_after_bad = 0.5",
+        );
+    assert_ne!(social, VALID);
+    sandbox.write("social.toml", &social);
+    for (name, out) in [("plain.toml", "a"), ("social.toml", "b")] {
+        sandbox
+            .run(&[
+                "run",
+                name,
+                "--out",
+                out,
+                "--quiet",
+                "--trace",
+                &format!("{out}.trace.csv"),
+            ])
+            .success();
+    }
+    for file in OUTPUT_FILES {
+        let a = std::fs::read(sandbox.path("a").join(file)).unwrap();
+        let b = std::fs::read(sandbox.path("b").join(file)).unwrap();
+        assert!(
+            a == b,
+            "{file} changed with social parameters while the layer is off"
+        );
+    }
+    assert_eq!(
+        std::fs::read(sandbox.path("a.trace.csv")).unwrap(),
+        std::fs::read(sandbox.path("b.trace.csv")).unwrap()
+    );
+    let summary = std::fs::read_to_string(sandbox.path("a/summary.csv")).unwrap();
+    assert!(
+        !summary.contains("satisfaction") && !summary.contains("morale"),
+        "social metrics are left out:\n{summary}"
+    );
+}
+
+#[test]
+fn with_the_social_layer_on_the_outputs_carry_its_figures() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "social.toml",
+        &VALID.replace("enabled = false", "enabled = true"),
+    );
+    let stdout = sandbox
+        .run(&["run", "social.toml", "--out", "out", "--trace", "trace.csv"])
+        .success();
+    for figure in ["satisfaction", "churn", "morale", "revenue at risk"] {
+        assert!(stdout.contains(figure), "summary lacks {figure}:\n{stdout}");
+    }
+    let summary = std::fs::read_to_string(sandbox.path("out/summary.csv")).unwrap();
+    for metric in [
+        "ext_satisfaction_mean",
+        "ext_churn_rate",
+        "ext_rework_rate",
+        "revenue_at_risk",
+        "int_satisfaction_mean",
+        "morale_mean",
+        "quality_mean",
+    ] {
+        assert!(
+            summary
+                .lines()
+                .any(|l| l.starts_with(&format!("{metric},"))),
+            "summary.csv lacks {metric}"
+        );
+    }
+    let departments = std::fs::read_to_string(sandbox.path("out/departments.csv")).unwrap();
+    let header = departments.lines().next().unwrap();
+    for column in [
+        "morale_mean",
+        "morale_final",
+        "int_satisfaction_given",
+        "int_satisfaction_received",
+        "quality_given",
+        "rework_share",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "departments.csv lacks {column}: {header}"
+        );
+    }
+    let timeseries = std::fs::read_to_string(sandbox.path("out/timeseries.csv")).unwrap();
+    assert_eq!(
+        timeseries.lines().next(),
+        Some("replication,time,department,queue,busy,morale,ext_satisfaction")
+    );
+    // 4 replications × 2 departments × one sample every horizon/200 (0 included).
+    assert_eq!(timeseries.lines().count(), 1 + 4 * 2 * 201);
+    let trace = std::fs::read_to_string(sandbox.path("trace.csv")).unwrap();
+    assert_eq!(
+        trace.lines().next(),
+        Some("time,event,department,work,case,quality,attitude")
+    );
+    for event in ["arrival", "start", "request", "reply", "complete"] {
+        assert!(
+            trace.lines().any(|l| l.split(',').nth(1) == Some(event)),
+            "the trace has no {event}"
+        );
+    }
+    // One case followed from arrival to completion.
+    let case_rows: Vec<&str> = trace
+        .lines()
+        .filter(|l| l.split(',').nth(4) == Some("0"))
+        .collect();
+    assert_eq!(
+        case_rows.first().and_then(|l| l.split(',').nth(1)),
+        Some("arrival")
+    );
+    assert!(
+        case_rows
+            .iter()
+            .any(|l| l.split(',').nth(1) == Some("complete"))
+    );
+    assert!(
+        sandbox
+            .listing()
+            .iter()
+            .all(|p| !p.contains(".part") && !p.contains(".tmp")),
+        "temporary files left: {:?}",
+        sandbox.listing()
+    );
+}

@@ -72,3 +72,172 @@ fn the_resolved_scenario_reads_back_to_the_same_scenario() {
         experiment::run_replications(&original, 2, 1)
     );
 }
+
+// Each story's comment makes a claim; these tests keep the claims true.
+// Story runs share their random streams with the baseline's, so the claims
+// are checked on paired differences (Bonferroni over each test's checks).
+
+use crate::util::{assert_significant, department_values, paired, story, values};
+
+#[test]
+fn baseline_story_front_line_near_80_percent_and_first_contact_resolution_near_70() {
+    let results = experiment::run(story("baseline", 10));
+    let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+    let front = mean(department_values(
+        &results,
+        "Customer Service",
+        "utilization",
+    ));
+    assert!(
+        (0.75..0.9).contains(&front),
+        "Customer Service utilization {front}"
+    );
+    let it = mean(department_values(&results, "IT", "utilization"));
+    assert!((0.65..0.85).contains(&it), "IT utilization {it}");
+    let rework = mean(values(&results, "ext_rework_rate"));
+    assert!(
+        (0.2..0.36).contains(&rework),
+        "share of customers who came back {rework}"
+    );
+    let morale = mean(values(&results, "morale_mean"));
+    assert!(
+        morale < 0.7 && morale > 0.5,
+        "morale {morale} settles a little below the 0.7 baseline"
+    );
+}
+
+#[test]
+fn it_understaffed_story_frustration_inside_customers_lost_outside() {
+    let base = experiment::run(story("baseline", 10));
+    let short = experiment::run(story("it-understaffed", 10));
+    let checks = 5;
+    let it_delay = paired(
+        &department_values(&base, "IT", "int_delay_given_mean"),
+        &department_values(&short, "IT", "int_delay_given_mean"),
+        checks,
+    );
+    assert_significant(it_delay, 1.0, "IT's reply delay");
+    for department in ["IT", "Customer Service"] {
+        let morale = paired(
+            &department_values(&base, department, "morale_mean"),
+            &department_values(&short, department, "morale_mean"),
+            checks,
+        );
+        assert_significant(morale, -1.0, &format!("{department} morale"));
+    }
+    assert_significant(
+        paired(
+            &values(&base, "ext_churn_rate"),
+            &values(&short, "ext_churn_rate"),
+            checks,
+        ),
+        1.0,
+        "churn",
+    );
+    assert_significant(
+        paired(
+            &values(&base, "revenue_at_risk"),
+            &values(&short, "revenue_at_risk"),
+            checks,
+        ),
+        1.0,
+        "revenue at risk",
+    );
+}
+
+#[test]
+fn collaboration_story_beats_silos() {
+    let silos = experiment::run(story("silos", 10));
+    let together = experiment::run(story("collaboration", 10));
+    let checks = 5;
+    for (metric, sign) in [
+        ("int_delay_mean", -1.0),
+        ("ext_rework_rate", -1.0),
+        ("morale_mean", 1.0),
+        ("ext_churn_rate", -1.0),
+        ("revenue_at_risk", -1.0),
+    ] {
+        let difference = paired(&values(&silos, metric), &values(&together, metric), checks);
+        assert_significant(
+            difference,
+            sign,
+            &format!("collaboration − silos, {metric}"),
+        );
+    }
+}
+
+#[test]
+fn recognition_story_lifts_morale_and_customers() {
+    let base = experiment::run(story("baseline", 10));
+    let recognized = experiment::run(story("recognition", 10));
+    let checks = 5;
+    for department in ["IT", "Customer Service"] {
+        let morale = paired(
+            &department_values(&base, department, "morale_mean"),
+            &department_values(&recognized, department, "morale_mean"),
+            checks,
+        );
+        assert_significant(morale, 1.0, &format!("{department} morale"));
+    }
+    for (metric, sign) in [
+        ("quality_mean", 1.0),
+        ("ext_satisfaction_mean", 1.0),
+        ("ext_churn_rate", -1.0),
+    ] {
+        assert_significant(
+            paired(&values(&base, metric), &values(&recognized, metric), checks),
+            sign,
+            metric,
+        );
+    }
+}
+
+/// Mean front-line morale per replication over time windows.
+struct WindowMorale {
+    windows: Vec<(f64, f64)>,
+    sums: Vec<(f64, u32)>,
+}
+
+impl orgsim::model::Observer for WindowMorale {
+    const SAMPLES: bool = true;
+    fn sample(&mut self, sample: &orgsim::model::Sample) {
+        if sample.department != "Customer Service" {
+            return;
+        }
+        for (window, sum) in self.windows.iter().zip(&mut self.sums) {
+            if window.0 <= sample.time && sample.time < window.1 {
+                sum.0 += sample.morale.expect("social layer on");
+                sum.1 += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn demand_spike_story_morale_stays_low_after_the_surge_ends() {
+    // The surge runs from 3000 to 3600. Before: [2000, 3000); after it has
+    // ended: [4000, 4600); long after: [7000, 8000).
+    let scenario = story("demand-spike", 10);
+    let windows = vec![(2000.0, 3000.0), (4000.0, 4600.0), (7000.0, 8000.0)];
+    let (_, observers) = experiment::run_observed(scenario, |_| WindowMorale {
+        windows: windows.clone(),
+        sums: vec![(0.0, 0); 3],
+    });
+    let window = |index: usize| -> Vec<f64> {
+        observers
+            .iter()
+            .map(|o| o.sums[index].0 / f64::from(o.sums[index].1))
+            .collect()
+    };
+    let (before, after, later) = (window(0), window(1), window(2));
+    assert_significant(
+        paired(&before, &after, 2),
+        -1.0,
+        "front-line morale after the surge vs before",
+    );
+    assert_significant(
+        paired(&after, &later, 2),
+        1.0,
+        "front-line morale recovers later",
+    );
+}

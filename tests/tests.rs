@@ -4,5 +4,6 @@
 mod cli;
 mod invariants;
 mod scenarios;
+mod social;
 mod theory;
 mod util;

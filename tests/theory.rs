@@ -222,3 +222,50 @@ fn littles_law_holds_in_every_department() {
         );
     }
 }
+
+#[test]
+fn rework_loop_matches_mm1_with_bernoulli_feedback() {
+    // One server, no needs; quality is skill alone (weight 1), morale never
+    // moves and rushing is off, so every answer is sent back with the fixed
+    // probability p = rework_per_defect·(1 − skill) = 0.3 and redone: an
+    // M/M/1 queue with Bernoulli feedback, mean time in system
+    // 1/(μ(1 − p) − λ) = 1/(0.7 − 0.5) = 5.
+    let results = experiment::run(scenario(
+        r#"
+name = "rework"
+horizon = 40000.0
+warmup = 4000.0
+replications = 30
+seed = 17
+[customers]
+arrival_rate = 0.5
+[[department]]
+name = "Desk"
+front_line = true
+staff = 1
+skill = 0.7
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+quality_weight_skill = 1.0
+quality_weight_morale = 0.0
+quality_weight_inputs = 0.0
+rework_per_defect = 1.0
+rush_speedup = 0.0
+rush_quality_loss = 0.0
+stress_morale_rate = 0.0
+experience_weight = 0.0
+customer_experience_weight = 0.0
+"#,
+    ));
+    let expected = theory::mm1_feedback_sojourn(0.5, 1.0, 0.3).unwrap();
+    assert_covers(
+        bonferroni(&values(&results, "ext_resolution_mean"), 2),
+        expected,
+        "M/M/1 with rework: time in system",
+    );
+    assert_covers(
+        bonferroni(&values(&results, "ext_rework_rate"), 2),
+        0.3,
+        "share of customers who came back",
+    );
+}

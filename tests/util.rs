@@ -180,3 +180,86 @@ impl Outcome {
         self.stderr()
     }
 }
+
+/// The per-replication values of a department metric (`department.<name>.<key>`).
+pub fn department_values(results: &RunResults, department: &str, key: &str) -> Vec<f64> {
+    let index = results
+        .scenario
+        .department_index(department)
+        .unwrap_or_else(|| panic!("no department {department}"));
+    let staff = results.scenario.departments[index].staff;
+    results
+        .replications
+        .iter()
+        .filter_map(|r| {
+            orgsim::experiment::department_metrics(&r.departments[index], staff, r.window, r.social)
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .unwrap_or_else(|| panic!("no department metric {key}"))
+                .1
+        })
+        .collect()
+}
+
+/// Paired differences `variant − base`, replication by replication (the two
+/// runs share their random streams), at the Bonferroni level for `checks`.
+pub fn paired(base: &[f64], variant: &[f64], checks: usize) -> Estimate {
+    assert_eq!(
+        base.len(),
+        variant.len(),
+        "paired runs need the same replications"
+    );
+    let differences: Vec<f64> = base.iter().zip(variant).map(|(b, v)| v - b).collect();
+    bonferroni(&differences, checks)
+}
+
+/// Asserts that the whole interval lies above 0 (`sign` 1) or below (−1).
+pub fn assert_significant(estimate: Estimate, sign: f64, what: &str) {
+    let ok = if sign > 0.0 {
+        estimate.low > 0.0
+    } else {
+        estimate.high < 0.0
+    };
+    assert!(
+        ok,
+        "{what}: expected a {} difference, got {:.5} [{:.5}, {:.5}] over {} replications",
+        if sign > 0.0 { "positive" } else { "negative" },
+        estimate.mean,
+        estimate.low,
+        estimate.high,
+        estimate.count
+    );
+}
+
+/// A scenario from `scenarios/`, with fewer replications for speed.
+pub fn story(name: &str, replications: u32) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    let text = std::fs::read_to_string(&path).expect("story exists");
+    let mut scenario = Scenario::from_toml_str(&text, &path.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    scenario.set_replications(replications);
+    scenario
+}
+
+/// A variant of `base` made by editing its resolved file.
+pub fn variant(
+    base: &Scenario,
+    edit: impl FnOnce(&mut orgsim::scenario::ScenarioFile),
+) -> Scenario {
+    let mut file = base.resolved.clone();
+    edit(&mut file);
+    Scenario::from_file(file, "variant").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The department called `name` in a scenario file.
+pub fn department<'a>(
+    file: &'a mut orgsim::scenario::ScenarioFile,
+    name: &str,
+) -> &'a mut orgsim::scenario::DepartmentFile {
+    file.departments
+        .iter_mut()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no department {name}"))
+}
