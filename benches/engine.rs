@@ -11,6 +11,17 @@ use orgsim::model::simulate;
 use orgsim::scenario::Scenario;
 
 fn mm5(customers: f64) -> Scenario {
+    mm5_with(customers, "enabled = false")
+}
+
+/// M/M/5 at ρ = 0.9 with the social layer on at its defaults, except that
+/// nothing is sent back for rework: rework adds service per customer and
+/// would make it a different (overloaded) queue.
+fn mm5_social(customers: f64) -> Scenario {
+    mm5_with(customers, "rework_per_defect = 0.0")
+}
+
+fn mm5_with(customers: f64, behavior: &str) -> Scenario {
     let arrival_rate = 4.5;
     Scenario::from_toml_str(
         &format!(
@@ -26,7 +37,7 @@ front_line = true
 staff = 5
 service = {{ dist = "exponential", mean = 1.0 }}
 [behavior]
-enabled = false
+{behavior}
 "#,
             horizon = customers / arrival_rate
         ),
@@ -70,10 +81,7 @@ needs = [
     }
     for supplier in 0..8 {
         let needs = if supplier < 6 {
-            format!(
-                "needs = [ {{ dept = \"Supplier {}\", probability = 0.2, mode = \"handoff\" }} ]",
-                supplier + 2
-            )
+            format!("needs = [ {{ dept = \"Supplier {}\", probability = 0.2, mode = \"handoff\" }} ]", supplier + 2)
         } else {
             String::new()
         };
@@ -109,14 +117,13 @@ fn engine(c: &mut Criterion) {
     group.throughput(Throughput::Elements(customers as u64));
     let scenario = mm5(customers);
     report_events("mm5", &scenario);
-    group.bench_function("mm5_rho0.9_1e6_customers", |b| {
-        b.iter(|| simulate(&scenario, 0, 1))
-    });
+    group.bench_function("mm5_rho0.9_1e6_customers", |b| b.iter(|| simulate(&scenario, 0, 1)));
+    let scenario = mm5_social(customers);
+    report_events("mm5 social", &scenario);
+    group.bench_function("mm5_rho0.9_1e6_customers_social", |b| b.iter(|| simulate(&scenario, 0, 1)));
     let scenario = network(customers);
     report_events("network10", &scenario);
-    group.bench_function("network10_1e6_customers", |b| {
-        b.iter(|| simulate(&scenario, 0, 1))
-    });
+    group.bench_function("network10_1e6_customers", |b| b.iter(|| simulate(&scenario, 0, 1)));
     group.finish();
 }
 
@@ -125,15 +132,10 @@ fn replications(c: &mut Criterion) {
     group.sample_size(10);
     let per_replication = 2e5;
     let replications = 16;
-    group.throughput(Throughput::Elements(
-        (per_replication * f64::from(replications)) as u64,
-    ));
+    group.throughput(Throughput::Elements((per_replication * f64::from(replications)) as u64));
     let scenario = mm5(per_replication);
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
         group.bench_function(format!("mm5_16x2e5_threads{threads}"), |b| {
             b.iter(|| pool.install(|| run_replications(&scenario, replications, 1)))
         });

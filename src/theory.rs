@@ -13,9 +13,7 @@
 /// Erlang B blocking probability B(n, a) by the recursion
 /// B₀ = 1, Bₖ = a·Bₖ₋₁ / (k + a·Bₖ₋₁).
 pub fn erlang_b(servers: u32, offered_load: f64) -> f64 {
-    (1..=servers).fold(1.0, |b, k| {
-        offered_load * b / (f64::from(k) + offered_load * b)
-    })
+    (1..=servers).fold(1.0, |b, k| offered_load * b / (f64::from(k) + offered_load * b))
 }
 
 /// Erlang C: the probability that an arriving customer waits, C(n, a), for
@@ -54,12 +52,7 @@ pub struct ErlangA {
 
 /// M/M/n+M (Erlang A) with exponential patience of rate θ; any ρ, including
 /// overload. `None` if the series overflows (extreme λ/θ).
-pub fn erlang_a(
-    servers: u32,
-    arrival_rate: f64,
-    service_rate: f64,
-    abandonment_rate: f64,
-) -> Option<ErlangA> {
+pub fn erlang_a(servers: u32, arrival_rate: f64, service_rate: f64, abandonment_rate: f64) -> Option<ErlangA> {
     let n = f64::from(servers);
     let x = n * service_rate / abandonment_rate;
     let y = arrival_rate / abandonment_rate;
@@ -83,11 +76,7 @@ pub fn erlang_a(
     let p_wait = series * e / (1.0 + (series - 1.0) * e);
     let p_abandon_given_wait = 1.0 / (rho * series) + 1.0 - 1.0 / rho;
     let p_abandon = p_abandon_given_wait * p_wait;
-    Some(ErlangA {
-        p_wait,
-        p_abandon,
-        wait_mean: p_abandon / abandonment_rate,
-    })
+    Some(ErlangA { p_wait, p_abandon, wait_mean: p_abandon / abandonment_rate })
 }
 
 /// M/M/1 where a finished job returns to the queue with probability

@@ -29,47 +29,22 @@ service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
 enabled = false
 "#;
 
-const OUTPUT_FILES: [&str; 4] = [
-    "departments.csv",
-    "replications.csv",
-    "scenario.toml",
-    "summary.csv",
-];
+const OUTPUT_FILES: [&str; 4] = ["departments.csv", "replications.csv", "scenario.toml", "summary.csv"];
 
 #[test]
 fn run_without_arguments_simulates_the_embedded_default() {
     let sandbox = Sandbox::new();
     let stdout = sandbox.run(&["run", "--replications", "3"]).success();
-    for figure in [
-        "arrivals",
-        "abandoned",
-        "wait, mean",
-        "resolution time",
-        "95% CI",
-        "Customer Service",
-        "IT",
-    ] {
-        assert!(
-            stdout.contains(figure),
-            "summary lacks {figure:?}:\n{stdout}"
-        );
+    for figure in ["arrivals", "abandoned", "wait, mean", "resolution time", "95% CI", "Customer Service", "IT"] {
+        assert!(stdout.contains(figure), "summary lacks {figure:?}:\n{stdout}");
     }
-    assert!(
-        stdout.contains("output/baseline"),
-        "says where the files went:\n{stdout}"
-    );
+    assert!(stdout.contains("output/baseline"), "says where the files went:\n{stdout}");
     for file in OUTPUT_FILES {
-        assert!(
-            sandbox.path("output/baseline").join(file).is_file(),
-            "missing {file}"
-        );
+        assert!(sandbox.path("output/baseline").join(file).is_file(), "missing {file}");
     }
     let summary = std::fs::read_to_string(sandbox.path("output/baseline/summary.csv")).unwrap();
     let mut lines = summary.lines();
-    assert_eq!(
-        lines.next(),
-        Some("metric,mean,ci_low,ci_high,replications")
-    );
+    assert_eq!(lines.next(), Some("metric,mean,ci_low,ci_high,replications"));
     let metrics: Vec<&str> = lines.map(|line| line.split(',').next().unwrap()).collect();
     for required in [
         "ext_arrivals",
@@ -84,47 +59,22 @@ fn run_without_arguments_simulates_the_embedded_default() {
     ] {
         assert!(metrics.contains(&required), "summary.csv lacks {required}");
     }
-    let row = summary
-        .lines()
-        .find(|l| l.starts_with("ext_wait_mean,"))
-        .unwrap();
+    let row = summary.lines().find(|l| l.starts_with("ext_wait_mean,")).unwrap();
     let fields: Vec<f64> = row.split(',').skip(1).map(|f| f.parse().unwrap()).collect();
-    assert!(
-        fields[1] <= fields[0] && fields[0] <= fields[2] && fields[3] == 3.0,
-        "{row}"
-    );
+    assert!(fields[1] <= fields[0] && fields[0] <= fields[2] && fields[3] == 3.0, "{row}");
 }
 
 #[test]
 fn run_writes_where_asked_and_the_resolved_scenario_repeats_the_run() {
     let sandbox = Sandbox::new();
     sandbox.write("small.toml", VALID);
-    sandbox
-        .run(&[
-            "run",
-            "small.toml",
-            "--out",
-            "first",
-            "--seed",
-            "11",
-            "--quiet",
-        ])
-        .success();
+    sandbox.run(&["run", "small.toml", "--out", "first", "--seed", "11", "--quiet"]).success();
     let departments = std::fs::read_to_string(sandbox.path("first/departments.csv")).unwrap();
-    assert_eq!(
-        departments.lines().count(),
-        1 + 4 * 2,
-        "a row per department and replication"
-    );
+    assert_eq!(departments.lines().count(), 1 + 4 * 2, "a row per department and replication");
     let resolved = std::fs::read_to_string(sandbox.path("first/scenario.toml")).unwrap();
-    assert!(
-        resolved.contains("seed = 11"),
-        "overrides are written out:\n{resolved}"
-    );
+    assert!(resolved.contains("seed = 11"), "overrides are written out:\n{resolved}");
     // Running the resolved file gives the same bytes.
-    sandbox
-        .run(&["run", "first/scenario.toml", "--out", "second", "--quiet"])
-        .success();
+    sandbox.run(&["run", "first/scenario.toml", "--out", "second", "--quiet"]).success();
     for file in OUTPUT_FILES {
         let a = std::fs::read(sandbox.path("first").join(file)).unwrap();
         let b = std::fs::read(sandbox.path("second").join(file)).unwrap();
@@ -136,51 +86,15 @@ fn run_writes_where_asked_and_the_resolved_scenario_repeats_the_run() {
 fn the_same_seed_gives_identical_files_on_one_thread_and_two() {
     let sandbox = Sandbox::new();
     sandbox.write("small.toml", VALID);
-    sandbox
-        .run(&[
-            "run",
-            "small.toml",
-            "--out",
-            "one",
-            "--threads",
-            "1",
-            "--quiet",
-            "--replications",
-            "6",
-        ])
-        .success();
-    sandbox
-        .run(&[
-            "run",
-            "small.toml",
-            "--out",
-            "two",
-            "--threads",
-            "2",
-            "--quiet",
-            "--replications",
-            "6",
-        ])
-        .success();
+    sandbox.run(&["run", "small.toml", "--out", "one", "--threads", "1", "--quiet", "--replications", "6"]).success();
+    sandbox.run(&["run", "small.toml", "--out", "two", "--threads", "2", "--quiet", "--replications", "6"]).success();
     for file in OUTPUT_FILES {
         let a = std::fs::read(sandbox.path("one").join(file)).unwrap();
         let b = std::fs::read(sandbox.path("two").join(file)).unwrap();
         assert!(a == b, "{file} differs between --threads 1 and --threads 2");
     }
     // A different seed really changes the results.
-    sandbox
-        .run(&[
-            "run",
-            "small.toml",
-            "--out",
-            "other",
-            "--seed",
-            "4",
-            "--quiet",
-            "--replications",
-            "6",
-        ])
-        .success();
+    sandbox.run(&["run", "small.toml", "--out", "other", "--seed", "4", "--quiet", "--replications", "6"]).success();
     assert_ne!(
         std::fs::read(sandbox.path("one/summary.csv")).unwrap(),
         std::fs::read(sandbox.path("other/summary.csv")).unwrap()
@@ -195,9 +109,7 @@ fn new_prints_a_starter_that_validates_and_runs() {
     sandbox.write("my.toml", &starter);
     let description = sandbox.run(&["validate", "my.toml"]).success();
     assert!(description.contains("is valid"), "{description}");
-    sandbox
-        .run(&["run", "my.toml", "--replications", "2", "--quiet"])
-        .success();
+    sandbox.run(&["run", "my.toml", "--replications", "2", "--quiet"]).success();
     assert!(sandbox.path("output/my-organization/summary.csv").is_file());
 }
 
@@ -207,29 +119,18 @@ fn validate_describes_the_organization_and_warns_about_overload() {
     sandbox.write("small.toml", VALID);
     let text = sandbox.run(&["validate", "small.toml"]).success();
     for expected in ["Front Desk", "IT 30% (handoff)", "offered load", "warm-up"] {
-        assert!(
-            text.contains(expected),
-            "validate lacks {expected:?}:\n{text}"
-        );
+        assert!(text.contains(expected), "validate lacks {expected:?}:\n{text}");
     }
     assert!(!text.contains("warning"), "{text}");
     // IT receives 0.3 requests per minute of 3 minutes each: 0.9 busy staff.
     // With one person left it runs at 90%, and with λ = 4 the front desk
     // is offered 8 busy staff for 3.
-    let busy = VALID
-        .replace("staff = 2", "staff = 1")
-        .replace("arrival_rate = 1.0", "arrival_rate = 4.0");
+    let busy = VALID.replace("staff = 2", "staff = 1").replace("arrival_rate = 1.0", "arrival_rate = 4.0");
     sandbox.write("busy.toml", &busy);
     let text = sandbox.run(&["validate", "busy.toml"]).success();
-    assert!(
-        text.contains("warning: department \"Front Desk\" is offered"),
-        "{text}"
-    );
+    assert!(text.contains("warning: department \"Front Desk\" is offered"), "{text}");
     assert!(text.contains("capacity"), "{text}");
-    assert!(
-        sandbox.listing().iter().all(|p| !p.starts_with("output")),
-        "validate writes nothing"
-    );
+    assert!(sandbox.listing().iter().all(|p| !p.starts_with("output")), "validate writes nothing");
 }
 
 #[test]
@@ -240,61 +141,24 @@ fn validate_prints_the_erlang_prediction_for_a_single_station() {
         "# M/M/10\nname = \"mmc\"\nhorizon = 100.0\n[customers]\narrival_rate = 2.0\n[[department]]\nname = \"Desk\"\nfront_line = true\nstaff = 10\nservice = { dist = \"exponential\", mean = 4.0 }\n",
     );
     let text = sandbox.run(&["validate", "mmc.toml"]).success();
-    assert!(
-        text.contains("Erlang C") && text.contains("0.40918"),
-        "{text}"
-    );
+    assert!(text.contains("Erlang C") && text.contains("0.40918"), "{text}");
 }
 
 /// Each bad input: what to change in the valid file, and what the message
 /// must contain (the field, and the line where the parser knows it).
 const BAD_INPUTS: &[(&str, &str, &str, &[&str])] = &[
-    (
-        "invalid TOML",
-        "horizon = 2000.0",
-        "horizon = = 2000.0",
-        &["bad.toml:3:"],
-    ),
-    (
-        "unknown key",
-        "staff = 3",
-        "staf = 3",
-        &["bad.toml:15:", "unknown field `staf`", "staff"],
-    ),
-    (
-        "unknown supplier",
-        "dept = \"IT\"",
-        "dept = \"ITT\"",
-        &["bad.toml:17:", "needs[1].dept", "\"ITT\"", "\"IT\""],
-    ),
+    ("invalid TOML", "horizon = 2000.0", "horizon = = 2000.0", &["bad.toml:3:"]),
+    ("unknown key", "staff = 3", "staf = 3", &["bad.toml:15:", "unknown field `staf`", "staff"]),
+    ("unknown supplier", "dept = \"IT\"", "dept = \"ITT\"", &["bad.toml:17:", "needs[1].dept", "\"ITT\"", "\"IT\""]),
     (
         "negative rate",
         "arrival_rate = 1.0",
         "arrival_rate = -1.0",
         &["bad.toml:9:", "customers.arrival_rate", "greater than 0"],
     ),
-    (
-        "zero rate",
-        "arrival_rate = 1.0",
-        "arrival_rate = 0",
-        &["bad.toml:9:", "customers.arrival_rate"],
-    ),
-    (
-        "zero staff",
-        "staff = 3",
-        "staff = 0",
-        &[
-            "bad.toml:15:",
-            "department \"Front Desk\".staff",
-            "at least 1",
-        ],
-    ),
-    (
-        "negative staff",
-        "staff = 3",
-        "staff = -3",
-        &["bad.toml:15:", "staff"],
-    ),
+    ("zero rate", "arrival_rate = 1.0", "arrival_rate = 0", &["bad.toml:9:", "customers.arrival_rate"]),
+    ("zero staff", "staff = 3", "staff = 0", &["bad.toml:15:", "department \"Front Desk\".staff", "at least 1"]),
+    ("negative staff", "staff = 3", "staff = -3", &["bad.toml:15:", "staff"]),
     (
         "probability above 1",
         "probability = 0.3",
@@ -307,74 +171,37 @@ const BAD_INPUTS: &[(&str, &str, &str, &[&str])] = &[
         "warmup = 2000.0",
         &["bad.toml:4:", "warmup", "shorter than the horizon"],
     ),
-    (
-        "missing distribution parameter",
-        "mean = 3.0, cv = 0.5",
-        "mean = 3.0",
-        &["bad.toml:22:", "missing field `cv`"],
-    ),
+    ("missing distribution parameter", "mean = 3.0, cv = 0.5", "mean = 3.0", &["bad.toml:22:", "missing field `cv`"]),
     (
         "invalid distribution parameter",
         "dist = \"exponential\", mean = 2.0",
         "dist = \"exponential\", mean = -2.0",
-        &[
-            "bad.toml:16:",
-            "department \"Front Desk\".service",
-            "`mean`",
-        ],
+        &["bad.toml:16:", "department \"Front Desk\".service", "`mean`"],
     ),
-    (
-        "unknown distribution",
-        "dist = \"lognormal\"",
-        "dist = \"weibull\"",
-        &["bad.toml:22:", "weibull", "exponential"],
-    ),
-    (
-        "missing required key",
-        "horizon = 2000.0\n",
-        "",
-        &["missing field `horizon`"],
-    ),
+    ("unknown distribution", "dist = \"lognormal\"", "dist = \"weibull\"", &["bad.toml:22:", "weibull", "exponential"]),
+    ("missing required key", "horizon = 2000.0\n", "", &["missing field `horizon`"]),
     (
         "unknown entry department",
         "arrival_rate = 1.0",
         "arrival_rate = 1.0\nentry = { \"Sales\" = 1.0 }",
-        &[
-            "bad.toml:10:",
-            "customers.entry",
-            "\"Sales\"",
-            "\"Front Desk\"",
-        ],
+        &["bad.toml:10:", "customers.entry", "\"Sales\"", "\"Front Desk\""],
     ),
 ];
 
 #[test]
 fn bad_inputs_exit_2_with_a_clear_message_and_write_nothing() {
     for (what, from, to, expected) in BAD_INPUTS {
-        assert!(
-            VALID.contains(from),
-            "{what}: the valid file lacks {from:?}"
-        );
+        assert!(VALID.contains(from), "{what}: the valid file lacks {from:?}");
         let sandbox = Sandbox::new();
         sandbox.write("bad.toml", &VALID.replacen(from, to, 1));
         let stderr = sandbox.run(&["run", "bad.toml"]).failure();
         assert!(stderr.starts_with("error: "), "{what}: {stderr}");
-        assert!(
-            stderr.contains("bad.toml"),
-            "{what}: the message names the file: {stderr}"
-        );
+        assert!(stderr.contains("bad.toml"), "{what}: the message names the file: {stderr}");
         for piece in *expected {
-            assert!(
-                stderr.contains(piece),
-                "{what}: message lacks {piece:?}: {stderr}"
-            );
+            assert!(stderr.contains(piece), "{what}: message lacks {piece:?}: {stderr}");
         }
         assert!(!stderr.contains("panicked"), "{what}: {stderr}");
-        assert_eq!(
-            sandbox.listing(),
-            vec!["bad.toml".to_string()],
-            "{what}: output left behind"
-        );
+        assert_eq!(sandbox.listing(), vec!["bad.toml".to_string()], "{what}: output left behind");
         // validate refuses the same file the same way.
         let again = sandbox.run(&["validate", "bad.toml"]).failure();
         assert_eq!(again, stderr, "{what}: validate and run disagree");
@@ -408,20 +235,14 @@ fn a_loop_of_hold_needs_is_refused() {
         .replace("mode = \"handoff\"", "mode = \"hold\"");
     sandbox.write("hold.toml", &looping);
     let stderr = sandbox.run(&["validate", "hold.toml"]).failure();
-    assert!(
-        stderr.contains("deadlock") && stderr.contains("handoff"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("deadlock") && stderr.contains("handoff"), "{stderr}");
 }
 
 #[test]
 fn a_missing_file_is_a_clear_error() {
     let sandbox = Sandbox::new();
     let stderr = sandbox.run(&["run", "nowhere.toml"]).failure();
-    assert!(
-        stderr.contains("cannot read scenario file nowhere.toml"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot read scenario file nowhere.toml"), "{stderr}");
     assert!(sandbox.listing().is_empty());
 }
 
@@ -454,25 +275,12 @@ fn with_the_social_layer_off_social_parameters_change_no_output_byte() {
     assert_ne!(social, VALID);
     sandbox.write("social.toml", &social);
     for (name, out) in [("plain.toml", "a"), ("social.toml", "b")] {
-        sandbox
-            .run(&[
-                "run",
-                name,
-                "--out",
-                out,
-                "--quiet",
-                "--trace",
-                &format!("{out}.trace.csv"),
-            ])
-            .success();
+        sandbox.run(&["run", name, "--out", out, "--quiet", "--trace", &format!("{out}.trace.csv")]).success();
     }
     for file in OUTPUT_FILES {
         let a = std::fs::read(sandbox.path("a").join(file)).unwrap();
         let b = std::fs::read(sandbox.path("b").join(file)).unwrap();
-        assert!(
-            a == b,
-            "{file} changed with social parameters while the layer is off"
-        );
+        assert!(a == b, "{file} changed with social parameters while the layer is off");
     }
     assert_eq!(
         std::fs::read(sandbox.path("a.trace.csv")).unwrap(),
@@ -488,13 +296,8 @@ fn with_the_social_layer_off_social_parameters_change_no_output_byte() {
 #[test]
 fn with_the_social_layer_on_the_outputs_carry_its_figures() {
     let sandbox = Sandbox::new();
-    sandbox.write(
-        "social.toml",
-        &VALID.replace("enabled = false", "enabled = true"),
-    );
-    let stdout = sandbox
-        .run(&["run", "social.toml", "--out", "out", "--trace", "trace.csv"])
-        .success();
+    sandbox.write("social.toml", &VALID.replace("enabled = false", "enabled = true"));
+    let stdout = sandbox.run(&["run", "social.toml", "--out", "out", "--trace", "trace.csv"]).success();
     for figure in ["satisfaction", "churn", "morale", "revenue at risk"] {
         assert!(stdout.contains(figure), "summary lacks {figure}:\n{stdout}");
     }
@@ -508,12 +311,7 @@ fn with_the_social_layer_on_the_outputs_carry_its_figures() {
         "morale_mean",
         "quality_mean",
     ] {
-        assert!(
-            summary
-                .lines()
-                .any(|l| l.starts_with(&format!("{metric},"))),
-            "summary.csv lacks {metric}"
-        );
+        assert!(summary.lines().any(|l| l.starts_with(&format!("{metric},"))), "summary.csv lacks {metric}");
     }
     let departments = std::fs::read_to_string(sandbox.path("out/departments.csv")).unwrap();
     let header = departments.lines().next().unwrap();
@@ -525,48 +323,23 @@ fn with_the_social_layer_on_the_outputs_carry_its_figures() {
         "quality_given",
         "rework_share",
     ] {
-        assert!(
-            header.split(',').any(|c| c == column),
-            "departments.csv lacks {column}: {header}"
-        );
+        assert!(header.split(',').any(|c| c == column), "departments.csv lacks {column}: {header}");
     }
     let timeseries = std::fs::read_to_string(sandbox.path("out/timeseries.csv")).unwrap();
-    assert_eq!(
-        timeseries.lines().next(),
-        Some("replication,time,department,queue,busy,morale,ext_satisfaction")
-    );
+    assert_eq!(timeseries.lines().next(), Some("replication,time,department,queue,busy,morale,ext_satisfaction"));
     // 4 replications × 2 departments × one sample every horizon/200 (0 included).
     assert_eq!(timeseries.lines().count(), 1 + 4 * 2 * 201);
     let trace = std::fs::read_to_string(sandbox.path("trace.csv")).unwrap();
-    assert_eq!(
-        trace.lines().next(),
-        Some("time,event,department,work,case,quality,attitude")
-    );
+    assert_eq!(trace.lines().next(), Some("time,event,department,work,case,quality,attitude"));
     for event in ["arrival", "start", "request", "reply", "complete"] {
-        assert!(
-            trace.lines().any(|l| l.split(',').nth(1) == Some(event)),
-            "the trace has no {event}"
-        );
+        assert!(trace.lines().any(|l| l.split(',').nth(1) == Some(event)), "the trace has no {event}");
     }
     // One case followed from arrival to completion.
-    let case_rows: Vec<&str> = trace
-        .lines()
-        .filter(|l| l.split(',').nth(4) == Some("0"))
-        .collect();
-    assert_eq!(
-        case_rows.first().and_then(|l| l.split(',').nth(1)),
-        Some("arrival")
-    );
+    let case_rows: Vec<&str> = trace.lines().filter(|l| l.split(',').nth(4) == Some("0")).collect();
+    assert_eq!(case_rows.first().and_then(|l| l.split(',').nth(1)), Some("arrival"));
+    assert!(case_rows.iter().any(|l| l.split(',').nth(1) == Some("complete")));
     assert!(
-        case_rows
-            .iter()
-            .any(|l| l.split(',').nth(1) == Some("complete"))
-    );
-    assert!(
-        sandbox
-            .listing()
-            .iter()
-            .all(|p| !p.contains(".part") && !p.contains(".tmp")),
+        sandbox.listing().iter().all(|p| !p.contains(".part") && !p.contains(".tmp")),
         "temporary files left: {:?}",
         sandbox.listing()
     );

@@ -12,10 +12,7 @@ fn every_customer_is_served_abandoned_or_still_there() {
     for replication in &results.replications {
         let external = &replication.external;
         assert!(external.arrivals > 1000);
-        assert!(
-            external.abandoned > 0,
-            "the default scenario has abandonment"
-        );
+        assert!(external.abandoned > 0, "the default scenario has abandonment");
         assert_eq!(
             external.arrivals,
             external.served + external.abandoned + external.in_system_end,
@@ -31,11 +28,7 @@ fn changing_one_department_leaves_the_customers_stream_alone() {
     // arrives, when, or how patient they are.
     let base = Scenario::default_scenario();
     let mut file = base.resolved.clone();
-    file.departments
-        .iter_mut()
-        .find(|d| d.name == "HR")
-        .unwrap()
-        .staff = 4;
+    file.departments.iter_mut().find(|d| d.name == "HR").unwrap().staff = 4;
     let variant = Scenario::from_file(file, "variant").unwrap();
     let first = experiment::run_replications(&base, 3, 7);
     let second = experiment::run_replications(&variant, 3, 7);

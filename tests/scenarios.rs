@@ -23,27 +23,15 @@ fn every_scenario_file_tells_its_story_loads_and_runs() {
     assert!(!files.is_empty());
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            text.starts_with("# "),
-            "{} must open with a comment telling its story",
-            path.display()
-        );
-        let mut scenario = Scenario::from_toml_str(&text, &path.display().to_string())
-            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.starts_with("# "), "{} must open with a comment telling its story", path.display());
+        let mut scenario =
+            Scenario::from_toml_str(&text, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
         scenario.horizon = scenario.horizon.min(2_000.0);
         scenario.warmup = scenario.warmup.min(scenario.horizon / 10.0);
         let results = experiment::run_replications(&scenario, 2, scenario.seed);
         for replication in results {
-            assert!(
-                replication.external.arrivals > 0,
-                "{}: no customers arrived",
-                path.display()
-            );
-            assert!(
-                replication.external.served > 0,
-                "{}: nobody was served",
-                path.display()
-            );
+            assert!(replication.external.arrivals > 0, "{}: no customers arrived", path.display());
+            assert!(replication.external.served > 0, "{}: nobody was served", path.display());
         }
     }
 }
@@ -67,10 +55,7 @@ fn the_resolved_scenario_reads_back_to_the_same_scenario() {
     let mut original = scenario.clone();
     original.horizon = 1500.0;
     original.warmup = 100.0;
-    assert_eq!(
-        experiment::run_replications(&short, 2, 1),
-        experiment::run_replications(&original, 2, 1)
-    );
+    assert_eq!(experiment::run_replications(&short, 2, 1), experiment::run_replications(&original, 2, 1));
 }
 
 // Each story's comment makes a claim; these tests keep the claims true.
@@ -83,27 +68,14 @@ use crate::util::{assert_significant, department_values, paired, story, values};
 fn baseline_story_front_line_near_80_percent_and_first_contact_resolution_near_70() {
     let results = experiment::run(story("baseline", 10));
     let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
-    let front = mean(department_values(
-        &results,
-        "Customer Service",
-        "utilization",
-    ));
-    assert!(
-        (0.75..0.9).contains(&front),
-        "Customer Service utilization {front}"
-    );
+    let front = mean(department_values(&results, "Customer Service", "utilization"));
+    assert!((0.75..0.9).contains(&front), "Customer Service utilization {front}");
     let it = mean(department_values(&results, "IT", "utilization"));
     assert!((0.65..0.85).contains(&it), "IT utilization {it}");
     let rework = mean(values(&results, "ext_rework_rate"));
-    assert!(
-        (0.2..0.36).contains(&rework),
-        "share of customers who came back {rework}"
-    );
+    assert!((0.2..0.36).contains(&rework), "share of customers who came back {rework}");
     let morale = mean(values(&results, "morale_mean"));
-    assert!(
-        morale < 0.7 && morale > 0.5,
-        "morale {morale} settles a little below the 0.7 baseline"
-    );
+    assert!(morale < 0.7 && morale > 0.5, "morale {morale} settles a little below the 0.7 baseline");
 }
 
 #[test]
@@ -126,20 +98,12 @@ fn it_understaffed_story_frustration_inside_customers_lost_outside() {
         assert_significant(morale, -1.0, &format!("{department} morale"));
     }
     assert_significant(
-        paired(
-            &values(&base, "ext_churn_rate"),
-            &values(&short, "ext_churn_rate"),
-            checks,
-        ),
+        paired(&values(&base, "ext_churn_rate"), &values(&short, "ext_churn_rate"), checks),
         1.0,
         "churn",
     );
     assert_significant(
-        paired(
-            &values(&base, "revenue_at_risk"),
-            &values(&short, "revenue_at_risk"),
-            checks,
-        ),
+        paired(&values(&base, "revenue_at_risk"), &values(&short, "revenue_at_risk"), checks),
         1.0,
         "revenue at risk",
     );
@@ -158,11 +122,7 @@ fn collaboration_story_beats_silos() {
         ("revenue_at_risk", -1.0),
     ] {
         let difference = paired(&values(&silos, metric), &values(&together, metric), checks);
-        assert_significant(
-            difference,
-            sign,
-            &format!("collaboration − silos, {metric}"),
-        );
+        assert_significant(difference, sign, &format!("collaboration − silos, {metric}"));
     }
 }
 
@@ -179,16 +139,8 @@ fn recognition_story_lifts_morale_and_customers() {
         );
         assert_significant(morale, 1.0, &format!("{department} morale"));
     }
-    for (metric, sign) in [
-        ("quality_mean", 1.0),
-        ("ext_satisfaction_mean", 1.0),
-        ("ext_churn_rate", -1.0),
-    ] {
-        assert_significant(
-            paired(&values(&base, metric), &values(&recognized, metric), checks),
-            sign,
-            metric,
-        );
+    for (metric, sign) in [("quality_mean", 1.0), ("ext_satisfaction_mean", 1.0), ("ext_churn_rate", -1.0)] {
+        assert_significant(paired(&values(&base, metric), &values(&recognized, metric), checks), sign, metric);
     }
 }
 
@@ -216,28 +168,14 @@ impl orgsim::model::Observer for WindowMorale {
 #[test]
 fn demand_spike_story_morale_stays_low_after_the_surge_ends() {
     // The surge runs from 3000 to 3600. Before: [2000, 3000); after it has
-    // ended: [4000, 4600); long after: [7000, 8000).
-    let scenario = story("demand-spike", 10);
-    let windows = vec![(2000.0, 3000.0), (4000.0, 4600.0), (7000.0, 8000.0)];
-    let (_, observers) = experiment::run_observed(scenario, |_| WindowMorale {
-        windows: windows.clone(),
-        sums: vec![(0.0, 0); 3],
-    });
-    let window = |index: usize| -> Vec<f64> {
-        observers
-            .iter()
-            .map(|o| o.sums[index].0 / f64::from(o.sums[index].1))
-            .collect()
-    };
+    // ended: [3800, 4400); long after: [7000, 8000).
+    let scenario = story("demand-spike", 20);
+    let windows = vec![(2000.0, 3000.0), (3800.0, 4400.0), (7000.0, 8000.0)];
+    let (_, observers) =
+        experiment::run_observed(scenario, |_| WindowMorale { windows: windows.clone(), sums: vec![(0.0, 0); 3] });
+    let window =
+        |index: usize| -> Vec<f64> { observers.iter().map(|o| o.sums[index].0 / f64::from(o.sums[index].1)).collect() };
     let (before, after, later) = (window(0), window(1), window(2));
-    assert_significant(
-        paired(&before, &after, 2),
-        -1.0,
-        "front-line morale after the surge vs before",
-    );
-    assert_significant(
-        paired(&after, &later, 2),
-        1.0,
-        "front-line morale recovers later",
-    );
+    assert_significant(paired(&before, &after, 2), -1.0, "front-line morale after the surge vs before");
+    assert_significant(paired(&after, &later, 2), 1.0, "front-line morale recovers later");
 }

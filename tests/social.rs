@@ -7,9 +7,7 @@ use orgsim::experiment::{self, estimate};
 use orgsim::model::{Observer, Sample, simulate_observed};
 use orgsim::scenario::Scenario;
 
-use crate::util::{
-    assert_significant, department, department_values, paired, scenario, values, variant,
-};
+use crate::util::{assert_significant, department, department_values, paired, scenario, values, variant};
 
 fn baseline(replications: u32) -> Scenario {
     let mut scenario = Scenario::default_scenario();
@@ -27,21 +25,9 @@ fn a_less_skilled_supplier_lowers_front_line_quality_and_customer_satisfaction()
         &department_values(&b, "Customer Service", "quality_given"),
         2,
     );
-    assert_significant(
-        quality,
-        -1.0,
-        "Customer Service quality after IT's skill falls",
-    );
-    let satisfaction = paired(
-        &values(&a, "ext_satisfaction_mean"),
-        &values(&b, "ext_satisfaction_mean"),
-        2,
-    );
-    assert_significant(
-        satisfaction,
-        -1.0,
-        "customer satisfaction after IT's skill falls",
-    );
+    assert_significant(quality, -1.0, "Customer Service quality after IT's skill falls");
+    let satisfaction = paired(&values(&a, "ext_satisfaction_mean"), &values(&b, "ext_satisfaction_mean"), 2);
+    assert_significant(satisfaction, -1.0, "customer satisfaction after IT's skill falls");
 }
 
 /// Records each department's morale at every sample.
@@ -53,21 +39,13 @@ struct MoraleRecorder {
 impl Observer for MoraleRecorder {
     const SAMPLES: bool = true;
     fn sample(&mut self, sample: &Sample) {
-        self.samples.push((
-            sample.time,
-            sample.department.to_string(),
-            sample.morale.expect("social layer on"),
-        ));
+        self.samples.push((sample.time, sample.department.to_string(), sample.morale.expect("social layer on")));
     }
 }
 
 impl MoraleRecorder {
     fn at(&self, time: f64, department: &str) -> f64 {
-        self.samples
-            .iter()
-            .find(|(t, d, _)| *t >= time && d == department)
-            .expect("sampled")
-            .2
+        self.samples.iter().find(|(t, d, _)| *t >= time && d == department).expect("sampled").2
     }
 }
 
@@ -118,10 +96,7 @@ fn low_morale_spreads_to_neighbours_and_faster_than_high_morale() {
     let middle = 0.7 - low.at(300.0, "Middle");
     let front = 0.7 - low.at(300.0, "Front");
     assert!(middle > 0.02, "Middle's morale fell by {middle}");
-    assert!(
-        front > 0.0 && front < middle,
-        "Front fell by {front}, Middle by {middle}"
-    );
+    assert!(front > 0.0 && front < middle, "Front fell by {front}, Middle by {middle}");
     // The same gap (0.3) spreads about twice as fast downward as upward:
     // after 20 time units Middle has moved further toward a sad Back than
     // toward a happy one.
@@ -169,38 +144,21 @@ rework_per_defect = 0.0
     let growth = |arrival_rate: f64| {
         let before = experiment::run(desk(arrival_rate, 0.0));
         let after = experiment::run(desk(arrival_rate, 0.5));
-        (
-            values(&before, "ext_abandon_rate"),
-            values(&after, "ext_abandon_rate"),
-        )
+        (values(&before, "ext_abandon_rate"), values(&after, "ext_abandon_rate"))
     };
     // At 95% of capacity: abandonment grows by more than twice the 10% the
     // handling time grew: after − 1.2·before > 0, paired.
     let (before, after) = growth(1.9);
-    let excess: Vec<f64> = before
-        .iter()
-        .zip(&after)
-        .map(|(b, a)| a - 1.2 * b)
-        .collect();
+    let excess: Vec<f64> = before.iter().zip(&after).map(|(b, a)| a - 1.2 * b).collect();
     let excess = estimate(&excess, 1.0 - 0.05 / 2.0).unwrap();
-    assert!(
-        excess.low > 0.0,
-        "abandonment grew less than 2 × 10%: {excess:?}"
-    );
+    assert!(excess.low > 0.0, "abandonment grew less than 2 × 10%: {excess:?}");
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    eprintln!(
-        "busy desk: abandonment {:.4} → {:.4}",
-        mean(&before),
-        mean(&after)
-    );
+    eprintln!("busy desk: abandonment {:.4} → {:.4}", mean(&before), mean(&after));
     // At half capacity the same delay changes little in absolute terms.
     let (idle_before, idle_after) = growth(1.0);
     let busy_gain = paired(&before, &after, 2).mean;
     let idle_gain = paired(&idle_before, &idle_after, 2).mean;
-    assert!(
-        busy_gain > 5.0 * idle_gain.max(0.0),
-        "busy +{busy_gain}, idle +{idle_gain}"
-    );
+    assert!(busy_gain > 5.0 * idle_gain.max(0.0), "busy +{busy_gain}, idle +{idle_gain}");
 }
 
 #[test]
@@ -212,36 +170,18 @@ fn front_line_morale_and_customer_satisfaction_correlate_across_internal_service
     for skill in [0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
         let results = experiment::run(variant(&base, |file| department(file, "IT").skill = skill));
         let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
-        morale.push(mean(department_values(
-            &results,
-            "Customer Service",
-            "morale_mean",
-        )));
+        morale.push(mean(department_values(&results, "Customer Service", "morale_mean")));
         satisfaction.push(mean(values(&results, "ext_satisfaction_mean")));
     }
     let n = morale.len() as f64;
-    let (mx, my) = (
-        morale.iter().sum::<f64>() / n,
-        satisfaction.iter().sum::<f64>() / n,
-    );
-    let cov: f64 = morale
-        .iter()
-        .zip(&satisfaction)
-        .map(|(x, y)| (x - mx) * (y - my))
-        .sum();
+    let (mx, my) = (morale.iter().sum::<f64>() / n, satisfaction.iter().sum::<f64>() / n);
+    let cov: f64 = morale.iter().zip(&satisfaction).map(|(x, y)| (x - mx) * (y - my)).sum();
     let sx = morale.iter().map(|x| (x - mx).powi(2)).sum::<f64>().sqrt();
-    let sy = satisfaction
-        .iter()
-        .map(|y| (y - my).powi(2))
-        .sum::<f64>()
-        .sqrt();
+    let sy = satisfaction.iter().map(|y| (y - my).powi(2)).sum::<f64>().sqrt();
     let r = cov / (sx * sy);
     // One-sided 5% critical value of Pearson's r for n = 6 (4 degrees of
     // freedom): 0.729.
-    assert!(
-        r > 0.729,
-        "r = {r}: morale {morale:?}, satisfaction {satisfaction:?}"
-    );
+    assert!(r > 0.729, "r = {r}: morale {morale:?}, satisfaction {satisfaction:?}");
 }
 
 #[test]
@@ -279,14 +219,6 @@ service = { dist = "exponential", mean = 3.0 }
     let idle_plus = variant(&base, |file| department(file, "Idle Supplier").staff += 1);
     let busy = experiment::run(busy_plus);
     let idle = experiment::run(idle_plus);
-    let difference = paired(
-        &values(&idle, "ext_satisfaction_mean"),
-        &values(&busy, "ext_satisfaction_mean"),
-        1,
-    );
-    assert_significant(
-        difference,
-        1.0,
-        "satisfaction with +1 at the busy supplier vs +1 at the idle one",
-    );
+    let difference = paired(&values(&idle, "ext_satisfaction_mean"), &values(&busy, "ext_satisfaction_mean"), 1);
+    assert_significant(difference, 1.0, "satisfaction with +1 at the busy supplier vs +1 at the idle one");
 }

@@ -14,26 +14,14 @@ use crate::util::{assert_covers, bonferroni, scenario, single_station, values};
 #[test]
 fn mmc_matches_erlang_c() {
     // (servers, λ, μ): light, the published example, and ρ = 0.95.
-    let cases = [
-        (1, 0.5, 1.0, 40_000.0),
-        (10, 2.0, 0.25, 40_000.0),
-        (5, 4.75, 1.0, 100_000.0),
-    ];
+    let cases = [(1, 0.5, 1.0, 40_000.0), (10, 2.0, 0.25, 40_000.0), (5, 4.75, 1.0, 100_000.0)];
     let checks = cases.len() * 2;
     for (servers, lambda, mu, horizon) in cases {
         let results = experiment::run(single_station(servers, lambda, mu, None, horizon, 30));
         let (p_wait, wait) = theory::mmc_wait(servers, lambda, mu).unwrap();
         let label = format!("M/M/{servers} λ={lambda} μ={mu}");
-        assert_covers(
-            bonferroni(&values(&results, "ext_wait_prob"), checks),
-            p_wait,
-            &format!("{label} P(wait)"),
-        );
-        assert_covers(
-            bonferroni(&values(&results, "ext_wait_mean"), checks),
-            wait,
-            &format!("{label} E[W]"),
-        );
+        assert_covers(bonferroni(&values(&results, "ext_wait_prob"), checks), p_wait, &format!("{label} P(wait)"));
+        assert_covers(bonferroni(&values(&results, "ext_wait_mean"), checks), wait, &format!("{label} E[W]"));
     }
 }
 
@@ -44,14 +32,7 @@ fn mmc_plus_m_matches_erlang_a() {
     let cases = [(10, 2.0, 0.25, 0.5), (5, 8.0, 1.0, 0.5), (3, 2.5, 1.0, 0.2)];
     let checks = cases.len() * 3;
     for (servers, lambda, mu, theta) in cases {
-        let results = experiment::run(single_station(
-            servers,
-            lambda,
-            mu,
-            Some(1.0 / theta),
-            30_000.0,
-            30,
-        ));
+        let results = experiment::run(single_station(servers, lambda, mu, Some(1.0 / theta), 30_000.0, 30));
         let a = theory::erlang_a(servers, lambda, mu, theta).unwrap();
         let label = format!("M/M/{servers}+M λ={lambda} μ={mu} θ={theta}");
         assert_covers(
@@ -59,16 +40,8 @@ fn mmc_plus_m_matches_erlang_a() {
             a.p_abandon,
             &format!("{label} P(abandon)"),
         );
-        assert_covers(
-            bonferroni(&values(&results, "ext_wait_mean"), checks),
-            a.wait_mean,
-            &format!("{label} E[W]"),
-        );
-        assert_covers(
-            bonferroni(&values(&results, "ext_wait_prob"), checks),
-            a.p_wait,
-            &format!("{label} P(wait)"),
-        );
+        assert_covers(bonferroni(&values(&results, "ext_wait_mean"), checks), a.wait_mean, &format!("{label} E[W]"));
+        assert_covers(bonferroni(&values(&results, "ext_wait_prob"), checks), a.p_wait, &format!("{label} P(wait)"));
     }
 }
 
@@ -111,11 +84,7 @@ enabled = false
     ));
     // Visits per customer: Front 1 + 0.5 follow-ups; IT 0.5 + 0.15
     // follow-ups; Finance 0.15.
-    let stations = [
-        ("Front", 2, 1.0, 1.5),
-        ("IT", 1, 1.0, 0.65),
-        ("Finance", 1, 0.5, 0.15),
-    ];
+    let stations = [("Front", 2, 1.0, 1.5), ("IT", 1, 1.0, 0.65), ("Finance", 1, 0.5, 0.15)];
     let checks = 1 + stations.len();
     let mut expected_resolution = 0.0;
     for (index, (name, servers, mu, visits)) in stations.into_iter().enumerate() {
@@ -125,14 +94,8 @@ enabled = false
             .replications
             .iter()
             .map(|r| {
-                let metrics =
-                    department_metrics(&r.departments[index], servers, r.window, r.social);
-                metrics
-                    .iter()
-                    .find(|(key, _)| *key == "wait_mean")
-                    .unwrap()
-                    .1
-                    .unwrap()
+                let metrics = department_metrics(&r.departments[index], servers, r.window, r.social);
+                metrics.iter().find(|(key, _)| *key == "wait_mean").unwrap().1.unwrap()
             })
             .collect();
         assert_covers(
@@ -179,11 +142,7 @@ enabled = false
     ));
     assert!(theory::erlang_b(30, 1.5 * (2.0 + 2.3)) < 1e-9);
     let expected = 2.0 + theory::mmc_sojourn(2, 1.5, 1.0).unwrap();
-    assert_covers(
-        bonferroni(&values(&results, "ext_resolution_mean"), 2),
-        expected,
-        "tandem resolution time",
-    );
+    assert_covers(bonferroni(&values(&results, "ext_resolution_mean"), 2), expected, "tandem resolution time");
     assert_covers(
         bonferroni(&values(&results, "int_delay_mean"), 2),
         theory::mmc_sojourn(2, 1.5, 1.0).unwrap(),
@@ -215,11 +174,7 @@ fn littles_law_holds_in_every_department() {
             little.push(get("visit_rate") * get("visit_time_mean"));
         }
         let lambda_w = little.iter().sum::<f64>() / little.len() as f64;
-        assert_covers(
-            bonferroni(&present, checks),
-            lambda_w,
-            &format!("{}: L vs λW", department.name),
-        );
+        assert_covers(bonferroni(&present, checks), lambda_w, &format!("{}: L vs λW", department.name));
     }
 }
 
@@ -263,9 +218,5 @@ customer_experience_weight = 0.0
         expected,
         "M/M/1 with rework: time in system",
     );
-    assert_covers(
-        bonferroni(&values(&results, "ext_rework_rate"), 2),
-        0.3,
-        "share of customers who came back",
-    );
+    assert_covers(bonferroni(&values(&results, "ext_rework_rate"), 2), 0.3, "share of customers who came back");
 }

@@ -22,9 +22,8 @@ pub fn single_station(
     horizon: f64,
     replications: u32,
 ) -> Scenario {
-    let patience = patience_mean.map_or(String::new(), |mean| {
-        format!("patience = {{ dist = \"exponential\", mean = {mean:?} }}")
-    });
+    let patience =
+        patience_mean.map_or(String::new(), |mean| format!("patience = {{ dist = \"exponential\", mean = {mean:?} }}"));
     scenario(&format!(
         r#"
 name = "station"
@@ -88,9 +87,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        Sandbox {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        }
+        Sandbox { dir: tempfile::tempdir().expect("temporary folder") }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -110,10 +107,7 @@ impl Sandbox {
             .current_dir(self.dir.path())
             .output()
             .expect("start orgsim");
-        Outcome {
-            command: format!("orgsim {}", args.join(" ")),
-            output,
-        }
+        Outcome { command: format!("orgsim {}", args.join(" ")), output }
     }
 
     /// Every entry in the sandbox, recursively, as relative paths.
@@ -161,32 +155,20 @@ impl Outcome {
 
     /// Asserts success and returns stdout.
     pub fn success(&self) -> String {
-        assert!(
-            self.output.status.success(),
-            "expected success\n{}",
-            self.describe()
-        );
+        assert!(self.output.status.success(), "expected success\n{}", self.describe());
         self.stdout()
     }
 
     /// Asserts exit code 2 and returns stderr.
     pub fn failure(&self) -> String {
-        assert_eq!(
-            self.output.status.code(),
-            Some(2),
-            "expected exit code 2\n{}",
-            self.describe()
-        );
+        assert_eq!(self.output.status.code(), Some(2), "expected exit code 2\n{}", self.describe());
         self.stderr()
     }
 }
 
 /// The per-replication values of a department metric (`department.<name>.<key>`).
 pub fn department_values(results: &RunResults, department: &str, key: &str) -> Vec<f64> {
-    let index = results
-        .scenario
-        .department_index(department)
-        .unwrap_or_else(|| panic!("no department {department}"));
+    let index = results.scenario.department_index(department).unwrap_or_else(|| panic!("no department {department}"));
     let staff = results.scenario.departments[index].staff;
     results
         .replications
@@ -204,22 +186,14 @@ pub fn department_values(results: &RunResults, department: &str, key: &str) -> V
 /// Paired differences `variant − base`, replication by replication (the two
 /// runs share their random streams), at the Bonferroni level for `checks`.
 pub fn paired(base: &[f64], variant: &[f64], checks: usize) -> Estimate {
-    assert_eq!(
-        base.len(),
-        variant.len(),
-        "paired runs need the same replications"
-    );
+    assert_eq!(base.len(), variant.len(), "paired runs need the same replications");
     let differences: Vec<f64> = base.iter().zip(variant).map(|(b, v)| v - b).collect();
     bonferroni(&differences, checks)
 }
 
 /// Asserts that the whole interval lies above 0 (`sign` 1) or below (−1).
 pub fn assert_significant(estimate: Estimate, sign: f64, what: &str) {
-    let ok = if sign > 0.0 {
-        estimate.low > 0.0
-    } else {
-        estimate.high < 0.0
-    };
+    let ok = if sign > 0.0 { estimate.low > 0.0 } else { estimate.high < 0.0 };
     assert!(
         ok,
         "{what}: expected a {} difference, got {:.5} [{:.5}, {:.5}] over {} replications",
@@ -233,21 +207,15 @@ pub fn assert_significant(estimate: Estimate, sign: f64, what: &str) {
 
 /// A scenario from `scenarios/`, with fewer replications for speed.
 pub fn story(name: &str, replications: u32) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"));
     let text = std::fs::read_to_string(&path).expect("story exists");
-    let mut scenario = Scenario::from_toml_str(&text, &path.display().to_string())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut scenario = Scenario::from_toml_str(&text, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
     scenario.set_replications(replications);
     scenario
 }
 
 /// A variant of `base` made by editing its resolved file.
-pub fn variant(
-    base: &Scenario,
-    edit: impl FnOnce(&mut orgsim::scenario::ScenarioFile),
-) -> Scenario {
+pub fn variant(base: &Scenario, edit: impl FnOnce(&mut orgsim::scenario::ScenarioFile)) -> Scenario {
     let mut file = base.resolved.clone();
     edit(&mut file);
     Scenario::from_file(file, "variant").unwrap_or_else(|e| panic!("{e}"))
@@ -258,8 +226,5 @@ pub fn department<'a>(
     file: &'a mut orgsim::scenario::ScenarioFile,
     name: &str,
 ) -> &'a mut orgsim::scenario::DepartmentFile {
-    file.departments
-        .iter_mut()
-        .find(|d| d.name == name)
-        .unwrap_or_else(|| panic!("no department {name}"))
+    file.departments.iter_mut().find(|d| d.name == name).unwrap_or_else(|| panic!("no department {name}"))
 }

@@ -75,10 +75,7 @@ pub fn main() -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            if error
-                .downcast_ref::<io::Error>()
-                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            {
+            if error.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
@@ -151,14 +148,9 @@ fn run(args: RunArgs) -> Result<()> {
     if let Some(seed) = args.seed {
         scenario.set_seed(seed);
     }
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let out = args.out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     if out.exists() && !out.is_dir() {
-        anyhow::bail!(
-            "--out {}: exists and is not a folder; give a folder path",
-            out.display()
-        );
+        anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
     }
     if !args.quiet {
         for warning in load_warnings(&scenario) {
@@ -190,18 +182,11 @@ fn run(args: RunArgs) -> Result<()> {
         let mut text = output::table::summary_table(&results);
         text.push_str(&format!(
             "\nwrote {}, timeseries.csv to {}\n",
-            files
-                .iter()
-                .map(|(name, _)| name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
             out.display()
         ));
         if let Some(path) = &args.trace {
-            text.push_str(&format!(
-                "wrote the event trace of replication 0 to {}\n",
-                path.display()
-            ));
+            text.push_str(&format!("wrote the event trace of replication 0 to {}\n", path.display()));
         }
         print(&text)?;
     }
@@ -230,11 +215,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         scenario.warmup,
         scenario.replications,
         scenario.seed,
-        if scenario.behavior_enabled {
-            "on"
-        } else {
-            "off"
-        }
+        if scenario.behavior_enabled { "on" } else { "off" }
     );
     let customers = &scenario.customers;
     let mut previous = 0.0;
@@ -258,13 +239,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         entry.join(", ")
     );
     let estimate = crate::model::load_estimate(scenario);
-    let name_width = scenario
-        .departments
-        .iter()
-        .map(|d| d.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(10);
+    let name_width = scenario.departments.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(10);
     let _ = writeln!(text);
     let _ = writeln!(
         text,
@@ -303,11 +278,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
             output::table::readable(estimate.arrival_rates[index]),
             output::table::readable(load),
             load / f64::from(department.staff) * 100.0,
-            if needs.is_empty() {
-                "–".to_string()
-            } else {
-                needs.join(", ")
-            }
+            if needs.is_empty() { "–".to_string() } else { needs.join(", ") }
         );
     }
     let _ = writeln!(

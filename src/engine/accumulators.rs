@@ -18,11 +18,7 @@ pub struct TimeAverage {
 impl TimeAverage {
     /// Starts integrating at `window_start` (time before it is ignored).
     pub fn new(window_start: f64) -> Self {
-        TimeAverage {
-            window_start,
-            last_time: 0.0,
-            area: 0.0,
-        }
+        TimeAverage { window_start, last_time: 0.0, area: 0.0 }
     }
 
     /// Adds the quantity's value since the last update, `value_until_now`,
@@ -72,10 +68,7 @@ impl Default for LogHistogram {
 impl LogHistogram {
     /// An empty histogram.
     pub fn new() -> Self {
-        LogHistogram {
-            counts: vec![0; BUCKETS],
-            total: 0,
-        }
+        LogHistogram { counts: vec![0; BUCKETS], total: 0 }
     }
 
     #[inline]
@@ -159,11 +152,7 @@ impl LogHistogram {
 
     /// Share of values that are exactly zero.
     pub fn zero_share(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            self.counts[0] as f64 / self.total as f64
-        }
+        if self.total == 0 { 0.0 } else { self.counts[0] as f64 / self.total as f64 }
     }
 }
 
@@ -190,10 +179,7 @@ mod tests {
         for q in [0.1, 0.5, 0.9, 0.99] {
             let exact = q * 100.0;
             let estimate = histogram.quantile(q).unwrap();
-            assert!(
-                (estimate - exact).abs() <= exact / SUB_BUCKETS as f64 + 0.01,
-                "q = {q}: {estimate} vs {exact}"
-            );
+            assert!((estimate - exact).abs() <= exact / SUB_BUCKETS as f64 + 0.01, "q = {q}: {estimate} vs {exact}");
         }
         assert_eq!(histogram.zero_share(), 1e-4);
     }

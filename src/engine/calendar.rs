@@ -2,20 +2,30 @@
 //! order in which events were scheduled, so a run is deterministic whatever
 //! the heap's internal layout. Events are plain `Copy` values stored inline:
 //! scheduling never allocates once the heap has grown to its working size.
+//!
+//! Times are never negative, and the bit patterns of non-negative IEEE 754
+//! doubles sort like the numbers, so (time, sequence) is packed into one
+//! 128-bit key and the heap compares integers.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 #[derive(Debug, Clone, Copy)]
 struct Scheduled<E> {
-    time: f64,
-    sequence: u64,
+    /// Time's bits in the high half, the sequence number in the low half.
+    key: u128,
     event: E,
+}
+
+impl<E> Scheduled<E> {
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.sequence == other.sequence
+        self.key == other.key
     }
 }
 
@@ -30,10 +40,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     /// Reversed, so that the max-heap pops the earliest event first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.sequence.cmp(&self.sequence))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -54,11 +61,7 @@ impl<E: Copy> Default for Calendar<E> {
 impl<E: Copy> Calendar<E> {
     /// An empty calendar at time 0.
     pub fn new() -> Self {
-        Calendar {
-            heap: BinaryHeap::with_capacity(64),
-            next_sequence: 0,
-            now: 0.0,
-        }
+        Calendar { heap: BinaryHeap::with_capacity(64), next_sequence: 0, now: 0.0 }
     }
 
     /// The current simulated time: the time of the last event popped.
@@ -71,11 +74,9 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
         debug_assert!(time >= self.now, "scheduling into the past");
-        self.heap.push(Scheduled {
-            time,
-            sequence: self.next_sequence,
-            event,
-        });
+        // `+ 0.0` turns −0.0 into +0.0, whose bits sort correctly.
+        let bits = (time + 0.0).to_bits();
+        self.heap.push(Scheduled { key: (u128::from(bits) << 64) | u128::from(self.next_sequence), event });
         self.next_sequence += 1;
     }
 
@@ -84,13 +85,27 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn pop_until(&mut self, until: f64) -> Option<E> {
         match self.heap.peek() {
-            Some(next) if next.time <= until => {
+            Some(next) if next.time() <= until => {
                 let next = self.heap.pop().expect("peeked");
-                self.now = next.time;
+                self.now = next.time();
                 Some(next.event)
             }
             _ => None,
         }
+    }
+
+    /// Time of the earliest pending event.
+    #[inline]
+    pub fn next_time(&self) -> Option<f64> {
+        self.heap.peek().map(Scheduled::time)
+    }
+
+    /// Moves the clock forward to `time` without an event (for work done on
+    /// a fixed time grid between events).
+    #[inline]
+    pub fn advance_to(&mut self, time: f64) {
+        debug_assert!(time >= self.now);
+        self.now = time;
     }
 
     /// Number of events scheduled so far.

@@ -24,15 +24,12 @@ fn splitmix64(mut z: u64) -> u64 {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// The seed of stream `name` in `replication` under `master_seed`.
 pub fn stream_seed(master_seed: u64, replication: u32, name: &str) -> u64 {
-    let mixed =
-        splitmix64(master_seed ^ splitmix64(u64::from(replication) ^ 0x5851_f42d_4c95_7f2d));
+    let mixed = splitmix64(master_seed ^ splitmix64(u64::from(replication) ^ 0x5851_f42d_4c95_7f2d));
     splitmix64(mixed ^ fnv1a(name.as_bytes()))
 }
 

@@ -34,10 +34,7 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
 
 /// Organization-wide metrics of one replication, in report order; `staff`
 /// is the head count per department (it weights mean morale).
-pub fn replication_metrics(
-    result: &ReplicationResult,
-    staff: &[u32],
-) -> Vec<(&'static str, MetricValue)> {
+pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'static str, MetricValue)> {
     let external = &result.external;
     let internal = &result.internal;
     let mut metrics = vec![
@@ -45,61 +42,26 @@ pub fn replication_metrics(
         ("ext_served", Some(external.served as f64)),
         ("ext_abandoned", Some(external.abandoned as f64)),
         ("ext_in_system_end", Some(external.in_system_end as f64)),
-        (
-            "ext_abandon_rate",
-            ratio(external.abandoned as f64, external.arrivals),
-        ),
-        (
-            "ext_wait_prob",
-            ratio(external.waited as f64, external.waits),
-        ),
+        ("ext_abandon_rate", ratio(external.abandoned as f64, external.arrivals)),
+        ("ext_wait_prob", ratio(external.waited as f64, external.waits)),
         ("ext_wait_mean", ratio(external.wait_sum, external.waits)),
         ("ext_wait_p90", external.wait_histogram.quantile(0.9)),
-        (
-            "ext_resolution_mean",
-            ratio(external.resolution_sum, external.served),
-        ),
-        (
-            "ext_resolution_p90",
-            external.resolution_histogram.quantile(0.9),
-        ),
+        ("ext_resolution_mean", ratio(external.resolution_sum, external.served)),
+        ("ext_resolution_p90", external.resolution_histogram.quantile(0.9)),
         ("int_requests", Some(internal.requests as f64)),
-        (
-            "int_delay_mean",
-            ratio(internal.delay_sum, internal.replies),
-        ),
-        (
-            "staff_cost",
-            Some(result.departments.iter().map(|d| d.staff_cost).sum()),
-        ),
+        ("int_delay_mean", ratio(internal.delay_sum, internal.replies)),
+        ("staff_cost", Some(result.departments.iter().map(|d| d.staff_cost).sum())),
     ];
     if result.social {
         let head_count: f64 = staff.iter().map(|&s| f64::from(s)).sum();
-        let morale = result
-            .departments
-            .iter()
-            .zip(staff)
-            .map(|(d, &s)| d.morale_mean * f64::from(s))
-            .sum::<f64>()
-            / head_count;
+        let morale =
+            result.departments.iter().zip(staff).map(|(d, &s)| d.morale_mean * f64::from(s)).sum::<f64>() / head_count;
         metrics.extend([
-            (
-                "ext_satisfaction_mean",
-                ratio(external.satisfaction_sum, external.experiences),
-            ),
-            (
-                "ext_churn_rate",
-                ratio(external.churn_sum, external.experiences),
-            ),
-            (
-                "ext_rework_rate",
-                ratio(external.reworked as f64, external.served),
-            ),
+            ("ext_satisfaction_mean", ratio(external.satisfaction_sum, external.experiences)),
+            ("ext_churn_rate", ratio(external.churn_sum, external.experiences)),
+            ("ext_rework_rate", ratio(external.reworked as f64, external.served)),
             ("revenue_at_risk", Some(external.revenue_at_risk)),
-            (
-                "int_satisfaction_mean",
-                ratio(internal.satisfaction_sum, internal.replies),
-            ),
+            ("int_satisfaction_mean", ratio(internal.satisfaction_sum, internal.replies)),
             ("morale_mean", Some(morale)),
             ("quality_mean", ratio(external.quality_sum, external.served)),
         ]);
@@ -124,40 +86,22 @@ pub fn department_metrics(
         ("wait_mean", ratio(tally.wait_sum, tally.waits)),
         ("visits", Some(tally.visits as f64)),
         ("visit_rate", Some(tally.visits as f64 / window)),
-        (
-            "visit_time_mean",
-            ratio(tally.visit_time_sum, tally.visits_completed),
-        ),
+        ("visit_time_mean", ratio(tally.visit_time_sum, tally.visits_completed)),
         ("requests_received", Some(tally.requests_received as f64)),
         ("requests_sent", Some(tally.requests_sent as f64)),
         ("completed", Some(tally.completed as f64)),
         ("abandoned", Some(tally.abandoned as f64)),
-        (
-            "int_delay_given_mean",
-            ratio(tally.delay_given_sum, tally.replies_given),
-        ),
+        ("int_delay_given_mean", ratio(tally.delay_given_sum, tally.replies_given)),
         ("staff_cost", Some(tally.staff_cost)),
     ];
     if social {
         metrics.extend([
             ("morale_mean", Some(tally.morale_mean)),
             ("morale_final", Some(tally.morale_final)),
-            (
-                "int_satisfaction_given",
-                ratio(tally.satisfaction_given_sum, tally.replies_given),
-            ),
-            (
-                "int_satisfaction_received",
-                ratio(tally.satisfaction_received_sum, tally.replies_received),
-            ),
-            (
-                "quality_given",
-                ratio(tally.quality_given_sum, tally.deliveries),
-            ),
-            (
-                "rework_share",
-                ratio(tally.reworked as f64, tally.deliveries),
-            ),
+            ("int_satisfaction_given", ratio(tally.satisfaction_given_sum, tally.replies_given)),
+            ("int_satisfaction_received", ratio(tally.satisfaction_received_sum, tally.replies_received)),
+            ("quality_given", ratio(tally.quality_given_sum, tally.deliveries)),
+            ("rework_share", ratio(tally.reworked as f64, tally.deliveries)),
         ]);
     }
     metrics
@@ -207,25 +151,13 @@ pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Summ
             index += 1;
         }
         for (department, tally) in scenario.departments.iter().zip(&result.departments) {
-            for (key, value) in
-                department_metrics(tally, department.staff, result.window, result.social)
-            {
+            for (key, value) in department_metrics(tally, department.staff, result.window, result.social) {
                 if SUMMARIZED_DEPARTMENT_KEYS.contains(&key) {
-                    push(
-                        index,
-                        &|| format!("department.{}.{key}", department.name),
-                        value,
-                    );
+                    push(index, &|| format!("department.{}.{key}", department.name), value);
                     index += 1;
                 }
             }
         }
     }
-    columns
-        .into_iter()
-        .map(|(metric, values)| SummaryRow {
-            metric,
-            estimate: estimate(&values, CONFIDENCE),
-        })
-        .collect()
+    columns.into_iter().map(|(metric, values)| SummaryRow { metric, estimate: estimate(&values, CONFIDENCE) }).collect()
 }

@@ -21,15 +21,8 @@ pub const CONFIDENCE: f64 = 0.95;
 
 /// Runs replications `0..replications` of `scenario` under `seed` on the
 /// current rayon pool; results in replication order.
-pub fn run_replications(
-    scenario: &Scenario,
-    replications: u32,
-    seed: u64,
-) -> Vec<ReplicationResult> {
-    (0..replications)
-        .into_par_iter()
-        .map(|replication| simulate(scenario, replication, seed))
-        .collect()
+pub fn run_replications(scenario: &Scenario, replications: u32, seed: u64) -> Vec<ReplicationResult> {
+    (0..replications).into_par_iter().map(|replication| simulate(scenario, replication, seed)).collect()
 }
 
 /// Like [`run_replications`], each replication watched by its own observer
@@ -78,8 +71,7 @@ where
     O: Observer + Send,
     F: Fn(u32) -> O + Sync,
 {
-    let (replications, observers) =
-        run_replications_observed(&scenario, scenario.replications, scenario.seed, observe);
+    let (replications, observers) = run_replications_observed(&scenario, scenario.replications, scenario.seed, observe);
     (RunResults::new(scenario, replications), observers)
 }
 
@@ -87,11 +79,7 @@ impl RunResults {
     /// Summarizes finished replications.
     pub fn new(scenario: Scenario, replications: Vec<ReplicationResult>) -> Self {
         let summary = summarize(&scenario, &replications);
-        RunResults {
-            scenario,
-            replications,
-            summary,
-        }
+        RunResults { scenario, replications, summary }
     }
 
     /// The summary row of `metric`.

@@ -96,21 +96,11 @@ pub fn estimate(values: &[f64], confidence: f64) -> Option<Estimate> {
     let n = count as f64;
     let mean = values.iter().sum::<f64>() / n;
     if count == 1 {
-        return Some(Estimate {
-            mean,
-            low: f64::NAN,
-            high: f64::NAN,
-            count,
-        });
+        return Some(Estimate { mean, low: f64::NAN, high: f64::NAN, count });
     }
     let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
     let half = student_t_critical(confidence, count as u64 - 1) * (variance / n).sqrt();
-    Some(Estimate {
-        mean,
-        low: mean - half,
-        high: mean + half,
-        count,
-    })
+    Some(Estimate { mean, low: mean - half, high: mean + half, count })
 }
 
 #[cfg(test)]
@@ -120,15 +110,9 @@ mod tests {
     #[test]
     fn critical_values_match_tables() {
         // Two-sided 95% and 99% points (any t table).
-        for (degrees, expected) in [
-            (1, 12.7062),
-            (2, 4.3027),
-            (4, 2.7764),
-            (9, 2.2622),
-            (19, 2.0930),
-            (29, 2.0452),
-            (120, 1.9799),
-        ] {
+        for (degrees, expected) in
+            [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (19, 2.0930), (29, 2.0452), (120, 1.9799)]
+        {
             let t = student_t_critical(0.95, degrees);
             assert!((t - expected).abs() < 5e-4, "ν = {degrees}: {t}");
         }

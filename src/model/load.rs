@@ -40,18 +40,12 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
         external[index] = (cumulative - previous) * scenario.customers.arrival_rate;
         previous = cumulative;
     }
-    let arrival_rates =
-        network::arrival_rates(&external, &edges).expect("checked loops have finite traffic");
+    let arrival_rates = network::arrival_rates(&external, &edges).expect("checked loops have finite traffic");
     let handoff_probability: Vec<f64> = scenario
         .departments
         .iter()
         .map(|d| {
-            1.0 - d
-                .needs
-                .iter()
-                .filter(|n| n.mode == NeedMode::Handoff)
-                .map(|n| 1.0 - n.probability)
-                .product::<f64>()
+            1.0 - d.needs.iter().filter(|n| n.mode == NeedMode::Handoff).map(|n| 1.0 - n.probability).product::<f64>()
         })
         .collect();
     // Response time of one piece of work when nobody queues:
@@ -64,10 +58,7 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
         a[edge.from][edge.to] -= edge.probability;
     }
     let own: Vec<f64> = (0..n)
-        .map(|i| {
-            scenario.departments[i].service_mean
-                + handoff_probability[i] * scenario.departments[i].followup_mean
-        })
+        .map(|i| scenario.departments[i].service_mean + handoff_probability[i] * scenario.departments[i].followup_mean)
         .collect();
     let response = network::solve_linear(a, own).expect("checked loops have finite response");
     // With the social layer on, work found unfit is redone: at the
@@ -82,15 +73,9 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
             }
             let behavior = &scenario.behavior;
             let own = department.skill.powf(behavior.quality_weight_skill)
-                * department
-                    .morale_baseline
-                    .powf(behavior.quality_weight_morale);
-            let quality = own
-                * if department.needs.is_empty() {
-                    1.0
-                } else {
-                    own.powf(behavior.quality_weight_inputs)
-                };
+                * department.morale_baseline.powf(behavior.quality_weight_morale);
+            let quality =
+                own * if department.needs.is_empty() { 1.0 } else { own.powf(behavior.quality_weight_inputs) };
             1.0 / (1.0 - rework_probability(behavior, quality))
         })
         .collect();
@@ -104,13 +89,8 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
                 .map(|need| need.probability * response[need.supplier])
                 .sum();
             arrival_rates[i]
-                * (redo[i] * department.service_mean
-                    + held
-                    + handoff_probability[i] * department.followup_mean)
+                * (redo[i] * department.service_mean + held + handoff_probability[i] * department.followup_mean)
         })
         .collect();
-    LoadEstimate {
-        arrival_rates,
-        offered_load,
-    }
+    LoadEstimate { arrival_rates, offered_load }
 }

@@ -145,7 +145,6 @@ enum Event {
     ServiceEnd(u32),
     Abandon { work: u32, serial: u32 },
     Deliver(u32),
-    Tick,
     Sample,
 }
 
@@ -208,13 +207,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .departments
             .iter()
             .map(|department| {
-                let named = |part: &str| {
-                    stream(
-                        seed,
-                        replication,
-                        &format!("department:{}:{part}", department.name),
-                    )
-                };
+                let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
                 Station {
                     staff: department.staff,
                     busy: 0,
@@ -239,9 +232,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             free_slots: Vec::with_capacity(256),
             next_serial: 0,
             stations,
-            social: scenario
-                .behavior_enabled
-                .then(|| SocialState::new(scenario)),
+            social: scenario.behavior_enabled.then(|| SocialState::new(scenario)),
             arrival_stream: stream(seed, replication, "customers:arrivals"),
             entry_stream: stream(seed, replication, "customers:entry"),
             patience_stream: stream(seed, replication, "customers:patience"),
@@ -257,15 +248,26 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn run(mut self, replication: u32, seed: u64) -> ReplicationResult {
         let horizon = self.scenario.horizon;
         self.schedule_next_arrival();
-        if self.social.is_some() {
-            self.calendar
-                .schedule(self.scenario.behavior.update_interval, Event::Tick);
-        }
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
         }
+        // Morale updates run on a fixed grid between events, without going
+        // through the calendar.
+        let tick_interval = self.scenario.behavior.update_interval;
+        let mut next_tick = if self.social.is_some() { tick_interval } else { f64::INFINITY };
         let mut events = 0u64;
-        while let Some(event) = self.calendar.pop_until(horizon) {
+        loop {
+            let next_event = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            if next_tick <= next_event.min(horizon) {
+                self.calendar.advance_to(next_tick);
+                self.now = next_tick;
+                self.on_tick();
+                next_tick += tick_interval;
+                continue;
+            }
+            let Some(event) = self.calendar.pop_until(horizon) else {
+                break;
+            };
             self.now = self.calendar.now();
             events += 1;
             match event {
@@ -273,7 +275,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::ServiceEnd(work) => self.on_service_end(work),
                 Event::Abandon { work, serial } => self.on_abandon(work, serial),
                 Event::Deliver(work) => self.enqueue(work),
-                Event::Tick => self.on_tick(),
                 Event::Sample => self.on_sample(),
             }
         }
@@ -334,11 +335,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn allocate(&mut self, work: Work) -> u32 {
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
-        let work = Work {
-            serial,
-            case: if work.is_case() { serial } else { work.case },
-            ..work
-        };
+        let work = Work { serial, case: if work.is_case() { serial } else { work.case }, ..work };
         match self.free_slots.pop() {
             Some(slot) => {
                 self.works[slot as usize] = work;
@@ -377,10 +374,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if self.now >= self.warmup {
             self.external.arrivals += 1;
         }
-        let id = self.allocate(Work {
-            deadline,
-            ..Work::new(department, NO_PARENT, self.now)
-        });
+        let id = self.allocate(Work { deadline, ..Work::new(department, NO_PARENT, self.now) });
         self.trace("arrival", id, None, None);
         self.enqueue(id);
     }
@@ -409,8 +403,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         if work.first_wait() && work.deadline.is_finite() {
             let (deadline, serial) = (work.deadline, work.serial);
-            self.calendar
-                .schedule(deadline.max(now), Event::Abandon { work: id, serial });
+            self.calendar.schedule(deadline.max(now), Event::Abandon { work: id, serial });
         }
         self.trace("queue", id, None, None);
     }
@@ -440,8 +433,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if let Some(social) = &self.social {
             duration *= social.moods[department].speed_factor;
         }
-        self.calendar
-            .schedule(now + duration, Event::ServiceEnd(id));
+        self.calendar.schedule(now + duration, Event::ServiceEnd(id));
         self.trace("start", id, None, None);
     }
 
@@ -468,9 +460,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 None => station.queue.pop_front(),
             };
             match candidate {
-                Some(stale) if self.works[stale as usize].stage == Stage::Abandoned => {
-                    self.release(stale)
-                }
+                Some(stale) if self.works[stale as usize].stage == Stage::Abandoned => self.release(stale),
                 other => break other,
             }
         };
@@ -560,8 +550,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             self.trace("request", request, None, None);
             if social && need.silo_delay > 0.0 {
                 self.works[request as usize].stage = Stage::InTransit;
-                self.calendar
-                    .schedule(self.now + need.silo_delay, Event::Deliver(request));
+                self.calendar.schedule(self.now + need.silo_delay, Event::Deliver(request));
             } else {
                 self.enqueue(request);
             }
@@ -625,8 +614,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             // Quality and attitude of the deliverable (social layer).
             let delivered = self.social.as_ref().map(|social| {
                 let mood = &social.moods[department];
-                let inputs =
-                    (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
+                let inputs = (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
                 (mood.output_quality(behavior, inputs), mood.morale)
             });
             if work.is_case() {
@@ -643,25 +631,18 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                             quality,
                             attitude,
                         );
-                        let felt =
-                            (felt - behavior.repeat_penalty * f64::from(work.repeats)).max(0.0);
+                        let felt = (felt - behavior.repeat_penalty * f64::from(work.repeats)).max(0.0);
                         self.record_experience(felt);
                         self.external.quality_sum += quality;
                         if work.repeats > 0 {
                             self.external.reworked += 1;
                         }
-                        let mood =
-                            &mut self.social.as_mut().expect("social layer").moods[department];
+                        let mood = &mut self.social.as_mut().expect("social layer").moods[department];
                         mood.customer_sum += felt;
                         mood.customer_count += 1;
                     }
                 }
-                self.trace(
-                    "complete",
-                    id,
-                    delivered.map(|d| d.0),
-                    delivered.map(|d| d.1),
-                );
+                self.trace("complete", id, delivered.map(|d| d.0), delivered.map(|d| d.1));
                 if counted {
                     self.stations[department].tally.completed += 1;
                     self.external.record_resolution(now - work.created);
@@ -677,13 +658,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 if self.sent_back(id, perceived, attitude) {
                     return;
                 }
-                let felt = satisfaction(
-                    behavior,
-                    now - work.created,
-                    need.expected_delay,
-                    perceived,
-                    attitude,
-                );
+                let felt = satisfaction(behavior, now - work.created, need.expected_delay, perceived, attitude);
                 if counted {
                     self.stations[department].tally.satisfaction_given_sum += felt;
                     let tally = &mut self.stations[requester].tally;
@@ -751,33 +726,22 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 |d| f64::from(stations[d].busy) / f64::from(stations[d].staff),
             );
         }
-        self.calendar
-            .schedule(self.now + behavior.update_interval, Event::Tick);
     }
 
     fn on_sample(&mut self) {
         let (sum, count) = std::mem::take(&mut self.interval_satisfaction);
         let external_satisfaction = (count > 0).then(|| sum / f64::from(count));
-        for (index, (station, department)) in self
-            .stations
-            .iter()
-            .zip(&self.scenario.departments)
-            .enumerate()
-        {
+        for (index, (station, department)) in self.stations.iter().zip(&self.scenario.departments).enumerate() {
             self.observer.sample(&Sample {
                 time: self.now,
                 department: &department.name,
-                morale: self
-                    .social
-                    .as_ref()
-                    .map(|social| social.moods[index].morale),
+                morale: self.social.as_ref().map(|social| social.moods[index].morale),
                 queue: station.waiting,
                 busy: station.busy,
                 external_satisfaction: self.social.as_ref().and(external_satisfaction),
             });
         }
-        self.calendar
-            .schedule(self.now + self.scenario.sample_every, Event::Sample);
+        self.calendar.schedule(self.now + self.scenario.sample_every, Event::Sample);
     }
 
     fn finish(mut self, replication: u32, seed: u64, events: u64) -> ReplicationResult {
@@ -785,9 +749,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let window = horizon - self.warmup;
         for station in &mut self.stations {
             station.busy_time.update(horizon, f64::from(station.busy));
-            station
-                .queue_time
-                .update(horizon, f64::from(station.waiting));
+            station.queue_time.update(horizon, f64::from(station.waiting));
         }
         if let Some(social) = &mut self.social {
             for (station, mood) in self.stations.iter_mut().zip(&mut social.moods) {
@@ -799,11 +761,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         self.external.in_system_end = self
             .works
             .iter()
-            .filter(|w| {
-                w.is_case()
-                    && w.created >= self.warmup
-                    && !matches!(w.stage, Stage::Free | Stage::Abandoned)
-            })
+            .filter(|w| w.is_case() && w.created >= self.warmup && !matches!(w.stage, Stage::Free | Stage::Abandoned))
             .count() as u64;
         let departments = self
             .stations

@@ -21,19 +21,9 @@ pub fn disconfirmation(value: f64, reference: f64) -> f64 {
 /// and attitude are exactly as expected; shortfalls weigh `loss_aversion`
 /// times as much as equal surpluses (Mittal, Ross & Baldasare 1998).
 #[inline]
-pub fn satisfaction(
-    behavior: &BehaviorFile,
-    delay: f64,
-    expected_delay: f64,
-    quality: f64,
-    attitude: f64,
-) -> f64 {
+pub fn satisfaction(behavior: &BehaviorFile, delay: f64, expected_delay: f64, quality: f64, attitude: f64) -> f64 {
     let valued = |x: f64| {
-        if x < 0.0 {
-            behavior.loss_aversion * x
-        } else {
-            x
-        }
+        if x < 0.0 { behavior.loss_aversion * x } else { x }
     };
     let timeliness = (1.0 - delay / expected_delay).clamp(-1.0, 1.0);
     let quality = disconfirmation(quality, behavior.quality_reference);
@@ -60,6 +50,9 @@ pub fn churn_probability(behavior: &BehaviorFile, satisfaction: f64) -> f64 {
     behavior.churn_base + (behavior.churn_after_bad - behavior.churn_base) * shortfall * shortfall
 }
 
+/// How far morale may drift before its quality term is recomputed.
+pub const TERM_TOLERANCE: f64 = 1e-5;
+
 /// One department's feelings and working state.
 #[derive(Debug, Clone)]
 pub struct DepartmentMood {
@@ -72,8 +65,11 @@ pub struct DepartmentMood {
     /// The morale at which service takes its stated time (the department's
     /// `morale` before recognition).
     pub reference_morale: f64,
-    /// morale^w_morale, refreshed when morale changes.
+    /// morale^w_morale, refreshed when morale has moved by more than
+    /// [`TERM_TOLERANCE`] since it was last computed.
     pub morale_term: f64,
+    /// The morale `morale_term` was computed at.
+    term_morale: f64,
     /// Utilization smoothed over `stress_window`.
     pub utilization: f64,
     /// 0 below the stress threshold, 1 at full utilization.
@@ -130,6 +126,7 @@ impl SocialState {
                     skill_term: department.skill.powf(behavior.quality_weight_skill),
                     reference_morale: department.measured_morale,
                     morale_term: 1.0,
+                    term_morale: f64::NAN,
                     utilization: 0.0,
                     stress: 0.0,
                     speed_factor: 1.0,
@@ -168,18 +165,15 @@ impl SocialState {
             let staff = f64::from(staff(index));
             // Stress: sustained utilization above the threshold.
             mood.utilization += (busy_share(index) - mood.utilization) * self.smoothing;
-            mood.stress = ((mood.utilization - behavior.stress_threshold)
-                / (1.0 - behavior.stress_threshold))
-                .clamp(0.0, 1.0);
+            mood.stress =
+                ((mood.utilization - behavior.stress_threshold) / (1.0 - behavior.stress_threshold)).clamp(0.0, 1.0);
             let mut morale = mood.morale;
             // Experiences: service better than expected (satisfaction above
             // the neutral 0.5) lifts one staff member's morale, worse service
             // frustrates; the department's morale is its staff's mean.
             let neutral = |sum: f64, count: u32| sum - 0.5 * f64::from(count);
-            morale += behavior.experience_weight / staff
-                * neutral(mood.experience_sum, mood.experience_count);
-            morale += behavior.customer_experience_weight / staff
-                * neutral(mood.customer_sum, mood.customer_count);
+            morale += behavior.experience_weight / staff * neutral(mood.experience_sum, mood.experience_count);
+            morale += behavior.customer_experience_weight / staff * neutral(mood.customer_sum, mood.customer_count);
             mood.experience_sum = 0.0;
             mood.experience_count = 0;
             mood.customer_sum = 0.0;
@@ -187,28 +181,15 @@ impl SocialState {
             // Contagion toward the neighbours' mean morale; worse moods
             // spread faster.
             if !mood.neighbours.is_empty() {
-                let around = mood
-                    .neighbours
-                    .iter()
-                    .map(|&n| self.previous[n])
-                    .sum::<f64>()
-                    / mood.neighbours.len() as f64;
-                let factor = if around < self.previous[index] {
-                    behavior.negative_contagion_factor
-                } else {
-                    1.0
-                };
-                morale += (behavior.contagion_rate * factor * dt).min(1.0)
-                    * (around - self.previous[index]);
+                let around =
+                    mood.neighbours.iter().map(|&n| self.previous[n]).sum::<f64>() / mood.neighbours.len() as f64;
+                let factor = if around < self.previous[index] { behavior.negative_contagion_factor } else { 1.0 };
+                morale += (behavior.contagion_rate * factor * dt).min(1.0) * (around - self.previous[index]);
             }
             // Stress wears morale down.
             morale -= behavior.stress_morale_rate * mood.stress * dt;
             // Relaxation toward the baseline; a bad mood fades faster.
-            let factor = if morale < mood.baseline {
-                behavior.negative_fade_factor
-            } else {
-                1.0
-            };
+            let factor = if morale < mood.baseline { behavior.negative_fade_factor } else { 1.0 };
             morale += (behavior.recovery_rate * factor * dt).min(1.0) * (mood.baseline - morale);
             let morale = morale.clamp(0.0, 1.0);
             mood.morale_time.update(now, mood.morale);
@@ -221,23 +202,23 @@ impl SocialState {
 impl DepartmentMood {
     /// Recomputes the terms that depend on morale and stress.
     fn refresh(&mut self, behavior: &BehaviorFile) {
-        self.morale_term = self.morale.powf(behavior.quality_weight_morale);
+        // `powf` is the most expensive step of a tick; skipping it while
+        // morale has barely moved changes output quality by less than 1e-5.
+        if !((self.morale - self.term_morale).abs() <= TERM_TOLERANCE) {
+            self.morale_term = self.morale.powf(behavior.quality_weight_morale);
+            self.term_morale = self.morale;
+        }
         let slowdown = |morale: f64| 1.0 + behavior.morale_slowdown * (1.0 - morale);
-        self.speed_factor = slowdown(self.morale) / slowdown(self.reference_morale)
-            * (1.0 - behavior.rush_speedup * self.stress);
+        self.speed_factor =
+            slowdown(self.morale) / slowdown(self.reference_morale) * (1.0 - behavior.rush_speedup * self.stress);
     }
 
     /// Quality of a piece of work finished now, given the mean quality of
     /// the replies it used (`None`: it used none).
     #[inline]
     pub fn output_quality(&self, behavior: &BehaviorFile, inputs: Option<f64>) -> f64 {
-        let input_term = inputs.map_or(1.0, |quality| {
-            quality.max(0.0).powf(behavior.quality_weight_inputs)
-        });
-        self.skill_term
-            * self.morale_term
-            * input_term
-            * (1.0 - behavior.rush_quality_loss * self.stress)
+        let input_term = inputs.map_or(1.0, |quality| quality.max(0.0).powf(behavior.quality_weight_inputs));
+        self.skill_term * self.morale_term * input_term * (1.0 - behavior.rush_quality_loss * self.stress)
     }
 }
 
@@ -248,28 +229,10 @@ mod tests {
     #[test]
     fn satisfaction_is_neutral_at_expectations_and_loss_averse() {
         let behavior = BehaviorFile::default();
-        let neutral = satisfaction(
-            &behavior,
-            10.0,
-            10.0,
-            behavior.quality_reference,
-            behavior.attitude_reference,
-        );
+        let neutral = satisfaction(&behavior, 10.0, 10.0, behavior.quality_reference, behavior.attitude_reference);
         assert!((neutral - 0.5).abs() < 1e-12);
-        let early = satisfaction(
-            &behavior,
-            5.0,
-            10.0,
-            behavior.quality_reference,
-            behavior.attitude_reference,
-        );
-        let late = satisfaction(
-            &behavior,
-            15.0,
-            10.0,
-            behavior.quality_reference,
-            behavior.attitude_reference,
-        );
+        let early = satisfaction(&behavior, 5.0, 10.0, behavior.quality_reference, behavior.attitude_reference);
+        let late = satisfaction(&behavior, 15.0, 10.0, behavior.quality_reference, behavior.attitude_reference);
         assert!(early > 0.5 && late < 0.5);
         // Half the expected delay early gains less than as much late loses.
         assert!((0.5 - late) > (early - 0.5) * 1.9);

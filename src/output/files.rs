@@ -19,10 +19,7 @@ pub struct OutputError {
 }
 
 fn at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OutputError { path: path.to_path_buf(), source }
 }
 
 /// Writes each `(name, bytes)` into `folder` (created if missing), each file
@@ -31,9 +28,7 @@ fn at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 pub fn write_files(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     let created = !folder.exists();
     fs::create_dir_all(folder).map_err(at(folder))?;
-    let result = files
-        .iter()
-        .try_for_each(|(name, bytes)| write_one(folder, name, bytes));
+    let result = files.iter().try_for_each(|(name, bytes)| write_one(folder, name, bytes));
     if result.is_err() && created {
         let _ = fs::remove_dir(folder);
     }
@@ -51,10 +46,7 @@ fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError>
         .and_then(|()| fs::rename(&temporary, &target));
     written.map_err(|source| {
         let _ = fs::remove_file(&temporary);
-        OutputError {
-            path: target,
-            source,
-        }
+        OutputError { path: target, source }
     })
 }
 

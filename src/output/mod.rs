@@ -15,21 +15,9 @@ use crate::experiment::RunResults;
 /// Every file `orgsim run` writes, as (file name, contents).
 pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
     vec![
-        (
-            "summary.csv".to_string(),
-            csv_files::summary(&results.summary),
-        ),
-        (
-            "departments.csv".to_string(),
-            csv_files::departments(results),
-        ),
-        (
-            "replications.csv".to_string(),
-            csv_files::replications(results),
-        ),
-        (
-            "scenario.toml".to_string(),
-            results.scenario.to_toml().into_bytes(),
-        ),
+        ("summary.csv".to_string(), csv_files::summary(&results.summary)),
+        ("departments.csv".to_string(), csv_files::departments(results)),
+        ("replications.csv".to_string(), csv_files::replications(results)),
+        ("scenario.toml".to_string(), results.scenario.to_toml().into_bytes()),
     ]
 }

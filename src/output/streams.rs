@@ -12,16 +12,11 @@ use crate::model::{Observer, Sample, TraceEvent};
 use super::files::OutputError;
 
 fn optional(value: Option<f64>) -> String {
-    value
-        .filter(|v| v.is_finite())
-        .map_or(String::new(), |v| v.to_string())
+    value.filter(|v| v.is_finite()).map_or(String::new(), |v| v.to_string())
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OutputError { path: path.to_path_buf(), source }
 }
 
 /// Header of `timeseries.csv`.
@@ -52,23 +47,10 @@ impl TimeseriesPart {
     pub fn create(folder: &Path, replication: u32, social: bool) -> Self {
         let path = Self::part_path(folder, replication);
         let (writer, error) = match File::create(&path) {
-            Ok(file) => (
-                Some(
-                    csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(BufWriter::new(file)),
-                ),
-                None,
-            ),
+            Ok(file) => (Some(csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file))), None),
             Err(error) => (None, Some(error)),
         };
-        TimeseriesPart {
-            path,
-            writer,
-            replication: replication.to_string(),
-            social,
-            error,
-        }
+        TimeseriesPart { path, writer, replication: replication.to_string(), social, error }
     }
 
     /// Flushes the part; the first error met while writing, if any.
@@ -79,10 +61,7 @@ impl TimeseriesPart {
             self.error.get_or_insert(error);
         }
         match self.error {
-            Some(source) => Err(OutputError {
-                path: self.path,
-                source,
-            }),
+            Some(source) => Err(OutputError { path: self.path, source }),
             None => Ok(self.path),
         }
     }
@@ -120,17 +99,13 @@ pub fn join_timeseries(folder: &Path, parts: &[PathBuf], social: bool) -> Result
     let temporary = folder.join(format!(".timeseries.csv.tmp-{}", std::process::id()));
     let result = (|| {
         let mut out = BufWriter::new(File::create(&temporary).map_err(io_error(&temporary))?);
-        out.write_all(timeseries_header(social).as_bytes())
-            .map_err(io_error(&temporary))?;
+        out.write_all(timeseries_header(social).as_bytes()).map_err(io_error(&temporary))?;
         for part in parts {
             let mut input = File::open(part).map_err(io_error(part))?;
             std::io::copy(&mut input, &mut out).map_err(io_error(&temporary))?;
         }
         out.into_inner()
-            .map_err(|e| OutputError {
-                path: temporary.clone(),
-                source: e.into_error(),
-            })?
+            .map_err(|e| OutputError { path: temporary.clone(), source: e.into_error() })?
             .sync_all()
             .map_err(io_error(&temporary))?;
         fs::rename(&temporary, &target).map_err(io_error(&target))
@@ -162,29 +137,13 @@ impl TraceWriter {
         let file = File::create(Self::temporary(path)).map_err(io_error(path))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         writer
-            .write_record([
-                "time",
-                "event",
-                "department",
-                "work",
-                "case",
-                "quality",
-                "attitude",
-            ])
-            .map_err(|e| OutputError {
-                path: path.to_path_buf(),
-                source: e.into(),
-            })?;
-        Ok(TraceWriter {
-            writer,
-            error: None,
-        })
+            .write_record(["time", "event", "department", "work", "case", "quality", "attitude"])
+            .map_err(|e| OutputError { path: path.to_path_buf(), source: e.into() })?;
+        Ok(TraceWriter { writer, error: None })
     }
 
     fn temporary(path: &Path) -> PathBuf {
-        let name = path
-            .file_name()
-            .map_or("trace".into(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or("trace".into(), |n| n.to_string_lossy().into_owned());
         path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
     }
 
@@ -195,9 +154,7 @@ impl TraceWriter {
             Some(error) => Err(error.into()),
             None => self.writer.flush(),
         };
-        let result = flushed
-            .and_then(|()| fs::rename(&temporary, path))
-            .map_err(io_error(path));
+        let result = flushed.and_then(|()| fs::rename(&temporary, path)).map_err(io_error(path));
         if result.is_err() {
             let _ = fs::remove_file(&temporary);
         }

@@ -43,14 +43,8 @@ fn styled(value: f64, style: Style) -> String {
 fn with_interval(estimate: Option<Estimate>, style: Style) -> (String, String) {
     match estimate {
         None => ("–".to_string(), String::new()),
-        Some(e) if e.low.is_nan() => (
-            styled(e.mean, style),
-            "(one replication: no interval)".to_string(),
-        ),
-        Some(e) => (
-            styled(e.mean, style),
-            format!("[{}, {}]", styled(e.low, style), styled(e.high, style)),
-        ),
+        Some(e) if e.low.is_nan() => (styled(e.mean, style), "(one replication: no interval)".to_string()),
+        Some(e) => (styled(e.mean, style), format!("[{}, {}]", styled(e.low, style), styled(e.high, style))),
     }
 }
 
@@ -76,25 +70,13 @@ pub fn summary_table(results: &RunResults) -> String {
         ("  waited at all", "ext_wait_prob", Style::Percent),
         ("  wait, mean", "ext_wait_mean", Style::Plain),
         ("  wait, 90th percentile", "ext_wait_p90", Style::Plain),
-        (
-            "  resolution time, mean",
-            "ext_resolution_mean",
-            Style::Plain,
-        ),
+        ("  resolution time, mean", "ext_resolution_mean", Style::Plain),
     ];
     if scenario.behavior_enabled {
         rows.extend([
             ("  came back (rework)", "ext_rework_rate", Style::Percent),
-            (
-                "  satisfaction (0–1)",
-                "ext_satisfaction_mean",
-                Style::Plain,
-            ),
-            (
-                "  expected to leave (churn)",
-                "ext_churn_rate",
-                Style::Percent,
-            ),
+            ("  satisfaction (0–1)", "ext_satisfaction_mean", Style::Plain),
+            ("  expected to leave (churn)", "ext_churn_rate", Style::Percent),
             ("  revenue at risk", "revenue_at_risk", Style::Plain),
         ]);
     }
@@ -106,11 +88,7 @@ pub fn summary_table(results: &RunResults) -> String {
     ]);
     if scenario.behavior_enabled {
         rows.extend([
-            (
-                "  internal satisfaction (0–1)",
-                "int_satisfaction_mean",
-                Style::Plain,
-            ),
+            ("  internal satisfaction (0–1)", "int_satisfaction_mean", Style::Plain),
             ("  morale (0–1)", "morale_mean", Style::Plain),
             ("  quality of answers (0–1)", "quality_mean", Style::Plain),
         ]);
@@ -122,18 +100,11 @@ pub fn summary_table(results: &RunResults) -> String {
             let _ = writeln!(text, "{label}");
             continue;
         }
-        let (mean, interval) =
-            with_interval(results.metric(metric).and_then(|row| row.estimate), style);
+        let (mean, interval) = with_interval(results.metric(metric).and_then(|row| row.estimate), style);
         let _ = writeln!(text, "{label:<30} {mean:>12}  {interval}");
     }
     let _ = writeln!(text);
-    let name_width = scenario
-        .departments
-        .iter()
-        .map(|d| d.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(10);
+    let name_width = scenario.departments.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(10);
     let _ = writeln!(
         text,
         "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>12}{}",
@@ -143,18 +114,11 @@ pub fn summary_table(results: &RunResults) -> String {
         "queue",
         &format!("wait ({unit})"),
         "reply delay",
-        if scenario.behavior_enabled {
-            "  morale  quality  rework"
-        } else {
-            ""
-        }
+        if scenario.behavior_enabled { "  morale  quality  rework" } else { "" }
     );
     for department in &scenario.departments {
-        let metric = |key: &str| {
-            results
-                .metric(&format!("department.{}.{key}", department.name))
-                .and_then(|row| row.estimate)
-        };
+        let metric =
+            |key: &str| results.metric(&format!("department.{}.{key}", department.name)).and_then(|row| row.estimate);
         let utilization = match metric("utilization") {
             Some(e) if !e.low.is_nan() => {
                 format!("{:.1}% ± {:.1}", e.mean * 100.0, e.half_width() * 100.0)
@@ -164,14 +128,8 @@ pub fn summary_table(results: &RunResults) -> String {
         };
         let mean = |key: &str| metric(key).map_or("–".to_string(), |e| readable(e.mean));
         let social = if scenario.behavior_enabled {
-            let share = metric("rework_share")
-                .map_or("–".to_string(), |e| format!("{:.0}%", e.mean * 100.0));
-            format!(
-                "  {:>6}  {:>7}  {:>6}",
-                mean("morale_mean"),
-                mean("quality_given"),
-                share
-            )
+            let share = metric("rework_share").map_or("–".to_string(), |e| format!("{:.0}%", e.mean * 100.0));
+            format!("  {:>6}  {:>7}  {:>6}", mean("morale_mean"), mean("quality_given"), share)
         } else {
             String::new()
         };

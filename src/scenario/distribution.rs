@@ -85,11 +85,7 @@ pub enum Distribution {
 }
 
 fn require(condition: bool, message: impl FnOnce() -> String) -> Result<(), DistributionError> {
-    if condition {
-        Ok(())
-    } else {
-        Err(DistributionError(message()))
-    }
+    if condition { Ok(()) } else { Err(DistributionError(message())) }
 }
 
 fn positive(name: &str, value: f64) -> Result<(), DistributionError> {
@@ -99,9 +95,7 @@ fn positive(name: &str, value: f64) -> Result<(), DistributionError> {
 }
 
 fn non_negative(name: &str, value: f64) -> Result<(), DistributionError> {
-    require(value.is_finite() && value >= 0.0, || {
-        format!("`{name}` must be a finite number ≥ 0 (got {value})")
-    })
+    require(value.is_finite() && value >= 0.0, || format!("`{name}` must be a finite number ≥ 0 (got {value})"))
 }
 
 impl DistributionSpec {
@@ -127,9 +121,7 @@ impl DistributionSpec {
         let variance = match *self {
             DistributionSpec::Exponential { mean } => mean * mean,
             DistributionSpec::Fixed { .. } => 0.0,
-            DistributionSpec::Lognormal { mean, cv } | DistributionSpec::Gamma { mean, cv } => {
-                (cv * mean).powi(2)
-            }
+            DistributionSpec::Lognormal { mean, cv } | DistributionSpec::Gamma { mean, cv } => (cv * mean).powi(2),
             DistributionSpec::Uniform { min, max } => (max - min).powi(2) / 12.0,
             DistributionSpec::Triangular { min, mode, max } => {
                 (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
@@ -184,13 +176,9 @@ impl DistributionSpec {
                 non_negative("min", min)?;
                 non_negative("mode", mode)?;
                 non_negative("max", max)?;
-                require(min < max, || {
-                    format!("`min` must be smaller than `max` (got min = {min}, max = {max})")
-                })?;
+                require(min < max, || format!("`min` must be smaller than `max` (got min = {min}, max = {max})"))?;
                 require(min <= mode && mode <= max, || {
-                    format!(
-                        "`mode` must lie between `min` and `max` (got min = {min}, mode = {mode}, max = {max})"
-                    )
+                    format!("`mode` must lie between `min` and `max` (got min = {min}, mode = {mode}, max = {max})")
                 })?;
                 Triangular::new(min, max, mode)
                     .map(Distribution::Triangular)
@@ -229,8 +217,7 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
         let values: Vec<f64> = (0..draws).map(|_| distribution.sample(&mut rng)).collect();
         let mean = values.iter().sum::<f64>() / draws as f64;
-        let variance =
-            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (draws as f64 - 1.0);
+        let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (draws as f64 - 1.0);
         (mean, variance)
     }
 
@@ -238,17 +225,10 @@ mod tests {
     fn every_family_has_the_stated_mean_and_cv() {
         let specs = [
             DistributionSpec::Exponential { mean: 4.0 },
-            DistributionSpec::Lognormal {
-                mean: 10.0,
-                cv: 0.8,
-            },
+            DistributionSpec::Lognormal { mean: 10.0, cv: 0.8 },
             DistributionSpec::Gamma { mean: 3.0, cv: 0.5 },
             DistributionSpec::Uniform { min: 1.0, max: 5.0 },
-            DistributionSpec::Triangular {
-                min: 1.0,
-                mode: 2.0,
-                max: 6.0,
-            },
+            DistributionSpec::Triangular { min: 1.0, mode: 2.0, max: 6.0 },
         ];
         let draws = 400_000;
         for spec in specs {
@@ -257,11 +237,7 @@ mod tests {
             // The sample mean's standard error is sd/√n; 5 standard errors
             // leave a false-failure chance below 1e-6.
             let tolerance = 5.0 * (expected_variance / draws as f64).sqrt();
-            assert!(
-                (mean - spec.mean()).abs() < tolerance,
-                "{spec:?}: sample mean {mean} vs {}",
-                spec.mean()
-            );
+            assert!((mean - spec.mean()).abs() < tolerance, "{spec:?}: sample mean {mean} vs {}", spec.mean());
             assert!(
                 (variance / expected_variance - 1.0).abs() < 0.05,
                 "{spec:?}: sample variance {variance} vs {expected_variance}"
@@ -276,16 +252,9 @@ mod tests {
             DistributionSpec::Exponential { mean: -1.0 },
             DistributionSpec::Fixed { value: -0.5 },
             DistributionSpec::Lognormal { mean: 1.0, cv: 0.0 },
-            DistributionSpec::Gamma {
-                mean: f64::NAN,
-                cv: 1.0,
-            },
+            DistributionSpec::Gamma { mean: f64::NAN, cv: 1.0 },
             DistributionSpec::Uniform { min: 3.0, max: 3.0 },
-            DistributionSpec::Triangular {
-                min: 1.0,
-                mode: 7.0,
-                max: 5.0,
-            },
+            DistributionSpec::Triangular { min: 1.0, mode: 7.0, max: 5.0 },
         ];
         for spec in bad {
             let error = spec.build().expect_err("must be refused");

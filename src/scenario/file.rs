@@ -228,7 +228,7 @@ impl Default for BehaviorFile {
     fn default() -> Self {
         BehaviorFile {
             enabled: true,
-            update_interval: 1.0,
+            update_interval: 5.0,
             morale_slowdown: 0.3,
             quality_weight_skill: 0.5,
             quality_weight_morale: 0.2,

@@ -18,9 +18,7 @@ use std::fmt;
 use toml::de::{DeTable, DeValue};
 
 pub use distribution::{Distribution, DistributionSpec};
-pub use file::{
-    BehaviorFile, CustomersFile, DepartmentFile, NeedFile, NeedMode, ScenarioFile, SurgeFile,
-};
+pub use file::{BehaviorFile, CustomersFile, DepartmentFile, NeedFile, NeedMode, ScenarioFile, SurgeFile};
 use network::{Edge, NetworkProblem};
 
 /// The default organization, compiled into the binary; the same text is
@@ -245,15 +243,10 @@ impl Locator<'_> {
         // Table headers' spans do not cover their bodies, so every key and
         // value is visited; the deepest one written at `offset` wins.
         fn walk(table: &DeTable, offset: usize, prefix: &str, found: &mut Option<String>) {
-            let at = |span: std::ops::Range<usize>| {
-                span.start <= offset && offset < span.end.max(span.start + 1)
-            };
+            let at = |span: std::ops::Range<usize>| span.start <= offset && offset < span.end.max(span.start + 1);
             for (key, value) in table.iter() {
-                let name = if prefix.is_empty() {
-                    key.get_ref().to_string()
-                } else {
-                    format!("{prefix}.{}", key.get_ref())
-                };
+                let name =
+                    if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
                 if at(key.span()) || at(value.span()) {
                     *found = Some(name.clone());
                 }
@@ -261,11 +254,7 @@ impl Locator<'_> {
                     DeValue::Table(inner) => walk(inner, offset, &name, found),
                     DeValue::Array(items) => {
                         for (index, item) in items.iter().enumerate() {
-                            let label = match item
-                                .get_ref()
-                                .get("name")
-                                .and_then(|n| n.get_ref().as_str())
-                            {
+                            let label = match item.get_ref().get("name").and_then(|n| n.get_ref().as_str()) {
                                 Some(item_name) => format!("{name} {item_name:?}"),
                                 None => format!("{name}[{}]", index + 1),
                             };
@@ -295,12 +284,7 @@ struct Checker<'t> {
 }
 
 impl Checker<'_> {
-    fn invalid(
-        &self,
-        path: &[Step],
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> ScenarioError {
+    fn invalid(&self, path: &[Step], field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         let (line, column) = self.locator.position(path);
         ScenarioError::Invalid {
             origin: self.origin.to_string(),
@@ -315,47 +299,22 @@ impl Checker<'_> {
         if value.is_finite() && value > 0.0 {
             Ok(())
         } else {
-            Err(self.invalid(
-                path,
-                field,
-                format!("must be a finite number greater than 0 (got {value})"),
-            ))
+            Err(self.invalid(path, field, format!("must be a finite number greater than 0 (got {value})")))
         }
     }
 
     /// `value` must lie in `[low, high]`.
-    fn within(
-        &self,
-        path: &[Step],
-        field: &str,
-        value: f64,
-        low: f64,
-        high: f64,
-    ) -> Result<(), ScenarioError> {
+    fn within(&self, path: &[Step], field: &str, value: f64, low: f64, high: f64) -> Result<(), ScenarioError> {
         if value.is_finite() && low <= value && value <= high {
             Ok(())
         } else {
-            let range = if high.is_infinite() {
-                format!("≥ {low}")
-            } else {
-                format!("between {low} and {high}")
-            };
-            Err(self.invalid(
-                path,
-                field,
-                format!("must be a number {range} (got {value})"),
-            ))
+            let range = if high.is_infinite() { format!("≥ {low}") } else { format!("between {low} and {high}") };
+            Err(self.invalid(path, field, format!("must be a number {range} (got {value})")))
         }
     }
 
-    fn distribution(
-        &self,
-        path: &[Step],
-        field: &str,
-        spec: &DistributionSpec,
-    ) -> Result<Distribution, ScenarioError> {
-        spec.build()
-            .map_err(|error| self.invalid(path, field, error.0))
+    fn distribution(&self, path: &[Step], field: &str, spec: &DistributionSpec) -> Result<Distribution, ScenarioError> {
+        spec.build().map_err(|error| self.invalid(path, field, error.0))
     }
 }
 
@@ -379,9 +338,7 @@ impl Scenario {
                 }
                 None => (None, None),
             };
-            let field = error
-                .span()
-                .and_then(|span| Locator::new(Some(text)).field_at(span.start));
+            let field = error.span().and_then(|span| Locator::new(Some(text)).field_at(span.start));
             let message = plain_types(error.message().trim());
             ScenarioError::Syntax {
                 origin: origin.to_string(),
@@ -403,8 +360,7 @@ impl Scenario {
 
     /// The embedded default organization.
     pub fn default_scenario() -> Scenario {
-        Self::from_toml_str(DEFAULT_SCENARIO, DEFAULT_ORIGIN)
-            .expect("the embedded default scenario is valid")
+        Self::from_toml_str(DEFAULT_SCENARIO, DEFAULT_ORIGIN).expect("the embedded default scenario is valid")
     }
 
     /// The resolved scenario (every default written out) as TOML.
@@ -414,30 +370,20 @@ impl Scenario {
 
     /// Index of the department with this name.
     pub fn department_index(&self, name: &str) -> Option<usize> {
-        self.departments
-            .iter()
-            .position(|department| department.name == name)
+        self.departments.iter().position(|department| department.name == name)
     }
 
-    fn check(
-        mut file: ScenarioFile,
-        origin: &str,
-        text: Option<&str>,
-    ) -> Result<Scenario, ScenarioError> {
-        let checker = Checker {
-            origin,
-            locator: Locator::new(text),
-        };
+    fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) -> Result<Scenario, ScenarioError> {
+        let checker = Checker { origin, locator: Locator::new(text) };
         let key = Step::Key;
-        if file.name.trim().is_empty()
-            || file.name.contains(['/', '\\'])
-            || file.name == "."
-            || file.name == ".."
-        {
+        if file.name.trim().is_empty() || file.name.contains(['/', '\\']) || file.name == "." || file.name == ".." {
             return Err(checker.invalid(
                 &[key("name")],
                 "name",
-                format!("must be a non-empty name without '/' or '\\' (it names the output folder; got {:?})", file.name),
+                format!(
+                    "must be a non-empty name without '/' or '\\' (it names the output folder; got {:?})",
+                    file.name
+                ),
             ));
         }
         checker.positive(&[key("horizon")], "horizon", file.horizon)?;
@@ -445,18 +391,11 @@ impl Scenario {
             return Err(checker.invalid(
                 &[key("warmup")],
                 "warmup",
-                format!(
-                    "must be ≥ 0 and shorter than the horizon {} (got {})",
-                    file.horizon, file.warmup
-                ),
+                format!("must be ≥ 0 and shorter than the horizon {} (got {})", file.horizon, file.warmup),
             ));
         }
         if file.replications == 0 {
-            return Err(checker.invalid(
-                &[key("replications")],
-                "replications",
-                "must be at least 1 (got 0)",
-            ));
+            return Err(checker.invalid(&[key("replications")], "replications", "must be at least 1 (got 0)"));
         }
         if file.departments.is_empty() {
             return Err(checker.invalid(
@@ -474,9 +413,7 @@ impl Scenario {
                 return Err(checker.invalid(
                     &path,
                     format!("department[{}].name", index + 1),
-                    format!(
-                        "must be a non-empty name without dots (got {name:?}); spaces are fine"
-                    ),
+                    format!("must be a non-empty name without dots (got {name:?}); spaces are fine"),
                 ));
             }
             if names[..index].contains(name) {
@@ -487,13 +424,7 @@ impl Scenario {
                 ));
             }
         }
-        let known = || {
-            names
-                .iter()
-                .map(|n| format!("{n:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let known = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
 
         let mut departments = Vec::with_capacity(file.departments.len());
         let mut edges = Vec::new();
@@ -501,80 +432,44 @@ impl Scenario {
             let at = |field: &'static str| [key("department"), Step::Index(index), key(field)];
             let label = |field: &str| format!("department {:?}.{field}", department.name);
             if department.staff == 0 {
-                return Err(checker.invalid(
-                    &at("staff"),
-                    label("staff"),
-                    "must be at least 1 (got 0)",
-                ));
+                return Err(checker.invalid(&at("staff"), label("staff"), "must be at least 1 (got 0)"));
             }
             if !(department.cost_per_time.is_finite() && department.cost_per_time >= 0.0) {
                 return Err(checker.invalid(
                     &at("cost_per_time"),
                     label("cost_per_time"),
-                    format!(
-                        "must be a finite number ≥ 0 (got {})",
-                        department.cost_per_time
-                    ),
+                    format!("must be a finite number ≥ 0 (got {})", department.cost_per_time),
                 ));
             }
-            let service =
-                checker.distribution(&at("service"), &label("service"), &department.service)?;
-            let followup_spec = department
-                .followup
-                .clone()
-                .unwrap_or_else(|| department.service.clone());
-            let followup =
-                checker.distribution(&at("followup"), &label("followup"), &followup_spec)?;
+            let service = checker.distribution(&at("service"), &label("service"), &department.service)?;
+            let followup_spec = department.followup.clone().unwrap_or_else(|| department.service.clone());
+            let followup = checker.distribution(&at("followup"), &label("followup"), &followup_spec)?;
             let mut needs = Vec::with_capacity(department.needs.len());
             for (need_index, need) in department.needs.iter().enumerate() {
                 let need_path = |field: &'static str| {
-                    [
-                        key("department"),
-                        Step::Index(index),
-                        key("needs"),
-                        Step::Index(need_index),
-                        key(field),
-                    ]
+                    [key("department"), Step::Index(index), key("needs"), Step::Index(need_index), key(field)]
                 };
-                let need_label = |field: &str| {
-                    format!(
-                        "department {:?}.needs[{}].{field}",
-                        department.name,
-                        need_index + 1
-                    )
-                };
+                let need_label =
+                    |field: &str| format!("department {:?}.needs[{}].{field}", department.name, need_index + 1);
                 let Some(supplier) = names.iter().position(|n| *n == need.dept) else {
                     return Err(checker.invalid(
                         &need_path("dept"),
                         need_label("dept"),
-                        format!(
-                            "no department is named {:?}; known departments: {}",
-                            need.dept,
-                            known()
-                        ),
+                        format!("no department is named {:?}; known departments: {}", need.dept, known()),
                     ));
                 };
-                if department.needs[..need_index]
-                    .iter()
-                    .any(|earlier| earlier.dept == need.dept)
-                {
+                if department.needs[..need_index].iter().any(|earlier| earlier.dept == need.dept) {
                     return Err(checker.invalid(
                         &need_path("dept"),
                         need_label("dept"),
-                        format!(
-                            "{:?} is needed twice; give each supplier one entry",
-                            need.dept
-                        ),
+                        format!("{:?} is needed twice; give each supplier one entry", need.dept),
                     ));
                 }
                 if !(need.probability.is_finite() && (0.0..=1.0).contains(&need.probability)) {
                     return Err(checker.invalid(
                         &need_path("probability"),
                         need_label("probability"),
-                        format!(
-                            "must be a probability between 0 and 1 (got {})",
-                            need.probability
-                        ),
+                        format!("must be a probability between 0 and 1 (got {})", need.probability),
                     ));
                 }
                 checker.within(
@@ -600,11 +495,7 @@ impl Scenario {
                 )?;
                 let expected_delay = match need.expected_delay {
                     Some(expected) => {
-                        checker.positive(
-                            &need_path("expected_delay"),
-                            &need_label("expected_delay"),
-                            expected,
-                        )?;
+                        checker.positive(&need_path("expected_delay"), &need_label("expected_delay"), expected)?;
                         expected
                     }
                     None => 2.0 * file.departments[supplier].service.mean(),
@@ -619,12 +510,7 @@ impl Scenario {
                     silo_quality_loss: need.silo_quality_loss * kept,
                     expected_delay: expected_delay.max(f64::MIN_POSITIVE),
                 });
-                edges.push(Edge {
-                    from: index,
-                    to: supplier,
-                    probability: need.probability,
-                    mode: need.mode,
-                });
+                edges.push(Edge { from: index, to: supplier, probability: need.probability, mode: need.mode });
             }
             for (field, value) in [
                 ("skill", department.skill),
@@ -651,13 +537,7 @@ impl Scenario {
         }
 
         if let Err(problem) = network::check_loops(departments.len(), &edges) {
-            let render = |cycle: &[usize]| {
-                cycle
-                    .iter()
-                    .map(|&i| names[i].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-            };
+            let render = |cycle: &[usize]| cycle.iter().map(|&i| names[i].as_str()).collect::<Vec<_>>().join(" → ");
             let links = |cycle: &[usize]| {
                 cycle
                     .windows(2)
@@ -665,12 +545,7 @@ impl Scenario {
                         edges
                             .iter()
                             .find(|e| e.from == pair[0] && e.to == pair[1])
-                            .map(|e| {
-                                format!(
-                                    "{} → {} {} ({})",
-                                    names[e.from], names[e.to], e.probability, e.mode
-                                )
-                            })
+                            .map(|e| format!("{} → {} {} ({})", names[e.from], names[e.to], e.probability, e.mode))
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -702,22 +577,14 @@ impl Scenario {
 
         // Customers.
         let customers = &file.customers;
-        checker.positive(
-            &[key("customers"), key("arrival_rate")],
-            "customers.arrival_rate",
-            customers.arrival_rate,
-        )?;
+        checker.positive(&[key("customers"), key("arrival_rate")], "customers.arrival_rate", customers.arrival_rate)?;
         let patience = match &customers.patience {
-            Some(spec) => Some(checker.distribution(
-                &[key("customers"), key("patience")],
-                "customers.patience",
-                spec,
-            )?),
+            Some(spec) => {
+                Some(checker.distribution(&[key("customers"), key("patience")], "customers.patience", spec)?)
+            }
             None => None,
         };
-        let front_line: Vec<usize> = (0..departments.len())
-            .filter(|&i| departments[i].front_line)
-            .collect();
+        let front_line: Vec<usize> = (0..departments.len()).filter(|&i| departments[i].front_line).collect();
         let entry_shares: Vec<(usize, f64)> = match &customers.entry {
             None => match front_line.as_slice() {
                 [only] => vec![(*only, 1.0)],
@@ -750,10 +617,7 @@ impl Scenario {
                         return Err(checker.invalid(
                             &path,
                             field,
-                            format!(
-                                "no department is named {name:?}; known departments: {}",
-                                known()
-                            ),
+                            format!("no department is named {name:?}; known departments: {}", known()),
                         ));
                     };
                     if !departments[index].front_line {
@@ -780,10 +644,7 @@ impl Scenario {
                         format!("the shares must add up to 1 (they add up to {total})"),
                     ));
                 }
-                if let Some(&missing) = front_line
-                    .iter()
-                    .find(|i| !shares.iter().any(|(j, _)| j == *i))
-                {
+                if let Some(&missing) = front_line.iter().find(|i| !shares.iter().any(|(j, _)| j == *i)) {
                     return Err(checker.invalid(
                         &[key("customers"), key("entry")],
                         "customers.entry",
@@ -835,39 +696,17 @@ impl Scenario {
         };
         let mut surges = customers_file.surges.clone();
         for (index, surge) in surges.iter().enumerate() {
-            let at = |field: &'static str| {
-                [
-                    key("customers"),
-                    key("surges"),
-                    Step::Index(index),
-                    key(field),
-                ]
-            };
+            let at = |field: &'static str| [key("customers"), key("surges"), Step::Index(index), key(field)];
             let label = |field: &str| format!("customers.surges[{}].{field}", index + 1);
-            checker.within(
-                &at("start"),
-                &label("start"),
-                surge.start,
-                0.0,
-                f64::INFINITY,
-            )?;
+            checker.within(&at("start"), &label("start"), surge.start, 0.0, f64::INFINITY)?;
             if !(surge.end.is_finite() && surge.end > surge.start) {
                 return Err(checker.invalid(
                     &at("end"),
                     label("end"),
-                    format!(
-                        "must be later than `start` {} (got {})",
-                        surge.start, surge.end
-                    ),
+                    format!("must be later than `start` {} (got {})", surge.start, surge.end),
                 ));
             }
-            checker.within(
-                &at("factor"),
-                &label("factor"),
-                surge.factor,
-                0.0,
-                f64::INFINITY,
-            )?;
+            checker.within(&at("factor"), &label("factor"), surge.factor, 0.0, f64::INFINITY)?;
         }
         surges.sort_by(|a, b| a.start.total_cmp(&b.start));
         if let Some(pair) = surges.windows(2).find(|pair| pair[1].start < pair[0].end) {
@@ -897,15 +736,11 @@ impl Scenario {
             file.customers.expected_resolution = Some(expected_resolution);
             for (department, checked) in file.departments.iter_mut().zip(&departments) {
                 for (need, checked_need) in department.needs.iter_mut().zip(&checked.needs) {
-                    need.expected_delay =
-                        Some(need.expected_delay.unwrap_or(checked_need.expected_delay));
+                    need.expected_delay = Some(need.expected_delay.unwrap_or(checked_need.expected_delay));
                 }
             }
         } else {
-            file.behavior = BehaviorFile {
-                enabled: false,
-                ..BehaviorFile::default()
-            };
+            file.behavior = BehaviorFile { enabled: false, ..BehaviorFile::default() };
             file.customers.expected_resolution = None;
             file.customers.value = file::default_value();
             for department in &mut file.departments {
@@ -921,12 +756,7 @@ impl Scenario {
                 }
             }
         }
-        file.customers.entry = Some(
-            entry_shares
-                .iter()
-                .map(|&(i, share)| (names[i].to_string(), share))
-                .collect(),
-        );
+        file.customers.entry = Some(entry_shares.iter().map(|&(i, share)| (names[i].to_string(), share)).collect());
         for department in &mut file.departments {
             if department.followup.is_none() {
                 department.followup = Some(department.service.clone());
@@ -967,10 +797,7 @@ impl Scenario {
 
     /// Head count per department, in scenario order.
     pub fn staff(&self) -> Vec<u32> {
-        self.departments
-            .iter()
-            .map(|department| department.staff)
-            .collect()
+        self.departments.iter().map(|department| department.staff).collect()
     }
 
     /// Sets the master seed, in the resolved file too.
@@ -986,23 +813,13 @@ fn check_behavior(checker: &Checker, behavior: &BehaviorFile) -> Result<(), Scen
     let unbounded = f64::INFINITY;
     let b = behavior;
     let rules: [(&str, f64, f64, f64); 27] = [
-        (
-            "update_interval",
-            b.update_interval,
-            f64::MIN_POSITIVE,
-            unbounded,
-        ),
+        ("update_interval", b.update_interval, f64::MIN_POSITIVE, unbounded),
         ("morale_slowdown", b.morale_slowdown, 0.0, unbounded),
         ("quality_weight_skill", b.quality_weight_skill, 0.0, 1.0),
         ("quality_weight_morale", b.quality_weight_morale, 0.0, 1.0),
         ("quality_weight_inputs", b.quality_weight_inputs, 0.0, 1.0),
         ("stress_threshold", b.stress_threshold, 0.0, 0.999),
-        (
-            "stress_window",
-            b.stress_window,
-            f64::MIN_POSITIVE,
-            unbounded,
-        ),
+        ("stress_window", b.stress_window, f64::MIN_POSITIVE, unbounded),
         ("rush_speedup", b.rush_speedup, 0.0, 0.9),
         ("rush_quality_loss", b.rush_quality_loss, 0.0, 1.0),
         ("rework_per_defect", b.rework_per_defect, 0.0, unbounded),
@@ -1015,38 +832,17 @@ fn check_behavior(checker: &Checker, behavior: &BehaviorFile) -> Result<(), Scen
         ("attitude_reference", b.attitude_reference, 0.01, 0.99),
         ("repeat_penalty", b.repeat_penalty, 0.0, 1.0),
         ("experience_weight", b.experience_weight, 0.0, 1.0),
-        (
-            "customer_experience_weight",
-            b.customer_experience_weight,
-            0.0,
-            1.0,
-        ),
+        ("customer_experience_weight", b.customer_experience_weight, 0.0, 1.0),
         ("contagion_rate", b.contagion_rate, 0.0, unbounded),
-        (
-            "negative_contagion_factor",
-            b.negative_contagion_factor,
-            0.0,
-            unbounded,
-        ),
+        ("negative_contagion_factor", b.negative_contagion_factor, 0.0, unbounded),
         ("stress_morale_rate", b.stress_morale_rate, 0.0, unbounded),
         ("recovery_rate", b.recovery_rate, 0.0, unbounded),
-        (
-            "negative_fade_factor",
-            b.negative_fade_factor,
-            0.0,
-            unbounded,
-        ),
+        ("negative_fade_factor", b.negative_fade_factor, 0.0, unbounded),
         ("churn_base", b.churn_base, 0.0, 1.0),
         ("churn_after_bad", b.churn_after_bad, 0.0, 1.0),
     ];
     for (name, value, low, high) in rules {
-        checker.within(
-            &[Step::Key("behavior"), Step::Key(name)],
-            &format!("behavior.{name}"),
-            value,
-            low,
-            high,
-        )?;
+        checker.within(&[Step::Key("behavior"), Step::Key(name)], &format!("behavior.{name}"), value, low, high)?;
     }
     let sums = [
         (

@@ -31,8 +31,7 @@ pub struct Edge {
 pub fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let n = b.len();
     for column in 0..n {
-        let pivot =
-            (column..n).max_by(|&r, &s| a[r][column].abs().total_cmp(&a[s][column].abs()))?;
+        let pivot = (column..n).max_by(|&r, &s| a[r][column].abs().total_cmp(&a[s][column].abs()))?;
         if a[pivot][column].abs() < 1e-12 {
             return None;
         }
@@ -148,21 +147,14 @@ pub fn strongly_connected(n: usize, edges: &[Edge]) -> Vec<Vec<usize>> {
 
 /// A cycle inside a strongly connected set, using only edges accepted by
 /// `usable`, as department indices with the first repeated at the end.
-fn cycle_within(
-    members: &[usize],
-    edges: &[Edge],
-    usable: impl Fn(&Edge) -> bool,
-) -> Option<Vec<usize>> {
+fn cycle_within(members: &[usize], edges: &[Edge], usable: impl Fn(&Edge) -> bool) -> Option<Vec<usize>> {
     for &start in members {
         let mut path = vec![start];
         let mut current = start;
         // Follow the first usable edge that stays inside the set; a walk of
         // members.len() steps must revisit a department if it never stops.
         for _ in 0..=members.len() {
-            let next = edges
-                .iter()
-                .find(|e| e.from == current && members.contains(&e.to) && usable(e))?
-                .to;
+            let next = edges.iter().find(|e| e.from == current && members.contains(&e.to) && usable(e))?.to;
             if let Some(at) = path.iter().position(|&p| p == next) {
                 let mut cycle = path[at..].to_vec();
                 cycle.push(next);
@@ -195,9 +187,7 @@ pub enum NetworkProblem {
 /// requests and that no loop consists of `hold` needs only.
 pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {
     for component in strongly_connected(n, edges) {
-        let self_loop = edges
-            .iter()
-            .any(|e| e.from == component[0] && e.to == component[0]);
+        let self_loop = edges.iter().any(|e| e.from == component[0] && e.to == component[0]);
         if component.len() == 1 && !self_loop {
             continue;
         }
@@ -207,18 +197,12 @@ pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {
                 .unwrap_or_else(|| component.clone());
             return Err(NetworkProblem::Divergent { cycle });
         }
-        let hold_only: Vec<Edge> = edges
-            .iter()
-            .filter(|e| inside(e) && e.mode == NeedMode::Hold && e.probability > 0.0)
-            .copied()
-            .collect();
+        let hold_only: Vec<Edge> =
+            edges.iter().filter(|e| inside(e) && e.mode == NeedMode::Hold && e.probability > 0.0).copied().collect();
         for hold_component in strongly_connected(n, &hold_only) {
-            let hold_self_loop = hold_only
-                .iter()
-                .any(|e| e.from == hold_component[0] && e.to == hold_component[0]);
+            let hold_self_loop = hold_only.iter().any(|e| e.from == hold_component[0] && e.to == hold_component[0]);
             if hold_component.len() > 1 || hold_self_loop {
-                let cycle =
-                    cycle_within(&hold_component, &hold_only, |_| true).unwrap_or(hold_component);
+                let cycle = cycle_within(&hold_component, &hold_only, |_| true).unwrap_or(hold_component);
                 return Err(NetworkProblem::HoldLoop { cycle });
             }
         }
@@ -246,12 +230,7 @@ mod tests {
     use super::*;
 
     fn edge(from: usize, to: usize, probability: f64, mode: NeedMode) -> Edge {
-        Edge {
-            from,
-            to,
-            probability,
-            mode,
-        }
+        Edge { from, to, probability, mode }
     }
 
     #[test]
@@ -276,12 +255,7 @@ mod tests {
             edge(1, 2, 1.0, NeedMode::Handoff),
             edge(2, 1, 1.0, NeedMode::Handoff),
         ];
-        assert_eq!(
-            check_loops(3, &edges),
-            Err(NetworkProblem::Divergent {
-                cycle: vec![1, 2, 1]
-            })
-        );
+        assert_eq!(check_loops(3, &edges), Err(NetworkProblem::Divergent { cycle: vec![1, 2, 1] }));
     }
 
     #[test]
@@ -294,28 +268,14 @@ mod tests {
             edge(2, 1, 0.9, NeedMode::Handoff),
             edge(3, 1, 0.9, NeedMode::Handoff),
         ];
-        assert!(matches!(
-            check_loops(4, &edges),
-            Err(NetworkProblem::Divergent { .. })
-        ));
+        assert!(matches!(check_loops(4, &edges), Err(NetworkProblem::Divergent { .. })));
     }
 
     #[test]
     fn a_loop_of_hold_needs_is_refused_but_one_handoff_breaks_it() {
-        let holds = [
-            edge(0, 1, 0.3, NeedMode::Hold),
-            edge(1, 0, 0.3, NeedMode::Hold),
-        ];
-        assert_eq!(
-            check_loops(2, &holds),
-            Err(NetworkProblem::HoldLoop {
-                cycle: vec![0, 1, 0]
-            })
-        );
-        let mixed = [
-            edge(0, 1, 0.3, NeedMode::Hold),
-            edge(1, 0, 0.3, NeedMode::Handoff),
-        ];
+        let holds = [edge(0, 1, 0.3, NeedMode::Hold), edge(1, 0, 0.3, NeedMode::Hold)];
+        assert_eq!(check_loops(2, &holds), Err(NetworkProblem::HoldLoop { cycle: vec![0, 1, 0] }));
+        let mixed = [edge(0, 1, 0.3, NeedMode::Hold), edge(1, 0, 0.3, NeedMode::Handoff)];
         assert_eq!(check_loops(2, &mixed), Ok(()));
     }
 
