@@ -50,9 +50,6 @@ pub fn churn_probability(behavior: &BehaviorFile, satisfaction: f64) -> f64 {
     behavior.churn_base + (behavior.churn_after_bad - behavior.churn_base) * shortfall * shortfall
 }
 
-/// How far morale may drift before its quality term is recomputed.
-pub const TERM_TOLERANCE: f64 = 1e-5;
-
 /// One department's feelings and working state.
 #[derive(Debug, Clone)]
 pub struct DepartmentMood {
@@ -65,11 +62,8 @@ pub struct DepartmentMood {
     /// The morale at which service takes its stated time (the department's
     /// `morale` before recognition).
     pub reference_morale: f64,
-    /// morale^w_morale, refreshed when morale has moved by more than
-    /// [`TERM_TOLERANCE`] since it was last computed.
+    /// morale^w_morale, refreshed when morale changes.
     pub morale_term: f64,
-    /// The morale `morale_term` was computed at.
-    term_morale: f64,
     /// Utilization smoothed over `stress_window`.
     pub utilization: f64,
     /// 0 below the stress threshold, 1 at full utilization.
@@ -126,7 +120,6 @@ impl SocialState {
                     skill_term: department.skill.powf(behavior.quality_weight_skill),
                     reference_morale: department.measured_morale,
                     morale_term: 1.0,
-                    term_morale: f64::NAN,
                     utilization: 0.0,
                     stress: 0.0,
                     speed_factor: 1.0,
@@ -202,12 +195,7 @@ impl SocialState {
 impl DepartmentMood {
     /// Recomputes the terms that depend on morale and stress.
     fn refresh(&mut self, behavior: &BehaviorFile) {
-        // `powf` is the most expensive step of a tick; skipping it while
-        // morale has barely moved changes output quality by less than 1e-5.
-        if !((self.morale - self.term_morale).abs() <= TERM_TOLERANCE) {
-            self.morale_term = self.morale.powf(behavior.quality_weight_morale);
-            self.term_morale = self.morale;
-        }
+        self.morale_term = self.morale.powf(behavior.quality_weight_morale);
         let slowdown = |morale: f64| 1.0 + behavior.morale_slowdown * (1.0 - morale);
         self.speed_factor =
             slowdown(self.morale) / slowdown(self.reference_morale) * (1.0 - behavior.rush_speedup * self.stress);
