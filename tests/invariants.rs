@@ -56,3 +56,48 @@ fn replications_are_identical_on_one_thread_and_many() {
         .install(|| experiment::run_replications(&scenario, 8, 3));
     assert_eq!(one, two);
 }
+
+#[test]
+fn each_exchange_costs_the_staff_time_it_took() {
+    // A front desk that holds every case while IT answers: the desk's cost
+    // per customer is its rate × (its own service + the time held), and
+    // IT's cost per request is its rate × its service.
+    let scenario = crate::util::scenario(
+        r#"
+name = "cost"
+horizon = 20000.0
+warmup = 1000.0
+replications = 20
+seed = 4
+[customers]
+arrival_rate = 0.5
+[[department]]
+name = "Desk"
+front_line = true
+staff = 30
+cost_per_time = 2.0
+service = { dist = "exponential", mean = 3.0 }
+needs = [ { dept = "IT", probability = 1.0, mode = "hold" } ]
+[[department]]
+name = "IT"
+staff = 1
+cost_per_time = 5.0
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#,
+    );
+    let results = experiment::run(scenario);
+    let it_sojourn = orgsim::theory::mmc_sojourn(1, 0.5, 1.0).unwrap();
+    let checks = 2;
+    crate::util::assert_covers(
+        crate::util::bonferroni(&crate::util::values(&results, "ext_handling_cost_mean"), checks),
+        2.0 * (3.0 + it_sojourn),
+        "desk cost per customer",
+    );
+    crate::util::assert_covers(
+        crate::util::bonferroni(&crate::util::values(&results, "int_cost_mean"), checks),
+        5.0 * 1.0,
+        "IT cost per request",
+    );
+}

@@ -7,7 +7,10 @@
 //! to start of service, or to abandonment: the Erlang-A definition),
 //! `ext_wait_p90`, `ext_resolution_mean` and `ext_resolution_p90` (arrival to
 //! final completion, internal waits included, served customers).
-//! Internal: `int_requests`, `int_delay_mean` (request to reply).
+//! `ext_handling_cost_mean`: front-line staff cost per served customer
+//! (server time × `cost_per_time`, repeat contacts included).
+//! Internal: `int_requests`, `int_delay_mean` (request to reply),
+//! `int_cost_mean` (the supplier's staff cost per answered request).
 //! Cost: `staff_cost` over the statistics window.
 //! Per department `department.<name>.<key>`: `utilization`, `queue_mean`,
 //! `wait_mean`, `int_delay_given_mean`, `requests_received`, `requests_sent`.
@@ -49,7 +52,9 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
         ("ext_resolution_mean", ratio(external.resolution_sum, external.served)),
         ("ext_resolution_p90", external.resolution_histogram.quantile(0.9)),
         ("int_requests", Some(internal.requests as f64)),
+        ("ext_handling_cost_mean", ratio(external.cost_sum, external.served)),
         ("int_delay_mean", ratio(internal.delay_sum, internal.replies)),
+        ("int_cost_mean", ratio(internal.cost_sum, internal.replies)),
         ("staff_cost", Some(result.departments.iter().map(|d| d.staff_cost).sum())),
     ];
     if result.social {

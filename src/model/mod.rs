@@ -79,6 +79,11 @@ struct Work {
     parent: u32,
     created: f64,
     visit_start: f64,
+    /// When its current service began.
+    service_start: f64,
+    /// Staff cost of the time servers spent on it here (service, follow-up,
+    /// redo and time held), at its department's `cost_per_time`.
+    cost: f64,
     /// When the customer abandons if still waiting (cases only).
     deadline: f64,
     /// Sum of the perceived quality of the replies used.
@@ -113,6 +118,8 @@ impl Work {
             parent,
             created: now,
             visit_start: now,
+            service_start: now,
+            cost: 0.0,
             deadline: f64::INFINITY,
             input_quality_sum: 0.0,
             outstanding: 0,
@@ -413,6 +420,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let now = self.now;
         let work = &mut self.works[id as usize];
         work.stage = Stage::Serving;
+        work.service_start = now;
         let department = work.department as usize;
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
@@ -451,6 +459,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if !held_server {
             return;
         }
+        self.works[id as usize].cost +=
+            (now - work.service_start) * self.scenario.departments[department].cost_per_time;
+        let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
         let next = loop {
@@ -646,6 +657,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 if counted {
                     self.stations[department].tally.completed += 1;
                     self.external.record_resolution(now - work.created);
+                    self.external.cost_sum += work.cost;
                 }
                 self.release(id);
                 return;
@@ -682,6 +694,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 tally.replies_given += 1;
                 self.internal.replies += 1;
                 self.internal.delay_sum += delay;
+                self.internal.cost_sum += work.cost;
             }
             self.release(id);
             let parent = &mut self.works[parent_id as usize];

@@ -29,6 +29,9 @@ pub struct ExternalTally {
     pub resolution_sum: f64,
     /// Distribution of resolution times.
     pub resolution_histogram: LogHistogram,
+    /// Front-line staff cost of served customers' cases (their own
+    /// department's time, repeat contacts and follow-ups included).
+    pub cost_sum: f64,
     /// Customers whose experience ended (served or abandoned): the
     /// denominator of satisfaction and churn (social layer).
     pub experiences: u64,
@@ -70,6 +73,8 @@ pub struct InternalTally {
     pub replies: u64,
     /// Sum of delays, request to reply, of answered requests.
     pub delay_sum: f64,
+    /// Staff cost of answered requests (the supplier's own time).
+    pub cost_sum: f64,
     /// Sum of requesters' satisfaction with accepted replies (social layer).
     pub satisfaction_sum: f64,
 }
