@@ -2,6 +2,7 @@
 //! area.
 
 mod cli;
+mod experiments;
 mod invariants;
 mod scenarios;
 mod social;

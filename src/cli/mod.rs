@@ -15,6 +15,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::experiment;
+
+mod progress;
 use crate::output;
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, NeedMode, STARTER_SCENARIO, Scenario};
 use crate::theory;
@@ -41,6 +43,83 @@ enum Command {
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
+    /// Run every point of the scenario's [sweep] table and write sweep.csv.
+    Sweep {
+        /// Scenario file with a [sweep] table.
+        scenario: PathBuf,
+        #[command(flatten)]
+        common: ExperimentArgs,
+    },
+    /// Compare variants with a base scenario, paired (same customers), and
+    /// write compare.csv.
+    Compare {
+        /// The base scenario.
+        base: PathBuf,
+        /// One or more variants; they run with the base's seed and replications.
+        #[arg(required = true)]
+        variants: Vec<PathBuf>,
+        #[command(flatten)]
+        common: ExperimentArgs,
+    },
+    /// Rank internal teams by what improving each is worth to external
+    /// customers, and write impact.csv.
+    Impact {
+        /// Scenario file (TOML); the embedded default when omitted.
+        scenario: Option<PathBuf>,
+        /// Improvement to try: staff (+1), skill (+0.1), morale (+0.1
+        /// baseline), silo (−20% silo delay); repeatable [default: all that
+        /// apply]
+        #[arg(long = "step", value_name = "STEP")]
+        steps: Vec<String>,
+        /// Metric to rank by [default: revenue_at_risk, or ext_abandon_rate
+        /// with the social layer off]
+        #[arg(long, value_name = "METRIC")]
+        by: Option<String>,
+        #[command(flatten)]
+        common: ExperimentArgs,
+    },
+    /// Find the cheapest staffing that meets every target with confidence,
+    /// and write optimize.csv.
+    Optimize {
+        /// Scenario file (TOML); the embedded default when omitted.
+        scenario: Option<PathBuf>,
+        /// A target such as "ext_abandon_rate<=0.05" (repeatable).
+        #[arg(long = "target", value_name = "TARGET", required = true)]
+        targets: Vec<String>,
+        /// Most people that may be added in total across departments.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        max_hires: u32,
+        #[command(flatten)]
+        common: ExperimentArgs,
+    },
+}
+
+/// Options every experiment shares.
+#[derive(Debug, Args)]
+struct ExperimentArgs {
+    /// Output folder [default: output/<scenario name>/<command>]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications per point (overrides the scenario's `replications`);
+    /// with --precision, the size of each batch.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Worker threads [default: one per core]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
+    /// Add replications until each key metric's 95% half-width is at most
+    /// this share of its mean (e.g. 0.02).
+    #[arg(long, value_name = "SHARE")]
+    precision: Option<f64>,
+    /// Cap on replications with --precision.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    max_replications: u32,
+    /// Print nothing but errors (and no progress bar).
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +168,12 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Validate { scenario } => validate(scenario.as_deref()),
         Command::New => print(STARTER_SCENARIO),
+        Command::Sweep { scenario, common } => sweep(&scenario, &common),
+        Command::Compare { base, variants, common } => compare(&base, &variants, &common),
+        Command::Impact { scenario, steps, by, common } => impact(scenario.as_deref(), &steps, by.as_deref(), &common),
+        Command::Optimize { scenario, targets, max_hires, common } => {
+            optimize(scenario.as_deref(), &targets, max_hires, &common)
+        }
     }
 }
 
@@ -325,4 +410,129 @@ fn theory_line(scenario: &Scenario) -> Option<String> {
         }
         Some(_) => None,
     }
+}
+
+/// Shared set-up of an experiment: overrides, plan, thread pool, output
+/// folder, progress bar.
+struct Experiment {
+    plan: experiment::jobs::Plan,
+    pool: rayon::ThreadPool,
+    out: PathBuf,
+    progress: progress::Bar,
+    quiet: bool,
+}
+
+impl Experiment {
+    fn new(scenario: &mut Scenario, command: &str, args: &ExperimentArgs) -> Result<Self> {
+        if let Some(replications) = args.replications {
+            scenario.set_replications(replications);
+        }
+        if let Some(seed) = args.seed {
+            scenario.set_seed(seed);
+        }
+        let precision = match args.precision {
+            Some(share) if share > 0.0 && share < 1.0 => Some(experiment::jobs::Precision {
+                relative: share,
+                max_replications: args.max_replications.max(scenario.replications),
+            }),
+            Some(share) => anyhow::bail!("--precision {share}: give a share between 0 and 1, e.g. 0.02 for ±2%"),
+            None => None,
+        };
+        let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name).join(command));
+        if out.exists() && !out.is_dir() {
+            anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads.map_or(0, |threads| threads as usize))
+            .build()
+            .context("cannot start the worker threads")?;
+        Ok(Experiment {
+            plan: experiment::jobs::Plan { replications: scenario.replications, seed: scenario.seed, precision },
+            pool,
+            out,
+            progress: progress::Bar::new(args.quiet),
+            quiet: args.quiet,
+        })
+    }
+
+    /// Writes the files and prints the table (unless quiet).
+    fn finish(&self, files: Vec<(String, Vec<u8>)>, table: String) -> Result<()> {
+        self.progress.clear();
+        output::write_files(&self.out, &files)?;
+        if !self.quiet {
+            let names = files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+            print(&format!("{table}\nwrote {names} to {}\n", self.out.display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn sweep(path: &Path, args: &ExperimentArgs) -> Result<()> {
+    let mut base = load(Some(path))?;
+    let experiment = Experiment::new(&mut base, "sweep", args)?;
+    let plan = experiment::sweep::plan_sweep(&base, &path.display().to_string())?;
+    let results =
+        experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("sweep.csv".to_string(), output::experiments::sweep_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::sweep_table(&results))
+}
+
+fn compare(base_path: &Path, variant_paths: &[PathBuf], args: &ExperimentArgs) -> Result<()> {
+    let mut base = load(Some(base_path))?;
+    let experiment = Experiment::new(&mut base, "compare", args)?;
+    let mut variants = Vec::new();
+    for path in variant_paths {
+        let mut variant = load(Some(path))?;
+        variant.set_replications(base.replications);
+        variant.set_seed(base.seed);
+        let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
+        variants.push((label, variant));
+    }
+    let base_scenario = base.clone();
+    let results = experiment
+        .pool
+        .install(|| experiment::compare::compare(base_scenario, variants, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("compare.csv".to_string(), output::experiments::compare_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::compare_table(&results))
+}
+
+fn impact(path: Option<&Path>, steps: &[String], by: Option<&str>, args: &ExperimentArgs) -> Result<()> {
+    let mut base = load(path)?;
+    let experiment = Experiment::new(&mut base, "impact", args)?;
+    let steps: Vec<experiment::impact::Step> = if steps.is_empty() {
+        experiment::impact::Step::ALL.into_iter().filter(|step| base.behavior_enabled || !step.social()).collect()
+    } else {
+        steps.iter().map(|step| experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
+    };
+    let plan = experiment::impact::plan_impact(&base, &steps, by)?;
+    let base_scenario = base.clone();
+    let results = experiment
+        .pool
+        .install(|| experiment::impact::run_impact(base_scenario, plan, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::impact_table(&results))
+}
+
+fn optimize(path: Option<&Path>, targets: &[String], max_hires: u32, args: &ExperimentArgs) -> Result<()> {
+    let mut base = load(path)?;
+    let experiment = Experiment::new(&mut base, "optimize", args)?;
+    let targets: Vec<experiment::optimize::Target> =
+        targets.iter().map(|t| experiment::optimize::Target::parse(t, &base)).collect::<Result<_, _>>()?;
+    let results = experiment
+        .pool
+        .install(|| experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::optimize_table(&results))
 }

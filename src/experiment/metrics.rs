@@ -136,18 +136,17 @@ pub struct SummaryRow {
     pub estimate: Option<super::Estimate>,
 }
 
-/// Every metric of every replication, summarized: the organization-wide
-/// metrics first, then `department.<name>.<key>` for each department.
-pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<SummaryRow> {
+/// Every summary metric's value in each replication, by name: the
+/// organization-wide metrics first, then `department.<name>.<key>` for each
+/// department. Values are in replication order (`None`: undefined there).
+pub fn metric_columns(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<(String, Vec<MetricValue>)> {
     let staff = scenario.staff();
-    let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut columns: Vec<(String, Vec<MetricValue>)> = Vec::new();
     let mut push = |index: usize, name: &dyn Fn() -> String, value: MetricValue| {
         if columns.len() <= index {
             columns.push((name(), Vec::with_capacity(results.len())));
         }
-        if let Some(value) = value {
-            columns[index].1.push(value);
-        }
+        columns[index].1.push(value);
     };
     for result in results {
         let mut index = 0;
@@ -164,5 +163,48 @@ pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Summ
             }
         }
     }
-    columns.into_iter().map(|(metric, values)| SummaryRow { metric, estimate: estimate(&values, CONFIDENCE) }).collect()
+    columns
+}
+
+/// Every metric of every replication, summarized, in [`metric_columns`] order.
+pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<SummaryRow> {
+    metric_columns(scenario, results)
+        .into_iter()
+        .map(|(metric, values)| {
+            let defined: Vec<f64> = values.into_iter().flatten().collect();
+            SummaryRow { metric, estimate: estimate(&defined, CONFIDENCE) }
+        })
+        .collect()
+}
+
+/// Whether more of a metric is better for the organization (`Some(true)`),
+/// worse (`Some(false)`), or neither (counts, for instance).
+pub fn higher_is_better(metric: &str) -> Option<bool> {
+    let key = metric.rsplit('.').next().unwrap_or(metric);
+    const BETTER: [&str; 6] =
+        ["satisfaction", "morale", "quality", "ext_served", "int_satisfaction_given", "int_satisfaction_received"];
+    const WORSE: [&str; 9] =
+        ["abandon", "wait", "resolution", "churn", "revenue_at_risk", "rework", "delay", "cost", "queue"];
+    if BETTER.iter().any(|word| key.contains(word)) {
+        Some(true)
+    } else if WORSE.iter().any(|word| key.contains(word)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The names of every summary metric a run of `scenario` reports.
+pub fn metric_names(scenario: &Scenario) -> Vec<String> {
+    let dummy = ReplicationResult {
+        replication: 0,
+        seed: 0,
+        window: 1.0,
+        events: 0,
+        social: scenario.behavior_enabled,
+        external: Default::default(),
+        internal: Default::default(),
+        departments: vec![DepartmentTally::default(); scenario.departments.len()],
+    };
+    metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
 }

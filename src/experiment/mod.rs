@@ -5,15 +5,52 @@
 //! streams of replication `r`, and results are kept in replication order, so
 //! the output does not depend on the number of threads.
 
+pub mod compare;
+pub mod impact;
+pub mod jobs;
 pub mod metrics;
+pub mod optimize;
 pub mod statistics;
+pub mod sweep;
 
 use rayon::prelude::*;
 
 use crate::model::{Observer, ReplicationResult, simulate, simulate_observed};
-use crate::scenario::Scenario;
+use crate::scenario::edit::PathError;
+use crate::scenario::{Scenario, ScenarioError};
 
-pub use metrics::{MetricValue, SummaryRow, department_metrics, replication_metrics, summarize};
+/// Why an experiment cannot run. Every variant is fatal and found before
+/// anything runs; the message says how to fix the input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExperimentError {
+    /// The `[sweep]` table is missing or malformed.
+    #[error("{origin}: [sweep]: {message}")]
+    Sweep {
+        /// The scenario's source.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A parameter path or its value is refused.
+    #[error("{origin}: {source}")]
+    Path {
+        /// The scenario's source.
+        origin: String,
+        /// The path's problem.
+        source: PathError,
+    },
+    /// A scenario variant fails its checks.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Any other bad request (a target, a step, a metric name).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub use metrics::{
+    MetricValue, SummaryRow, department_metrics, higher_is_better, metric_columns, metric_names, replication_metrics,
+    summarize,
+};
 pub use statistics::{Estimate, estimate};
 
 /// The confidence level of every interval orgsim reports.

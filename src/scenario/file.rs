@@ -43,6 +43,10 @@ pub struct ScenarioFile {
     /// The social layer's switch.
     #[serde(default)]
     pub behavior: BehaviorFile,
+    /// Parameters to sweep (`orgsim sweep`): paths and their values, and
+    /// optionally `design = "grid"` or `"one-at-a-time"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<toml::Table>,
 }
 
 /// The `[customers]` table.

@@ -10,6 +10,7 @@
 //! valid.
 
 pub mod distribution;
+pub mod edit;
 pub mod file;
 pub mod network;
 

@@ -1,0 +1,221 @@
+//! Internal-to-external attribution: for each internal (not front-line)
+//! department, improve its service by one step and measure, paired against
+//! the baseline, what changes for external customers. Teams are ranked by
+//! the improvement in one metric (revenue at risk by default).
+//!
+//! A report of many rows is read as a whole, so its intervals are
+//! family-wise: each is taken at 1 − 0.05/rows (Bonferroni), and a change
+//! marked significant is unlikely to be one of the chance findings that 5%
+//! intervals over many rows would produce.
+
+use std::fmt;
+
+use super::compare::{Difference, differences_at};
+use super::jobs::{Plan, Progress, replicate};
+use super::metrics::{higher_is_better, metric_names};
+use super::{ExperimentError, RunResults};
+use crate::scenario::Scenario;
+
+/// One way to improve a department's service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// One more person.
+    Staff,
+    /// Skill +0.1 (at most 1).
+    Skill,
+    /// Morale baseline +0.1, as recognition.
+    Morale,
+    /// 20% less silo delay on every link to or from it.
+    Silo,
+}
+
+impl Step {
+    /// Every step, in report order.
+    pub const ALL: [Step; 4] = [Step::Staff, Step::Skill, Step::Morale, Step::Silo];
+
+    /// Parses `staff`, `skill`, `morale` or `silo`.
+    pub fn parse(text: &str) -> Result<Step, ExperimentError> {
+        match text {
+            "staff" => Ok(Step::Staff),
+            "skill" => Ok(Step::Skill),
+            "morale" => Ok(Step::Morale),
+            "silo" => Ok(Step::Silo),
+            other => Err(ExperimentError::Invalid(format!(
+                "unknown impact step {other:?}; use staff (+1 person), skill (+0.1), morale (+0.1 baseline) or silo (−20% silo delay)"
+            ))),
+        }
+    }
+
+    /// Whether the step acts through the social layer.
+    pub fn social(self) -> bool {
+        self != Step::Staff
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Step::Staff => "+1 staff",
+            Step::Skill => "+0.1 skill",
+            Step::Morale => "+0.1 morale baseline",
+            Step::Silo => "-20% silo delay",
+        })
+    }
+}
+
+/// One department improved by one step, ready to run.
+#[derive(Debug, Clone)]
+pub struct Improvement {
+    /// The department.
+    pub department: String,
+    /// The step.
+    pub step: Step,
+    /// The improved scenario.
+    pub scenario: Scenario,
+}
+
+/// What `orgsim impact` will run.
+#[derive(Debug, Clone)]
+pub struct ImpactPlan {
+    /// Every internal department × every step.
+    pub improvements: Vec<Improvement>,
+    /// The ranking metric.
+    pub by: String,
+}
+
+/// One department improved by one step, against the baseline.
+#[derive(Debug, Clone)]
+pub struct ImpactRow {
+    /// The department.
+    pub department: String,
+    /// The step.
+    pub step: Step,
+    /// Paired differences (improved − baseline) of every metric, with
+    /// family-wise intervals.
+    pub differences: Vec<Difference>,
+    /// Improvement in the ranking metric (positive: better for customers).
+    pub gain: f64,
+}
+
+/// A finished attribution.
+#[derive(Debug, Clone)]
+pub struct ImpactResults {
+    /// The baseline's results.
+    pub base: RunResults,
+    /// The ranking metric.
+    pub by: String,
+    /// Rows ranked by `gain`, best first.
+    pub rows: Vec<ImpactRow>,
+}
+
+/// The metrics an impact report shows.
+pub fn reported_metrics(social: bool) -> &'static [&'static str] {
+    if social {
+        &["revenue_at_risk", "ext_satisfaction_mean", "ext_churn_rate", "ext_abandon_rate"]
+    } else {
+        &["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"]
+    }
+}
+
+/// The scenario with `department` improved by `step`.
+fn improved(base: &Scenario, department: usize, step: Step) -> Result<Scenario, ExperimentError> {
+    let mut file = base.resolved.clone();
+    file.sweep = None;
+    let name = base.departments[department].name.clone();
+    match step {
+        Step::Staff => file.departments[department].staff += 1,
+        Step::Skill => {
+            let skill = &mut file.departments[department].skill;
+            *skill = (*skill + 0.1).min(1.0);
+        }
+        Step::Morale => {
+            let recognition = &mut file.departments[department].recognition;
+            *recognition = (*recognition + 0.1).min(1.0);
+        }
+        Step::Silo => {
+            for requester in &mut file.departments {
+                let own = requester.name == name;
+                for need in &mut requester.needs {
+                    if own || need.dept == name {
+                        need.silo_delay *= 0.8;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Scenario::from_file(file, &format!("{} ({name} {step})", base.name))?)
+}
+
+/// Plans the variants: every internal department × every step.
+pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<ImpactPlan, ExperimentError> {
+    let social = base.behavior_enabled;
+    if !social && let Some(step) = steps.iter().find(|s| s.social()) {
+        return Err(ExperimentError::Invalid(format!(
+            "the step {step} acts through the social layer, which this scenario switches off; use --step staff"
+        )));
+    }
+    let by = by.unwrap_or(if social { "revenue_at_risk" } else { "ext_abandon_rate" }).to_string();
+    let names = metric_names(base);
+    if !names.contains(&by) {
+        return Err(ExperimentError::Invalid(format!(
+            "--by {by:?}: no such metric; choose one of {}",
+            names.iter().filter(|n| !n.starts_with("department.")).cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    if higher_is_better(&by).is_none() {
+        return Err(ExperimentError::Invalid(format!(
+            "--by {by}: a count has no better direction; rank by a rate, time or value"
+        )));
+    }
+    let internal: Vec<usize> = (0..base.departments.len()).filter(|&d| !base.departments[d].front_line).collect();
+    if internal.is_empty() {
+        return Err(ExperimentError::Invalid(
+            "the scenario has no internal (non-front-line) department to improve".into(),
+        ));
+    }
+    let mut variants = Vec::new();
+    for department in internal {
+        let has_silo = base.departments.iter().enumerate().any(|(from, d)| {
+            d.needs.iter().any(|need| need.silo_delay > 0.0 && (from == department || need.supplier == department))
+        });
+        for &step in steps {
+            // Less of nothing changes nothing: no silo step where there is no silo.
+            if step == Step::Silo && !has_silo {
+                continue;
+            }
+            variants.push(Improvement {
+                department: base.departments[department].name.clone(),
+                step,
+                scenario: improved(base, department, step)?,
+            });
+        }
+    }
+    Ok(ImpactPlan { improvements: variants, by })
+}
+
+/// Runs the baseline and every improvement, paired, and ranks them.
+pub fn run_impact(base: Scenario, plan: ImpactPlan, run: &Plan, progress: &dyn Progress) -> ImpactResults {
+    let ImpactPlan { improvements, by } = plan;
+    let mut scenarios = vec![base];
+    let labels: Vec<(String, Step)> = improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
+    scenarios.extend(improvements.into_iter().map(|improvement| improvement.scenario));
+    let replications = replicate(&scenarios, run, progress);
+    let mut runs = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r));
+    let base = runs.next().expect("the base runs");
+    let sign = if higher_is_better(&by) == Some(true) { 1.0 } else { -1.0 };
+    let confidence = 1.0 - (1.0 - super::CONFIDENCE) / labels.len().max(1) as f64;
+    let mut rows: Vec<ImpactRow> = runs
+        .zip(labels)
+        .map(|(results, (department, step))| {
+            let differences = differences_at(&base, &results, confidence);
+            let gain = differences
+                .iter()
+                .find(|d| d.metric == by)
+                .and_then(|d| d.paired)
+                .map_or(f64::NEG_INFINITY, |e| sign * e.mean);
+            ImpactRow { department, step, differences, gain }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+    ImpactResults { base, by, rows }
+}

@@ -1,0 +1,107 @@
+//! The flat job list every experiment runs on: points (scenario variants) ×
+//! replications, one job each, over rayon. Job (point p, replication r)
+//! always uses the streams of replication r under the same seed, so every
+//! point sees the same customers (common random numbers) and results, kept
+//! in job order, do not depend on the number of threads.
+//!
+//! With a precision goal, replications are added in batches of a fixed size
+//! (never dependent on the thread count) until every key metric's interval
+//! is narrow enough at every point, or a cap is reached. All points get the
+//! same replications, so they stay paired.
+
+use rayon::prelude::*;
+
+use super::{CONFIDENCE, estimate, replication_metrics};
+use crate::model::{ReplicationResult, simulate};
+use crate::scenario::Scenario;
+
+/// Receives progress from running jobs. Implementations must be cheap and
+/// must not print from workers; the command line draws a bar from it.
+pub trait Progress: Sync {
+    /// `jobs` more jobs were planned.
+    fn planned(&self, _jobs: u64) {}
+    /// One job finished.
+    fn finished(&self) {}
+}
+
+/// Reports nowhere.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// When to stop adding replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Each key metric's 95% half-width must be at most this share of its mean.
+    pub relative: f64,
+    /// Never run more replications than this.
+    pub max_replications: u32,
+}
+
+/// How many replications to run, under which seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// Replications to start with (and the size of each added batch).
+    pub replications: u32,
+    /// Master seed shared by all points.
+    pub seed: u64,
+    /// Keep adding replications until precise enough.
+    pub precision: Option<Precision>,
+}
+
+/// The metrics a precision goal watches.
+pub const KEY_METRICS: [&str; 5] =
+    ["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean", "ext_satisfaction_mean", "ext_churn_rate"];
+
+fn precise_enough(scenario: &Scenario, results: &[ReplicationResult], relative: f64) -> bool {
+    let staff = scenario.staff();
+    KEY_METRICS.iter().all(|metric| {
+        let values: Vec<f64> = results
+            .iter()
+            .filter_map(|r| {
+                replication_metrics(r, &staff).into_iter().find(|(name, _)| name == metric).and_then(|m| m.1)
+            })
+            .collect();
+        match estimate(&values, CONFIDENCE) {
+            None => true,
+            Some(e) if e.low.is_nan() => false,
+            Some(e) => e.half_width() <= relative * e.mean.abs(),
+        }
+    })
+}
+
+/// Runs replications of every point; results per point, in replication order.
+pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> Vec<Vec<ReplicationResult>> {
+    let mut results: Vec<Vec<ReplicationResult>> = vec![Vec::new(); points.len()];
+    let mut done = 0u32;
+    let mut target = plan.replications;
+    loop {
+        let per_point = target - done;
+        let jobs = points.len() as u64 * u64::from(per_point);
+        progress.planned(jobs);
+        let batch: Vec<ReplicationResult> = (0..jobs)
+            .into_par_iter()
+            .map(|job| {
+                let point = (job / u64::from(per_point)) as usize;
+                let replication = done + (job % u64::from(per_point)) as u32;
+                let result = simulate(&points[point], replication, plan.seed);
+                progress.finished();
+                result
+            })
+            .collect();
+        for (job, result) in batch.into_iter().enumerate() {
+            results[job / per_point as usize].push(result);
+        }
+        done = target;
+        let Some(precision) = plan.precision else {
+            break;
+        };
+        if done >= precision.max_replications
+            || points.iter().zip(&results).all(|(point, r)| precise_enough(point, r, precision.relative))
+        {
+            break;
+        }
+        target = (done + plan.replications).min(precision.max_replications);
+    }
+    results
+}

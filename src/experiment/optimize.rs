@@ -1,0 +1,259 @@
+//! The cheapest staffing that meets service targets with confidence.
+//!
+//! A target holds when the unfavourable end of its 95% interval is on the
+//! right side (`ext_abandon_rate<=0.05` needs the interval's upper end at or
+//! below 0.05). The search is greedy marginal analysis (as in staffing
+//! practice since Erlang): starting from the scenario's staffing, add one
+//! person at a time where it buys the largest reduction of the targets'
+//! shortfall per unit of staff cost, until every target holds or the hiring
+//! budget is spent; then remove people, one at a time and the most expensive
+//! first, while every target still holds. Every staffing evaluated runs the
+//! same replications under the same seed, so candidates are compared on the
+//! same customers.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::jobs::{Plan, Progress, replicate};
+use super::metrics::metric_names;
+use super::{Estimate, ExperimentError, RunResults};
+use crate::scenario::Scenario;
+
+/// Which side of the value a target wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// The metric must stay at or below the value.
+    AtMost,
+    /// The metric must reach at least the value.
+    AtLeast,
+}
+
+/// A service target, e.g. `ext_abandon_rate<=0.05`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Metric name.
+    pub metric: String,
+    /// Direction.
+    pub bound: Bound,
+    /// The value.
+    pub value: f64,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = match self.bound {
+            Bound::AtMost => "<=",
+            Bound::AtLeast => ">=",
+        };
+        write!(formatter, "{}{op}{}", self.metric, self.value)
+    }
+}
+
+impl Target {
+    /// Parses `metric<=value` or `metric>=value` (`<` and `>` read the same).
+    pub fn parse(text: &str, scenario: &Scenario) -> Result<Target, ExperimentError> {
+        let invalid = |why: String| {
+            ExperimentError::Invalid(format!("--target {text:?}: {why}; write e.g. \"ext_abandon_rate<=0.05\""))
+        };
+        let (at, bound, width) =
+            [("<=", Bound::AtMost), (">=", Bound::AtLeast), ("<", Bound::AtMost), (">", Bound::AtLeast)]
+                .iter()
+                .find_map(|(op, bound)| text.find(op).map(|at| (at, *bound, op.len())))
+                .ok_or_else(|| invalid("no comparison".into()))?;
+        let metric = text[..at].trim().to_string();
+        let value: f64 = text[at + width..]
+            .trim()
+            .parse()
+            .map_err(|_| invalid(format!("{:?} is not a number", text[at + width..].trim())))?;
+        if !value.is_finite() {
+            return Err(invalid("the value must be finite".into()));
+        }
+        let names = metric_names(scenario);
+        if !names.contains(&metric) {
+            return Err(invalid(format!(
+                "no metric {metric:?}; choose one of {}",
+                names.iter().filter(|n| !n.starts_with("department.")).cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        Ok(Target { metric, bound, value })
+    }
+
+    /// How far the interval's unfavourable end misses the target, relative to
+    /// the target (0 when met).
+    fn shortfall(&self, estimate: Option<Estimate>) -> f64 {
+        let Some(e) = estimate else {
+            return f64::INFINITY;
+        };
+        let scale = self.value.abs().max(1e-9);
+        let (low, high) = if e.low.is_nan() { (e.mean, e.mean) } else { (e.low, e.high) };
+        match self.bound {
+            Bound::AtMost => (high - self.value).max(0.0) / scale,
+            Bound::AtLeast => (self.value - low).max(0.0) / scale,
+        }
+    }
+}
+
+/// A staffing the search evaluated.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Staff per department, scenario order.
+    pub staff: Vec<u32>,
+    /// Which phase of the search proposed it: `start`, `add` or `remove`.
+    pub phase: &'static str,
+    /// Its results.
+    pub results: RunResults,
+    /// Sum of the targets' shortfalls (0: every target holds).
+    pub shortfall: f64,
+    /// Mean staff cost.
+    pub cost: f64,
+}
+
+impl Candidate {
+    /// Whether every target holds with confidence.
+    pub fn feasible(&self) -> bool {
+        self.shortfall == 0.0
+    }
+
+    /// Orders by cost, then head count (for departments that cost nothing).
+    fn cheaper(&self, other: &Candidate) -> std::cmp::Ordering {
+        let heads = |c: &Candidate| c.staff.iter().sum::<u32>();
+        self.cost.total_cmp(&other.cost).then(heads(self).cmp(&heads(other)))
+    }
+}
+
+/// A finished search.
+#[derive(Debug, Clone)]
+pub struct OptimizeResults {
+    /// The targets.
+    pub targets: Vec<Target>,
+    /// Every staffing evaluated, in order.
+    pub candidates: Vec<Candidate>,
+    /// Index of the recommendation: the cheapest feasible candidate, or the
+    /// one closest to feasible when none is.
+    pub best: usize,
+}
+
+impl OptimizeResults {
+    /// The recommended candidate.
+    pub fn recommended(&self) -> &Candidate {
+        &self.candidates[self.best]
+    }
+}
+
+struct Search<'a> {
+    base: &'a Scenario,
+    targets: &'a [Target],
+    plan: &'a Plan,
+    progress: &'a dyn Progress,
+    candidates: Vec<Candidate>,
+    seen: HashMap<Vec<u32>, usize>,
+}
+
+impl Search<'_> {
+    fn scenario(&self, staff: &[u32]) -> Scenario {
+        let mut file = self.base.resolved.clone();
+        file.sweep = None;
+        for (department, &count) in file.departments.iter_mut().zip(staff) {
+            department.staff = count;
+        }
+        Scenario::from_file(file, &self.base.name).expect("changing staff keeps a valid scenario valid")
+    }
+
+    /// Evaluates the staffings not seen yet, in one flat job list; returns
+    /// the candidate index of each.
+    fn evaluate(&mut self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Vec<usize> {
+        let fresh: Vec<Vec<u32>> = {
+            let mut fresh: Vec<Vec<u32>> = Vec::new();
+            for staff in &staffings {
+                if !self.seen.contains_key(staff) && !fresh.contains(staff) {
+                    fresh.push(staff.clone());
+                }
+            }
+            fresh
+        };
+        let scenarios: Vec<Scenario> = fresh.iter().map(|staff| self.scenario(staff)).collect();
+        let replications = replicate(&scenarios, self.plan, self.progress);
+        for ((staff, scenario), replications) in fresh.into_iter().zip(scenarios).zip(replications) {
+            let results = RunResults::new(scenario, replications);
+            let shortfall =
+                self.targets.iter().map(|t| t.shortfall(results.metric(&t.metric).and_then(|r| r.estimate))).sum();
+            let cost = results.metric("staff_cost").and_then(|r| r.estimate).map_or(f64::INFINITY, |e| e.mean);
+            self.seen.insert(staff.clone(), self.candidates.len());
+            self.candidates.push(Candidate { staff, phase, results, shortfall, cost });
+        }
+        staffings.iter().map(|staff| self.seen[staff]).collect()
+    }
+}
+
+/// Searches for the cheapest staffing meeting every target, adding at most
+/// `max_hires` people in total to the scenario's staffing.
+pub fn optimize(
+    base: &Scenario,
+    targets: &[Target],
+    max_hires: u32,
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> OptimizeResults {
+    let mut search = Search { base, targets, plan, progress, candidates: Vec::new(), seen: HashMap::new() };
+    let start = base.staff();
+    let mut current = search.evaluate(vec![start.clone()], "start")[0];
+    let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| s.saturating_sub(*b)).sum::<u32>();
+    // Add: the largest shortfall reduction per unit of cost.
+    while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < max_hires {
+        let here = search.candidates[current].staff.clone();
+        let options: Vec<Vec<u32>> = (0..here.len())
+            .map(|d| {
+                let mut next = here.clone();
+                next[d] += 1;
+                next
+            })
+            .collect();
+        let indices = search.evaluate(options, "add");
+        let (shortfall, cost) = (search.candidates[current].shortfall, search.candidates[current].cost);
+        let value = |i: usize| {
+            let candidate = &search.candidates[i];
+            let gain = if shortfall.is_infinite() { 0.0 } else { shortfall - candidate.shortfall };
+            (gain / (candidate.cost - cost).max(1e-9), -candidate.shortfall)
+        };
+        current = indices
+            .into_iter()
+            .max_by(|&a, &b| {
+                let (va, vb) = (value(a), value(b));
+                va.0.total_cmp(&vb.0).then(va.1.total_cmp(&vb.1)).then(b.cmp(&a))
+            })
+            .expect("at least one department");
+    }
+    // Remove: the largest saving that keeps every target.
+    while search.candidates[current].feasible() {
+        let here = search.candidates[current].staff.clone();
+        let options: Vec<Vec<u32>> = (0..here.len())
+            .filter(|&d| here[d] > 1)
+            .map(|d| {
+                let mut next = here.clone();
+                next[d] -= 1;
+                next
+            })
+            .collect();
+        let indices = search.evaluate(options, "remove");
+        let cheapest = indices
+            .into_iter()
+            .filter(|&i| search.candidates[i].feasible())
+            .min_by(|&a, &b| search.candidates[a].cheaper(&search.candidates[b]).then(a.cmp(&b)));
+        match cheapest {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    let best = (0..search.candidates.len())
+        .filter(|&i| search.candidates[i].feasible())
+        .min_by(|&a, &b| search.candidates[a].cheaper(&search.candidates[b]).then(a.cmp(&b)))
+        .unwrap_or_else(|| {
+            (0..search.candidates.len())
+                .min_by(|&a, &b| {
+                    let (x, y) = (&search.candidates[a], &search.candidates[b]);
+                    x.shortfall.total_cmp(&y.shortfall).then(x.cheaper(y)).then(a.cmp(&b))
+                })
+                .expect("the start was evaluated")
+        });
+    OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best }
+}

@@ -1,0 +1,301 @@
+//! CSV files and printed tables of the experiments: `sweep.csv`,
+//! `compare.csv`, `impact.csv`, `optimize.csv`.
+
+use std::fmt::Write as _;
+
+use crate::experiment::compare::{CompareResults, Difference};
+use crate::experiment::impact::{ImpactResults, reported_metrics};
+use crate::experiment::optimize::OptimizeResults;
+use crate::experiment::sweep::{SweepResults, value_text};
+use crate::experiment::{Estimate, RunResults};
+
+use super::table::readable;
+
+fn number(value: Option<f64>) -> String {
+    match value {
+        Some(value) if value.is_finite() => value.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn estimate_fields(estimate: Option<Estimate>) -> [String; 3] {
+    match estimate {
+        Some(e) => [number(Some(e.mean)), number(Some(e.low)), number(Some(e.high))],
+        None => [String::new(), String::new(), String::new()],
+    }
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}
+
+fn write(writer: &mut csv::Writer<Vec<u8>>, fields: &[String]) {
+    writer.write_record(fields).expect("writing to memory cannot fail");
+}
+
+fn bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    writer.into_inner().expect("writing to memory cannot fail")
+}
+
+/// `sweep.csv`: one row per point, a column per swept parameter
+/// (`param.<path>`), and `<metric>_mean`, `_ci_low`, `_ci_high` per metric.
+pub fn sweep_csv(sweep: &SweepResults) -> Vec<u8> {
+    let mut out = writer();
+    let metrics: Vec<&str> =
+        sweep.results.first().map_or(Vec::new(), |r| r.summary.iter().map(|row| row.metric.as_str()).collect());
+    let mut header = vec!["point".to_string()];
+    header.extend(sweep.plan.parameters.iter().map(|p| format!("param.{}", p.path)));
+    for metric in &metrics {
+        header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
+    }
+    header.push("replications".to_string());
+    write(&mut out, &header);
+    for (index, (point, results)) in sweep.plan.points.iter().zip(&sweep.results).enumerate() {
+        let mut row = vec![(index + 1).to_string()];
+        row.extend(point.values.iter().map(value_text));
+        for metric in &metrics {
+            row.extend(estimate_fields(results.metric(metric).and_then(|r| r.estimate)));
+        }
+        row.push(results.replications.len().to_string());
+        write(&mut out, &row);
+    }
+    bytes(out)
+}
+
+/// Key metrics a person reads first.
+fn headline(results: &RunResults) -> Vec<&'static str> {
+    let mut metrics = vec!["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"];
+    if results.scenario.behavior_enabled {
+        metrics.extend(["ext_satisfaction_mean", "ext_churn_rate", "revenue_at_risk", "morale_mean"]);
+    }
+    metrics.push("staff_cost");
+    metrics
+}
+
+/// The printed sweep table: each point's parameters and key metrics.
+pub fn sweep_table(sweep: &SweepResults) -> String {
+    let mut text = String::new();
+    let Some(first) = sweep.results.first() else {
+        return text;
+    };
+    let metrics = headline(first);
+    let _ = writeln!(text, "{} points × {} replications", sweep.results.len(), first.replications.len());
+    let mut header: Vec<String> = sweep.plan.parameters.iter().map(|p| p.path.clone()).collect();
+    header.extend(metrics.iter().map(|m| m.to_string()));
+    let _ = writeln!(text, "{}", header.join(" | "));
+    for (point, results) in sweep.plan.points.iter().zip(&sweep.results) {
+        let mut cells: Vec<String> = point.values.iter().map(value_text).collect();
+        cells.extend(metrics.iter().map(|m| {
+            results
+                .metric(m)
+                .and_then(|r| r.estimate)
+                .map_or("–".into(), |e| format!("{} ± {}", readable(e.mean), readable(e.half_width())))
+        }));
+        let _ = writeln!(text, "{}", cells.join(" | "));
+    }
+    text
+}
+
+/// `compare.csv`: per variant and metric, both means and the paired
+/// difference with its interval.
+pub fn compare_csv(comparison: &CompareResults) -> Vec<u8> {
+    let mut out = writer();
+    write(
+        &mut out,
+        &[
+            "variant",
+            "metric",
+            "base_mean",
+            "variant_mean",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "significant",
+            "replications",
+        ]
+        .map(String::from),
+    );
+    for variant in &comparison.variants {
+        for difference in &variant.differences {
+            let [mean, low, high] = estimate_fields(difference.paired);
+            write(
+                &mut out,
+                &[
+                    variant.label.clone(),
+                    difference.metric.clone(),
+                    number(difference.base.map(|e| e.mean)),
+                    number(difference.variant.map(|e| e.mean)),
+                    mean,
+                    low,
+                    high,
+                    difference.significant().to_string(),
+                    difference.paired.map_or(0, |e| e.count).to_string(),
+                ],
+            );
+        }
+    }
+    bytes(out)
+}
+
+fn difference_line(difference: &Difference) -> String {
+    let base = difference.base.map_or("–".into(), |e| readable(e.mean));
+    let variant = difference.variant.map_or("–".into(), |e| readable(e.mean));
+    let change = match difference.paired {
+        Some(e) if !e.low.is_nan() => format!("{:+} [{}, {}]", readable(e.mean), readable(e.low), readable(e.high)),
+        Some(e) => format!("{:+}", readable(e.mean)),
+        None => "–".into(),
+    };
+    let mark = if difference.significant() { "  *" } else { "" };
+    format!("  {:<28} {:>12} {:>12}   {change}{mark}", difference.metric, base, variant)
+}
+
+/// The printed comparison: key metrics per variant, significant changes marked.
+pub fn compare_table(comparison: &CompareResults) -> String {
+    let mut text = String::new();
+    let metrics = headline(&comparison.base);
+    for variant in &comparison.variants {
+        let _ = writeln!(
+            text,
+            "{} vs {} ({} paired replications)",
+            variant.label,
+            comparison.base.scenario.name,
+            variant.results.replications.len()
+        );
+        let _ = writeln!(text, "  {:<28} {:>12} {:>12}   change [95% CI]", "metric", "base", "variant");
+        for difference in variant.differences.iter().filter(|d| metrics.contains(&d.metric.as_str())) {
+            let _ = writeln!(text, "{}", difference_line(difference));
+        }
+        let _ = writeln!(text);
+    }
+    let _ = writeln!(text, "* the 95% interval of the paired difference excludes 0");
+    text
+}
+
+/// `impact.csv`: the improvements ranked, with each reported metric's change.
+pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
+    let mut out = writer();
+    let metrics = reported_metrics(impact.base.scenario.behavior_enabled);
+    let mut header =
+        vec!["rank".to_string(), "department".to_string(), "step".to_string(), format!("gain_in_{}", impact.by)];
+    for metric in metrics {
+        header.extend(["change", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
+    }
+    write(&mut out, &header);
+    for (rank, row) in impact.rows.iter().enumerate() {
+        let mut fields =
+            vec![(rank + 1).to_string(), row.department.clone(), row.step.to_string(), number(Some(row.gain))];
+        for metric in metrics {
+            fields.extend(estimate_fields(row.differences.iter().find(|d| d.metric == *metric).and_then(|d| d.paired)));
+        }
+        write(&mut out, &fields);
+    }
+    bytes(out)
+}
+
+/// The printed ranking.
+pub fn impact_table(impact: &ImpactResults) -> String {
+    let mut text = String::new();
+    let metrics = reported_metrics(impact.base.scenario.behavior_enabled);
+    let _ = writeln!(
+        text,
+        "Which internal team matters most to customers — ranked by the gain in {} ({} paired replications)",
+        impact.by,
+        impact.base.replications.len()
+    );
+    let _ = write!(text, "{:>4}  {:<20} {:<22}", "rank", "department", "step");
+    for metric in metrics {
+        let _ = write!(text, " {metric:>26}");
+    }
+    let _ = writeln!(text);
+    for (rank, row) in impact.rows.iter().enumerate() {
+        let _ = write!(text, "{:>4}  {:<20} {:<22}", rank + 1, row.department, row.step.to_string());
+        for metric in metrics {
+            let cell = match row.differences.iter().find(|d| d.metric == *metric) {
+                Some(difference) => match difference.paired {
+                    Some(e) if !e.low.is_nan() => {
+                        format!(
+                            "{:+} ± {}{}",
+                            readable(e.mean),
+                            readable(e.half_width()),
+                            if difference.significant() { "*" } else { " " }
+                        )
+                    }
+                    _ => "–".into(),
+                },
+                None => "–".into(),
+            };
+            let _ = write!(text, " {cell:>26}");
+        }
+        let _ = writeln!(text);
+    }
+    let _ = writeln!(
+        text,
+        "changes are improved − baseline, mean ± half-width of a family-wise 95% interval over the {} rows; * significant",
+        impact.rows.len()
+    );
+    text
+}
+
+/// `optimize.csv`: every staffing evaluated.
+pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
+    let mut out = writer();
+    let Some(first) = search.candidates.first() else {
+        return bytes(out);
+    };
+    let departments = &first.results.scenario.departments;
+    let mut header =
+        vec!["candidate".to_string(), "phase".to_string(), "feasible".to_string(), "recommended".to_string()];
+    header.extend(departments.iter().map(|d| format!("staff.{}", d.name)));
+    header.push("staff_cost".to_string());
+    for target in &search.targets {
+        header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{}_{part}", target.metric)));
+    }
+    write(&mut out, &header);
+    for (index, candidate) in search.candidates.iter().enumerate() {
+        let mut row = vec![
+            (index + 1).to_string(),
+            candidate.phase.to_string(),
+            candidate.feasible().to_string(),
+            (index == search.best).to_string(),
+        ];
+        row.extend(candidate.staff.iter().map(u32::to_string));
+        row.push(number(Some(candidate.cost)));
+        for target in &search.targets {
+            row.extend(estimate_fields(candidate.results.metric(&target.metric).and_then(|r| r.estimate)));
+        }
+        write(&mut out, &row);
+    }
+    bytes(out)
+}
+
+/// The printed recommendation.
+pub fn optimize_table(search: &OptimizeResults) -> String {
+    let mut text = String::new();
+    let start = &search.candidates[0];
+    let best = search.recommended();
+    let verdict = if best.feasible() {
+        "Cheapest staffing that meets every target"
+    } else {
+        "No staffing within the hiring budget meets every target; the closest"
+    };
+    let _ = writeln!(text, "{verdict} ({} staffings evaluated):", search.candidates.len());
+    for ((department, from), to) in start.results.scenario.departments.iter().zip(&start.staff).zip(&best.staff) {
+        let change = i64::from(*to) - i64::from(*from);
+        let note = if change == 0 { String::new() } else { format!("  ({change:+})") };
+        let _ = writeln!(text, "  {:<24} {from:>4} → {to:<4}{note}", department.name);
+    }
+    let _ = writeln!(text, "staff cost {} (now {})", readable(best.cost), readable(start.cost));
+    for target in &search.targets {
+        let shown = |candidate: &crate::experiment::optimize::Candidate| {
+            candidate.results.metric(&target.metric).and_then(|r| r.estimate).map_or("–".into(), |e| {
+                if e.low.is_nan() {
+                    readable(e.mean)
+                } else {
+                    format!("{} [{}, {}]", readable(e.mean), readable(e.low), readable(e.high))
+                }
+            })
+        };
+        let _ = writeln!(text, "  target {target}: {} (now {})", shown(best), shown(start));
+    }
+    text
+}

@@ -1,0 +1,182 @@
+//! Changing one parameter of a scenario by its path, the way sweeps, impact
+//! steps and staffing searches do: `department.IT.staff`,
+//! `department.Customer Service.needs.IT.silo_delay`,
+//! `customers.arrival_rate`, `behavior.contagion_rate`.
+//!
+//! The scenario file is turned into a TOML tree, the value is set at the
+//! path (departments and needs are found by name), and the tree is read back
+//! with the same schema as a file, so a wrong key or a value of the wrong
+//! type gets the same clear error as in a file.
+
+use serde::Serialize;
+use toml::Value;
+
+use super::ScenarioFile;
+
+/// Why a path or value was refused. Fatal for the experiment; the message
+/// says what would be valid.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{path}`: {message}")]
+pub struct PathError {
+    /// The path as given.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn names_in(items: &[Value], key: &str) -> String {
+    items
+        .iter()
+        .filter_map(|item| item.get(key).and_then(Value::as_str))
+        .map(|name| format!("{name:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The value at `path` in `file`, if it is written there (defaults are
+/// written out in a resolved scenario).
+pub fn get(file: &ScenarioFile, path: &str) -> Result<Option<Value>, PathError> {
+    let tree = Value::try_from(file).expect("a scenario file always converts");
+    let (parent, key) = locate(&tree, path)?;
+    Ok(parent.get(key).cloned())
+}
+
+/// A copy of `file` with `value` at `path`.
+pub fn set(file: &ScenarioFile, path: &str, value: &Value) -> Result<ScenarioFile, PathError> {
+    let mut tree = Value::try_from(file).expect("a scenario file always converts");
+    let error = |message: String| PathError { path: path.to_string(), message };
+    {
+        let (parent_path, key) = split_last(path).ok_or_else(|| error("an empty path".into()))?;
+        let parent = navigate_mut(&mut tree, path, parent_path)?;
+        let table = parent.as_table_mut().ok_or_else(|| error(format!("`{parent_path}` is not a table")))?;
+        table.insert(key.to_string(), value.clone());
+    }
+    let edited: ScenarioFile =
+        tree.try_into().map_err(|e: toml::de::Error| error(format!("{} (value {value})", e.message().trim())))?;
+    Ok(edited)
+}
+
+fn split_last(path: &str) -> Option<(&str, &str)> {
+    match path.rsplit_once('.') {
+        Some((parent, key)) if !key.is_empty() => Some((parent, key)),
+        None if !path.is_empty() => Some(("", path)),
+        _ => None,
+    }
+}
+
+fn locate<'t>(tree: &'t Value, path: &'t str) -> Result<(&'t Value, &'t str), PathError> {
+    let error = |message: String| PathError { path: path.to_string(), message };
+    let (parent_path, key) = split_last(path).ok_or_else(|| error("an empty path".into()))?;
+    let mut current = tree;
+    let mut segments = parent_path.split('.').filter(|s| !s.is_empty()).peekable();
+    while let Some(segment) = segments.next() {
+        current = step(current, segment, &mut segments, path)?;
+    }
+    Ok((current, key))
+}
+
+fn navigate_mut<'t>(tree: &'t mut Value, path: &str, parent_path: &str) -> Result<&'t mut Value, PathError> {
+    let mut current = tree;
+    let mut segments = parent_path.split('.').filter(|s| !s.is_empty()).peekable();
+    while let Some(segment) = segments.next() {
+        // Resolve with the shared walker, then take the same route mutably.
+        let route = route_of(current, segment, &mut segments, path)?;
+        current = match route {
+            Route::Key(key) => current.get_mut(key.as_str()).expect("checked"),
+            Route::Item(list, index) => &mut current[list.as_str()][index],
+        };
+    }
+    Ok(current)
+}
+
+enum Route {
+    Key(String),
+    Item(String, usize),
+}
+
+/// One step down the tree: `department` and `needs` take the next segment
+/// as the name of an item in their list.
+fn route_of<'s>(
+    current: &Value,
+    segment: &str,
+    rest: &mut std::iter::Peekable<impl Iterator<Item = &'s str>>,
+    path: &str,
+) -> Result<Route, PathError> {
+    let error = |message: String| PathError { path: path.to_string(), message };
+    let (list_key, name_key) = match segment {
+        "department" => ("department", "name"),
+        "needs" => ("needs", "dept"),
+        _ => {
+            return match current.get(segment) {
+                Some(Value::Table(_)) => Ok(Route::Key(segment.to_string())),
+                Some(_) => Err(error(format!("`{segment}` is a value, not a table"))),
+                None => Err(error(format!(
+                    "no table `{segment}` here; tables are `customers`, `behavior`, `department.<name>` and `department.<name>.needs.<supplier>`"
+                ))),
+            };
+        }
+    };
+    let items = current.get(list_key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let name = rest.next().ok_or_else(|| error(format!("`{list_key}` must be followed by a name")))?;
+    let index =
+        items.iter().position(|item| item.get(name_key).and_then(Value::as_str) == Some(name)).ok_or_else(|| {
+            match list_key {
+                "department" => error(format!("no department is named {name:?}; known: {}", names_in(items, name_key))),
+                _ => {
+                    error(format!("this department has no need for {name:?}; it needs: {}", names_in(items, name_key)))
+                }
+            }
+        })?;
+    Ok(Route::Item(list_key.to_string(), index))
+}
+
+fn step<'t, 's>(
+    current: &'t Value,
+    segment: &str,
+    rest: &mut std::iter::Peekable<impl Iterator<Item = &'s str>>,
+    path: &str,
+) -> Result<&'t Value, PathError> {
+    Ok(match route_of(current, segment, rest, path)? {
+        Route::Key(key) => &current[key.as_str()],
+        Route::Item(list, index) => &current[list.as_str()][index],
+    })
+}
+
+/// A value as TOML, for parameters given in code.
+pub fn value_of<T: Serialize>(value: T) -> Value {
+    Value::try_from(value).expect("plain values convert")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn sets_values_by_department_and_need_names() {
+        let base = Scenario::default_scenario().resolved;
+        let edited = set(&base, "department.IT.staff", &Value::Integer(7)).unwrap();
+        assert_eq!(edited.departments.iter().find(|d| d.name == "IT").unwrap().staff, 7);
+        let edited = set(&edited, "department.Customer Service.needs.IT.silo_delay", &Value::Float(2.5)).unwrap();
+        let need = &edited.departments[0].needs.iter().find(|n| n.dept == "IT").unwrap();
+        assert_eq!(need.silo_delay, 2.5);
+        let edited = set(&edited, "customers.arrival_rate", &Value::Integer(2)).unwrap();
+        assert_eq!(edited.customers.arrival_rate, 2.0);
+        assert_eq!(get(&edited, "department.IT.staff").unwrap(), Some(Value::Integer(7)));
+    }
+
+    #[test]
+    fn bad_paths_and_values_say_what_is_valid() {
+        let base = Scenario::default_scenario().resolved;
+        let error = set(&base, "department.ITT.staff", &Value::Integer(3)).unwrap_err();
+        assert!(error.message.contains("\"ITT\"") && error.message.contains("\"IT\""), "{error}");
+        let error = set(&base, "department.IT.stafff", &Value::Integer(3)).unwrap_err();
+        assert!(error.message.contains("unknown field `stafff`"), "{error}");
+        let error = set(&base, "department.IT.staff", &Value::Float(2.5)).unwrap_err();
+        assert!(error.message.contains("2.5"), "{error}");
+        let error = set(&base, "department.IT.needs.HR.silo_delay", &Value::Float(1.0)).unwrap_err();
+        assert!(error.message.contains("no need for \"HR\""), "{error}");
+        let error = set(&base, "nothing.here", &Value::Float(1.0)).unwrap_err();
+        assert!(error.message.contains("no table `nothing`"), "{error}");
+    }
+}

@@ -1,0 +1,321 @@
+//! Sweeps, paired comparisons, impact attribution and staffing search.
+
+use orgsim::experiment::compare::{compare, unpaired};
+use orgsim::experiment::impact::{Step, plan_impact, run_impact};
+use orgsim::experiment::jobs::{Plan, Silent};
+use orgsim::experiment::optimize::{Target, optimize};
+use orgsim::experiment::sweep::{plan_sweep, run_sweep};
+use orgsim::experiment::{self, CONFIDENCE};
+use orgsim::scenario::Scenario;
+use orgsim::theory;
+
+use crate::util::{
+    Sandbox, assert_covers, assert_significant, bonferroni, department, paired, scenario, story, values, variant,
+};
+
+fn plan_of(scenario: &Scenario) -> Plan {
+    Plan { replications: scenario.replications, seed: scenario.seed, precision: None }
+}
+
+fn pure_desk(staff: u32) -> String {
+    format!(
+        r#"
+name = "desk"
+horizon = 30000.0
+warmup = 3000.0
+replications = 20
+seed = 31
+[customers]
+arrival_rate = 4.0
+[[department]]
+name = "Desk"
+front_line = true
+staff = {staff}
+service = {{ dist = "exponential", mean = 1.0 }}
+[behavior]
+enabled = false
+"#
+    )
+}
+
+#[test]
+fn a_staff_sweep_of_a_pure_queue_matches_erlang_c_at_every_point() {
+    let base = scenario(&(pure_desk(5) + "[sweep]\n\"department.Desk.staff\" = [5, 6, 7, 8]\n"));
+    let plan = plan_sweep(&base, "desk").unwrap();
+    assert_eq!(plan.points.len(), 4);
+    let sweep = run_sweep(plan, &plan_of(&base), &Silent);
+    let checks = 8;
+    for (servers, results) in (5..=8).zip(&sweep.results) {
+        let (p_wait, wait) = theory::mmc_wait(servers, 4.0, 1.0).unwrap();
+        assert_covers(bonferroni(&values(results, "ext_wait_prob"), checks), p_wait, &format!("M/M/{servers} P(wait)"));
+        assert_covers(bonferroni(&values(results, "ext_wait_mean"), checks), wait, &format!("M/M/{servers} E[W]"));
+    }
+}
+
+#[test]
+fn the_staffing_sweep_story_has_a_knee_and_skill_substitutes_for_staff() {
+    let base = story("it-staffing-sweep", 10);
+    let sweep = run_sweep(plan_sweep(&base, "it-staffing-sweep").unwrap(), &plan_of(&base), &Silent);
+    // Points run staff 3..6 (outer) × skill 0.6, 0.8, 1.0 (inner).
+    let satisfaction =
+        |staff: usize, skill: usize| values(&sweep.results[(staff - 3) * 3 + skill], "ext_satisfaction_mean");
+    let first_hire: Vec<f64> = satisfaction(4, 1).iter().zip(satisfaction(3, 1)).map(|(a, b)| a - b).collect();
+    let second_hire: Vec<f64> = satisfaction(5, 1).iter().zip(satisfaction(4, 1)).map(|(a, b)| a - b).collect();
+    assert_significant(paired(&second_hire, &first_hire, 2), 1.0, "the 4th person in IT buys more than the 5th");
+    assert_significant(
+        paired(&satisfaction(5, 0), &satisfaction(4, 2), 2),
+        1.0,
+        "skilled IT of 4 vs unskilled IT of 5",
+    );
+}
+
+#[test]
+fn the_same_scenario_under_another_seed_differs_in_about_5_percent_of_metrics() {
+    let base = Scenario::default_scenario();
+    let mut other = base.clone();
+    other.set_seed(base.seed + 1000);
+    // Different seeds: the runs are independent, so the true difference of
+    // every metric is 0 and each 95% interval misses it with probability 5%.
+    let results = compare(base.clone(), vec![("other seed".into(), other.clone())], &plan_of(&base), &Silent);
+    // compare() runs the variant with the base's seed; run it under its own.
+    let independent = experiment::run(other);
+    let differences = experiment::compare::differences(&results.base, &independent);
+    let defined: Vec<_> =
+        differences.iter().filter(|d| d.paired.is_some_and(|e| !e.low.is_nan() && e.high > e.low)).collect();
+    let misses = defined.iter().filter(|d| d.significant()).count();
+    let m = defined.len() as f64;
+    // Were the metrics independent, misses ~ Binomial(m, 0.05); allow its
+    // mean + 4 standard deviations (metrics are correlated, which widens the
+    // spread but not the mean).
+    let bound = 0.05 * m + 4.0 * (m * 0.05 * 0.95).sqrt();
+    assert!(m > 50.0, "{m} metrics compared");
+    assert!((misses as f64) <= bound, "{misses} of {m} intervals exclude 0 (bound {bound:.1})");
+}
+
+#[test]
+fn one_more_person_at_the_bottleneck_is_a_significant_improvement_and_pairing_narrows_the_interval() {
+    let base = story("it-understaffed", 10);
+    let more = variant(&base, |file| department(file, "IT").staff += 1);
+    let results = compare(base.clone(), vec![("IT+1".into(), more)], &plan_of(&base), &Silent);
+    let comparison = &results.variants[0];
+    for (metric, sign) in [("ext_abandon_rate", -1.0), ("revenue_at_risk", -1.0), ("ext_satisfaction_mean", 1.0)] {
+        let difference = comparison.differences.iter().find(|d| d.metric == metric).unwrap();
+        assert!(difference.significant(), "{metric}: {difference:?}");
+        assert_significant(difference.paired.unwrap(), sign, metric);
+    }
+    // The same runs compared without pairing give a wider interval.
+    for metric in ["ext_wait_mean", "ext_abandon_rate", "ext_satisfaction_mean"] {
+        let (a, b) = (values(&results.base, metric), values(&comparison.results, metric));
+        let pairwise = paired(&a, &b, 1);
+        let independent = unpaired(&a, &b, CONFIDENCE).unwrap();
+        assert!(
+            pairwise.half_width() < independent.half_width(),
+            "{metric}: paired ±{} vs unpaired ±{}",
+            pairwise.half_width(),
+            independent.half_width()
+        );
+    }
+}
+
+#[test]
+fn impact_ranks_the_bottleneck_supplier_above_an_idle_one() {
+    let base = scenario(
+        r#"
+name = "two-suppliers"
+horizon = 8000.0
+warmup = 800.0
+replications = 12
+seed = 5
+[customers]
+arrival_rate = 1.0
+patience = { dist = "exponential", mean = 8.0 }
+value = 100.0
+[[department]]
+name = "Front"
+front_line = true
+staff = 7
+service = { dist = "exponential", mean = 5.0 }
+needs = [
+  { dept = "Bottleneck", probability = 0.5, mode = "hold" },
+  { dept = "Idle", probability = 0.05, mode = "hold" },
+]
+[[department]]
+name = "Bottleneck"
+staff = 2
+service = { dist = "exponential", mean = 3.0 }
+[[department]]
+name = "Idle"
+staff = 2
+service = { dist = "exponential", mean = 3.0 }
+"#,
+    );
+    let plan = plan_impact(&base, &Step::ALL, None).unwrap();
+    assert_eq!(plan.by, "revenue_at_risk");
+    assert_eq!(plan.improvements.len(), 8, "2 internal departments × 4 steps");
+    let results = run_impact(base.clone(), plan, &plan_of(&base), &Silent);
+    let rank = |department: &str, step: Step| {
+        results.rows.iter().position(|r| r.department == department && r.step == step).unwrap()
+    };
+    assert_eq!(
+        results.rows[0].department,
+        "Bottleneck",
+        "{:?}",
+        results.rows.iter().map(|r| (&r.department, r.step, r.gain)).collect::<Vec<_>>()
+    );
+    assert!(rank("Bottleneck", Step::Staff) < rank("Idle", Step::Staff));
+    let gains: Vec<f64> = results.rows.iter().map(|r| r.gain).collect();
+    assert!(gains.windows(2).all(|pair| pair[0] >= pair[1]), "ranked best first: {gains:?}");
+}
+
+#[test]
+fn optimize_finds_the_erlang_c_staffing_of_a_single_desk() {
+    // λ = 4, μ = 1. The smallest n with P(wait) ≤ 0.2 is 7 (C = 0.285 at 6,
+    // 0.140 at 7), far enough from the target that the confidence margin
+    // does not move it.
+    let target_value = 0.2;
+    let analytic = (5..20).find(|&n| theory::mmc_wait(n, 4.0, 1.0).unwrap().0 <= target_value).unwrap();
+    assert_eq!(analytic, 7);
+    for start in [5, 10] {
+        let base = scenario(&pure_desk(start));
+        let target = Target::parse(&format!("ext_wait_prob<={target_value}"), &base).unwrap();
+        let search = optimize(&base, &[target], 10, &plan_of(&base), &Silent);
+        let best = search.recommended();
+        assert!(best.feasible());
+        assert_eq!(best.staff, vec![analytic], "starting from {start}");
+    }
+}
+
+#[test]
+fn bad_targets_and_steps_are_refused() {
+    let base = scenario(&pure_desk(5));
+    for (text, expected) in [
+        ("ext_abandon<=0.1", "no metric"),
+        ("ext_wait_prob=0.1", "no comparison"),
+        ("ext_wait_prob<=x", "not a number"),
+    ] {
+        let error = Target::parse(text, &base).unwrap_err().to_string();
+        assert!(error.contains(expected) && error.contains("ext_abandon_rate<=0.05"), "{text}: {error}");
+    }
+    let error = plan_impact(&base, &[Step::Skill], None).unwrap_err().to_string();
+    assert!(error.contains("social layer"), "{error}");
+    assert!(Step::parse("budget").unwrap_err().to_string().contains("staff"));
+}
+
+const SWEEP: &str = r#"# A small sweep.
+name = "small"
+horizon = 2000.0
+warmup = 200.0
+replications = 4
+seed = 3
+[customers]
+arrival_rate = 1.0
+patience = { dist = "exponential", mean = 4.0 }
+[[department]]
+name = "Front Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 2.0 }
+needs = [ { dept = "IT", probability = 0.3, mode = "handoff" } ]
+[[department]]
+name = "IT"
+staff = 2
+service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
+[sweep]
+"department.IT.staff" = [1, 2, 3]
+"department.Front Desk.needs.IT.silo_delay" = [0.0, 2.0]
+"#;
+
+#[test]
+fn every_experiment_writes_the_same_bytes_on_one_thread_and_two() {
+    let sandbox = Sandbox::new();
+    sandbox.write("small.toml", SWEEP);
+    sandbox.write("variant.toml", &SWEEP.replace("staff = 2", "staff = 3"));
+    let commands: [(&str, Vec<&str>, &str); 4] = [
+        ("sweep", vec!["sweep", "small.toml"], "sweep.csv"),
+        ("compare", vec!["compare", "small.toml", "variant.toml"], "compare.csv"),
+        ("impact", vec!["impact", "small.toml"], "impact.csv"),
+        ("optimize", vec!["optimize", "small.toml", "--target", "ext_abandon_rate<=0.2"], "optimize.csv"),
+    ];
+    for (name, args, file) in commands {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2"] {
+            let out = format!("{name}-{threads}");
+            let mut full = args.clone();
+            full.extend(["--threads", threads, "--out", &out, "--quiet"]);
+            sandbox.run(&full).success();
+            outputs.push(std::fs::read(sandbox.path(&out).join(file)).unwrap());
+        }
+        assert!(outputs[0] == outputs[1], "{file} differs between 1 and 2 threads");
+        assert!(outputs[0].len() > 100, "{file} has content");
+    }
+    let sweep = std::fs::read_to_string(sandbox.path("sweep-1/sweep.csv")).unwrap();
+    let header = sweep.lines().next().unwrap();
+    assert!(
+        header.starts_with("point,param.department.IT.staff,param.department.Front Desk.needs.IT.silo_delay,"),
+        "{header}"
+    );
+    assert!(header.contains("ext_satisfaction_mean_mean,ext_satisfaction_mean_ci_low,ext_satisfaction_mean_ci_high"));
+    assert_eq!(sweep.lines().count(), 1 + 6, "a row per grid point");
+}
+
+#[test]
+fn precision_adds_replications_the_same_way_on_any_thread_count() {
+    let sandbox = Sandbox::new();
+    sandbox.write("small.toml", SWEEP);
+    for threads in ["1", "2"] {
+        let out = format!("p{threads}");
+        sandbox
+            .run(&[
+                "sweep",
+                "small.toml",
+                "--precision",
+                "0.05",
+                "--max-replications",
+                "40",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+                "--quiet",
+            ])
+            .success();
+    }
+    let a = std::fs::read_to_string(sandbox.path("p1/sweep.csv")).unwrap();
+    assert_eq!(a, std::fs::read_to_string(sandbox.path("p2/sweep.csv")).unwrap());
+    let replications: u32 = a.lines().nth(1).unwrap().rsplit(',').next().unwrap().parse().unwrap();
+    assert!(replications > 4 && replications <= 40, "replications grew in batches of 4: {replications}");
+    assert_eq!(replications % 4, 0);
+}
+
+#[test]
+fn bad_sweeps_and_targets_exit_2_before_anything_runs() {
+    let sandbox = Sandbox::new();
+    let cases = [
+        (
+            "\"department.IT.staff\" = [1, 2, 3]",
+            "\"department.ITT.staff\" = [1, 2, 3]",
+            "no department is named \"ITT\"",
+        ),
+        ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.stafff\" = [1, 2, 3]", "unknown field `stafff`"),
+        ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.staff\" = [1.5, 2]", "1.5"),
+        ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.staff\" = [0, 1]", "at least 1"),
+        ("\"department.IT.staff\" = [1, 2, 3]", "\"customers.arrival_rate\" = { from = 1.0, to = 2.0 }", "steps"),
+        ("[sweep]", "[nosweep]", "unknown field `nosweep`"),
+    ];
+    for (from, to, expected) in cases {
+        sandbox.write("bad.toml", &SWEEP.replace(from, to));
+        let stderr = sandbox.run(&["sweep", "bad.toml"]).failure();
+        assert!(stderr.contains(expected) && stderr.contains("bad.toml"), "{to}: {stderr}");
+        assert!(sandbox.listing().iter().all(|p| !p.starts_with("output")), "{to}: output written");
+    }
+    sandbox.write("plain.toml", &SWEEP[..SWEEP.find("[sweep]").unwrap()]);
+    let stderr = sandbox.run(&["sweep", "plain.toml"]).failure();
+    assert!(stderr.contains("no [sweep] table"), "{stderr}");
+    let stderr = sandbox.run(&["optimize", "plain.toml", "--target", "abandon<=0.1"]).failure();
+    assert!(stderr.contains("no metric \"abandon\""), "{stderr}");
+    let stderr = sandbox.run(&["impact", "plain.toml", "--by", "nothing"]).failure();
+    assert!(stderr.contains("--by"), "{stderr}");
+    let stderr = sandbox.run(&["sweep", "small.toml", "--precision", "2"]).failure();
+    assert!(stderr.contains("--precision") || stderr.contains("small.toml"), "{stderr}");
+    assert!(sandbox.listing().iter().all(|p| !p.starts_with("output")));
+}
