@@ -10,7 +10,8 @@ use orgsim::scenario::Scenario;
 use orgsim::theory;
 
 use crate::util::{
-    Sandbox, assert_covers, assert_significant, bonferroni, department, paired, scenario, story, values, variant,
+    Sandbox, assert_covers, assert_significant, bonferroni, department, paired, scenario, story, two_suppliers, values,
+    variant,
 };
 
 fn plan_of(scenario: &Scenario) -> Plan {
@@ -119,36 +120,7 @@ fn one_more_person_at_the_bottleneck_is_a_significant_improvement_and_pairing_na
 
 #[test]
 fn impact_ranks_the_bottleneck_supplier_above_an_idle_one() {
-    let base = scenario(
-        r#"
-name = "two-suppliers"
-horizon = 8000.0
-warmup = 800.0
-replications = 12
-seed = 5
-[customers]
-arrival_rate = 1.0
-patience = { dist = "exponential", mean = 8.0 }
-value = 100.0
-[[department]]
-name = "Front"
-front_line = true
-staff = 7
-service = { dist = "exponential", mean = 5.0 }
-needs = [
-  { dept = "Bottleneck", probability = 0.5, mode = "hold" },
-  { dept = "Idle", probability = 0.05, mode = "hold" },
-]
-[[department]]
-name = "Bottleneck"
-staff = 2
-service = { dist = "exponential", mean = 3.0 }
-[[department]]
-name = "Idle"
-staff = 2
-service = { dist = "exponential", mean = 3.0 }
-"#,
-    );
+    let base = two_suppliers(12, 5);
     let plan = plan_impact(&base, &Step::ALL, None).unwrap();
     assert_eq!(plan.by, "revenue_at_risk");
     // 2 internal departments × 3 steps: without silo delays the silo step

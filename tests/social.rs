@@ -7,7 +7,9 @@ use orgsim::experiment::{self, estimate};
 use orgsim::model::{Observer, Sample, simulate_observed};
 use orgsim::scenario::Scenario;
 
-use crate::util::{assert_significant, department, department_values, paired, scenario, values, variant};
+use crate::util::{
+    assert_significant, department, department_values, paired, scenario, two_suppliers, values, variant,
+};
 
 fn baseline(replications: u32) -> Scenario {
     let mut scenario = Scenario::default_scenario();
@@ -186,37 +188,9 @@ fn front_line_morale_and_customer_satisfaction_correlate_across_internal_service
 
 #[test]
 fn improving_the_supplier_a_busy_front_line_waits_on_beats_improving_an_idle_one() {
-    let base = scenario(
-        r#"
-name = "two-suppliers"
-horizon = 8000.0
-warmup = 800.0
-replications = 16
-seed = 21
-[customers]
-arrival_rate = 1.0
-patience = { dist = "exponential", mean = 8.0 }
-[[department]]
-name = "Front"
-front_line = true
-staff = 7
-service = { dist = "exponential", mean = 5.0 }
-needs = [
-  { dept = "Busy Supplier", probability = 0.5, mode = "hold" },
-  { dept = "Idle Supplier", probability = 0.05, mode = "hold" },
-]
-[[department]]
-name = "Busy Supplier"
-staff = 2
-service = { dist = "exponential", mean = 3.0 }
-[[department]]
-name = "Idle Supplier"
-staff = 2
-service = { dist = "exponential", mean = 3.0 }
-"#,
-    );
-    let busy_plus = variant(&base, |file| department(file, "Busy Supplier").staff += 1);
-    let idle_plus = variant(&base, |file| department(file, "Idle Supplier").staff += 1);
+    let base = two_suppliers(16, 21);
+    let busy_plus = variant(&base, |file| department(file, "Bottleneck").staff += 1);
+    let idle_plus = variant(&base, |file| department(file, "Idle").staff += 1);
     let busy = experiment::run(busy_plus);
     let idle = experiment::run(idle_plus);
     let difference = paired(&values(&idle, "ext_satisfaction_mean"), &values(&busy, "ext_satisfaction_mean"), 1);

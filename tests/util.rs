@@ -228,3 +228,38 @@ pub fn department<'a>(
 ) -> &'a mut orgsim::scenario::DepartmentFile {
     file.departments.iter_mut().find(|d| d.name == name).unwrap_or_else(|| panic!("no department {name}"))
 }
+
+/// A busy front line that consults a bottleneck supplier on half its cases
+/// and an idle one on 5%, holding the customer on the line.
+pub fn two_suppliers(replications: u32, seed: u64) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "two-suppliers"
+horizon = 8000.0
+warmup = 800.0
+replications = {replications}
+seed = {seed}
+[customers]
+arrival_rate = 1.0
+patience = {{ dist = "exponential", mean = 8.0 }}
+value = 100.0
+[[department]]
+name = "Front"
+front_line = true
+staff = 7
+service = {{ dist = "exponential", mean = 5.0 }}
+needs = [
+  {{ dept = "Bottleneck", probability = 0.5, mode = "hold" }},
+  {{ dept = "Idle", probability = 0.05, mode = "hold" }},
+]
+[[department]]
+name = "Bottleneck"
+staff = 2
+service = {{ dist = "exponential", mean = 3.0 }}
+[[department]]
+name = "Idle"
+staff = 2
+service = {{ dist = "exponential", mean = 3.0 }}
+"#
+    ))
+}

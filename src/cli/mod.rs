@@ -94,14 +94,15 @@ enum Command {
     },
 }
 
-/// Options every experiment shares.
+/// Options of every command that simulates.
 #[derive(Debug, Args)]
-struct ExperimentArgs {
-    /// Output folder [default: output/<scenario name>/<command>]
+struct CommonArgs {
+    /// Output folder [default: output/<scenario name>, and a subfolder per
+    /// command for the experiments]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replications per point (overrides the scenario's `replications`);
-    /// with --precision, the size of each batch.
+    /// Replications (overrides the scenario's `replications`); with
+    /// --precision, the size of each batch.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     replications: Option<u32>,
     /// Master seed (overrides the scenario's `seed`).
@@ -110,6 +111,41 @@ struct ExperimentArgs {
     /// Worker threads [default: one per core]; results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
+    /// Print nothing but errors (and no progress bar).
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl CommonArgs {
+    /// Applies the overrides; returns the output folder (under `output/`
+    /// by default, `subfolder` for an experiment) and the worker pool.
+    fn prepare(&self, scenario: &mut Scenario, subfolder: Option<&str>) -> Result<(PathBuf, rayon::ThreadPool)> {
+        if let Some(replications) = self.replications {
+            scenario.set_replications(replications);
+        }
+        if let Some(seed) = self.seed {
+            scenario.set_seed(seed);
+        }
+        let out = self.out.clone().unwrap_or_else(|| {
+            let folder = Path::new("output").join(&scenario.name);
+            subfolder.map_or(folder.clone(), |sub| folder.join(sub))
+        });
+        if out.exists() && !out.is_dir() {
+            anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.map_or(0, |threads| threads as usize))
+            .build()
+            .context("cannot start the worker threads")?;
+        Ok((out, pool))
+    }
+}
+
+/// Options every experiment shares.
+#[derive(Debug, Args)]
+struct ExperimentArgs {
+    #[command(flatten)]
+    common: CommonArgs,
     /// Add replications until each key metric's 95% half-width is at most
     /// this share of its mean (e.g. 0.02).
     #[arg(long, value_name = "SHARE")]
@@ -117,30 +153,14 @@ struct ExperimentArgs {
     /// Cap on replications with --precision.
     #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
     max_replications: u32,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(long)]
-    quiet: bool,
 }
 
 #[derive(Debug, Args)]
 struct RunArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>]
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Number of replications (overrides the scenario's `replications`).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    replications: Option<u32>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Worker threads [default: one per core]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
-    /// Print nothing but errors.
-    #[arg(long)]
-    quiet: bool,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Also write every event of replication 0 (time, event, department,
     /// work and case ids, quality, attitude) to this CSV file.
     #[arg(long, value_name = "FILE")]
@@ -227,25 +247,12 @@ fn load_warnings(scenario: &Scenario) -> Vec<String> {
 
 fn run(args: RunArgs) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
-    if let Some(replications) = args.replications {
-        scenario.set_replications(replications);
-    }
-    if let Some(seed) = args.seed {
-        scenario.set_seed(seed);
-    }
-    let out = args.out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
-    }
-    if !args.quiet {
+    let (out, pool) = args.common.prepare(&mut scenario, None)?;
+    if !args.common.quiet {
         for warning in load_warnings(&scenario) {
             eprintln!("warning: {warning}");
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |threads| threads as usize))
-        .build()
-        .context("cannot start the worker threads")?;
     let trace = match &args.trace {
         Some(path) => Some((path, output::streams::TraceWriter::create(path)?)),
         None => None,
@@ -263,7 +270,7 @@ fn run(args: RunArgs) -> Result<()> {
         crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
         writer.finish(path)?;
     }
-    if !args.quiet {
+    if !args.common.quiet {
         let mut text = output::table::summary_table(&results);
         text.push_str(&format!(
             "\nwrote {}, timeseries.csv to {}\n",
@@ -424,12 +431,7 @@ struct Experiment {
 
 impl Experiment {
     fn new(scenario: &mut Scenario, command: &str, args: &ExperimentArgs) -> Result<Self> {
-        if let Some(replications) = args.replications {
-            scenario.set_replications(replications);
-        }
-        if let Some(seed) = args.seed {
-            scenario.set_seed(seed);
-        }
+        let (out, pool) = args.common.prepare(scenario, Some(command))?;
         let precision = match args.precision {
             Some(share) if share > 0.0 && share < 1.0 => Some(experiment::jobs::Precision {
                 relative: share,
@@ -438,20 +440,12 @@ impl Experiment {
             Some(share) => anyhow::bail!("--precision {share}: give a share between 0 and 1, e.g. 0.02 for ±2%"),
             None => None,
         };
-        let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name).join(command));
-        if out.exists() && !out.is_dir() {
-            anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
-        }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.threads.map_or(0, |threads| threads as usize))
-            .build()
-            .context("cannot start the worker threads")?;
         Ok(Experiment {
             plan: experiment::jobs::Plan { replications: scenario.replications, seed: scenario.seed, precision },
             pool,
             out,
-            progress: progress::Bar::new(args.quiet),
-            quiet: args.quiet,
+            progress: progress::Bar::new(args.common.quiet),
+            quiet: args.common.quiet,
         })
     }
 
@@ -535,4 +529,14 @@ fn optimize(path: Option<&Path>, targets: &[String], max_hires: u32, args: &Expe
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     experiment.finish(files, output::experiments::optimize_table(&results))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }
