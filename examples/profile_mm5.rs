@@ -1,5 +1,14 @@
-//! Runs the M/M/5 benchmark scenario once, for profilers:
-//! `cargo run --release --example profile_mm5 -- social`.
+//! Runs the engine benchmark's M/M/5 scenario (ρ = 0.9, 10⁶ customers per
+//! replication) for profilers, with the social layer off or on:
+//!
+//! ```sh
+//! cargo build --release --example profile_mm5
+//! valgrind --tool=callgrind target/release/examples/profile_mm5 off 1
+//! valgrind --tool=callgrind target/release/examples/profile_mm5 social 1
+//! ```
+//!
+//! callgrind counts instructions, which repeat exactly from run to run even
+//! on a busy machine; the second argument is the number of replications.
 
 use orgsim::model::simulate;
 use orgsim::scenario::Scenario;
@@ -7,8 +16,6 @@ use orgsim::scenario::Scenario;
 fn main() {
     let behavior = match std::env::args().nth(1).as_deref() {
         Some("social") => "rework_per_defect = 0.0",
-        Some("social5") => "rework_per_defect = 0.0\nupdate_interval = 5.0",
-        Some("social100") => "rework_per_defect = 0.0\nupdate_interval = 100.0",
         _ => "enabled = false",
     };
     let text = format!(
