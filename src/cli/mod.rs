@@ -43,6 +43,14 @@ enum Command {
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
+    /// Redraw the charts and report.html of an earlier run from its files.
+    Report {
+        /// The run's output folder.
+        folder: PathBuf,
+        /// Skip the charts.
+        #[arg(long)]
+        no_plots: bool,
+    },
     /// Run every point of the scenario's [sweep] table and write sweep.csv.
     Sweep {
         /// Scenario file with a [sweep] table.
@@ -161,6 +169,9 @@ struct RunArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+    /// Skip the charts (report.html is still written, without them).
+    #[arg(long)]
+    no_plots: bool,
     /// Also write every event of replication 0 (time, event, department,
     /// work and case ids, quality, attitude) to this CSV file.
     #[arg(long, value_name = "FILE")]
@@ -188,6 +199,14 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(args),
         Command::Validate { scenario } => validate(scenario.as_deref()),
         Command::New => print(STARTER_SCENARIO),
+        Command::Report { folder, no_plots } => {
+            output::report::write_run_report(&folder, !no_plots)?;
+            print(&format!(
+                "wrote {} in {}\n",
+                if no_plots { "report.html" } else { "plots/ and report.html" },
+                folder.display()
+            ))
+        }
         Command::Sweep { scenario, common } => sweep(&scenario, &common),
         Command::Compare { base, variants, common } => compare(&base, &variants, &common),
         Command::Impact { scenario, steps, by, common } => impact(scenario.as_deref(), &steps, by.as_deref(), &common),
@@ -266,6 +285,7 @@ fn run(args: RunArgs) -> Result<()> {
     });
     let files = output::run_files(&results);
     output::files::finish_run(&out, created, &files, parts, social)?;
+    output::report::write_run_report(&out, !args.no_plots)?;
     if let Some((path, mut writer)) = trace {
         crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
         writer.finish(path)?;
@@ -273,8 +293,9 @@ fn run(args: RunArgs) -> Result<()> {
     if !args.common.quiet {
         let mut text = output::table::summary_table(&results);
         text.push_str(&format!(
-            "\nwrote {}, timeseries.csv to {}\n",
+            "\nwrote {}, timeseries.csv, report.html{} to {}\n",
             files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
+            if args.no_plots { "" } else { ", plots/" },
             out.display()
         ));
         if let Some(path) = &args.trace {

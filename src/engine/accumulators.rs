@@ -150,6 +150,14 @@ impl LogHistogram {
         Some(Self::bounds(BUCKETS - 1).1)
     }
 
+    /// Non-empty buckets as (lower bound, upper bound, count), ascending.
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        self.counts.iter().enumerate().filter(|(_, count)| **count > 0).map(|(bucket, &count)| {
+            let (low, high) = Self::bounds(bucket);
+            (low, high, count)
+        })
+    }
+
     /// Share of values that are exactly zero.
     pub fn zero_share(&self) -> f64 {
         if self.total == 0 { 0.0 } else { self.counts[0] as f64 / self.total as f64 }

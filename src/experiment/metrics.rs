@@ -205,6 +205,7 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
         external: Default::default(),
         internal: Default::default(),
         departments: vec![DepartmentTally::default(); scenario.departments.len()],
+        links: Vec::new(),
     };
     metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
 }

@@ -44,7 +44,7 @@ use crate::scenario::{NeedMode, Scenario};
 pub use load::{LoadEstimate, load_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::{SocialState, churn_probability, rework_probability, satisfaction};
-pub use tally::{DepartmentTally, ExternalTally, InternalTally, ReplicationResult};
+pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, ReplicationResult};
 
 const NO_PARENT: u32 = u32::MAX;
 
@@ -191,6 +191,9 @@ struct Simulation<'s, 'o, O: Observer> {
     interval_satisfaction: (f64, u32),
     external: ExternalTally,
     internal: InternalTally,
+    links: Vec<LinkTally>,
+    /// Index in `links` of each department's first need.
+    first_link: Vec<usize>,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
@@ -249,6 +252,16 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             interval_satisfaction: (0.0, 0),
             external: ExternalTally::default(),
             internal: InternalTally::default(),
+            links: vec![LinkTally::default(); scenario.departments.iter().map(|d| d.needs.len()).sum()],
+            first_link: scenario
+                .departments
+                .iter()
+                .scan(0, |next, d| {
+                    let first = *next;
+                    *next += d.needs.len();
+                    Some(first)
+                })
+                .collect(),
         }
     }
 
@@ -547,6 +560,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 NeedMode::Handoff => handoffs += 1,
             }
             if counted {
+                self.links[self.first_link[department] + need_index].requests += 1;
                 self.stations[department].tally.requests_sent += 1;
                 self.stations[need.supplier].tally.requests_received += 1;
                 self.internal.requests += 1;
@@ -677,6 +691,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                     tally.replies_received += 1;
                     tally.satisfaction_received_sum += felt;
                     self.internal.satisfaction_sum += felt;
+                    self.links[self.first_link[requester] + work.need as usize].satisfaction_sum += felt;
                 }
                 let mood = &mut self.social.as_mut().expect("social layer").moods[requester];
                 mood.experience_sum += felt;
@@ -694,6 +709,10 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 tally.replies_given += 1;
                 self.internal.replies += 1;
                 self.internal.delay_sum += delay;
+                let requester = self.works[parent_id as usize].department as usize;
+                let link = &mut self.links[self.first_link[requester] + work.need as usize];
+                link.replies += 1;
+                link.delay_sum += delay;
                 self.internal.cost_sum += work.cost;
             }
             self.release(id);
@@ -796,6 +815,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             external: self.external,
             internal: self.internal,
             departments,
+            links: self.links,
         }
     }
 }

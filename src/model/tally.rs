@@ -129,6 +129,19 @@ pub struct DepartmentTally {
     pub morale_final: f64,
 }
 
+/// One link: requests from one department to one supplier.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LinkTally {
+    /// Requests sent on the link.
+    pub requests: u64,
+    /// Replies accepted.
+    pub replies: u64,
+    /// Sum of their delays, request to reply.
+    pub delay_sum: f64,
+    /// Sum of the requester's satisfaction with them (social layer).
+    pub satisfaction_sum: f64,
+}
+
 /// Everything one replication measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationResult {
@@ -148,4 +161,7 @@ pub struct ReplicationResult {
     pub internal: InternalTally,
     /// Per department, in scenario order.
     pub departments: Vec<DepartmentTally>,
+    /// Per need, department by department in scenario order, each
+    /// department's needs in file order.
+    pub links: Vec<LinkTally>,
 }

@@ -73,3 +73,93 @@ pub fn replications(results: &RunResults) -> Vec<u8> {
     }
     finish(writer)
 }
+
+/// `links.csv`: per need (requester → supplier), requests per replication
+/// with their interval, and over all replications the mean reply delay and
+/// (social layer) the requester's mean satisfaction.
+pub fn links(results: &RunResults) -> Vec<u8> {
+    let scenario = &results.scenario;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    row(
+        &mut writer,
+        &[
+            "from",
+            "to",
+            "mode",
+            "requests_mean",
+            "requests_ci_low",
+            "requests_ci_high",
+            "delay_mean",
+            "satisfaction_mean",
+        ]
+        .map(String::from),
+    );
+    let mut index = 0;
+    for department in &scenario.departments {
+        for need in &department.needs {
+            let requests: Vec<f64> = results.replications.iter().map(|r| r.links[index].requests as f64).collect();
+            let estimate = crate::experiment::estimate(&requests, crate::experiment::CONFIDENCE);
+            let replies: u64 = results.replications.iter().map(|r| r.links[index].replies).sum();
+            let pooled = |pick: fn(&crate::model::LinkTally) -> f64| {
+                (replies > 0)
+                    .then(|| results.replications.iter().map(|r| pick(&r.links[index])).sum::<f64>() / replies as f64)
+            };
+            let satisfaction = if scenario.behavior_enabled { pooled(|l| l.satisfaction_sum) } else { None };
+            row(
+                &mut writer,
+                &[
+                    department.name.clone(),
+                    scenario.departments[need.supplier].name.clone(),
+                    need.mode.to_string(),
+                    number(estimate.map(|e| e.mean)),
+                    number(estimate.map(|e| e.low)),
+                    number(estimate.map(|e| e.high)),
+                    number(pooled(|l| l.delay_sum)),
+                    number(satisfaction),
+                ],
+            );
+            index += 1;
+        }
+    }
+    finish(writer)
+}
+
+/// Number of equal-width bins in `waits.csv`.
+pub const WAIT_BINS: usize = 40;
+
+/// `waits.csv`: the distribution of external waits and resolution times
+/// over all replications, each as shares in equal-width bins from 0 to its
+/// own 99th percentile (longer values count in the last bin).
+pub fn waits(results: &RunResults) -> Vec<u8> {
+    let mut waits = crate::engine::LogHistogram::new();
+    let mut resolutions = crate::engine::LogHistogram::new();
+    for replication in &results.replications {
+        waits.merge(&replication.external.wait_histogram);
+        resolutions.merge(&replication.external.resolution_histogram);
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    row(&mut writer, &["measure", "bin_low", "bin_high", "share"].map(String::from));
+    for (measure, histogram) in [("wait", &waits), ("resolution", &resolutions)] {
+        let top = histogram.quantile(0.99).filter(|top| *top > 0.0).unwrap_or(1.0);
+        let width = top / WAIT_BINS as f64;
+        let mut shares = [0.0; WAIT_BINS];
+        let total = histogram.count().max(1) as f64;
+        for (low, high, count) in histogram.buckets() {
+            let middle = (low + high) / 2.0;
+            let bin = ((middle / width) as usize).min(WAIT_BINS - 1);
+            shares[bin] += count as f64 / total;
+        }
+        for (bin, share) in shares.iter().enumerate() {
+            row(
+                &mut writer,
+                &[
+                    measure.to_string(),
+                    number(Some(width * bin as f64)),
+                    number(Some(width * (bin + 1) as f64)),
+                    number(Some(*share)),
+                ],
+            );
+        }
+    }
+    finish(writer)
+}

@@ -6,6 +6,8 @@
 pub mod csv_files;
 pub mod experiments;
 pub mod files;
+pub mod plots;
+pub mod report;
 pub mod streams;
 pub mod table;
 
@@ -19,6 +21,8 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
         ("summary.csv".to_string(), csv_files::summary(&results.summary)),
         ("departments.csv".to_string(), csv_files::departments(results)),
         ("replications.csv".to_string(), csv_files::replications(results)),
+        ("links.csv".to_string(), csv_files::links(results)),
+        ("waits.csv".to_string(), csv_files::waits(results)),
         ("scenario.toml".to_string(), results.scenario.to_toml().into_bytes()),
     ]
 }

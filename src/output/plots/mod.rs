@@ -1,0 +1,123 @@
+//! Charts, drawn with plotters into SVG (for the report) and PNG at slide
+//! size (1600×900). Text uses DejaVu Sans, embedded in the binary, so no
+//! system font library is needed. Every chart reads plain data that the
+//! report module loads from an output folder's CSV files, so charts can be
+//! redrawn from an earlier run without simulating again.
+//!
+//! Colours come from one sequential palette whose lightness rises
+//! monotonically (viridis-like), so every chart stays readable when printed
+//! in greyscale.
+
+pub mod charts;
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Slide size of the PNG files.
+pub const SIZE: (u32, u32) = (1600, 900);
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            plotters::style::register_font("sans-serif", style, bytes)
+                .unwrap_or_else(|_| panic!("the embedded font is valid"));
+        }
+    });
+}
+
+/// A chart that can draw itself on any plotters backend.
+pub trait Chart {
+    /// File stem, e.g. `morale`.
+    fn name(&self) -> &str;
+    /// Draws the whole chart on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+/// A chart rendered both ways.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// File stem.
+    pub name: String,
+    /// SVG text that scales to its container.
+    pub svg: String,
+    /// PNG bytes at [`SIZE`].
+    pub png: Vec<u8>,
+}
+
+/// Draws `chart` as SVG and PNG.
+pub fn render(chart: &impl Chart) -> Result<Picture, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        chart.draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let svg = svg.replacen(
+        &format!("width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1),
+        &format!("viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\"", SIZE.0, SIZE.1),
+        1,
+    );
+    let mut pixels = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        chart.draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, SIZE.0, SIZE.1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
+    }
+    Ok(Picture { name: chart.name().to_string(), svg, png })
+}
+
+const PALETTE: [(u8, u8, u8); 5] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)];
+
+/// The palette at `t` in [0, 1], dark to light.
+pub fn palette(t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0) * (PALETTE.len() - 1) as f64;
+    let index = (t.floor() as usize).min(PALETTE.len() - 2);
+    let within = t - index as f64;
+    let (a, b) = (PALETTE[index], PALETTE[index + 1]);
+    let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * within).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// `count` colours spread over the dark 85% of the palette (the lightest
+/// yellow is hard to see on white).
+pub fn series_colours(count: usize) -> Vec<RGBColor> {
+    (0..count).map(|i| palette(if count <= 1 { 0.0 } else { 0.85 * i as f64 / (count - 1) as f64 })).collect()
+}
+
+/// Font sizes for slide-sized charts.
+pub mod font {
+    /// Title.
+    pub const TITLE: u32 = 40;
+    /// Axis descriptions.
+    pub const LABEL: u32 = 28;
+    /// Tick labels and legend entries.
+    pub const TICK: u32 = 24;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_palette_gets_lighter_monotonically() {
+        let lightness = |c: RGBColor| 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+        let values: Vec<f64> = (0..=20).map(|i| lightness(palette(f64::from(i) / 20.0))).collect();
+        assert!(values.windows(2).all(|pair| pair[1] > pair[0]), "{values:?}");
+    }
+}
