@@ -4,6 +4,7 @@
 mod cli;
 mod experiments;
 mod invariants;
+mod report;
 mod scenarios;
 mod social;
 mod theory;

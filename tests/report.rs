@@ -1,0 +1,162 @@
+//! The pictures and the report, as a person sees them: chart data checked
+//! against the CSV files, `orgsim report` redrawing from files alone, and
+//! headless Chromium opening `report.html` from disk.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use orgsim::output::report::{load_run, run_pictures};
+
+use crate::util::Sandbox;
+
+const CHARTS: [&str; 4] = ["flow", "morale", "queues", "waits"];
+
+fn default_run(sandbox: &Sandbox) -> PathBuf {
+    sandbox.run(&["run", "--replications", "3", "--out", "run", "--quiet"]).success();
+    sandbox.path("run")
+}
+
+#[test]
+fn a_run_leaves_every_chart_as_svg_and_png_and_a_report() {
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    for chart in CHARTS {
+        let svg = std::fs::read_to_string(folder.join("plots").join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.matches("<text").count() > 5, "{chart}.svg has text");
+        let png = std::fs::read(folder.join("plots").join(format!("{chart}.png"))).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!((reader.info().width, reader.info().height), (1600, 900), "{chart}.png is slide size");
+    }
+    let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    for chart in CHARTS {
+        assert!(html.contains(&format!("id=\"chart-{chart}\"")), "report lacks {chart}");
+    }
+    for section in ["Key figures", "Assumptions", "Reproduce", "seed 2026", "95%"] {
+        assert!(html.contains(section), "report lacks {section}");
+    }
+    assert_no_external_reference(&html);
+}
+
+fn assert_no_external_reference(html: &str) {
+    for pattern in ["src=\"http", "href=\"http", "url(http", "@import", "<script src", "<link"] {
+        assert!(!html.contains(pattern), "the report must open offline, but contains {pattern:?}");
+    }
+}
+
+#[test]
+fn chart_data_matches_the_csv_files() {
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    let data = load_run(&folder).unwrap();
+    assert_eq!(data.scenario.departments.len(), 8);
+    let pictures = run_pictures(&data).unwrap();
+    let names: Vec<&str> = pictures.iter().map(|(p, _)| p.name.as_str()).collect();
+    assert_eq!(names, CHARTS);
+    // The waits chart's shares come from waits.csv: each distribution sums to 1.
+    let waits = std::fs::read_to_string(folder.join("waits.csv")).unwrap();
+    for measure in ["wait", "resolution"] {
+        let total: f64 = waits.lines().filter(|l| l.starts_with(&format!("{measure},"))).map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{measure} shares sum to {total}");
+    }
+    // Every link in links.csv is a need in the scenario, in order.
+    let links = std::fs::read_to_string(folder.join("links.csv")).unwrap();
+    let needs: usize = data.scenario.departments.iter().map(|d| d.needs.len()).sum();
+    assert_eq!(links.lines().count(), 1 + needs);
+}
+
+#[test]
+fn report_redraws_from_the_files_alone() {
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    let before = std::fs::read(folder.join("report.html")).unwrap();
+    std::fs::remove_dir_all(folder.join("plots")).unwrap();
+    std::fs::remove_file(folder.join("report.html")).unwrap();
+    sandbox.run(&["report", "run"]).success();
+    assert_eq!(std::fs::read(folder.join("report.html")).unwrap(), before, "the same files give the same report");
+    assert!(folder.join("plots/flow.png").is_file());
+    sandbox.run(&["report", "run", "--no-plots"]).success();
+    let bare = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(!bare.contains("<svg") && bare.contains("Key figures"));
+    let stderr = sandbox.run(&["report", "nowhere"]).failure();
+    assert!(stderr.contains("nowhere") && stderr.contains("scenario.toml"), "{stderr}");
+}
+
+#[test]
+fn the_layer_off_report_has_no_morale_chart() {
+    let sandbox = Sandbox::new();
+    sandbox.write("plain.toml", &orgsim::scenario::DEFAULT_SCENARIO.replace("enabled = true", "enabled = false"));
+    sandbox.run(&["run", "plain.toml", "--replications", "2", "--out", "plain", "--quiet"]).success();
+    let html = std::fs::read_to_string(sandbox.path("plain/report.html")).unwrap();
+    assert!(!html.contains("chart-morale") && html.contains("chart-flow") && html.contains("social layer is off"));
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .filter_map(|name| {
+            std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join(name)).find(|p| p.is_file())
+        })
+        .next()
+}
+
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+#[test]
+fn chromium_renders_every_chart_of_the_report() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install Chromium (Debian package chromium) for this test");
+        eprintln!("skipped: no Chromium on this machine (install Debian's chromium to run this test)");
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    let report = folder.join("report.html");
+    assert_no_external_reference(&std::fs::read_to_string(&report).unwrap());
+    let url = format!("file://{}", report.display());
+    // The DOM after layout: every chart is there, with drawn content.
+    let dom = headless(&browser, &sandbox.path("profile-dom"))
+        .args(["--virtual-time-budget=5000", "--dump-dom", &url])
+        .output()
+        .expect("start chromium");
+    assert!(dom.status.success(), "chromium failed: {}", String::from_utf8_lossy(&dom.stderr));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for chart in CHARTS {
+        let start = dom.find(&format!("id=\"chart-{chart}\"")).unwrap_or_else(|| panic!("{chart} missing from the rendered page"));
+        let figure = &dom[start..start + dom[start..].find("</figure>").expect("figure closes")];
+        let marks = figure.matches("<path").count() + figure.matches("<rect").count() + figure.matches("<circle").count() + figure.matches("<polygon").count() + figure.matches("<polyline").count();
+        assert!(marks > 10, "{chart} renders only {marks} marks");
+        assert!(figure.contains("<figcaption>"), "{chart} has a sentence");
+    }
+    // A screenshot: the page is not blank.
+    let shot = sandbox.path("report.png");
+    let status = headless(&browser, &sandbox.path("profile-shot"))
+        .args(["--window-size=1280,4000", &format!("--screenshot={}", shot.display()), &url])
+        .output()
+        .expect("start chromium");
+    assert!(status.status.success(), "screenshot failed: {}", String::from_utf8_lossy(&status.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let bytes = &pixels[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    let not_white = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
+    let total = bytes.len() / channels;
+    assert!(not_white * 100 > total, "the screenshot is almost blank: {not_white} of {total} pixels drawn");
+}
