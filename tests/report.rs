@@ -56,7 +56,11 @@ fn chart_data_matches_the_csv_files() {
     // The waits chart's shares come from waits.csv: each distribution sums to 1.
     let waits = std::fs::read_to_string(folder.join("waits.csv")).unwrap();
     for measure in ["wait", "resolution"] {
-        let total: f64 = waits.lines().filter(|l| l.starts_with(&format!("{measure},"))).map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap()).sum();
+        let total: f64 = waits
+            .lines()
+            .filter(|l| l.starts_with(&format!("{measure},")))
+            .map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap())
+            .sum();
         assert!((total - 1.0).abs() < 1e-9, "{measure} shares sum to {total}");
     }
     // Every link in links.csv is a need in the scenario, in order.
@@ -79,7 +83,7 @@ fn report_redraws_from_the_files_alone() {
     let bare = std::fs::read_to_string(folder.join("report.html")).unwrap();
     assert!(!bare.contains("<svg") && bare.contains("Key figures"));
     let stderr = sandbox.run(&["report", "nowhere"]).failure();
-    assert!(stderr.contains("nowhere") && stderr.contains("scenario.toml"), "{stderr}");
+    assert!(stderr.contains("nowhere") && stderr.contains("summary.csv"), "{stderr}");
 }
 
 #[test]
@@ -120,7 +124,10 @@ fn headless(browser: &Path, profile: &Path) -> Command {
 #[test]
 fn chromium_renders_every_chart_of_the_report() {
     let Some(browser) = chromium() else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install Chromium (Debian package chromium) for this test");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must install Chromium (Debian package chromium) for this test"
+        );
         eprintln!("skipped: no Chromium on this machine (install Debian's chromium to run this test)");
         return;
     };
@@ -137,9 +144,15 @@ fn chromium_renders_every_chart_of_the_report() {
     assert!(dom.status.success(), "chromium failed: {}", String::from_utf8_lossy(&dom.stderr));
     let dom = String::from_utf8_lossy(&dom.stdout);
     for chart in CHARTS {
-        let start = dom.find(&format!("id=\"chart-{chart}\"")).unwrap_or_else(|| panic!("{chart} missing from the rendered page"));
+        let start = dom
+            .find(&format!("id=\"chart-{chart}\""))
+            .unwrap_or_else(|| panic!("{chart} missing from the rendered page"));
         let figure = &dom[start..start + dom[start..].find("</figure>").expect("figure closes")];
-        let marks = figure.matches("<path").count() + figure.matches("<rect").count() + figure.matches("<circle").count() + figure.matches("<polygon").count() + figure.matches("<polyline").count();
+        let marks = figure.matches("<path").count()
+            + figure.matches("<rect").count()
+            + figure.matches("<circle").count()
+            + figure.matches("<polygon").count()
+            + figure.matches("<polyline").count();
         assert!(marks > 10, "{chart} renders only {marks} marks");
         assert!(figure.contains("<figcaption>"), "{chart} has a sentence");
     }
@@ -159,4 +172,62 @@ fn chromium_renders_every_chart_of_the_report() {
     let not_white = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
     let total = bytes.len() / channels;
     assert!(not_white * 100 > total, "the screenshot is almost blank: {not_white} of {total} pixels drawn");
+}
+
+#[test]
+fn experiment_reports_carry_their_charts() {
+    use orgsim::output::report::{impact_chart, sweep_charts};
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "sweep.toml",
+        &(orgsim::scenario::DEFAULT_SCENARIO.to_string()
+            + "\n[sweep]\n\"department.IT.staff\" = [3, 4, 5]\n\"department.IT.skill\" = [0.6, 0.9]\n"),
+    );
+    let commands: [(&str, Vec<&str>, &[&str]); 4] = [
+        (
+            "sweep",
+            vec!["sweep", "sweep.toml"],
+            &["sweep-ext_satisfaction_mean", "sweep-ext_abandon_rate", "sweep-ext_churn_rate", "sweep-revenue_at_risk"],
+        ),
+        ("impact", vec!["impact", "--step", "staff", "--step", "skill"], &["impact"]),
+        ("compare", vec!["compare", "sweep.toml", "sweep.toml"], &["compare"]),
+        (
+            "optimize",
+            vec!["optimize", "--target", "ext_abandon_rate<=0.08", "--max-hires", "3"],
+            &["staffing-ext_abandon_rate"],
+        ),
+    ];
+    for (name, args, charts) in commands {
+        let mut full = args.clone();
+        full.extend(["--replications", "3", "--out", name, "--quiet"]);
+        sandbox.run(&full).success();
+        let html = std::fs::read_to_string(sandbox.path(name).join("report.html")).unwrap();
+        assert_no_external_reference(&html);
+        for chart in charts {
+            assert!(html.contains(&format!("id=\"chart-{chart}\"")), "{name} report lacks {chart}");
+            assert!(sandbox.path(name).join("plots").join(format!("{chart}.png")).is_file(), "{name}: {chart}.png");
+        }
+    }
+    // The tornado lists the teams in impact.csv's ranking order.
+    let ranking: Vec<String> = std::fs::read_to_string(sandbox.path("impact/impact.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            format!("{} {}", fields[1], fields[2])
+        })
+        .collect();
+    let tornado = impact_chart(&sandbox.path("impact")).unwrap();
+    assert_eq!(tornado.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), ranking);
+    assert!(tornado.rows.windows(2).all(|pair| pair[0].1 >= pair[1].1), "best gain first");
+    // One line per value of the second swept parameter, one point per value of the first.
+    for (chart, _) in sweep_charts(&sandbox.path("sweep"), true).unwrap() {
+        assert_eq!(chart.series.len(), 2, "{}: a line per IT skill", chart.name);
+        assert!(chart.series.iter().all(|s| s.points.len() == 3 && s.points.windows(2).all(|p| p[0].0 < p[1].0)));
+    }
+    // `orgsim report` redraws an experiment folder too.
+    std::fs::remove_file(sandbox.path("impact/report.html")).unwrap();
+    sandbox.run(&["report", "impact"]).success();
+    assert!(sandbox.path("impact/report.html").is_file());
 }

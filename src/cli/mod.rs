@@ -158,6 +158,9 @@ struct ExperimentArgs {
     /// this share of its mean (e.g. 0.02).
     #[arg(long, value_name = "SHARE")]
     precision: Option<f64>,
+    /// Skip the charts (report.html is still written, without them).
+    #[arg(long)]
+    no_plots: bool,
     /// Cap on replications with --precision.
     #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
     max_replications: u32,
@@ -200,7 +203,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Validate { scenario } => validate(scenario.as_deref()),
         Command::New => print(STARTER_SCENARIO),
         Command::Report { folder, no_plots } => {
-            output::report::write_run_report(&folder, !no_plots)?;
+            output::report::write_report(&folder, !no_plots)?;
             print(&format!(
                 "wrote {} in {}\n",
                 if no_plots { "report.html" } else { "plots/ and report.html" },
@@ -448,10 +451,12 @@ struct Experiment {
     out: PathBuf,
     progress: progress::Bar,
     quiet: bool,
+    plots: bool,
+    command: &'static str,
 }
 
 impl Experiment {
-    fn new(scenario: &mut Scenario, command: &str, args: &ExperimentArgs) -> Result<Self> {
+    fn new(scenario: &mut Scenario, command: &'static str, args: &ExperimentArgs) -> Result<Self> {
         let (out, pool) = args.common.prepare(scenario, Some(command))?;
         let precision = match args.precision {
             Some(share) if share > 0.0 && share < 1.0 => Some(experiment::jobs::Precision {
@@ -467,6 +472,8 @@ impl Experiment {
             out,
             progress: progress::Bar::new(args.common.quiet),
             quiet: args.common.quiet,
+            plots: !args.no_plots,
+            command,
         })
     }
 
@@ -474,8 +481,10 @@ impl Experiment {
     fn finish(&self, files: Vec<(String, Vec<u8>)>, table: String) -> Result<()> {
         self.progress.clear();
         output::write_files(&self.out, &files)?;
+        output::report::write_experiment_report(&self.out, self.command, self.plots)?;
         if !self.quiet {
-            let names = files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+            let mut names = files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+            names.push_str(if self.plots { ", report.html, plots/" } else { ", report.html" });
             print(&format!("{table}\nwrote {names} to {}\n", self.out.display()))?;
         }
         Ok(())

@@ -95,6 +95,8 @@ pub struct ImpactRow {
     pub differences: Vec<Difference>,
     /// Improvement in the ranking metric (positive: better for customers).
     pub gain: f64,
+    /// The family-wise interval of the gain.
+    pub gain_interval: (f64, f64),
 }
 
 /// A finished attribution.
@@ -208,12 +210,13 @@ pub fn run_impact(base: Scenario, plan: ImpactPlan, run: &Plan, progress: &dyn P
         .zip(labels)
         .map(|(results, (department, step))| {
             let differences = differences_at(&base, &results, confidence);
-            let gain = differences
-                .iter()
-                .find(|d| d.metric == by)
-                .and_then(|d| d.paired)
-                .map_or(f64::NEG_INFINITY, |e| sign * e.mean);
-            ImpactRow { department, step, differences, gain }
+            let paired = differences.iter().find(|d| d.metric == by).and_then(|d| d.paired);
+            let gain = paired.map_or(f64::NEG_INFINITY, |e| sign * e.mean);
+            let gain_interval = paired.map_or((f64::NAN, f64::NAN), |e| {
+                let (a, b) = (sign * e.low, sign * e.high);
+                (a.min(b), a.max(b))
+            });
+            ImpactRow { department, step, differences, gain, gain_interval }
         })
         .collect();
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));

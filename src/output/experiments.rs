@@ -175,15 +175,27 @@ pub fn compare_table(comparison: &CompareResults) -> String {
 pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
     let mut out = writer();
     let metrics = reported_metrics(impact.base.scenario.behavior_enabled);
-    let mut header =
-        vec!["rank".to_string(), "department".to_string(), "step".to_string(), format!("gain_in_{}", impact.by)];
+    let mut header = vec![
+        "rank".to_string(),
+        "department".to_string(),
+        "step".to_string(),
+        format!("gain_in_{}", impact.by),
+        "gain_ci_low".to_string(),
+        "gain_ci_high".to_string(),
+    ];
     for metric in metrics {
         header.extend(["change", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
     }
     write(&mut out, &header);
     for (rank, row) in impact.rows.iter().enumerate() {
-        let mut fields =
-            vec![(rank + 1).to_string(), row.department.clone(), row.step.to_string(), number(Some(row.gain))];
+        let mut fields = vec![
+            (rank + 1).to_string(),
+            row.department.clone(),
+            row.step.to_string(),
+            number(Some(row.gain)),
+            number(Some(row.gain_interval.0)),
+            number(Some(row.gain_interval.1)),
+        ];
         for metric in metrics {
             fields.extend(estimate_fields(row.differences.iter().find(|d| d.metric == *metric).and_then(|d| d.paired)));
         }
@@ -243,8 +255,14 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
         return bytes(out);
     };
     let departments = &first.results.scenario.departments;
-    let mut header =
-        vec!["candidate".to_string(), "phase".to_string(), "feasible".to_string(), "recommended".to_string()];
+    let targets = search.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(";");
+    let mut header = vec![
+        "candidate".to_string(),
+        "phase".to_string(),
+        "feasible".to_string(),
+        "recommended".to_string(),
+        "targets".to_string(),
+    ];
     header.extend(departments.iter().map(|d| format!("staff.{}", d.name)));
     header.push("staff_cost".to_string());
     for target in &search.targets {
@@ -257,6 +275,7 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
             candidate.phase.to_string(),
             candidate.feasible().to_string(),
             (index == search.best).to_string(),
+            targets.clone(),
         ];
         row.extend(candidate.staff.iter().map(u32::to_string));
         row.push(number(Some(candidate.cost)));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::plots::charts::{Band, Bins, FlowChart, FlowLink, FlowNode, TimeChart, WaitsChart};
+use super::plots::charts::{Band, BandChart, Bins, FlowChart, FlowLink, FlowNode, WaitsChart};
 use super::plots::{Picture, render};
 use super::table::readable;
 use crate::experiment::statistics::student_t_critical;
@@ -32,6 +32,15 @@ pub enum ReportError {
         path: PathBuf,
         /// What is wrong.
         message: String,
+    },
+    /// The folder holds no results orgsim knows.
+    #[error(
+        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv or optimize.csv",
+        folder.display()
+    )]
+    NotAnOutputFolder {
+        /// The folder.
+        folder: PathBuf,
     },
     /// A chart could not be drawn.
     #[error("cannot draw the {chart} chart: {message}")]
@@ -296,7 +305,7 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
     )];
     if let Some((queues, morale)) = &data.timeseries {
         if !morale.is_empty() {
-            let chart = TimeChart {
+            let chart = BandChart {
                 name: "morale".into(),
                 title: "Morale over time, by department".into(),
                 y_label: "morale (0–1)".into(),
@@ -314,7 +323,7 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
             ));
         }
         let top = queues.iter().flat_map(|b| b.points.iter().map(|p| p.3)).fold(0.0, f64::max).max(1.0) * 1.05;
-        let chart = TimeChart {
+        let chart = BandChart {
             name: "queues".into(),
             title: "Work waiting in each department's queue over time".into(),
             y_label: "pieces of work waiting".into(),
@@ -417,13 +426,6 @@ const KEY_FIGURES: [(&str, &str, bool); 14] = [
 pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
     let scenario = &data.scenario;
     let mut html = String::new();
-    let title = format!("orgsim report: {}", escape(&scenario.name));
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{}</style></head><body>\n",
-        STYLE
-    );
-    let _ = writeln!(html, "<h1>{title}</h1>");
     if !scenario.description.is_empty() {
         let _ = writeln!(html, "<p class=\"story\">{}</p>", escape(&scenario.description));
     }
@@ -455,18 +457,7 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         let _ = writeln!(html, "<tr><td>{label}</td><td>{}</td><td>{interval}</td></tr>", show(figure.mean));
     }
     let _ = writeln!(html, "</tbody></table>");
-    if !pictures.is_empty() {
-        let _ = writeln!(html, "<h2>Charts</h2>");
-    }
-    for (picture, sentence) in pictures {
-        let _ = writeln!(
-            html,
-            "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
-            picture.name,
-            picture.svg.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim(),
-            escape(sentence)
-        );
-    }
+    html.push_str(&figures(pictures));
     let _ = writeln!(html, "<h2>Assumptions</h2><ul>");
     for line in assumptions(scenario) {
         let _ = writeln!(html, "<li>{}</li>", escape(&line));
@@ -479,7 +470,32 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         seed = scenario.seed,
         replications = scenario.replications
     );
-    let _ = writeln!(html, "</body></html>");
+    page(&format!("orgsim report: {}", scenario.name), &html)
+}
+
+/// A whole HTML page around `body`.
+fn page(title: &str, body: &str) -> String {
+    let title = escape(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n{body}</body></html>\n"
+    )
+}
+
+/// The charts, each inlined with its sentence.
+fn figures(pictures: &[(Picture, String)]) -> String {
+    let mut html = String::new();
+    if !pictures.is_empty() {
+        let _ = writeln!(html, "<h2>Charts</h2>");
+    }
+    for (picture, sentence) in pictures {
+        let _ = writeln!(
+            html,
+            "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
+            picture.name,
+            picture.svg.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim(),
+            escape(sentence)
+        );
+    }
     html
 }
 
@@ -496,14 +512,267 @@ figcaption{margin-top:.4em;color:#333}code{background:#f3f3f3;padding:0 .3em}\
 pub fn write_run_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> {
     let data = load_run(folder)?;
     let pictures = if with_plots { run_pictures(&data)? } else { Vec::new() };
-    if with_plots {
+    write_pictures_and_page(folder, &pictures, run_report(&data, &pictures))
+}
+
+fn write_pictures_and_page(folder: &Path, pictures: &[(Picture, String)], html: String) -> Result<(), ReportError> {
+    if !pictures.is_empty() {
         let mut files = Vec::new();
-        for (picture, _) in &pictures {
+        for (picture, _) in pictures {
             files.push((format!("{}.svg", picture.name), picture.svg.clone().into_bytes()));
             files.push((format!("{}.png", picture.name), picture.png.clone()));
         }
         super::write_files(&folder.join("plots"), &files)?;
     }
-    super::write_files(folder, &[("report.html".to_string(), run_report(&data, &pictures).into_bytes())])?;
+    super::write_files(folder, &[("report.html".to_string(), html.into_bytes())])?;
     Ok(())
+}
+
+/// Rebuilds the report of whatever ran in `folder`: a run, or an experiment
+/// (recognized by its `sweep.csv`, `compare.csv`, `impact.csv` or
+/// `optimize.csv`).
+pub fn write_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> {
+    if folder.join("summary.csv").exists() {
+        return write_run_report(folder, with_plots);
+    }
+    for kind in ["sweep", "compare", "impact", "optimize"] {
+        if folder.join(format!("{kind}.csv")).exists() {
+            return write_experiment_report(folder, kind, with_plots);
+        }
+    }
+    Err(ReportError::NotAnOutputFolder { folder: folder.to_path_buf() })
+}
+
+fn number_of(table: &Table, row: &HashMap<String, String>, column: &str) -> Result<f64, ReportError> {
+    Ok(table.number(row, column)?.unwrap_or(f64::NAN))
+}
+
+/// The metrics an experiment's charts show, best first.
+fn chart_metrics(social: bool) -> &'static [&'static str] {
+    if social {
+        &["ext_satisfaction_mean", "ext_abandon_rate", "ext_churn_rate", "revenue_at_risk"]
+    } else {
+        &["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"]
+    }
+}
+
+/// The charts of an experiment, from its CSV file.
+fn experiment_pictures(
+    folder: &Path,
+    kind: &str,
+    scenario: &ScenarioFile,
+) -> Result<Vec<(Picture, String)>, ReportError> {
+    use super::plots::experiment_charts::{IntervalChart, StaffingChart};
+    let table = Table::read(folder, &format!("{kind}.csv"))?;
+    let draw = |picture: Result<Picture, String>, name: &str| {
+        picture.map_err(|message| ReportError::Draw { chart: name.to_string(), message })
+    };
+    let mut pictures = Vec::new();
+    match kind {
+        "sweep" => {
+            let charts = sweep_charts(folder, scenario.behavior.enabled)?;
+            for (chart, sentence) in charts {
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
+        "compare" => {
+            let mut rows = Vec::new();
+            for row in &table.rows {
+                let metric = row["metric"].as_str();
+                if !chart_metrics(scenario.behavior.enabled).contains(&metric) {
+                    continue;
+                }
+                let base = number_of(&table, row, "base_mean")?.abs().max(1e-12);
+                let scale = |v: f64| 100.0 * v / base;
+                rows.push((
+                    format!("{}: {metric}", row["variant"]),
+                    scale(number_of(&table, row, "difference")?),
+                    scale(number_of(&table, row, "ci_low")?),
+                    scale(number_of(&table, row, "ci_high")?),
+                ));
+            }
+            let chart = IntervalChart {
+                name: "compare".into(),
+                title: format!("Each variant against {}: change in key metrics", scenario.name),
+                x_label: "change against the base (% of the base's mean; paired 95% CI)".into(),
+                rows,
+            };
+            pictures.push((
+                draw(render(&chart), "compare")?,
+                "Paired differences, variant minus base, as a share of the base's mean: a bar whose whisker does not cross the zero line is a significant change.".to_string(),
+            ));
+        }
+        "impact" => {
+            let chart = impact_chart(folder)?;
+            let metric = chart.name.clone();
+            let chart = IntervalChart { name: "impact".into(), ..chart };
+            pictures.push((
+                draw(render(&chart), "impact")?,
+                format!("Internal teams ranked by what one step of improvement is worth to external customers, measured as the gain in {metric}, paired against the baseline."),
+            ));
+        }
+        "optimize" => {
+            let targets = table.rows.first().map(|r| r["targets"].clone()).unwrap_or_default();
+            for target in targets.split(';').filter(|t| !t.is_empty()) {
+                let Some(at) = target.find(['<', '>']) else {
+                    continue;
+                };
+                let metric = target[..at].to_string();
+                let value: f64 = target[at..].trim_start_matches(['<', '>', '=']).parse().unwrap_or(f64::NAN);
+                let mut candidates = Vec::new();
+                for row in &table.rows {
+                    candidates.push((
+                        number_of(&table, row, "staff_cost")?,
+                        number_of(&table, row, &format!("{metric}_mean"))?,
+                        number_of(&table, row, &format!("{metric}_ci_low"))?,
+                        number_of(&table, row, &format!("{metric}_ci_high"))?,
+                        row["feasible"] == "true",
+                        row["recommended"] == "true",
+                    ));
+                }
+                let at_most = target[at..].starts_with('<');
+                let chart = StaffingChart { metric: metric.clone(), target: value, at_most, candidates };
+                let mut picture = draw(render(&chart), "staffing")?;
+                picture.name = format!("staffing-{metric}");
+                pictures.push((
+                    picture,
+                    format!("Every staffing the search evaluated: its cost against {metric}, with the target line and the cost–service frontier (no cheaper staffing does better); filled dots meet every target at the unfavourable end of their interval, and the ring marks the cheapest of them."),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(pictures)
+}
+
+/// Builds `plots/` and `report.html` for an experiment's output folder.
+pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> Result<(), ReportError> {
+    let scenario_path = folder.join("scenario.toml");
+    let text = std::fs::read_to_string(&scenario_path)
+        .map_err(|source| ReportError::Read { path: scenario_path.clone(), source })?;
+    let scenario: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| ReportError::Content { path: scenario_path.clone(), message: e.message().trim().to_string() })?;
+    let pictures = if with_plots { experiment_pictures(folder, kind, &scenario)? } else { Vec::new() };
+    let what = match kind {
+        "sweep" => "a parameter sweep: every point of the [sweep] table, each with the same customers",
+        "compare" => "a paired comparison: variants against the base, each with the same customers",
+        "impact" => "impact attribution: each internal team improved one step at a time, paired against the baseline",
+        _ => "a staffing search: the cheapest staffing that meets every target with confidence",
+    };
+    let mut body = String::new();
+    if !scenario.description.is_empty() {
+        let _ = writeln!(body, "<p class=\"story\">{}</p>", escape(&scenario.description));
+    }
+    let _ = writeln!(
+        body,
+        "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
+    );
+    body.push_str(&figures(&pictures));
+    let _ = writeln!(body, "<h2>Assumptions</h2><ul>");
+    for line in assumptions(&scenario) {
+        let _ = writeln!(body, "<li>{}</li>", escape(&line));
+    }
+    let _ = writeln!(
+        body,
+        "</ul><h2>Reproduce</h2><p>orgsim {}, seed {}, {} replications per point; <code>scenario.toml</code> in this folder is the base scenario as it ran, and <code>orgsim report .</code> redraws this page from the CSV files.</p>",
+        env!("CARGO_PKG_VERSION"),
+        scenario.seed,
+        scenario.replications
+    );
+    write_pictures_and_page(folder, &pictures, page(&format!("orgsim {kind}: {}", scenario.name), &body))
+}
+
+/// The sweep charts of a sweep's output folder: one per key metric, the
+/// first swept parameter on x, one line per value of the others; each with
+/// its sentence. Empty when the first parameter is not numeric.
+pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, String)>, ReportError> {
+    let table = Table::read(folder, "sweep.csv")?;
+    let text = std::fs::read_to_string(folder.join("sweep.csv"))
+        .map_err(|source| ReportError::Read { path: folder.join("sweep.csv"), source })?;
+    let params: Vec<String> =
+        text.lines().next().unwrap_or("").split(',').filter(|h| h.starts_with("param.")).map(String::from).collect();
+    let mut charts = Vec::new();
+    let Some(x_param) = params.first() else {
+        return Ok(charts);
+    };
+    for metric in chart_metrics(social) {
+        let mut series: Vec<Band> = Vec::new();
+        for row in &table.rows {
+            let Ok(x) = row[x_param].parse::<f64>() else {
+                return Ok(Vec::new());
+            };
+            let label = if params.len() > 1 {
+                params[1..]
+                    .iter()
+                    .map(|p| format!("{} = {}", p.trim_start_matches("param."), row[p]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                metric.to_string()
+            };
+            let point = (
+                x,
+                number_of(&table, row, &format!("{metric}_mean"))?,
+                number_of(&table, row, &format!("{metric}_ci_low"))?,
+                number_of(&table, row, &format!("{metric}_ci_high"))?,
+            );
+            match series.iter_mut().find(|s| s.name == label) {
+                Some(band) => band.points.push(point),
+                None => series.push(Band { name: label, points: vec![point] }),
+            }
+        }
+        for band in &mut series {
+            band.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        let values = series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.2, p.3]));
+        let (low, high) =
+            values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        if !low.is_finite() {
+            continue;
+        }
+        let pad = (high - low).abs().max(1e-9) * 0.1;
+        let x_name = x_param.trim_start_matches("param.");
+        let chart = BandChart {
+            name: format!("sweep-{metric}"),
+            title: format!("{metric} as {x_name} changes"),
+            y_label: format!("{metric} (mean, 95% CI)"),
+            x_label: x_name.to_string(),
+            y_range: (if low >= 0.0 { (low - pad).max(0.0) } else { low - pad }, high + pad),
+            series,
+            legend: plotters::chart::SeriesLabelPosition::UpperRight,
+        };
+        let sentence = format!(
+            "How {metric} for external customers changes with {x_name}{}: each line is the mean over replications, the band its 95% interval.",
+            if params.len() > 1 { ", one line per value of the other swept parameters" } else { "" }
+        );
+        charts.push((chart, sentence));
+    }
+    Ok(charts)
+}
+
+/// The tornado of an impact folder, rows in `impact.csv`'s ranking; its
+/// `name` is the ranking metric.
+pub fn impact_chart(folder: &Path) -> Result<super::plots::experiment_charts::IntervalChart, ReportError> {
+    let table = Table::read(folder, "impact.csv")?;
+    let by = table
+        .rows
+        .first()
+        .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
+        .unwrap_or_else(|| "gain_in_revenue_at_risk".into());
+    let mut rows = Vec::new();
+    for row in &table.rows {
+        rows.push((
+            format!("{} {}", row["department"], row["step"]),
+            number_of(&table, row, &by)?,
+            number_of(&table, row, "gain_ci_low")?,
+            number_of(&table, row, "gain_ci_high")?,
+        ));
+    }
+    let metric = by.trim_start_matches("gain_in_").to_string();
+    Ok(super::plots::experiment_charts::IntervalChart {
+        title: format!("Which internal team matters most to customers: gain in {metric}"),
+        x_label: format!("improvement in {metric} (positive is better; family-wise 95% CI)"),
+        name: metric,
+        rows,
+    })
 }

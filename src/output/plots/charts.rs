@@ -268,10 +268,10 @@ pub struct Band {
     pub points: Vec<(f64, f64, f64, f64)>,
 }
 
-/// A quantity over time per department: mean across replications, with a
-/// band.
+/// Lines with bands: a mean and its interval along x, one line per series
+/// (departments over time, or sweep points along a swept parameter).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TimeChart {
+pub struct BandChart {
     /// File stem.
     pub name: String,
     /// Title.
@@ -288,22 +288,29 @@ pub struct TimeChart {
     pub legend: SeriesLabelPosition,
 }
 
-impl Chart for TimeChart {
+impl Chart for BandChart {
     fn name(&self) -> &str {
         &self.name
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let end = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).fold(0.0, f64::max).max(1e-9);
+        let xs = || self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+        let start = xs().fold(f64::INFINITY, f64::min);
+        let start = if start.is_finite() { start } else { 0.0 };
+        let end = xs().fold(start, f64::max).max(start + 1e-9);
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, ("sans-serif", font::TITLE))
             .margin(30)
             .x_label_area_size(80)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..end, self.y_range.0..self.y_range.1)
+            .build_cartesian_2d(start..end, self.y_range.0..self.y_range.1)
             .map_err(failed)?;
+        // Whole-number x values (head counts) get whole-number ticks.
+        let integral = xs().all(|x| x.fract() == 0.0) && end - start <= 20.0;
+        let x_ticks = if integral { (end - start) as usize + 1 } else { 10 };
         chart
             .configure_mesh()
+            .x_labels(x_ticks)
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", font::LABEL))

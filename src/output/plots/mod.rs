@@ -9,6 +9,7 @@
 //! in greyscale.
 
 pub mod charts;
+pub mod experiment_charts;
 
 use std::sync::Once;
 
