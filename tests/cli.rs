@@ -2,32 +2,7 @@
 
 use crate::util::Sandbox;
 
-const VALID: &str = r#"# Two departments.
-name = "small"
-horizon = 2000.0
-warmup = 200.0
-replications = 4
-seed = 3
-
-[customers]
-arrival_rate = 1.0
-patience = { dist = "exponential", mean = 4.0 }
-
-[[department]]
-name = "Front Desk"
-front_line = true
-staff = 3
-service = { dist = "exponential", mean = 2.0 }
-needs = [ { dept = "IT", probability = 0.3, mode = "handoff" } ]
-
-[[department]]
-name = "IT"
-staff = 2
-service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
-
-[behavior]
-enabled = false
-"#;
+use crate::util::SMALL as VALID;
 
 const OUTPUT_FILES: [&str; 4] = ["departments.csv", "replications.csv", "scenario.toml", "summary.csv"];
 

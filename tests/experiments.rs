@@ -10,8 +10,8 @@ use orgsim::scenario::Scenario;
 use orgsim::theory;
 
 use crate::util::{
-    Sandbox, assert_covers, assert_significant, bonferroni, department, paired, scenario, story, two_suppliers, values,
-    variant,
+    SMALL, Sandbox, assert_covers, assert_significant, bonferroni, department, paired, scenario, story, two_suppliers,
+    values, variant,
 };
 
 fn plan_of(scenario: &Scenario) -> Plan {
@@ -183,35 +183,17 @@ fn bad_targets_and_steps_are_refused() {
     assert!(Step::parse("budget").unwrap_err().to_string().contains("staff"));
 }
 
-const SWEEP: &str = r#"# A small sweep.
-name = "small"
-horizon = 2000.0
-warmup = 200.0
-replications = 4
-seed = 3
-[customers]
-arrival_rate = 1.0
-patience = { dist = "exponential", mean = 4.0 }
-[[department]]
-name = "Front Desk"
-front_line = true
-staff = 3
-service = { dist = "exponential", mean = 2.0 }
-needs = [ { dept = "IT", probability = 0.3, mode = "handoff" } ]
-[[department]]
-name = "IT"
-staff = 2
-service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
-[sweep]
-"department.IT.staff" = [1, 2, 3]
-"department.Front Desk.needs.IT.silo_delay" = [0.0, 2.0]
-"#;
+/// The small organization with the social layer on and a 3 × 2 sweep.
+fn sweep_scenario() -> String {
+    SMALL.replace("\n[behavior]\nenabled = false\n", "\n")
+        + "[sweep]\n\"department.IT.staff\" = [1, 2, 3]\n\"department.Front Desk.needs.IT.silo_delay\" = [0.0, 2.0]\n"
+}
 
 #[test]
 fn every_experiment_writes_the_same_bytes_on_one_thread_and_two() {
     let sandbox = Sandbox::new();
-    sandbox.write("small.toml", SWEEP);
-    sandbox.write("variant.toml", &SWEEP.replace("staff = 2", "staff = 3"));
+    sandbox.write("small.toml", &sweep_scenario());
+    sandbox.write("variant.toml", &sweep_scenario().replace("staff = 2", "staff = 3"));
     let commands: [(&str, Vec<&str>, &str); 4] = [
         ("sweep", vec!["sweep", "small.toml"], "sweep.csv"),
         ("compare", vec!["compare", "small.toml", "variant.toml"], "compare.csv"),
@@ -243,7 +225,7 @@ fn every_experiment_writes_the_same_bytes_on_one_thread_and_two() {
 #[test]
 fn precision_adds_replications_the_same_way_on_any_thread_count() {
     let sandbox = Sandbox::new();
-    sandbox.write("small.toml", SWEEP);
+    sandbox.write("small.toml", &sweep_scenario());
     for threads in ["1", "2"] {
         let out = format!("p{threads}");
         sandbox
@@ -285,12 +267,13 @@ fn bad_sweeps_and_targets_exit_2_before_anything_runs() {
         ("[sweep]", "[nosweep]", "unknown field `nosweep`"),
     ];
     for (from, to, expected) in cases {
-        sandbox.write("bad.toml", &SWEEP.replace(from, to));
+        sandbox.write("bad.toml", &sweep_scenario().replace(from, to));
         let stderr = sandbox.run(&["sweep", "bad.toml"]).failure();
         assert!(stderr.contains(expected) && stderr.contains("bad.toml"), "{to}: {stderr}");
         assert!(sandbox.listing().iter().all(|p| !p.starts_with("output")), "{to}: output written");
     }
-    sandbox.write("plain.toml", &SWEEP[..SWEEP.find("[sweep]").unwrap()]);
+    let sweep = sweep_scenario();
+    sandbox.write("plain.toml", &sweep[..sweep.find("[sweep]").unwrap()]);
     let stderr = sandbox.run(&["sweep", "plain.toml"]).failure();
     assert!(stderr.contains("no [sweep] table"), "{stderr}");
     let stderr = sandbox.run(&["optimize", "plain.toml", "--target", "abandon<=0.1"]).failure();

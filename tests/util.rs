@@ -263,3 +263,32 @@ service = {{ dist = "exponential", mean = 3.0 }}
 "#
     ))
 }
+
+/// A small organization (a front desk and IT), social layer off; the
+/// bad-input tests refer to its line numbers.
+pub const SMALL: &str = r#"# Two departments.
+name = "small"
+horizon = 2000.0
+warmup = 200.0
+replications = 4
+seed = 3
+
+[customers]
+arrival_rate = 1.0
+patience = { dist = "exponential", mean = 4.0 }
+
+[[department]]
+name = "Front Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 2.0 }
+needs = [ { dept = "IT", probability = 0.3, mode = "handoff" } ]
+
+[[department]]
+name = "IT"
+staff = 2
+service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
+
+[behavior]
+enabled = false
+"#;

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, font, palette, series_colours};
+use super::{Chart, font, house_style, palette, series_colours};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
@@ -308,18 +308,9 @@ impl Chart for BandChart {
         // Whole-number x values (head counts) get whole-number ticks.
         let integral = xs().all(|x| x.fract() == 0.0) && end - start <= 20.0;
         let x_ticks = if integral { (end - start) as usize + 1 } else { 10 };
-        chart
-            .configure_mesh()
-            .x_labels(x_ticks)
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .axis_desc_style(("sans-serif", font::LABEL))
-            .label_style(("sans-serif", font::TICK))
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(failed)?;
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_labels(x_ticks).x_desc(&self.x_label).y_desc(&self.y_label).draw().map_err(failed)?;
         let colours = series_colours(self.series.len());
         for (series, colour) in self.series.iter().zip(&colours) {
             let mut band: Vec<(f64, f64)> = series.points.iter().map(|p| (p.0, p.3)).collect();
@@ -378,17 +369,9 @@ fn bars<DB: DrawingBackend>(
         .y_label_area_size(100)
         .build_cartesian_2d(0.0..end, 0.0..top * 100.0)
         .map_err(failed)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_label)
-        .y_desc("share of customers (%)")
-        .axis_desc_style(("sans-serif", font::LABEL))
-        .label_style(("sans-serif", font::TICK))
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .light_line_style(WHITE)
-        .draw()
-        .map_err(failed)?;
+    let mut mesh = chart.configure_mesh();
+    house_style(&mut mesh);
+    mesh.x_desc(x_label).y_desc("share of customers (%)").draw().map_err(failed)?;
     chart
         .draw_series(
             bins.iter()

@@ -5,8 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::tick;
-use super::{Chart, font, palette};
+use super::{Chart, font, house_style, palette};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
@@ -49,12 +48,9 @@ impl Chart for IntervalChart {
             .build_cartesian_2d((low - pad)..(high + pad), 0.0..count)
             .map_err(failed)?;
         let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .axis_desc_style(("sans-serif", font::LABEL))
-            .label_style(("sans-serif", font::TICK))
-            .x_label_formatter(&tick)
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_desc(&self.x_label)
             .y_labels(self.rows.len() * 2 + 1)
             .y_label_formatter(&|y: &f64| {
                 let index = count - y - 0.5;
@@ -66,7 +62,6 @@ impl Chart for IntervalChart {
                 }
             })
             .disable_y_mesh()
-            .light_line_style(WHITE)
             .draw()
             .map_err(failed)?;
         let bar = palette(0.3);
@@ -167,15 +162,10 @@ impl Chart for StaffingChart {
                 (value_low - value_pad)..(value_high + value_pad),
             )
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc("staff cost over the statistics window")
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_desc("staff cost over the statistics window")
             .y_desc(format!("{} (mean, 95% CI)", self.metric))
-            .axis_desc_style(("sans-serif", font::LABEL))
-            .label_style(("sans-serif", font::TICK))
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .light_line_style(WHITE)
             .draw()
             .map_err(failed)?;
         let target = self.target;

@@ -101,6 +101,21 @@ pub fn series_colours(count: usize) -> Vec<RGBColor> {
     (0..count).map(|i| palette(if count <= 1 { 0.0 } else { 0.85 * i as f64 / (count - 1) as f64 })).collect()
 }
 
+/// The house style of every chart's axes: slide-sized fonts, tick labels
+/// without needless decimals, no minor grid lines.
+pub fn house_style<X, Y, DB>(mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, DB>)
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style(("sans-serif", font::LABEL))
+        .label_style(("sans-serif", font::TICK))
+        .x_label_formatter(&charts::tick)
+        .y_label_formatter(&charts::tick)
+        .light_line_style(WHITE);
+}
+
 /// Font sizes for slide-sized charts.
 pub mod font {
     /// Title.
