@@ -284,3 +284,22 @@ fn bad_sweeps_and_targets_exit_2_before_anything_runs() {
     assert!(stderr.contains("--precision") || stderr.contains("small.toml"), "{stderr}");
     assert!(sandbox.listing().iter().all(|p| !p.starts_with("output")));
 }
+
+#[test]
+fn one_at_a_time_varies_each_parameter_around_the_scenario() {
+    let text = sweep_scenario().replace("[sweep]\n", "[sweep]\ndesign = \"one-at-a-time\"\n");
+    let base = scenario(&text);
+    let plan = plan_sweep(&base, "small").unwrap();
+    // 3 values of IT staff (silo delay at the scenario's 0) + 2 of the silo delay (IT staff at 2).
+    let points: Vec<(String, String)> = plan
+        .points
+        .iter()
+        .map(|p| {
+            (orgsim::experiment::sweep::value_text(&p.values[0]), orgsim::experiment::sweep::value_text(&p.values[1]))
+        })
+        .collect();
+    let expected = [("1", "0"), ("2", "0"), ("3", "0"), ("2", "0"), ("2", "2")];
+    assert_eq!(points, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert_eq!(plan.points[4].scenario.departments[0].needs[0].silo_delay, 2.0);
+    assert_eq!(plan.points[2].scenario.departments[1].staff, 3);
+}

@@ -146,17 +146,20 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
     }
     let mut file = base.resolved.clone();
     file.sweep = None;
-    let base_values: Vec<Value> = parameters
-        .iter()
-        .map(|parameter| {
-            edit::get(&file, &parameter.path)
-                .map_err(|source| ExperimentError::Path { origin: origin.to_string(), source })?
-                .ok_or_else(|| {
-                    sweep_error(origin, format!("`{}` has no value in the scenario to vary around", parameter.path))
-                })
-        })
-        .collect::<Result<_, _>>()
-        .or_else(|error| if design == Design::Grid { Ok(Vec::new()) } else { Err(error) })?;
+    // One parameter at a time varies around the scenario's own values.
+    let base_values: Vec<Value> = match design {
+        Design::Grid => Vec::new(),
+        Design::OneAtATime => parameters
+            .iter()
+            .map(|parameter| {
+                edit::get(&file, &parameter.path)
+                    .map_err(|source| ExperimentError::Path { origin: origin.to_string(), source })?
+                    .ok_or_else(|| {
+                        sweep_error(origin, format!("`{}` has no value in the scenario to vary around", parameter.path))
+                    })
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let combinations: Vec<Vec<Value>> = match design {
         Design::Grid => parameters.iter().fold(vec![Vec::new()], |combinations, parameter| {
             combinations
