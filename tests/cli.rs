@@ -319,3 +319,22 @@ fn with_the_social_layer_on_the_outputs_carry_its_figures() {
         sandbox.listing()
     );
 }
+
+#[test]
+fn work_that_would_run_for_days_or_exhaust_memory_is_refused_up_front() {
+    let sandbox = Sandbox::new();
+    // B is offered 50 busy staff for its 10, and nobody leaves its queue.
+    let big = VALID
+        .replace("horizon = 2000.0", "horizon = 1e9")
+        .replace("arrival_rate = 1.0", "arrival_rate = 100.0")
+        .replace("staff = 3", "staff = 400")
+        .replace("probability = 0.3", "probability = 1.0");
+    sandbox.write("big.toml", &big);
+    let stderr = sandbox.run(&["run", "big.toml"]).failure();
+    for piece in ["hours of computing", "GiB", "\"IT\"", "--allow-large"] {
+        assert!(stderr.contains(piece), "message lacks {piece:?}: {stderr}");
+    }
+    assert_eq!(sandbox.listing(), vec!["big.toml".to_string()]);
+    let stderr = sandbox.run(&["impact", "big.toml", "--step", "staff"]).failure();
+    assert!(stderr.contains("--allow-large"), "{stderr}");
+}

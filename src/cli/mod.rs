@@ -122,9 +122,53 @@ struct CommonArgs {
     /// Print nothing but errors (and no progress bar).
     #[arg(long)]
     quiet: bool,
+    /// Run even when the estimate says it would take more than a day of
+    /// computing or more memory than the machine is likely to have.
+    #[arg(long)]
+    allow_large: bool,
 }
 
+/// The largest run orgsim starts without --allow-large: a day of computing
+/// on one core, or 8 GiB held at once.
+const LARGEST_SECONDS: f64 = 86_400.0;
+const LARGEST_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+
 impl CommonArgs {
+    /// Refuses, before anything runs, work that would run for days or
+    /// exhaust memory, unless --allow-large.
+    fn check_size(&self, points: &[&Scenario], replications: u32, threads: usize) -> Result<()> {
+        if self.allow_large {
+            return Ok(());
+        }
+        let estimates: Vec<crate::model::SizeEstimate> =
+            points.iter().map(|scenario| crate::model::size_estimate(scenario, replications)).collect();
+        let seconds: f64 = estimates.iter().map(|e| e.seconds).sum();
+        let parallel = threads.min(replications as usize).max(1) as f64;
+        let bytes = estimates.iter().map(|e| e.peak_bytes).fold(0.0, f64::max) * parallel;
+        if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
+            return Ok(());
+        }
+        let growing = estimates.iter().find_map(|e| e.growing.clone());
+        let mut reasons = Vec::new();
+        if seconds > LARGEST_SECONDS {
+            reasons.push(format!(
+                "about {:.1e} events, {:.0} hours of computing on one core",
+                estimates.iter().map(|e| e.events).sum::<f64>(),
+                seconds / 3600.0
+            ));
+        }
+        if bytes > LARGEST_BYTES {
+            reasons.push(format!(
+                "up to {:.0} GiB held at once, because the queue of {:?} grows without bound (it is offered more work than its staff can do and nobody there abandons)",
+                bytes / 1024f64.powi(3),
+                growing.unwrap_or_default()
+            ));
+        }
+        anyhow::bail!(
+            "this would take {}; shorten the horizon, use fewer replications or points, fix the overload, or pass --allow-large to run it anyway",
+            reasons.join(" and ")
+        )
+    }
     /// Applies the overrides; returns the output folder (under `output/`
     /// by default, `subfolder` for an experiment) and the worker pool.
     fn prepare(&self, scenario: &mut Scenario, subfolder: Option<&str>) -> Result<(PathBuf, rayon::ThreadPool)> {
@@ -270,6 +314,7 @@ fn load_warnings(scenario: &Scenario) -> Vec<String> {
 fn run(args: RunArgs) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
     let (out, pool) = args.common.prepare(&mut scenario, None)?;
+    args.common.check_size(&[&scenario], scenario.replications, pool.current_num_threads())?;
     if !args.common.quiet {
         for warning in load_warnings(&scenario) {
             eprintln!("warning: {warning}");
@@ -477,6 +522,12 @@ impl Experiment {
         })
     }
 
+    /// The size check of the points this experiment will run.
+    fn check_size(&self, args: &ExperimentArgs, points: &[&Scenario]) -> Result<()> {
+        let replications = self.plan.precision.map_or(self.plan.replications, |p| p.max_replications);
+        args.common.check_size(points, replications, self.pool.current_num_threads())
+    }
+
     /// Writes the files and prints the table (unless quiet).
     fn finish(&self, files: Vec<(String, Vec<u8>)>, table: String) -> Result<()> {
         self.progress.clear();
@@ -495,6 +546,7 @@ fn sweep(path: &Path, args: &ExperimentArgs) -> Result<()> {
     let mut base = load(Some(path))?;
     let experiment = Experiment::new(&mut base, "sweep", args)?;
     let plan = experiment::sweep::plan_sweep(&base, &path.display().to_string())?;
+    experiment.check_size(args, &plan.points.iter().map(|p| &p.scenario).collect::<Vec<_>>())?;
     let results =
         experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
     let files = vec![
@@ -515,6 +567,9 @@ fn compare(base_path: &Path, variant_paths: &[PathBuf], args: &ExperimentArgs) -
         let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
         variants.push((label, variant));
     }
+    let mut points = vec![&base];
+    points.extend(variants.iter().map(|(_, scenario)| scenario));
+    experiment.check_size(args, &points)?;
     let base_scenario = base.clone();
     let results = experiment
         .pool
@@ -535,6 +590,9 @@ fn impact(path: Option<&Path>, steps: &[String], by: Option<&str>, args: &Experi
         steps.iter().map(|step| experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
     };
     let plan = experiment::impact::plan_impact(&base, &steps, by)?;
+    let mut points = vec![&base];
+    points.extend(plan.improvements.iter().map(|improvement| &improvement.scenario));
+    experiment.check_size(args, &points)?;
     let base_scenario = base.clone();
     let results = experiment
         .pool
@@ -551,6 +609,9 @@ fn optimize(path: Option<&Path>, targets: &[String], max_hires: u32, args: &Expe
     let experiment = Experiment::new(&mut base, "optimize", args)?;
     let targets: Vec<experiment::optimize::Target> =
         targets.iter().map(|t| experiment::optimize::Target::parse(t, &base)).collect::<Result<_, _>>()?;
+    // At most one candidate per department for each person added or removed.
+    let evaluations = 1 + 2 * (max_hires as usize + 1) * base.departments.len();
+    experiment.check_size(args, &vec![&base; evaluations])?;
     let results = experiment
         .pool
         .install(|| experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, &experiment.progress));

@@ -94,3 +94,101 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
         .collect();
     LoadEstimate { arrival_rates, offered_load }
 }
+
+/// What a run would cost, estimated before it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizeEstimate {
+    /// Events over all replications.
+    pub events: f64,
+    /// Seconds on one core, at [`EVENTS_PER_SECOND`].
+    pub seconds: f64,
+    /// Memory one replication may hold at the horizon, in bytes: queues
+    /// that grow without bound (offered load above capacity where nobody
+    /// abandons) grow with the horizon.
+    pub peak_bytes: f64,
+    /// The department whose queue grows fastest, if any grows.
+    pub growing: Option<String>,
+}
+
+/// A conservative engine speed for estimates (the benchmarks measure 10 to
+/// 16 million events per second on one core).
+pub const EVENTS_PER_SECOND: f64 = 5e6;
+
+/// Bytes a waiting piece of work takes (its slot and its queue entry).
+const BYTES_PER_WAITING_WORK: f64 = 96.0;
+
+/// Estimates the events and memory of `replications` replications.
+pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
+    let load = load_estimate(scenario);
+    let window = scenario.horizon;
+    let customers = scenario.customers.arrival_rate
+        * (window
+            + scenario
+                .customers
+                .surges
+                .iter()
+                .map(|s| (s.factor - 1.0) * (s.end.min(window) - s.start.min(window)))
+                .sum::<f64>());
+    // Each piece of work ends one service at least; customers also arrive
+    // (and may abandon); handoffs add a follow-up.
+    let services: f64 = load
+        .arrival_rates
+        .iter()
+        .zip(&scenario.departments)
+        .map(|(rate, department)| {
+            let handoff = department.needs.iter().any(|need| need.mode == NeedMode::Handoff);
+            rate * window * if handoff { 2.0 } else { 1.0 }
+        })
+        .sum();
+    // Customers arrive (one event), may abandon (one more), and every
+    // service ends with an event.
+    let per_customer = if scenario.customers.patience.is_some() { 2.0 } else { 1.0 };
+    let events = (per_customer * customers + services) * f64::from(replications);
+    // A queue nobody can leave grows at the arrival rate times the share of
+    // the offered work that cannot be served.
+    let growth: Vec<f64> = scenario
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(index, department)| {
+            let can_abandon = department.front_line && scenario.customers.patience.is_some();
+            let offered = load.offered_load[index];
+            if can_abandon || offered <= f64::from(department.staff) {
+                0.0
+            } else {
+                load.arrival_rates[index] * (1.0 - f64::from(department.staff) / offered)
+            }
+        })
+        .collect();
+    let total_growth: f64 = growth.iter().sum();
+    let growing = growth
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| **g > 0.0)
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(index, _)| scenario.departments[index].name.clone());
+    SizeEstimate {
+        events,
+        seconds: events / EVENTS_PER_SECOND,
+        peak_bytes: total_growth * window * BYTES_PER_WAITING_WORK,
+        growing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::simulate;
+
+    #[test]
+    fn the_event_estimate_is_close_to_what_runs() {
+        let mut scenario = Scenario::default_scenario();
+        scenario.horizon = 5_000.0;
+        let estimate = size_estimate(&scenario, 1);
+        let events = simulate(&scenario, 0, 1).events as f64;
+        let ratio = estimate.events / events;
+        assert!((0.5..2.0).contains(&ratio), "estimate {} vs {events} events", estimate.events);
+        assert_eq!(estimate.peak_bytes, 0.0, "nothing grows without bound in the default organization");
+        assert!(estimate.growing.is_none());
+    }
+}

@@ -41,7 +41,7 @@ use std::collections::VecDeque;
 use crate::engine::{Calendar, Stream, TimeAverage, stream};
 use crate::scenario::{NeedMode, Scenario};
 
-pub use load::{LoadEstimate, load_estimate};
+pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::{SocialState, churn_probability, rework_probability, satisfaction};
 pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, ReplicationResult};
