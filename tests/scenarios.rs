@@ -179,3 +179,21 @@ fn demand_spike_story_morale_stays_low_after_the_surge_ends() {
     assert_significant(paired(&before, &after, 2), -1.0, "front-line morale after the surge vs before");
     assert_significant(paired(&after, &later, 2), 1.0, "front-line morale recovers later");
 }
+
+#[test]
+fn enterprise_story_is_a_healthy_organization_of_200_departments() {
+    let mut scenario = story("enterprise", 2);
+    assert_eq!(scenario.departments.len(), 200);
+    assert!(scenario.departments.iter().map(|d| d.staff).sum::<u32>() >= 5000);
+    // A tenth of the horizon: still 1.5 million customers per replication.
+    scenario.horizon = 10_000.0;
+    scenario.warmup = 1_000.0;
+    let results = experiment::run(scenario);
+    let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
+    let front = mean(department_values(&results, "Front 01", "utilization"));
+    assert!((0.65..0.8).contains(&front), "front-line utilization {front}");
+    let unit = mean(department_values(&results, "Unit 001", "utilization"));
+    assert!((0.5..0.7).contains(&unit), "unit utilization {unit}");
+    let abandon = mean(values(&results, "ext_abandon_rate"));
+    assert!(abandon < 0.01, "abandonment {abandon}");
+}

@@ -305,13 +305,14 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
     )];
     if let Some((queues, morale)) = &data.timeseries {
         if !morale.is_empty() {
+            let (morale, which) = most_telling(morale, |mean| -mean, "with the lowest morale");
             let chart = BandChart {
                 name: "morale".into(),
-                title: "Morale over time, by department".into(),
+                title: format!("Morale over time, by department{which}"),
                 y_label: "morale (0–1)".into(),
                 x_label: format!("time ({unit}s)"),
                 y_range: (0.0, 1.0),
-                series: morale.clone(),
+                series: morale,
                 legend: plotters::chart::SeriesLabelPosition::LowerRight,
             };
             pictures.push((
@@ -322,14 +323,15 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
                 ),
             ));
         }
+        let (queues, which) = most_telling(queues, |mean| mean, "with the longest queues");
         let top = queues.iter().flat_map(|b| b.points.iter().map(|p| p.3)).fold(0.0, f64::max).max(1.0) * 1.05;
         let chart = BandChart {
             name: "queues".into(),
-            title: "Work waiting in each department's queue over time".into(),
+            title: format!("Work waiting in each department's queue over time{which}"),
             y_label: "pieces of work waiting".into(),
             x_label: format!("time ({unit}s)"),
             y_range: (0.0, top),
-            series: queues.clone(),
+            series: queues,
             legend: plotters::chart::SeriesLabelPosition::UpperLeft,
         };
         pictures.push((
@@ -342,6 +344,25 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
         "How long external customers wait before service starts (left, abandoners' waits included; the share who gave up is marked) and how long until their case is resolved, internal requests included (right).".to_string(),
     ));
     Ok(pictures)
+}
+
+/// Most series a time chart shows; a larger organization shows the ones
+/// that matter most.
+const MOST_SERIES: usize = 12;
+
+/// All bands when there are few; otherwise the [`MOST_SERIES`] with the
+/// highest `score` of their overall mean, in their original order, and a
+/// title note saying which.
+fn most_telling(bands: &[Band], score: impl Fn(f64) -> f64, which: &str) -> (Vec<Band>, String) {
+    if bands.len() <= MOST_SERIES {
+        return (bands.to_vec(), String::new());
+    }
+    let mean = |band: &Band| band.points.iter().map(|p| p.1).sum::<f64>() / band.points.len().max(1) as f64;
+    let mut ranked: Vec<usize> = (0..bands.len()).collect();
+    ranked.sort_by(|&a, &b| score(mean(&bands[b])).total_cmp(&score(mean(&bands[a]))).then(a.cmp(&b)));
+    ranked.truncate(MOST_SERIES);
+    ranked.sort_unstable();
+    (ranked.into_iter().map(|i| bands[i].clone()).collect(), format!(" (the {MOST_SERIES} of {} {which})", bands.len()))
 }
 
 fn escape(text: &str) -> String {

@@ -170,7 +170,14 @@ impl Chart for FlowChart {
                 position[i] = (x + stagger, y);
             }
         }
-        let radius = |i: usize| 22.0 + 9.0 * f64::from(self.nodes[i].staff).sqrt();
+        // Circles and labels shrink to fit the most crowded column.
+        let crowded = (0..column_count).map(|c| columns.iter().filter(|&&k| k == c).count()).max().unwrap_or(1).max(1);
+        let spacing = (bottom - top) / crowded as f64;
+        let largest = self.nodes.iter().map(|n| n.staff).max().unwrap_or(1).max(1);
+        let biggest_radius = (0.42 * spacing).min(22.0 + 9.0 * f64::from(largest).sqrt());
+        let radius =
+            |i: usize| (biggest_radius * (f64::from(self.nodes[i].staff) / f64::from(largest)).sqrt()).max(3.0);
+        let labelled = spacing >= 60.0;
         let busiest = self.links.iter().map(|l| l.requests).fold(0.0, f64::max).max(1e-9);
         // Customers enter at the front line.
         let entry = (110.0, (top + bottom) / 2.0);
@@ -212,7 +219,7 @@ impl Chart for FlowChart {
             let (px, py) = (-uy * shift, ux * shift);
             let start = (a.0 + ux * radius(link.from) + px, a.1 + uy * radius(link.from) + py);
             let end = (b.0 - ux * radius(link.to) + px, b.1 - uy * radius(link.to) + py);
-            let width = (2.0 + 14.0 * link.requests / busiest).round() as u32;
+            let width = (1.0 + (biggest_radius / 4.0).min(14.0) * link.requests / busiest).round() as u32;
             let colour = link.satisfaction.map_or(RGBColor(110, 110, 110), palette);
             arrow(root, start, end, width, colour)?;
         }
@@ -223,7 +230,10 @@ impl Chart for FlowChart {
             let centre = (x.round() as i32, y.round() as i32);
             let r = radius(i).round() as i32;
             root.draw(&Circle::new(centre, r, fill.filled())).map_err(failed)?;
-            root.draw(&Circle::new(centre, r, BLACK.stroke_width(2))).map_err(failed)?;
+            root.draw(&Circle::new(centre, r, BLACK.stroke_width(if labelled { 2 } else { 1 }))).map_err(failed)?;
+            if !labelled {
+                continue;
+            }
             let text = ("sans-serif", font::TICK).into_font().color(&BLACK);
             // A white plate keeps the labels readable over arrows.
             let plate = (node.name.chars().count().max(22) as i32) * 13 / 2 + 8;
@@ -250,12 +260,12 @@ impl Chart for FlowChart {
         } else {
             colour_bar(root, 1250, 840, "idle share (circles)")?;
         }
-        root.draw(&Text::new(
-            "arrow width: requests · circle size: staff".to_string(),
-            (40, 860),
-            ("sans-serif", font::TICK).into_font().color(&BLACK),
-        ))
-        .map_err(failed)
+        let legend = if self.nodes.len() > 1 && spacing < 60.0 {
+            format!("arrow width: requests · circle size: staff · {} departments (too many to label)", self.nodes.len())
+        } else {
+            "arrow width: requests · circle size: staff".to_string()
+        };
+        root.draw(&Text::new(legend, (40, 860), ("sans-serif", font::TICK).into_font().color(&BLACK))).map_err(failed)
     }
 }
 
