@@ -303,3 +303,43 @@ fn one_at_a_time_varies_each_parameter_around_the_scenario() {
     assert_eq!(plan.points[4].scenario.departments[0].needs[0].silo_delay, 2.0);
     assert_eq!(plan.points[2].scenario.departments[1].staff, 3);
 }
+
+#[test]
+fn shards_merge_into_the_bytes_of_a_single_machine_sweep() {
+    let sandbox = Sandbox::new();
+    sandbox.write("small.toml", &sweep_scenario());
+    sandbox.run(&["sweep", "small.toml", "--out", "local", "--quiet"]).success();
+    for shard in ["0/4", "1/4", "2/4", "3/4"] {
+        sandbox
+            .run(&["sweep", "small.toml", "--shard", shard, "--out", "shards", "--threads", "1", "--quiet"])
+            .success();
+    }
+    let manifest = std::fs::read_to_string(sandbox.path("shards/shard-2-of-4.toml")).unwrap();
+    assert!(manifest.contains("scenario_hash") && manifest.contains("points = ["), "{manifest}");
+    sandbox.run(&["merge", "shards", "--out", "merged"]).success();
+    for file in [
+        "sweep.csv",
+        "scenario.toml",
+        "report.html",
+        "plots/sweep-ext_satisfaction_mean.png",
+        "plots/sweep-ext_abandon_rate.svg",
+    ] {
+        let local = std::fs::read(sandbox.path("local").join(file)).unwrap();
+        let merged = std::fs::read(sandbox.path("merged").join(file)).unwrap();
+        assert!(local == merged, "{file} differs between the merged shards and one machine");
+    }
+    // A missing shard is named, with the command that reruns it.
+    std::fs::remove_file(sandbox.path("shards/shard-3-of-4.toml")).unwrap();
+    let stderr = sandbox.run(&["merge", "shards", "--out", "incomplete"]).failure();
+    assert!(stderr.contains("missing shard-3-of-4") && stderr.contains("--shard 3/4"), "{stderr}");
+    assert!(!sandbox.path("incomplete").exists());
+    // A shard of another sweep is refused.
+    sandbox.run(&["sweep", "small.toml", "--shard", "3/4", "--seed", "99", "--out", "shards", "--quiet"]).success();
+    let stderr = sandbox.run(&["merge", "shards"]).failure();
+    assert!(stderr.contains("another sweep"), "{stderr}");
+    // Bad requests.
+    assert!(sandbox.run(&["sweep", "small.toml", "--shard", "4/4"]).failure().contains("0 ≤ K < N"));
+    assert!(
+        sandbox.run(&["sweep", "small.toml", "--shard", "0/2", "--precision", "0.1"]).failure().contains("--precision")
+    );
+}

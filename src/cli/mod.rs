@@ -43,6 +43,15 @@ enum Command {
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
+    /// Join the shards of a sweep run with --shard into sweep.csv, the plots
+    /// and the report, exactly as one machine would have written them.
+    Merge {
+        /// The folder the shards wrote to.
+        folder: PathBuf,
+        /// Output folder [default: the shard folder]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Redraw the charts and report.html of an earlier run from its files.
     Report {
         /// The run's output folder.
@@ -55,6 +64,10 @@ enum Command {
     Sweep {
         /// Scenario file with a [sweep] table.
         scenario: PathBuf,
+        /// Run only shard K of N (K from 0), writing shard-K-of-N.csv and its
+        /// manifest; `orgsim merge` joins the shards.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
         #[command(flatten)]
         common: ExperimentArgs,
     },
@@ -254,7 +267,13 @@ fn execute(cli: Cli) -> Result<()> {
                 folder.display()
             ))
         }
-        Command::Sweep { scenario, common } => sweep(&scenario, &common),
+        Command::Sweep { scenario, shard, common } => sweep(&scenario, shard.as_deref(), &common),
+        Command::Merge { folder, out } => {
+            let out = out.unwrap_or_else(|| folder.clone());
+            output::shards::merge(&folder, &out)?;
+            output::report::write_experiment_report(&out, "sweep", true)?;
+            print(&format!("merged the shards in {} into {}\n", folder.display(), out.join("sweep.csv").display()))
+        }
         Command::Compare { base, variants, common } => compare(&base, &variants, &common),
         Command::Impact { scenario, steps, by, common } => impact(scenario.as_deref(), &steps, by.as_deref(), &common),
         Command::Optimize { scenario, targets, max_hires, common } => {
@@ -542,10 +561,51 @@ impl Experiment {
     }
 }
 
-fn sweep(path: &Path, args: &ExperimentArgs) -> Result<()> {
+fn sweep(path: &Path, shard: Option<&str>, args: &ExperimentArgs) -> Result<()> {
     let mut base = load(Some(path))?;
     let experiment = Experiment::new(&mut base, "sweep", args)?;
-    let plan = experiment::sweep::plan_sweep(&base, &path.display().to_string())?;
+    let mut plan = experiment::sweep::plan_sweep(&base, &path.display().to_string())?;
+    if let Some(shard) = shard {
+        let shard = experiment::shard::Shard::parse(shard)?;
+        if args.precision.is_some() {
+            anyhow::bail!("--precision cannot be used with --shard: every shard must run the same replications");
+        }
+        let points_total = plan.points.len();
+        let members =
+            experiment::shard::assign(&plan, base.replications, shard.count).swap_remove(shard.index as usize);
+        experiment::shard::restrict(&mut plan, &members);
+        experiment.check_size(args, &plan.points.iter().map(|p| &p.scenario).collect::<Vec<_>>())?;
+        let results =
+            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
+        let manifest = experiment::shard::Manifest {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_hash: experiment::shard::sweep_hash(&base),
+            seed: base.seed,
+            replications: base.replications,
+            shard: shard.index,
+            shards: shard.count,
+            points_total,
+            points: members,
+        };
+        experiment.progress.clear();
+        output::write_files(
+            &experiment.out,
+            &output::shards::shard_files(&manifest, output::experiments::sweep_csv(&results), base.to_toml()),
+        )?;
+        if !args.common.quiet {
+            print(&format!(
+                "shard {} of {}: {} of {} points; wrote {}.csv and {}.toml to {}\n",
+                shard.index,
+                shard.count,
+                manifest.points.len(),
+                points_total,
+                shard.stem(),
+                shard.stem(),
+                experiment.out.display()
+            ))?;
+        }
+        return Ok(());
+    }
     experiment.check_size(args, &plan.points.iter().map(|p| &p.scenario).collect::<Vec<_>>())?;
     let results =
         experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));

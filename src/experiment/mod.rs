@@ -10,6 +10,7 @@ pub mod impact;
 pub mod jobs;
 pub mod metrics;
 pub mod optimize;
+pub mod shard;
 pub mod statistics;
 pub mod sweep;
 

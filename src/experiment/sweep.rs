@@ -37,6 +37,8 @@ pub struct Parameter {
 /// One point of the sweep: a value per parameter and the scenario it gives.
 #[derive(Debug, Clone)]
 pub struct Point {
+    /// Its number in the whole sweep, from 1.
+    pub number: usize,
     /// The parameters' values at this point, in parameter order.
     pub values: Vec<Value>,
     /// The checked scenario.
@@ -206,7 +208,7 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
                     .join(", ")
             );
             let scenario = Scenario::from_file(point, &label)?;
-            Ok(Point { values, scenario })
+            Ok(Point { number: index + 1, values, scenario })
         })
         .collect::<Result<Vec<_>, ExperimentError>>()?;
     Ok(SweepPlan { design, parameters, points })

@@ -50,8 +50,8 @@ pub fn sweep_csv(sweep: &SweepResults) -> Vec<u8> {
     }
     header.push("replications".to_string());
     write(&mut out, &header);
-    for (index, (point, results)) in sweep.plan.points.iter().zip(&sweep.results).enumerate() {
-        let mut row = vec![(index + 1).to_string()];
+    for (point, results) in sweep.plan.points.iter().zip(&sweep.results) {
+        let mut row = vec![point.number.to_string()];
         row.extend(point.values.iter().map(value_text));
         for metric in &metrics {
             row.extend(estimate_fields(results.metric(metric).and_then(|r| r.estimate)));

@@ -8,6 +8,7 @@ pub mod experiments;
 pub mod files;
 pub mod plots;
 pub mod report;
+pub mod shards;
 pub mod streams;
 pub mod table;
 

@@ -1,0 +1,151 @@
+//! Shard files of a split sweep and their merge: `shard-K-of-N.csv` (the
+//! shard's rows of `sweep.csv`), `shard-K-of-N.toml` (its manifest) and the
+//! shared `scenario.toml`; merging checks that every shard of the same sweep
+//! is there exactly once and writes the `sweep.csv` one machine would have.
+
+use std::path::{Path, PathBuf};
+
+use crate::experiment::shard::Manifest;
+
+use super::files::{OutputError, write_files};
+
+/// Why shards could not be merged. Fatal; the message names the shard.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The shards do not make one complete sweep.
+    #[error("{folder}: {message}")]
+    Mismatch {
+        /// The shard folder.
+        folder: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The merged files could not be written.
+    #[error(transparent)]
+    Write(#[from] OutputError),
+}
+
+/// The files of one shard, ready to write into the shard folder.
+pub fn shard_files(manifest: &Manifest, rows: Vec<u8>, scenario: String) -> Vec<(String, Vec<u8>)> {
+    let stem = format!("shard-{}-of-{}", manifest.shard, manifest.shards);
+    vec![
+        (format!("{stem}.csv"), rows),
+        ("scenario.toml".to_string(), scenario.into_bytes()),
+        // The manifest last: its presence says the shard is complete.
+        (format!("{stem}.toml"), toml::to_string(manifest).expect("a manifest serializes").into_bytes()),
+    ]
+}
+
+fn read(path: &Path) -> Result<String, MergeError> {
+    std::fs::read_to_string(path).map_err(|source| MergeError::Read { path: path.to_path_buf(), source })
+}
+
+/// Checks the shards in `folder` and writes `sweep.csv` and `scenario.toml`
+/// into `out`.
+pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
+    let mismatch = |message: String| MergeError::Mismatch { folder: folder.display().to_string(), message };
+    let entries =
+        std::fs::read_dir(folder).map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?;
+    let mut manifests: Vec<(String, Manifest)> = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if name.starts_with("shard-") && name.ends_with(".toml") {
+            let manifest: Manifest = toml::from_str(&read(&path)?)
+                .map_err(|e| mismatch(format!("{name} is not a shard manifest: {}", e.message().trim())))?;
+            manifests.push((name.trim_end_matches(".toml").to_string(), manifest));
+        }
+    }
+    let Some((_, first)) = manifests.first() else {
+        return Err(mismatch(
+            "no shard manifests (shard-K-of-N.toml); run `orgsim sweep --shard K/N --out` into this folder first"
+                .into(),
+        ));
+    };
+    let first = first.clone();
+    for (stem, manifest) in &manifests {
+        let differs = |what: &str| {
+            mismatch(format!("{stem} belongs to another sweep: its {what} differs from the other shards'"))
+        };
+        if manifest.shards != first.shards {
+            return Err(differs("shard count"));
+        }
+        if manifest.scenario_hash != first.scenario_hash
+            || manifest.seed != first.seed
+            || manifest.replications != first.replications
+        {
+            return Err(differs("scenario, seed or replications"));
+        }
+        if manifest.version != first.version {
+            return Err(differs("orgsim version"));
+        }
+    }
+    let missing: Vec<u32> = (0..first.shards).filter(|k| !manifests.iter().any(|(_, m)| m.shard == *k)).collect();
+    if !missing.is_empty() {
+        let names = missing.iter().map(|k| format!("shard-{k}-of-{}", first.shards)).collect::<Vec<_>>().join(", ");
+        let reruns = missing.iter().map(|k| format!("--shard {k}/{}", first.shards)).collect::<Vec<_>>().join(", ");
+        return Err(mismatch(format!(
+            "missing {names}: it failed or has not finished; rerun `orgsim sweep` with {reruns}"
+        )));
+    }
+    let mut seen = vec![0u32; first.points_total + 1];
+    for (_, manifest) in &manifests {
+        for &point in &manifest.points {
+            if point == 0 || point > first.points_total {
+                return Err(mismatch(format!(
+                    "shard-{}-of-{} lists point {point} of {}",
+                    manifest.shard, manifest.shards, first.points_total
+                )));
+            }
+            seen[point] += 1;
+        }
+    }
+    if let Some(point) = (1..=first.points_total).find(|&p| seen[p] != 1) {
+        return Err(mismatch(format!("point {point} is in {} shards instead of one", seen[point])));
+    }
+    // Rows, sorted by point; every shard must share the header.
+    let mut header: Option<String> = None;
+    let mut rows: Vec<(usize, String)> = Vec::new();
+    manifests.sort_by_key(|(_, m)| m.shard);
+    for (stem, _) in &manifests {
+        let text = read(&folder.join(format!("{stem}.csv")))?;
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or("").to_string();
+        match &header {
+            None => header = Some(head),
+            Some(h) if *h != head => {
+                return Err(mismatch(format!("{stem}.csv has other columns than the first shard")));
+            }
+            Some(_) => {}
+        }
+        for line in lines {
+            let point: usize = line
+                .split(',')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .ok_or_else(|| mismatch(format!("{stem}.csv: a row without a point number")))?;
+            rows.push((point, line.to_string()));
+        }
+    }
+    rows.sort_by_key(|(point, _)| *point);
+    let mut csv = header.unwrap_or_default();
+    csv.push('\n');
+    for (_, row) in rows {
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    let scenario = read(&folder.join("scenario.toml"))?;
+    write_files(
+        out,
+        &[("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), scenario.into_bytes())],
+    )?;
+    Ok(())
+}
