@@ -343,3 +343,51 @@ fn shards_merge_into_the_bytes_of_a_single_machine_sweep() {
         sandbox.run(&["sweep", "small.toml", "--shard", "0/2", "--precision", "0.1"]).failure().contains("--precision")
     );
 }
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_same_bytes() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let sandbox = Sandbox::new();
+    let slow = SMALL.replace("horizon = 2000.0", "horizon = 60000.0").replace("replications = 4", "replications = 24")
+        + "[sweep]\n\"department.IT.staff\" = [2, 3, 4, 5, 6, 7, 8, 9]\n";
+    sandbox.write("slow.toml", &slow);
+    sandbox.run(&["sweep", "slow.toml", "--out", "whole", "--quiet"]).success();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args(["sweep", "slow.toml", "--out", "part", "--quiet", "--threads", "1"])
+        .current_dir(sandbox.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start orgsim");
+    let journal = sandbox.path("part/sweep.journal");
+    let started = Instant::now();
+    let journaled = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_or(0, |text| text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).count())
+    };
+    while journaled(&journal) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "no point was journaled within a minute");
+        assert!(child.try_wait().unwrap().is_none(), "the sweep ended before a point was journaled");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "interrupted sweeps exit 2: {stderr}");
+    assert!(stderr.contains("interrupted") && stderr.contains("--resume"), "{stderr}");
+    let saved = journaled(&journal);
+    assert!((1..8).contains(&saved), "{saved} points saved");
+    assert!(!sandbox.path("part/sweep.csv").exists(), "no sweep.csv before the sweep is complete");
+    let stdout = sandbox.run(&["sweep", "slow.toml", "--out", "part", "--resume"]).success();
+    assert!(stdout.contains(&format!("resumed: {saved} of 8 points")), "{stdout}");
+    assert_eq!(
+        std::fs::read(sandbox.path("whole/sweep.csv")).unwrap(),
+        std::fs::read(sandbox.path("part/sweep.csv")).unwrap()
+    );
+    assert!(!journal.exists(), "the journal is removed once sweep.csv is written");
+    // Resuming a sweep with no journal says so.
+    let stderr = sandbox.run(&["sweep", "slow.toml", "--out", "fresh", "--resume"]).failure();
+    assert!(stderr.contains("no journal"), "{stderr}");
+}

@@ -68,6 +68,10 @@ enum Command {
         /// manifest; `orgsim merge` joins the shards.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        /// Go on with an interrupted sweep: run only the points its journal
+        /// (sweep.journal in the output folder) does not hold yet.
+        #[arg(long)]
+        resume: bool,
         #[command(flatten)]
         common: ExperimentArgs,
     },
@@ -267,7 +271,7 @@ fn execute(cli: Cli) -> Result<()> {
                 folder.display()
             ))
         }
-        Command::Sweep { scenario, shard, common } => sweep(&scenario, shard.as_deref(), &common),
+        Command::Sweep { scenario, shard, resume, common } => sweep(&scenario, shard.as_deref(), resume, &common),
         Command::Merge { folder, out } => {
             let out = out.unwrap_or_else(|| folder.clone());
             output::shards::merge(&folder, &out)?;
@@ -561,7 +565,7 @@ impl Experiment {
     }
 }
 
-fn sweep(path: &Path, shard: Option<&str>, args: &ExperimentArgs) -> Result<()> {
+fn sweep(path: &Path, shard: Option<&str>, resume: bool, args: &ExperimentArgs) -> Result<()> {
     let mut base = load(Some(path))?;
     let experiment = Experiment::new(&mut base, "sweep", args)?;
     let mut plan = experiment::sweep::plan_sweep(&base, &path.display().to_string())?;
@@ -569,6 +573,9 @@ fn sweep(path: &Path, shard: Option<&str>, args: &ExperimentArgs) -> Result<()> 
         let shard = experiment::shard::Shard::parse(shard)?;
         if args.precision.is_some() {
             anyhow::bail!("--precision cannot be used with --shard: every shard must run the same replications");
+        }
+        if resume {
+            anyhow::bail!("--resume cannot be used with --shard: rerun a failed shard whole");
         }
         let points_total = plan.points.len();
         let members =
@@ -607,13 +614,110 @@ fn sweep(path: &Path, shard: Option<&str>, args: &ExperimentArgs) -> Result<()> 
         return Ok(());
     }
     experiment.check_size(args, &plan.points.iter().map(|p| &p.scenario).collect::<Vec<_>>())?;
-    let results =
-        experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
-    let files = vec![
-        ("sweep.csv".to_string(), output::experiments::sweep_csv(&results)),
-        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
-    ];
-    experiment.finish(files, output::experiments::sweep_table(&results))
+    if experiment.plan.precision.is_some() {
+        if resume {
+            anyhow::bail!(
+                "--resume cannot be used with --precision: a point is only finished when the whole sweep is precise enough"
+            );
+        }
+        let results =
+            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
+        let files = vec![
+            ("sweep.csv".to_string(), output::experiments::sweep_csv(&results)),
+            ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+        ];
+        return experiment.finish(files, output::experiments::sweep_table(&results));
+    }
+    journaled_sweep(&base, plan, &experiment, resume)
+}
+
+/// A sweep that journals each point as it finishes, stops cleanly on
+/// Ctrl-C, and with `resume` runs only the points its journal lacks.
+fn journaled_sweep(
+    base: &Scenario,
+    plan: experiment::sweep::SweepPlan,
+    experiment: &Experiment,
+    resume: bool,
+) -> Result<()> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let hash = experiment::shard::sweep_hash(base);
+    let total = plan.points.len();
+    output::files::prepare_folder(&experiment.out)?;
+    let path = experiment.out.join("sweep.journal");
+    let (journal, done) = match resume {
+        true => match output::journal::Journal::resume(&path, &hash, total)? {
+            Some(found) => found,
+            None => anyhow::bail!(
+                "--resume: {} holds no journal of this sweep (same scenario, seed and replications); run without --resume to start it",
+                experiment.out.display()
+            ),
+        },
+        false => (output::journal::Journal::create(&path, &hash, total)?, Default::default()),
+    };
+    let resumed = done.len();
+    let todo: Vec<&experiment::sweep::Point> = plan.points.iter().filter(|p| !done.contains_key(&p.number)).collect();
+    let scenarios: Vec<Scenario> = todo.iter().map(|p| p.scenario.clone()).collect();
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second Ctrl-C ends the process at once.
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    let rows = Mutex::new(done);
+    let fresh: Mutex<Vec<(usize, experiment::RunResults)>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<output::OutputError>> = Mutex::new(None);
+    let finished = |index: usize, replications: Vec<crate::model::ReplicationResult>| {
+        let point = todo[index];
+        let results = experiment::RunResults::new(point.scenario.clone(), replications);
+        let row = output::experiments::sweep_row(point, &results);
+        if let Err(error) = journal.append(&row) {
+            failure.lock().expect("no panics").get_or_insert(error);
+        }
+        rows.lock().expect("no panics").insert(point.number, row);
+        fresh.lock().expect("no panics").push((point.number, results));
+    };
+    let complete = experiment.pool.install(|| {
+        experiment::jobs::replicate_each(
+            &scenarios,
+            experiment.plan.replications,
+            experiment.plan.seed,
+            &experiment.progress,
+            &stop,
+            &finished,
+        )
+    });
+    experiment.progress.clear();
+    if let Some(error) = failure.into_inner().expect("no panics") {
+        return Err(error.into());
+    }
+    let rows = rows.into_inner().expect("no panics");
+    if !complete || stop.load(Ordering::SeqCst) && rows.len() < total {
+        anyhow::bail!(
+            "interrupted: {} of {total} points are saved in {}; run the same command with --resume to finish the others",
+            rows.len(),
+            path.display()
+        );
+    }
+    let mut csv = output::experiments::sweep_header(&plan);
+    for row in rows.values() {
+        csv.push_str(row);
+    }
+    let files =
+        vec![("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), base.to_toml().into_bytes())];
+    let mut fresh = fresh.into_inner().expect("no panics");
+    fresh.sort_by_key(|(number, _)| *number);
+    let table = if resumed == 0 {
+        let results = experiment::sweep::SweepResults { plan, results: fresh.into_iter().map(|(_, r)| r).collect() };
+        output::experiments::sweep_table(&results)
+    } else {
+        format!("resumed: {resumed} of {total} points came from the journal, {} ran now\n", fresh.len())
+    };
+    experiment.finish(files, table)?;
+    journal.remove();
+    Ok(())
 }
 
 fn compare(base_path: &Path, variant_paths: &[PathBuf], args: &ExperimentArgs) -> Result<()> {

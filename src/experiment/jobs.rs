@@ -105,3 +105,39 @@ pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> V
     }
     results
 }
+
+/// Runs `replications` replications of every point as one flat job list,
+/// and hands each point's results (in replication order) to `finished` as
+/// soon as its last replication is done. Jobs not started when `stop` is
+/// set are skipped; returns whether every point finished.
+pub fn replicate_each(
+    points: &[Scenario],
+    replications: u32,
+    seed: u64,
+    progress: &dyn Progress,
+    stop: &std::sync::atomic::AtomicBool,
+    finished: &(dyn Fn(usize, Vec<ReplicationResult>) + Sync),
+) -> bool {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let slots: Vec<Mutex<Vec<Option<ReplicationResult>>>> =
+        points.iter().map(|_| Mutex::new(vec![None; replications as usize])).collect();
+    let remaining: Vec<AtomicU32> = points.iter().map(|_| AtomicU32::new(replications)).collect();
+    let jobs = points.len() as u64 * u64::from(replications);
+    progress.planned(jobs);
+    (0..jobs).into_par_iter().for_each(|job| {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let point = (job / u64::from(replications)) as usize;
+        let replication = (job % u64::from(replications)) as u32;
+        let result = simulate(&points[point], replication, seed);
+        progress.finished();
+        slots[point].lock().expect("no job panics")[replication as usize] = Some(result);
+        if remaining[point].fetch_sub(1, Ordering::AcqRel) == 1 {
+            let results = std::mem::take(&mut *slots[point].lock().expect("no job panics"));
+            finished(point, results.into_iter().map(|r| r.expect("every replication ran")).collect());
+        }
+    });
+    remaining.iter().all(|r| r.load(Ordering::Acquire) == 0)
+}

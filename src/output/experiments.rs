@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use crate::experiment::compare::{CompareResults, Difference};
 use crate::experiment::impact::{ImpactResults, reported_metrics};
+use crate::experiment::metrics::metric_names;
 use crate::experiment::optimize::OptimizeResults;
-use crate::experiment::sweep::{SweepResults, value_text};
+use crate::experiment::sweep::{Point, SweepPlan, SweepResults, value_text};
 use crate::experiment::{Estimate, RunResults};
 
 use super::table::readable;
@@ -40,26 +41,38 @@ fn bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// `sweep.csv`: one row per point, a column per swept parameter
 /// (`param.<path>`), and `<metric>_mean`, `_ci_low`, `_ci_high` per metric.
 pub fn sweep_csv(sweep: &SweepResults) -> Vec<u8> {
+    let mut text = sweep_header(&sweep.plan);
+    for (point, results) in sweep.plan.points.iter().zip(&sweep.results) {
+        text.push_str(&sweep_row(point, results));
+    }
+    text.into_bytes()
+}
+
+/// The header line of `sweep.csv`.
+pub fn sweep_header(plan: &SweepPlan) -> String {
     let mut out = writer();
-    let metrics: Vec<&str> =
-        sweep.results.first().map_or(Vec::new(), |r| r.summary.iter().map(|row| row.metric.as_str()).collect());
+    let metrics = plan.points.first().map_or(Vec::new(), |point| metric_names(&point.scenario));
     let mut header = vec!["point".to_string()];
-    header.extend(sweep.plan.parameters.iter().map(|p| format!("param.{}", p.path)));
+    header.extend(plan.parameters.iter().map(|p| format!("param.{}", p.path)));
     for metric in &metrics {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
     }
     header.push("replications".to_string());
     write(&mut out, &header);
-    for (point, results) in sweep.plan.points.iter().zip(&sweep.results) {
-        let mut row = vec![point.number.to_string()];
-        row.extend(point.values.iter().map(value_text));
-        for metric in &metrics {
-            row.extend(estimate_fields(results.metric(metric).and_then(|r| r.estimate)));
-        }
-        row.push(results.replications.len().to_string());
-        write(&mut out, &row);
+    String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
+}
+
+/// One point's line of `sweep.csv`.
+pub fn sweep_row(point: &Point, results: &RunResults) -> String {
+    let mut out = writer();
+    let mut row = vec![point.number.to_string()];
+    row.extend(point.values.iter().map(value_text));
+    for metric in metric_names(&point.scenario) {
+        row.extend(estimate_fields(results.metric(&metric).and_then(|r| r.estimate)));
     }
-    bytes(out)
+    row.push(results.replications.len().to_string());
+    write(&mut out, &row);
+    String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
 }
 
 /// Key metrics a person reads first.
