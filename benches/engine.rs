@@ -143,5 +143,10 @@ fn replications(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, replications);
+// Criterion's own charts need system fonts, which orgsim does without.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = engine, replications
+}
 criterion_main!(benches);
