@@ -6,6 +6,7 @@ mod experiments;
 mod invariants;
 mod report;
 mod scenarios;
+mod slurm;
 mod social;
 mod theory;
 mod util;

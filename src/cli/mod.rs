@@ -17,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::experiment;
 
 mod progress;
+mod slurm;
 use crate::output;
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, NeedMode, STARTER_SCENARIO, Scenario};
 use crate::theory;
@@ -43,6 +44,43 @@ enum Command {
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
+    /// Hand a sweep to a Slurm cluster: a job array of shards and a merge job.
+    Slurm {
+        /// Scenario file with a [sweep] table.
+        scenario: PathBuf,
+        /// Number of shards (array tasks).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Output folder on storage every node shares [default: output/<name>/sweep]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// CPUs per array task (the shard uses them all).
+        #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        /// Slurm partition.
+        #[arg(long, value_name = "P")]
+        partition: Option<String>,
+        /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
+        #[arg(long, value_name = "T")]
+        time: Option<String>,
+        /// Replications per point (overrides the scenario's).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        replications: Option<u32>,
+        /// Master seed (overrides the scenario's).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// The orgsim binary the jobs run [default: this one]; it must be
+        /// reachable from every node.
+        #[arg(long, value_name = "PATH")]
+        program: Option<PathBuf>,
+        /// Submit with sbatch.
+        #[arg(long)]
+        submit: bool,
+        /// With --submit: wait until the merge is done, and fail naming any
+        /// shard that failed.
+        #[arg(long, requires = "submit")]
+        wait: bool,
+    },
     /// Join the shards of a sweep run with --shard into sweep.csv, the plots
     /// and the report, exactly as one machine would have written them.
     Merge {
@@ -272,6 +310,41 @@ fn execute(cli: Cli) -> Result<()> {
             ))
         }
         Command::Sweep { scenario, shard, resume, common } => sweep(&scenario, shard.as_deref(), resume, &common),
+        Command::Slurm {
+            scenario,
+            shards,
+            out,
+            cpus_per_task,
+            partition,
+            time,
+            replications,
+            seed,
+            program,
+            submit,
+            wait,
+        } => {
+            let base = load(Some(&scenario))?;
+            experiment::sweep::plan_sweep(&base, &scenario.display().to_string())?;
+            let out = out.unwrap_or_else(|| Path::new("output").join(&base.name).join("sweep"));
+            let program = match program {
+                Some(program) => program,
+                None => std::env::current_exe().context("cannot find the orgsim binary; give --program")?,
+            };
+            let request = slurm::Request {
+                scenario: &scenario,
+                name: &base.name,
+                shards,
+                out: &out,
+                cpus_per_task,
+                partition: partition.as_deref(),
+                time: time.as_deref(),
+                program: &program,
+                replications,
+                seed,
+            };
+            let report = slurm::run(&request, submit, wait)?;
+            print(&report)
+        }
         Command::Merge { folder, out } => {
             let out = out.unwrap_or_else(|| folder.clone());
             output::shards::merge(&folder, &out)?;
