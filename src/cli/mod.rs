@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate a scenario (the embedded default when no file is given) and
-    /// write summary.csv, departments.csv, replications.csv and scenario.toml.
+    /// write its results: CSV files, the time series, charts and report.html.
     Run(RunArgs),
     /// Check a scenario file and describe it: departments, staff, who needs
     /// whom, offered load, warnings.
@@ -44,60 +44,6 @@ enum Command {
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
-    /// Hand a sweep to a Slurm cluster: a job array of shards and a merge job.
-    Slurm {
-        /// Scenario file with a [sweep] table.
-        scenario: PathBuf,
-        /// Number of shards (array tasks).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-        shards: u32,
-        /// Output folder on storage every node shares [default: output/<name>/sweep]
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// CPUs per array task (the shard uses them all).
-        #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-        cpus_per_task: u32,
-        /// Slurm partition.
-        #[arg(long, value_name = "P")]
-        partition: Option<String>,
-        /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
-        #[arg(long, value_name = "T")]
-        time: Option<String>,
-        /// Replications per point (overrides the scenario's).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-        replications: Option<u32>,
-        /// Master seed (overrides the scenario's).
-        #[arg(long, value_name = "S")]
-        seed: Option<u64>,
-        /// The orgsim binary the jobs run [default: this one]; it must be
-        /// reachable from every node.
-        #[arg(long, value_name = "PATH")]
-        program: Option<PathBuf>,
-        /// Submit with sbatch.
-        #[arg(long)]
-        submit: bool,
-        /// With --submit: wait until the merge is done, and fail naming any
-        /// shard that failed.
-        #[arg(long, requires = "submit")]
-        wait: bool,
-    },
-    /// Join the shards of a sweep run with --shard into sweep.csv, the plots
-    /// and the report, exactly as one machine would have written them.
-    Merge {
-        /// The folder the shards wrote to.
-        folder: PathBuf,
-        /// Output folder [default: the shard folder]
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-    },
-    /// Redraw the charts and report.html of an earlier run from its files.
-    Report {
-        /// The run's output folder.
-        folder: PathBuf,
-        /// Skip the charts.
-        #[arg(long)]
-        no_plots: bool,
-    },
     /// Run every point of the scenario's [sweep] table and write sweep.csv.
     Sweep {
         /// Scenario file with a [sweep] table.
@@ -154,6 +100,60 @@ enum Command {
         max_hires: u32,
         #[command(flatten)]
         common: ExperimentArgs,
+    },
+    /// Redraw the charts and report.html of an earlier run from its files.
+    Report {
+        /// The run's output folder.
+        folder: PathBuf,
+        /// Skip the charts.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Join the shards of a sweep run with --shard into sweep.csv, the plots
+    /// and the report, exactly as one machine would have written them.
+    Merge {
+        /// The folder the shards wrote to.
+        folder: PathBuf,
+        /// Output folder [default: the shard folder]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Hand a sweep to a Slurm cluster: a job array of shards and a merge job.
+    Slurm {
+        /// Scenario file with a [sweep] table.
+        scenario: PathBuf,
+        /// Number of shards (array tasks).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        shards: u32,
+        /// Output folder on storage every node shares [default: output/<name>/sweep]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// CPUs per array task (the shard uses them all).
+        #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        cpus_per_task: u32,
+        /// Slurm partition.
+        #[arg(long, value_name = "P")]
+        partition: Option<String>,
+        /// Time limit per array task, in Slurm's format (e.g. 02:00:00).
+        #[arg(long, value_name = "T")]
+        time: Option<String>,
+        /// Replications per point (overrides the scenario's).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        replications: Option<u32>,
+        /// Master seed (overrides the scenario's).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// The orgsim binary the jobs run [default: this one]; it must be
+        /// reachable from every node.
+        #[arg(long, value_name = "PATH")]
+        program: Option<PathBuf>,
+        /// Submit with sbatch.
+        #[arg(long)]
+        submit: bool,
+        /// With --submit: wait until the merge is done, and fail naming any
+        /// shard that failed.
+        #[arg(long, requires = "submit")]
+        wait: bool,
     },
 }
 
