@@ -666,6 +666,94 @@ fn experiment_pictures(
     Ok(pictures)
 }
 
+/// The figures a reader wants in numbers: each variant's key changes for
+/// `compare`, the ranking for `impact`, the recommendation for `optimize`.
+fn key_table(folder: &Path, kind: &str, social: bool) -> Result<String, ReportError> {
+    let table = Table::read(folder, &format!("{kind}.csv"))?;
+    let cell = |row: &HashMap<String, String>, column: &str| -> Result<String, ReportError> {
+        Ok(table.number(row, column)?.map_or("–".to_string(), readable))
+    };
+    let mut html = String::new();
+    match kind {
+        "compare" => {
+            let _ = writeln!(
+                html,
+                "<h2>Key figures</h2><table><thead><tr><th>variant</th><th>metric</th><th>base</th><th>variant</th><th>change (95% CI)</th></tr></thead><tbody>"
+            );
+            for row in table.rows.iter().filter(|r| chart_metrics(social).contains(&r["metric"].as_str())) {
+                let mark = if row["significant"] == "true" { " *" } else { "" };
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {}){mark}</td></tr>",
+                    escape(&row["variant"]),
+                    escape(&row["metric"]),
+                    cell(row, "base_mean")?,
+                    cell(row, "variant_mean")?,
+                    cell(row, "difference")?,
+                    cell(row, "ci_low")?,
+                    cell(row, "ci_high")?
+                );
+            }
+            let _ = writeln!(html, "</tbody></table><p>* the change is significant: its interval excludes 0.</p>");
+        }
+        "impact" => {
+            let by = table
+                .rows
+                .first()
+                .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
+                .unwrap_or_default();
+            let _ = writeln!(
+                html,
+                "<h2>Ranking</h2><table><thead><tr><th>rank</th><th>department</th><th>step</th><th>{} (family-wise 95% CI)</th></tr></thead><tbody>",
+                escape(&by.replace('_', " "))
+            );
+            for row in &table.rows {
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {})</td></tr>",
+                    escape(&row["rank"]),
+                    escape(&row["department"]),
+                    escape(&row["step"]),
+                    cell(row, &by)?,
+                    cell(row, "gain_ci_low")?,
+                    cell(row, "gain_ci_high")?
+                );
+            }
+            let _ = writeln!(html, "</tbody></table>");
+        }
+        "optimize" => {
+            if let Some(best) = table.rows.iter().find(|r| r["recommended"] == "true") {
+                let _ = writeln!(html, "<h2>Recommendation</h2><table><tbody>");
+                let mut staff: Vec<(&String, &String)> = best.iter().filter(|(k, _)| k.starts_with("staff.")).collect();
+                let text = std::fs::read_to_string(folder.join("optimize.csv")).unwrap_or_default();
+                let order: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+                staff.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+                for (key, value) in staff {
+                    let _ = writeln!(
+                        html,
+                        "<tr><td>{}</td><td>{}</td></tr>",
+                        escape(key.trim_start_matches("staff.")),
+                        escape(value)
+                    );
+                }
+                let _ = writeln!(html, "<tr><td>staff cost</td><td>{}</td></tr>", cell(best, "staff_cost")?);
+                let verdict = if best["feasible"] == "true" {
+                    "meets every target"
+                } else {
+                    "closest to the targets; none met them all"
+                };
+                let _ = writeln!(
+                    html,
+                    "</tbody></table><p>Targets {}: this staffing {verdict}.</p>",
+                    escape(&best["targets"])
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(html)
+}
+
 /// Builds `plots/` and `report.html` for an experiment's output folder.
 pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> Result<(), ReportError> {
     let scenario_path = folder.join("scenario.toml");
@@ -688,6 +776,7 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         body,
         "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
     );
+    body.push_str(&key_table(folder, kind, scenario.behavior.enabled)?);
     body.push_str(&figures(&pictures));
     let _ = writeln!(body, "<h2>Assumptions</h2><ul>");
     for line in assumptions(&scenario) {
