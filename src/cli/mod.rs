@@ -755,7 +755,7 @@ fn journaled_sweep(
     let complete = experiment.pool.install(|| {
         experiment::jobs::replicate_each(
             &scenarios,
-            experiment.plan.replications,
+            0..experiment.plan.replications,
             experiment.plan.seed,
             &experiment.progress,
             &stop,
@@ -767,7 +767,7 @@ fn journaled_sweep(
         return Err(error.into());
     }
     let rows = rows.into_inner().expect("no panics");
-    if !complete || stop.load(Ordering::SeqCst) && rows.len() < total {
+    if !complete {
         anyhow::bail!(
             "interrupted: {} of {total} points are saved in {}; run the same command with --resume to finish the others",
             rows.len(),

@@ -9,6 +9,8 @@
 //! is narrow enough at every point, or a cap is reached. All points get the
 //! same replications, so they stay paired.
 
+use std::sync::atomic::AtomicBool;
+
 use rayon::prelude::*;
 
 use super::{CONFIDENCE, estimate, replication_metrics};
@@ -76,21 +78,12 @@ pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> V
     let mut done = 0u32;
     let mut target = plan.replications;
     loop {
-        let per_point = target - done;
-        let jobs = points.len() as u64 * u64::from(per_point);
-        progress.planned(jobs);
-        let batch: Vec<ReplicationResult> = (0..jobs)
-            .into_par_iter()
-            .map(|job| {
-                let point = (job / u64::from(per_point)) as usize;
-                let replication = done + (job % u64::from(per_point)) as u32;
-                let result = simulate(&points[point], replication, plan.seed);
-                progress.finished();
-                result
-            })
-            .collect();
-        for (job, result) in batch.into_iter().enumerate() {
-            results[job / per_point as usize].push(result);
+        let batch: Vec<std::sync::Mutex<Vec<ReplicationResult>>> = points.iter().map(|_| Default::default()).collect();
+        replicate_each(points, done..target, plan.seed, progress, &AtomicBool::new(false), &|point, finished| {
+            *batch[point].lock().expect("no job panics") = finished;
+        });
+        for (all, finished) in results.iter_mut().zip(batch) {
+            all.extend(finished.into_inner().expect("no job panics"));
         }
         done = target;
         let Some(precision) = plan.precision else {
@@ -106,20 +99,22 @@ pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> V
     results
 }
 
-/// Runs `replications` replications of every point as one flat job list,
+/// Runs replications `replications` of every point as one flat job list,
 /// and hands each point's results (in replication order) to `finished` as
 /// soon as its last replication is done. Jobs not started when `stop` is
 /// set are skipped; returns whether every point finished.
 pub fn replicate_each(
     points: &[Scenario],
-    replications: u32,
+    replications: std::ops::Range<u32>,
     seed: u64,
     progress: &dyn Progress,
-    stop: &std::sync::atomic::AtomicBool,
+    stop: &AtomicBool,
     finished: &(dyn Fn(usize, Vec<ReplicationResult>) + Sync),
 ) -> bool {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicU32, Ordering};
+    let first = replications.start;
+    let replications = replications.end - replications.start;
     let slots: Vec<Mutex<Vec<Option<ReplicationResult>>>> =
         points.iter().map(|_| Mutex::new(vec![None; replications as usize])).collect();
     let remaining: Vec<AtomicU32> = points.iter().map(|_| AtomicU32::new(replications)).collect();
@@ -130,10 +125,10 @@ pub fn replicate_each(
             return;
         }
         let point = (job / u64::from(replications)) as usize;
-        let replication = (job % u64::from(replications)) as u32;
-        let result = simulate(&points[point], replication, seed);
+        let offset = (job % u64::from(replications)) as u32;
+        let result = simulate(&points[point], first + offset, seed);
         progress.finished();
-        slots[point].lock().expect("no job panics")[replication as usize] = Some(result);
+        slots[point].lock().expect("no job panics")[offset as usize] = Some(result);
         if remaining[point].fetch_sub(1, Ordering::AcqRel) == 1 {
             let results = std::mem::take(&mut *slots[point].lock().expect("no job panics"));
             finished(point, results.into_iter().map(|r| r.expect("every replication ran")).collect());

@@ -277,8 +277,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let mut next_tick = if self.social.is_some() { tick_interval } else { f64::INFINITY };
         let mut events = 0u64;
         loop {
-            let next_event = self.calendar.next_time().unwrap_or(f64::INFINITY);
-            if next_tick <= next_event.min(horizon) {
+            // With the social layer off `next_tick` is infinite and the
+            // calendar is not peeked twice.
+            if next_tick <= horizon && next_tick <= self.calendar.next_time().unwrap_or(f64::INFINITY) {
                 self.calendar.advance_to(next_tick);
                 self.now = next_tick;
                 self.on_tick();
