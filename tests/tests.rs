@@ -3,6 +3,7 @@
 
 mod cli;
 mod experiments;
+mod golden;
 mod invariants;
 mod report;
 mod scenarios;
