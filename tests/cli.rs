@@ -132,13 +132,18 @@ const BAD_INPUTS: &[(&str, &str, &str, &[&str])] = &[
         &["bad.toml:9:", "customers.arrival_rate", "greater than 0"],
     ),
     ("zero rate", "arrival_rate = 1.0", "arrival_rate = 0", &["bad.toml:9:", "customers.arrival_rate"]),
-    ("zero staff", "staff = 3", "staff = 0", &["bad.toml:15:", "department \"Front Desk\".staff", "at least 1"]),
+    (
+        "zero staff",
+        "staff = 3",
+        "staff = 0",
+        &["bad.toml:15:", "department \"Front Desk\".staff", "a whole number ≥ 1"],
+    ),
     ("negative staff", "staff = 3", "staff = -3", &["bad.toml:15:", "staff"]),
     (
         "probability above 1",
         "probability = 0.3",
         "probability = 1.5",
-        &["bad.toml:17:", "probability", "between 0 and 1"],
+        &["bad.toml:17:", "probability", "≥ 0 and at most 1"],
     ),
     (
         "warm-up not shorter than the horizon",

@@ -259,7 +259,7 @@ fn bad_sweeps_and_targets_exit_2_before_anything_runs() {
         ),
         ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.stafff\" = [1, 2, 3]", "unknown field `stafff`"),
         ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.staff\" = [1.5, 2]", "1.5"),
-        ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.staff\" = [0, 1]", "at least 1"),
+        ("\"department.IT.staff\" = [1, 2, 3]", "\"department.IT.staff\" = [0, 1]", "a whole number ≥ 1"),
         ("\"department.IT.staff\" = [1, 2, 3]", "\"customers.arrival_rate\" = { from = 1.0, to = 2.0 }", "steps"),
         ("[sweep]", "[nosweep]", "unknown field `nosweep`"),
     ];

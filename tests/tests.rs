@@ -4,6 +4,7 @@
 mod cli;
 mod experiments;
 mod golden;
+mod hardening;
 mod invariants;
 mod report;
 mod scenarios;

@@ -102,8 +102,14 @@ impl Sandbox {
 
     /// Runs the orgsim binary with `args` inside the sandbox.
     pub fn run(&self, args: &[&str]) -> Outcome {
+        self.run_with_env(args, &[])
+    }
+
+    /// Like [`Sandbox::run`], with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, String)]) -> Outcome {
         let output = Command::new(env!("CARGO_BIN_EXE_orgsim"))
             .args(args)
+            .envs(env.iter().map(|(key, value)| (*key, value.as_str())))
             .current_dir(self.dir.path())
             .output()
             .expect("start orgsim");

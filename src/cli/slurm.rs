@@ -5,15 +5,94 @@
 //! submitted with `sbatch`, the merge with `--dependency=afterok:<array>`
 //! and `--kill-on-invalid-dep=yes` (otherwise a failed shard would leave the
 //! merge pending forever); with `--wait` the command polls `squeue` until
-//! both are gone and names any shard that failed.
+//! both are gone and names any shard that failed, giving up with a clear
+//! error if `squeue` keeps failing.
+//!
+//! Nothing the user wrote reaches a script unchecked: every path and value
+//! on a command line is quoted for the shell; the `#SBATCH` lines, which
+//! Slurm reads without shell quoting, take only the job name (reduced to
+//! letters, digits, `-`, `_` and `.`), a partition and a time limit that
+//! must match Slurm's own forms, and a log folder without spaces, quotes or
+//! control characters.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use clap::Args;
 
+use super::options::SimulationArgs;
+use super::sweep::plan_checked;
+use super::{load, say};
 use crate::output;
+
+#[derive(Debug, Args)]
+pub(super) struct SlurmArgs {
+    /// Scenario file with a [sweep] table.
+    scenario: PathBuf,
+    /// Number of shards (array tasks).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    shards: u32,
+    /// Output folder on storage every node shares [default: output/<name>/sweep]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// CPUs per array task (the shard uses them all).
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    cpus_per_task: u32,
+    /// Slurm partition (letters, digits, `_`, `-`, `.`; several separated by commas).
+    #[arg(long, value_name = "P")]
+    partition: Option<String>,
+    /// Time limit per array task, in Slurm's format (e.g. 02:00:00 or 1-12:00:00).
+    #[arg(long, value_name = "T")]
+    time: Option<String>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
+    /// The orgsim binary the jobs run [default: this one]; it must be
+    /// reachable from every node.
+    #[arg(long, value_name = "PATH")]
+    program: Option<PathBuf>,
+    /// Submit with sbatch.
+    #[arg(long)]
+    submit: bool,
+    /// With --submit: wait until the merge is done, and fail naming any
+    /// shard that failed.
+    #[arg(long, requires = "submit")]
+    wait: bool,
+}
+
+/// `orgsim slurm`: checks the sweep and its size, writes the scripts, and
+/// submits (and waits) as asked.
+pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
+    let mut base = load(Some(&args.scenario))?;
+    args.simulation.apply(&mut base);
+    let origin = args.scenario.display().to_string();
+    // The cluster runs it, but a sweep that is too large for it is refused
+    // here, before a script is written, unless --allow-large.
+    let threads = args.cpus_per_task as usize * args.shards as usize;
+    plan_checked(&base, &origin, |work| args.simulation.check_size(work, base.replications, threads, false))?;
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&base.name).join("sweep"));
+    let program = match &args.program {
+        Some(program) => program.clone(),
+        None => std::env::current_exe().context("cannot find the orgsim binary; give --program")?,
+    };
+    let request = Request {
+        scenario: &args.scenario,
+        name: &base.name,
+        shards: args.shards,
+        out: &out,
+        cpus_per_task: args.cpus_per_task,
+        partition: args.partition.as_deref(),
+        time: args.time.as_deref(),
+        program: &program,
+        replications: args.simulation.replications,
+        seed: args.simulation.seed,
+        threads: args.simulation.threads,
+        allow_large: args.simulation.allow_large,
+    };
+    let report = run(&request, args.submit, args.wait)?;
+    say(quiet, &report)
+}
 
 /// What to submit.
 pub struct Request<'a> {
@@ -37,27 +116,67 @@ pub struct Request<'a> {
     pub replications: Option<u32>,
     /// Seed, if overridden.
     pub seed: Option<u64>,
+    /// Worker threads per shard, if given (otherwise the task's CPUs).
+    pub threads: Option<u32>,
+    /// Whether the user passed --allow-large.
+    pub allow_large: bool,
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
 }
 
-fn quote(text: &str) -> String {
+/// `text` quoted for a POSIX shell: single quotes, with each single quote
+/// written as `'\''`. Nothing inside single quotes is expanded.
+pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The job name: the scenario's name reduced to letters, digits, `-`, `_`
+/// and `.`, the characters Slurm and every shell take as they are.
+fn job_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
+}
+
+/// Refuses a value for an `#SBATCH` line unless every character is allowed.
+fn sbatch_value(flag: &str, value: &str, allowed: impl Fn(char) -> bool, form: &str) -> Result<()> {
+    if value.is_empty() || !value.chars().all(allowed) {
+        bail!("{flag} {value:?}: give {form}");
+    }
+    Ok(())
+}
+
+/// Refuses a folder that an `#SBATCH` line cannot carry.
+fn sbatch_path(path: &Path) -> Result<String> {
+    let text = path.display().to_string();
+    if text.chars().any(|c| c.is_control() || c.is_whitespace() || "'\"\\%$`".contains(c)) {
+        bail!(
+            "--out {text:?}: Slurm reads the log path from an #SBATCH line without shell quoting, so it may not hold spaces, quotes, '%', '$', '`', '\\' or control characters; choose another folder"
+        );
+    }
+    Ok(text)
 }
 
 /// The two batch scripts: (array, merge).
 pub fn scripts(request: &Request) -> Result<(String, String)> {
     let out = absolute(request.out)?;
-    let logs = out.join("slurm");
+    let logs = sbatch_path(&out.join("slurm"))?;
     let scenario = absolute(request.scenario)?;
     let program = quote(&absolute(request.program)?.display().to_string());
     let mut options = String::new();
     if let Some(partition) = request.partition {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.,".contains(c);
+        sbatch_value(
+            "--partition",
+            partition,
+            allowed,
+            "partition names of letters, digits, '_', '-' or '.', separated by commas",
+        )?;
         options.push_str(&format!("#SBATCH --partition={partition}\n"));
     }
     if let Some(time) = request.time {
+        let allowed = |c: char| c.is_ascii_digit() || ":-".contains(c);
+        sbatch_value("--time", time, allowed, "a time limit in Slurm's form, e.g. 90, 02:00:00 or 1-12:00:00")?;
         options.push_str(&format!("#SBATCH --time={time}\n"));
     }
     let mut overrides = String::new();
@@ -66,6 +185,12 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
     }
     if let Some(seed) = request.seed {
         overrides.push_str(&format!(" --seed {seed}"));
+    }
+    if let Some(threads) = request.threads {
+        overrides.push_str(&format!(" --threads {threads}"));
+    }
+    if request.allow_large {
+        overrides.push_str(" --allow-large");
     }
     let array = format!(
         "#!/bin/bash\n\
@@ -76,11 +201,11 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
          {options}\
          # One shard of the sweep per array task, on all the task's CPUs.\n\
          export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-{cpus}}}\"\n\
-         exec {program} sweep {scenario} --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --out {out} --quiet --allow-large{overrides}\n",
-        name = request.name,
+         exec {program} sweep {scenario} --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --out {out} --quiet{overrides}\n",
+        name = job_name(request.name),
         last = request.shards - 1,
         cpus = request.cpus_per_task,
-        logs = logs.display(),
+        logs = logs,
         scenario = quote(&scenario.display().to_string()),
         out = quote(&out.display().to_string()),
     );
@@ -91,9 +216,9 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
          #SBATCH --output={logs}/merge.log\n\
          {options}\
          # Runs only after every shard succeeded (afterok).\n\
-         exec {program} merge {out}\n",
-        name = request.name,
-        logs = logs.display(),
+         exec {program} merge {out} --quiet\n",
+        name = job_name(request.name),
+        logs = logs,
         out = quote(&out.display().to_string()),
     );
     Ok((array, merge))
@@ -140,17 +265,7 @@ pub fn run(request: &Request, submit: bool, wait: bool) -> Result<String> {
     if !wait {
         return Ok(report);
     }
-    loop {
-        let output = Command::new("squeue")
-            .args(["-h", "-o", "%i", "-j", &format!("{array_id},{merge_id}")])
-            .output()
-            .context("cannot run squeue")?;
-        let pending = String::from_utf8_lossy(&output.stdout);
-        if output.status.success() && pending.trim().is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_secs(1));
-    }
+    wait_for_jobs(&array_id, &merge_id)?;
     if request.out.join("sweep.csv").exists() && request.out.join("report.html").exists() {
         report.push_str(&format!("merged: {}\n", request.out.join("sweep.csv").display()));
         return Ok(report);
@@ -172,4 +287,41 @@ pub fn run(request: &Request, submit: bool, wait: bool) -> Result<String> {
         reruns.join(", "),
         request.out.display()
     )
+}
+
+/// How many `squeue` failures in a row `--wait` accepts before giving up.
+const MOST_SQUEUE_FAILURES: u32 = 10;
+
+/// Polls `squeue` once a second until both jobs are gone; gives up with a
+/// clear error after [`MOST_SQUEUE_FAILURES`] failures in a row.
+fn wait_for_jobs(array_id: &str, merge_id: &str) -> Result<()> {
+    let mut failures = 0;
+    loop {
+        let outcome = Command::new("squeue").args(["-h", "-o", "%i", "-j", &format!("{array_id},{merge_id}")]).output();
+        match outcome {
+            Ok(output) if output.status.success() => {
+                failures = 0;
+                if String::from_utf8_lossy(&output.stdout).trim().is_empty() {
+                    return Ok(());
+                }
+            }
+            failed => {
+                failures += 1;
+                if failures >= MOST_SQUEUE_FAILURES {
+                    let why = match failed {
+                        Ok(output) => format!(
+                            "it exited with {}: {}",
+                            output.status,
+                            String::from_utf8_lossy(&output.stderr).trim()
+                        ),
+                        Err(error) => format!("it could not be started: {error}"),
+                    };
+                    bail!(
+                        "--wait: squeue failed {failures} times in a row ({why}); the jobs {array_id} and {merge_id} may still be running: check them with squeue, then run `orgsim merge` yourself if the merge did not run"
+                    );
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
 }

@@ -66,6 +66,9 @@ impl Default for LogHistogram {
 }
 
 impl LogHistogram {
+    /// Bytes the buckets of one histogram take.
+    pub const BYTES: usize = BUCKETS * std::mem::size_of::<u64>();
+
     /// An empty histogram.
     pub fn new() -> Self {
         LogHistogram { counts: vec![0; BUCKETS], total: 0 }
@@ -106,6 +109,12 @@ impl LogHistogram {
                 (base + width * sub as f64, base + width * (sub + 1) as f64)
             }
         }
+    }
+
+    /// A histogram without buckets, holding nothing: what is left when a
+    /// finished replication's distributions are dropped. It cannot record.
+    pub fn empty() -> Self {
+        LogHistogram { counts: Vec::new(), total: 0 }
     }
 
     /// Counts one value (negative values count as 0).

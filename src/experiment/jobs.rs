@@ -51,17 +51,13 @@ pub struct Plan {
     pub precision: Option<Precision>,
 }
 
-/// The metrics a precision goal watches.
-pub const KEY_METRICS: [&str; 5] =
-    ["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean", "ext_satisfaction_mean", "ext_churn_rate"];
-
 fn precise_enough(scenario: &Scenario, results: &[ReplicationResult], relative: f64) -> bool {
     let staff = scenario.staff();
-    KEY_METRICS.iter().all(|metric| {
+    super::metrics::precision_metrics().all(|metric| {
         let values: Vec<f64> = results
             .iter()
             .filter_map(|r| {
-                replication_metrics(r, &staff).into_iter().find(|(name, _)| name == metric).and_then(|m| m.1)
+                replication_metrics(r, &staff).into_iter().find(|(name, _)| *name == metric).and_then(|m| m.1)
             })
             .collect();
         match estimate(&values, CONFIDENCE) {
@@ -126,7 +122,8 @@ pub fn replicate_each(
         }
         let point = (job / u64::from(replications)) as usize;
         let offset = (job % u64::from(replications)) as u32;
-        let result = simulate(&points[point], first + offset, seed);
+        let mut result = simulate(&points[point], first + offset, seed);
+        result.drop_distributions();
         progress.finished();
         slots[point].lock().expect("no job panics")[offset as usize] = Some(result);
         if remaining[point].fetch_sub(1, Ordering::AcqRel) == 1 {

@@ -48,9 +48,9 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
         ("ext_abandon_rate", ratio(external.abandoned as f64, external.arrivals)),
         ("ext_wait_prob", ratio(external.waited as f64, external.waits)),
         ("ext_wait_mean", ratio(external.wait_sum, external.waits)),
-        ("ext_wait_p90", external.wait_histogram.quantile(0.9)),
+        ("ext_wait_p90", external.wait_p90),
         ("ext_resolution_mean", ratio(external.resolution_sum, external.served)),
-        ("ext_resolution_p90", external.resolution_histogram.quantile(0.9)),
+        ("ext_resolution_p90", external.resolution_p90),
         ("int_requests", Some(internal.requests as f64)),
         ("ext_handling_cost_mean", ratio(external.cost_sum, external.served)),
         ("int_delay_mean", ratio(internal.delay_sum, internal.replies)),
@@ -208,4 +208,120 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
         links: Vec::new(),
     };
     metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Where a key metric is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Never in experiment charts.
+    NoChart,
+    /// In experiment charts of every scenario.
+    Chart,
+    /// In experiment charts only with the social layer off.
+    ChartWithoutSocial,
+    /// In experiment charts only with the social layer on.
+    ChartWithSocial,
+}
+
+/// A metric that tells the story of a run: the one list of key metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyMetric {
+    /// Its name in `summary.csv`.
+    pub name: &'static str,
+    /// How a report labels it.
+    pub label: &'static str,
+    /// Whether it is a share, shown as a percentage.
+    pub percent: bool,
+    /// Whether printed experiment tables show it.
+    pub headline: bool,
+    /// Whether a `--precision` goal watches it.
+    pub precision: bool,
+    /// Which experiment charts show it.
+    pub chart: Shown,
+}
+
+const fn key(name: &'static str, label: &'static str, percent: bool) -> KeyMetric {
+    KeyMetric { name, label, percent, headline: false, precision: false, chart: Shown::NoChart }
+}
+
+/// The key metrics, in the order reports show them (charts best first);
+/// those of the social layer are left out where it is off.
+pub const KEY_METRICS: [KeyMetric; 14] = [
+    key("ext_arrivals", "Customers arriving", false),
+    KeyMetric {
+        headline: true,
+        precision: true,
+        chart: Shown::ChartWithSocial,
+        ..key("ext_satisfaction_mean", "Customer satisfaction (0–1)", false)
+    },
+    KeyMetric {
+        headline: true,
+        precision: true,
+        chart: Shown::Chart,
+        ..key("ext_abandon_rate", "Abandoned before service", true)
+    },
+    KeyMetric {
+        headline: true,
+        precision: true,
+        chart: Shown::ChartWithoutSocial,
+        ..key("ext_wait_mean", "Mean wait before service", false)
+    },
+    KeyMetric {
+        headline: true,
+        precision: true,
+        chart: Shown::ChartWithoutSocial,
+        ..key("ext_resolution_mean", "Mean resolution time", false)
+    },
+    key("ext_rework_rate", "Came back (rework)", true),
+    KeyMetric {
+        headline: true,
+        precision: true,
+        chart: Shown::ChartWithSocial,
+        ..key("ext_churn_rate", "Expected to leave (churn)", true)
+    },
+    KeyMetric { headline: true, chart: Shown::ChartWithSocial, ..key("revenue_at_risk", "Revenue at risk", false) },
+    key("int_requests", "Internal requests", false),
+    key("int_delay_mean", "Internal reply delay", false),
+    key("int_satisfaction_mean", "Internal satisfaction (0–1)", false),
+    KeyMetric { headline: true, ..key("morale_mean", "Morale (0–1)", false) },
+    key("quality_mean", "Quality of answers (0–1)", false),
+    KeyMetric { headline: true, ..key("staff_cost", "Staff cost", false) },
+];
+
+/// Whether a run with the social layer on (`social`) reports `metric`.
+fn reported(metric: &str, social: bool) -> bool {
+    const SOCIAL: [&str; 7] = [
+        "ext_satisfaction_mean",
+        "ext_churn_rate",
+        "ext_rework_rate",
+        "revenue_at_risk",
+        "int_satisfaction_mean",
+        "morale_mean",
+        "quality_mean",
+    ];
+    social || !SOCIAL.contains(&metric)
+}
+
+/// The key metrics a printed experiment table shows.
+pub fn headline_metrics(social: bool) -> Vec<&'static str> {
+    KEY_METRICS.iter().filter(|m| m.headline && reported(m.name, social)).map(|m| m.name).collect()
+}
+
+/// The key metrics a `--precision` goal watches.
+pub fn precision_metrics() -> impl Iterator<Item = &'static str> {
+    KEY_METRICS.iter().filter(|m| m.precision).map(|m| m.name)
+}
+
+/// The metrics an experiment's charts show, best first.
+pub fn chart_metrics(social: bool) -> Vec<&'static str> {
+    KEY_METRICS
+        .iter()
+        .filter(|m| match m.chart {
+            Shown::NoChart => false,
+            Shown::Chart => true,
+            Shown::ChartWithoutSocial => !social,
+            Shown::ChartWithSocial => social,
+        })
+        .map(|m| m.name)
+        .collect()
 }

@@ -33,7 +33,7 @@ pub enum ExperimentError {
         message: String,
     },
     /// A parameter path or its value is refused.
-    #[error("{origin}: {source}")]
+    #[error("{origin}")]
     Path {
         /// The scenario's source.
         origin: String,

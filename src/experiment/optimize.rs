@@ -116,7 +116,7 @@ impl Candidate {
 
     /// Orders by cost, then head count (for departments that cost nothing).
     fn cheaper(&self, other: &Candidate) -> std::cmp::Ordering {
-        let heads = |c: &Candidate| c.staff.iter().sum::<u32>();
+        let heads = |c: &Candidate| c.staff.iter().map(|&s| u64::from(s)).sum::<u64>();
         self.cost.total_cmp(&other.cost).then(heads(self).cmp(&heads(other)))
     }
 }
@@ -197,17 +197,23 @@ pub fn optimize(
     let mut search = Search { base, targets, plan, progress, candidates: Vec::new(), seen: HashMap::new() };
     let start = base.staff();
     let mut current = search.evaluate(vec![start.clone()], "start")[0];
-    let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| s.saturating_sub(*b)).sum::<u32>();
+    let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| u64::from(s.saturating_sub(*b))).sum::<u64>();
+    // No department grows past the largest staff a scenario may have.
+    let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
     // Add: the largest shortfall reduction per unit of cost.
-    while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < max_hires {
+    while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < u64::from(max_hires) {
         let here = search.candidates[current].staff.clone();
         let options: Vec<Vec<u32>> = (0..here.len())
+            .filter(|&d| here[d] < most_staff)
             .map(|d| {
                 let mut next = here.clone();
                 next[d] += 1;
                 next
             })
             .collect();
+        if options.is_empty() {
+            break;
+        }
         let indices = search.evaluate(options, "add");
         let (shortfall, cost) = (search.candidates[current].shortfall, search.candidates[current].cost);
         let value = |i: usize| {

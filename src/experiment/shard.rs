@@ -89,10 +89,7 @@ pub struct Manifest {
 /// (its `[sweep]` table included), the replications and the seed.
 pub fn sweep_hash(base: &Scenario) -> String {
     let text = format!("{}\nreplications={}\nseed={}", base.to_toml(), base.replications, base.seed);
-    let hash = text
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3));
-    format!("{hash:016x}")
+    format!("{:016x}", crate::engine::streams::fnv1a(text.as_bytes()))
 }
 
 /// Keeps only the points of `shard` in `plan`.

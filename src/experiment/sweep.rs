@@ -1,7 +1,9 @@
-//! Parameter sweeps: the scenario's `[sweep]` table lists parameters by path
-//! and their values; the full grid (or one parameter at a time) becomes a
-//! list of scenario variants, each checked before anything runs, and then
-//! one flat job list of variants × replications.
+//! Parameter sweeps: the scenario's `[sweep]` table (checked and counted
+//! with the scenario, see [`crate::scenario::SweepSpec`]) lists parameters by
+//! path and their values; once the count is accepted, the full grid (or one
+//! parameter at a time) becomes a list of scenario variants, each checked
+//! before anything runs, and then one flat job list of variants ×
+//! replications.
 //!
 //! ```toml
 //! [sweep]
@@ -14,16 +16,9 @@ use toml::Value;
 
 use super::jobs::{Plan, Progress, replicate};
 use super::{ExperimentError, RunResults};
-use crate::scenario::{Scenario, edit};
+use crate::scenario::{Scenario, SweepSpec, edit};
 
-/// How the swept values combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Design {
-    /// Every combination of every parameter's values.
-    Grid,
-    /// Each parameter varied alone, the others at the scenario's values.
-    OneAtATime,
-}
+pub use crate::scenario::Design;
 
 /// One swept parameter.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,86 +74,40 @@ fn sweep_error(origin: &str, message: impl Into<String>) -> ExperimentError {
     ExperimentError::Sweep { origin: origin.to_string(), message: message.into() }
 }
 
-/// The values of one parameter: a list, or an evenly spaced range.
-fn parameter_values(origin: &str, path: &str, spec: &Value) -> Result<Vec<Value>, ExperimentError> {
-    let fail = |message: String| sweep_error(origin, format!("`{path}`: {message}"));
-    match spec {
-        Value::Array(values) if !values.is_empty() => {
-            if let Some(bad) = values.iter().find(|v| matches!(v, Value::Array(_) | Value::Table(_))) {
-                return Err(fail(format!("values must be plain numbers, strings or booleans (got {bad})")));
-            }
-            Ok(values.clone())
-        }
-        Value::Array(_) => Err(fail("the list of values is empty".into())),
-        Value::Table(range) => {
-            let number = |key: &str| match range.get(key) {
-                Some(Value::Integer(i)) => Ok((*i as f64, true)),
-                Some(Value::Float(f)) if f.is_finite() => Ok((*f, false)),
-                _ => Err(fail(format!("a range needs a number `{key}`: {{ from = 1.0, to = 3.0, steps = 9 }}"))),
-            };
-            if let Some(unknown) = range.keys().find(|k| !["from", "to", "steps"].contains(&k.as_str())) {
-                return Err(fail(format!("unknown key `{unknown}` in a range; use {{ from, to, steps }}")));
-            }
-            let ((from, from_integer), (to, to_integer)) = (number("from")?, number("to")?);
-            let steps = match range.get("steps") {
-                Some(Value::Integer(steps)) if *steps >= 2 => *steps as usize,
-                _ => return Err(fail("a range needs a whole number `steps` ≥ 2".into())),
-            };
-            let step = (to - from) / (steps - 1) as f64;
-            let integral = from_integer && to_integer && step.fract() == 0.0;
-            Ok((0..steps)
-                .map(|i| {
-                    let value = if i == steps - 1 { to } else { from + step * i as f64 };
-                    if integral { Value::Integer(value.round() as i64) } else { Value::Float(value) }
-                })
-                .collect())
-        }
-        other => Err(fail(format!("give a list of values or a range {{ from, to, steps }} (got {other})"))),
-    }
+/// How many points the `[sweep]` table of `base` has, counted without
+/// building them.
+pub fn count_points(base: &Scenario, origin: &str) -> Result<u64, ExperimentError> {
+    Ok(spec(base, origin)?.points)
 }
 
-/// Reads the `[sweep]` table of `base` and checks every point's scenario.
-pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, ExperimentError> {
-    let Some(table) = &base.resolved.sweep else {
-        return Err(sweep_error(
+fn spec<'s>(base: &'s Scenario, origin: &str) -> Result<&'s SweepSpec, ExperimentError> {
+    base.sweep.as_ref().ok_or_else(|| {
+        sweep_error(
             origin,
             "the scenario has no [sweep] table; add one, e.g.\n[sweep]\n\"department.IT.staff\" = [2, 3, 4]",
-        ));
-    };
-    let mut design = Design::Grid;
-    let mut parameters = Vec::new();
-    for (key, spec) in table {
-        if key == "design" {
-            design = match spec.as_str() {
-                Some("grid") => Design::Grid,
-                Some("one-at-a-time") => Design::OneAtATime,
-                _ => {
-                    return Err(sweep_error(
-                        origin,
-                        format!("`design` must be \"grid\" or \"one-at-a-time\" (got {spec})"),
-                    ));
-                }
-            };
-            continue;
-        }
-        parameters.push(Parameter { path: key.clone(), values: parameter_values(origin, key, spec)? });
-    }
-    if parameters.is_empty() {
-        return Err(sweep_error(origin, "no parameters to sweep; add e.g. \"department.IT.staff\" = [2, 3, 4]"));
-    }
+        )
+    })
+}
+
+/// Builds and checks every point of the `[sweep]` table of `base`; call it
+/// once the count ([`count_points`]) was accepted.
+pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, ExperimentError> {
+    let spec = spec(base, origin)?;
+    let design = spec.design;
+    let parameters: Vec<Parameter> =
+        spec.parameters.iter().map(|p| Parameter { path: p.path.clone(), values: p.values.build() }).collect();
     let mut file = base.resolved.clone();
     file.sweep = None;
+    let path_error = |source| ExperimentError::Path { origin: origin.to_string(), source };
     // One parameter at a time varies around the scenario's own values.
     let base_values: Vec<Value> = match design {
         Design::Grid => Vec::new(),
         Design::OneAtATime => parameters
             .iter()
             .map(|parameter| {
-                edit::get(&file, &parameter.path)
-                    .map_err(|source| ExperimentError::Path { origin: origin.to_string(), source })?
-                    .ok_or_else(|| {
-                        sweep_error(origin, format!("`{}` has no value in the scenario to vary around", parameter.path))
-                    })
+                edit::get(&file, &parameter.path).map_err(path_error)?.ok_or_else(|| {
+                    sweep_error(origin, format!("`{}` has no value in the scenario to vary around", parameter.path))
+                })
             })
             .collect::<Result<_, _>>()?,
     };
@@ -194,8 +143,7 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
         .map(|(index, values)| {
             let mut point = file.clone();
             for (parameter, value) in parameters.iter().zip(&values) {
-                point = edit::set(&point, &parameter.path, value)
-                    .map_err(|source| ExperimentError::Path { origin: origin.to_string(), source })?;
+                point = edit::set(&point, &parameter.path, value).map_err(path_error)?;
             }
             let label = format!(
                 "{origin} (sweep point {}: {})",

@@ -143,7 +143,13 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
     // Customers arrive (one event), may abandon (one more), and every
     // service ends with an event.
     let per_customer = if scenario.customers.patience.is_some() { 2.0 } else { 1.0 };
-    let events = (per_customer * customers + services) * f64::from(replications);
+    // Time-series samples and morale updates visit every department.
+    let departments = scenario.departments.len() as f64;
+    let samples = scenario.horizon / scenario.sample_every;
+    let morale_updates =
+        if scenario.behavior_enabled { scenario.horizon / scenario.behavior.update_interval } else { 0.0 };
+    let ticks = (samples + morale_updates) * departments;
+    let events = (per_customer * customers + services + ticks) * f64::from(replications);
     // A queue nobody can leave grows at the arrival rate times the share of
     // the offered work that cannot be served.
     let growth: Vec<f64> = scenario

@@ -796,6 +796,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .iter()
             .filter(|w| w.is_case() && w.created >= self.warmup && !matches!(w.stage, Stage::Free | Stage::Abandoned))
             .count() as u64;
+        self.external.wait_p90 = self.external.wait_histogram.quantile(0.9);
+        self.external.resolution_p90 = self.external.resolution_histogram.quantile(0.9);
         let departments = self
             .stations
             .into_iter()

@@ -23,12 +23,18 @@ pub struct ExternalTally {
     pub waited: u64,
     /// Sum of waits (arrival to start of service, or to abandonment).
     pub wait_sum: f64,
-    /// Distribution of waits.
+    /// Distribution of waits (emptied by
+    /// [`ReplicationResult::drop_distributions`]).
     pub wait_histogram: LogHistogram,
+    /// The 90th percentile of waits, read from the histogram at the end.
+    pub wait_p90: Option<f64>,
     /// Sum of resolution times (arrival to completion) of served customers.
     pub resolution_sum: f64,
-    /// Distribution of resolution times.
+    /// Distribution of resolution times (emptied by
+    /// [`ReplicationResult::drop_distributions`]).
     pub resolution_histogram: LogHistogram,
+    /// The 90th percentile of resolution times, read at the end.
+    pub resolution_p90: Option<f64>,
     /// Front-line staff cost of served customers' cases (their own
     /// department's time, repeat contacts and follow-ups included).
     pub cost_sum: f64,
@@ -164,4 +170,23 @@ pub struct ReplicationResult {
     /// Per need, department by department in scenario order, each
     /// department's needs in file order.
     pub links: Vec<LinkTally>,
+}
+
+impl ReplicationResult {
+    /// Frees the distributions (two histograms of about 30 KB each) once
+    /// their percentiles are read: experiments keep thousands of
+    /// replications and need only the figures; `orgsim run` keeps them for
+    /// `waits.csv`.
+    pub fn drop_distributions(&mut self) {
+        self.external.wait_histogram = LogHistogram::empty();
+        self.external.resolution_histogram = LogHistogram::empty();
+    }
+
+    /// Bytes an experiment holds per kept replication of a scenario with
+    /// `departments` departments and `links` needs, distributions dropped.
+    pub fn kept_bytes(departments: usize, links: usize) -> usize {
+        std::mem::size_of::<ReplicationResult>()
+            + departments * std::mem::size_of::<DepartmentTally>()
+            + links * std::mem::size_of::<LinkTally>()
+    }
 }

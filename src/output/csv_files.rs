@@ -2,22 +2,8 @@
 //! the same results always give the same bytes; an undefined value (nothing
 //! to average) is an empty field.
 
-use crate::experiment::{MetricValue, RunResults, SummaryRow, department_metrics, replication_metrics};
-
-fn number(value: MetricValue) -> String {
-    match value {
-        Some(value) if value.is_finite() => value.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    writer.into_inner().expect("writing to memory cannot fail")
-}
-
-fn row(writer: &mut csv::Writer<Vec<u8>>, fields: &[String]) {
-    writer.write_record(fields).expect("writing to memory cannot fail");
-}
+use super::format::{bytes as finish, number, row};
+use crate::experiment::{RunResults, SummaryRow, department_metrics, replication_metrics};
 
 /// `summary.csv`: `metric,mean,ci_low,ci_high,replications`.
 pub fn summary(rows: &[SummaryRow]) -> Vec<u8> {

@@ -5,37 +5,19 @@ use std::fmt::Write as _;
 
 use crate::experiment::compare::{CompareResults, Difference};
 use crate::experiment::impact::{ImpactResults, reported_metrics};
-use crate::experiment::metrics::metric_names;
+use crate::experiment::metrics::{headline_metrics, metric_names};
 use crate::experiment::optimize::OptimizeResults;
 use crate::experiment::sweep::{Point, SweepPlan, SweepResults, value_text};
 use crate::experiment::{Estimate, RunResults};
 
+use super::format::{bytes, number, row as write, writer};
 use super::table::readable;
-
-fn number(value: Option<f64>) -> String {
-    match value {
-        Some(value) if value.is_finite() => value.to_string(),
-        _ => String::new(),
-    }
-}
 
 fn estimate_fields(estimate: Option<Estimate>) -> [String; 3] {
     match estimate {
         Some(e) => [number(Some(e.mean)), number(Some(e.low)), number(Some(e.high))],
         None => [String::new(), String::new(), String::new()],
     }
-}
-
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
-}
-
-fn write(writer: &mut csv::Writer<Vec<u8>>, fields: &[String]) {
-    writer.write_record(fields).expect("writing to memory cannot fail");
-}
-
-fn bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    writer.into_inner().expect("writing to memory cannot fail")
 }
 
 /// `sweep.csv`: one row per point, a column per swept parameter
@@ -75,23 +57,13 @@ pub fn sweep_row(point: &Point, results: &RunResults) -> String {
     String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
 }
 
-/// Key metrics a person reads first.
-fn headline(results: &RunResults) -> Vec<&'static str> {
-    let mut metrics = vec!["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"];
-    if results.scenario.behavior_enabled {
-        metrics.extend(["ext_satisfaction_mean", "ext_churn_rate", "revenue_at_risk", "morale_mean"]);
-    }
-    metrics.push("staff_cost");
-    metrics
-}
-
 /// The printed sweep table: each point's parameters and key metrics.
 pub fn sweep_table(sweep: &SweepResults) -> String {
     let mut text = String::new();
     let Some(first) = sweep.results.first() else {
         return text;
     };
-    let metrics = headline(first);
+    let metrics = headline_metrics(first.scenario.behavior_enabled);
     let _ = writeln!(text, "{} points × {} replications", sweep.results.len(), first.replications.len());
     let mut header: Vec<String> = sweep.plan.parameters.iter().map(|p| p.path.clone()).collect();
     header.extend(metrics.iter().map(|m| m.to_string()));
@@ -165,7 +137,7 @@ fn difference_line(difference: &Difference) -> String {
 /// The printed comparison: key metrics per variant, significant changes marked.
 pub fn compare_table(comparison: &CompareResults) -> String {
     let mut text = String::new();
-    let metrics = headline(&comparison.base);
+    let metrics = headline_metrics(comparison.base.scenario.behavior_enabled);
     for variant in &comparison.variants {
         let _ = writeln!(
             text,

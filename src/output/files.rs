@@ -9,7 +9,7 @@ use super::streams::{TimeseriesPart, join_timeseries, remove_parts};
 /// A result file could not be written. Fatal for the command; the message
 /// names the path.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {}: {source}", path.display())]
+#[error("cannot write {}", path.display())]
 pub struct OutputError {
     /// The file or folder.
     pub path: PathBuf,
@@ -18,7 +18,8 @@ pub struct OutputError {
     pub source: std::io::Error,
 }
 
-fn at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+/// Turns an I/O error at `path` into an [`OutputError`].
+pub(crate) fn failed_at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError { path: path.to_path_buf(), source }
 }
 
@@ -27,7 +28,7 @@ fn at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// temporary file, and the folder too if this call created it and it is empty.
 pub fn write_files(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
     let created = !folder.exists();
-    fs::create_dir_all(folder).map_err(at(folder))?;
+    fs::create_dir_all(folder).map_err(failed_at(folder))?;
     let result = files.iter().try_for_each(|(name, bytes)| write_one(folder, name, bytes));
     if result.is_err() && created {
         let _ = fs::remove_dir(folder);
@@ -53,7 +54,7 @@ fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError>
 /// Creates the output folder if needed; `true` when this call created it.
 pub fn prepare_folder(folder: &Path) -> Result<bool, OutputError> {
     let created = !folder.exists();
-    fs::create_dir_all(folder).map_err(at(folder))?;
+    fs::create_dir_all(folder).map_err(failed_at(folder))?;
     Ok(created)
 }
 

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::files::OutputError;
+use super::files::{OutputError, failed_at as failed};
 
 /// The lines a journal already holds, by point number.
 pub type Saved = BTreeMap<usize, String>;
@@ -18,10 +18,6 @@ pub type Saved = BTreeMap<usize, String>;
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
-}
-
-fn failed(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError { path: path.to_path_buf(), source }
 }
 
 fn identity(hash: &str, points: usize) -> String {

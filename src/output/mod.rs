@@ -6,6 +6,7 @@
 pub mod csv_files;
 pub mod experiments;
 pub mod files;
+pub mod format;
 pub mod journal;
 pub mod plots;
 pub mod report;

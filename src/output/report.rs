@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::plots::charts::{Band, BandChart, Bins, FlowChart, FlowLink, FlowNode, WaitsChart};
 use super::plots::{Picture, render};
 use super::table::readable;
+use crate::experiment::metrics::chart_metrics;
 use crate::experiment::statistics::student_t_critical;
 use crate::scenario::{BehaviorFile, ScenarioFile};
 
@@ -18,7 +19,7 @@ use crate::scenario::{BehaviorFile, ScenarioFile};
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// A file is missing or unreadable.
-    #[error("cannot read {}: {source}; is this the output folder of `orgsim run`?", path.display())]
+    #[error("cannot read {} (is this an output folder of orgsim?)", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -74,6 +75,27 @@ impl Table {
             rows.push(headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect());
         }
         Ok(Table { path, rows })
+    }
+
+    /// Reads `<kind>.csv` of an experiment and checks that it has every
+    /// column the report reads as text (numbers are checked as they are read).
+    fn read_experiment(folder: &Path, kind: &str) -> Result<Table, ReportError> {
+        let required: &[&str] = match kind {
+            "compare" => &["variant", "metric", "significant"],
+            "impact" => &["rank", "department", "step"],
+            "optimize" => &["targets", "feasible", "recommended"],
+            _ => &[],
+        };
+        let table = Table::read(folder, &format!("{kind}.csv"))?;
+        if let Some(first) = table.rows.first()
+            && let Some(missing) = required.iter().find(|column| !first.contains_key(**column))
+        {
+            return Err(ReportError::Content {
+                path: table.path.clone(),
+                message: format!("no column `{missing}`; is this file from orgsim {kind}?"),
+            });
+        }
+        Ok(table)
     }
 
     fn number(&self, row: &HashMap<String, String>, column: &str) -> Result<Option<f64>, ReportError> {
@@ -389,8 +411,8 @@ fn assumptions(scenario: &ScenarioFile) -> Vec<String> {
         }
         for department in &scenario.departments {
             for (key, value, default) in [
-                ("skill", department.skill, 0.8),
-                ("morale", department.morale, 0.7),
+                ("skill", department.skill, crate::scenario::file::default_skill()),
+                ("morale", department.morale, crate::scenario::file::default_morale()),
                 ("recognition", department.recognition, 0.0),
                 ("training", department.training, 0.0),
             ] {
@@ -426,23 +448,6 @@ fn assumptions(scenario: &ScenarioFile) -> Vec<String> {
     lines
 }
 
-const KEY_FIGURES: [(&str, &str, bool); 14] = [
-    ("Customers arriving", "ext_arrivals", false),
-    ("Abandoned before service", "ext_abandon_rate", true),
-    ("Mean wait before service", "ext_wait_mean", false),
-    ("Mean resolution time", "ext_resolution_mean", false),
-    ("Came back (rework)", "ext_rework_rate", true),
-    ("Customer satisfaction (0–1)", "ext_satisfaction_mean", false),
-    ("Expected to leave (churn)", "ext_churn_rate", true),
-    ("Revenue at risk", "revenue_at_risk", false),
-    ("Internal requests", "int_requests", false),
-    ("Internal reply delay", "int_delay_mean", false),
-    ("Internal satisfaction (0–1)", "int_satisfaction_mean", false),
-    ("Morale (0–1)", "morale_mean", false),
-    ("Quality of answers (0–1)", "quality_mean", false),
-    ("Staff cost", "staff_cost", false),
-];
-
 /// The self-contained HTML report of a run.
 pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
     let scenario = &data.scenario;
@@ -462,8 +467,9 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         html,
         "<h2>Key figures</h2>\n<table><thead><tr><th>figure</th><th>mean</th><th>95% interval</th></tr></thead><tbody>"
     );
-    for (label, metric, percent) in KEY_FIGURES {
-        let Some(figure) = data.figure(metric) else {
+    for key in crate::experiment::metrics::KEY_METRICS {
+        let (label, percent) = (key.label, key.percent);
+        let Some(figure) = data.figure(key.name) else {
             continue;
         };
         let show = |v: Option<f64>| match v {
@@ -568,15 +574,6 @@ fn number_of(table: &Table, row: &HashMap<String, String>, column: &str) -> Resu
     Ok(table.number(row, column)?.unwrap_or(f64::NAN))
 }
 
-/// The metrics an experiment's charts show, best first.
-fn chart_metrics(social: bool) -> &'static [&'static str] {
-    if social {
-        &["ext_satisfaction_mean", "ext_abandon_rate", "ext_churn_rate", "revenue_at_risk"]
-    } else {
-        &["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"]
-    }
-}
-
 /// The charts of an experiment, from its CSV file.
 fn experiment_pictures(
     folder: &Path,
@@ -584,7 +581,7 @@ fn experiment_pictures(
     scenario: &ScenarioFile,
 ) -> Result<Vec<(Picture, String)>, ReportError> {
     use super::plots::experiment_charts::{IntervalChart, StaffingChart};
-    let table = Table::read(folder, &format!("{kind}.csv"))?;
+    let table = Table::read_experiment(folder, kind)?;
     let draw = |picture: Result<Picture, String>, name: &str| {
         picture.map_err(|message| ReportError::Draw { chart: name.to_string(), message })
     };
@@ -669,7 +666,7 @@ fn experiment_pictures(
 /// The figures a reader wants in numbers: each variant's key changes for
 /// `compare`, the ranking for `impact`, the recommendation for `optimize`.
 fn key_table(folder: &Path, kind: &str, social: bool) -> Result<String, ReportError> {
-    let table = Table::read(folder, &format!("{kind}.csv"))?;
+    let table = Table::read_experiment(folder, kind)?;
     let cell = |row: &HashMap<String, String>, column: &str| -> Result<String, ReportError> {
         Ok(table.number(row, column)?.map_or("–".to_string(), readable))
     };
@@ -863,7 +860,7 @@ pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, Strin
 /// The tornado of an impact folder, rows in `impact.csv`'s ranking; its
 /// `name` is the ranking metric.
 pub fn impact_chart(folder: &Path) -> Result<super::plots::experiment_charts::IntervalChart, ReportError> {
-    let table = Table::read(folder, "impact.csv")?;
+    let table = Table::read_experiment(folder, "impact")?;
     let by = table
         .rows
         .first()

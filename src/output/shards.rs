@@ -13,7 +13,7 @@ use super::files::{OutputError, write_files};
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
     /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Read {
         /// The file.
         path: PathBuf,

@@ -9,15 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Observer, Sample, TraceEvent};
 
-use super::files::OutputError;
-
-fn optional(value: Option<f64>) -> String {
-    value.filter(|v| v.is_finite()).map_or(String::new(), |v| v.to_string())
-}
-
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError { path: path.to_path_buf(), source }
-}
+use super::files::{OutputError, failed_at as io_error};
+use super::format::number as optional;
 
 /// Header of `timeseries.csv`.
 pub fn timeseries_header(social: bool) -> &'static str {

@@ -88,14 +88,12 @@ fn require(condition: bool, message: impl FnOnce() -> String) -> Result<(), Dist
     if condition { Ok(()) } else { Err(DistributionError(message())) }
 }
 
-fn positive(name: &str, value: f64) -> Result<(), DistributionError> {
-    require(value.is_finite() && value > 0.0, || {
-        format!("`{name}` must be a finite number greater than 0 (got {value})")
+/// `name` must lie in its range (`<distribution>.<name>` in [`super::ranges`]).
+fn valid(name: &str, value: f64) -> Result<(), DistributionError> {
+    let range = super::ranges::range(&format!("<distribution>.{name}"));
+    require(range.contains(value), || {
+        format!("`{name}` must be {} (got {})", range.describe(), super::ranges::number(value))
     })
-}
-
-fn non_negative(name: &str, value: f64) -> Result<(), DistributionError> {
-    require(value.is_finite() && value >= 0.0, || format!("`{name}` must be a finite number ≥ 0 (got {value})"))
 }
 
 impl DistributionSpec {
@@ -134,16 +132,16 @@ impl DistributionSpec {
     pub fn build(&self) -> Result<Distribution, DistributionError> {
         match *self {
             DistributionSpec::Exponential { mean } => {
-                positive("mean", mean)?;
+                valid("mean", mean)?;
                 Ok(Distribution::Exponential { mean })
             }
             DistributionSpec::Fixed { value } => {
-                non_negative("value", value)?;
+                valid("value", value)?;
                 Ok(Distribution::Fixed { value })
             }
             DistributionSpec::Lognormal { mean, cv } => {
-                positive("mean", mean)?;
-                positive("cv", cv)?;
+                valid("mean", mean)?;
+                valid("cv", cv)?;
                 // For X = exp(N(μ, σ²)): E[X] = exp(μ + σ²/2), CV² = exp(σ²) − 1.
                 let sigma_squared = (1.0 + cv * cv).ln();
                 let mu = mean.ln() - sigma_squared / 2.0;
@@ -152,8 +150,8 @@ impl DistributionSpec {
                     .map_err(|error| DistributionError(format!("invalid lognormal: {error}")))
             }
             DistributionSpec::Gamma { mean, cv } => {
-                positive("mean", mean)?;
-                positive("cv", cv)?;
+                valid("mean", mean)?;
+                valid("cv", cv)?;
                 // Gamma(shape k, scale θ): mean kθ, CV² = 1/k.
                 let shape = 1.0 / (cv * cv);
                 Gamma::new(shape, mean / shape)
@@ -161,8 +159,8 @@ impl DistributionSpec {
                     .map_err(|error| DistributionError(format!("invalid gamma: {error}")))
             }
             DistributionSpec::Uniform { min, max } => {
-                non_negative("min", min)?;
-                non_negative("max", max)?;
+                valid("min", min)?;
+                valid("max", max)?;
                 require(min < max, || {
                     format!(
                         "`min` must be smaller than `max` (got min = {min}, max = {max}); for a constant use {{ dist = \"fixed\", value = {min} }}"
@@ -173,9 +171,9 @@ impl DistributionSpec {
                     .map_err(|error| DistributionError(format!("invalid uniform: {error}")))
             }
             DistributionSpec::Triangular { min, mode, max } => {
-                non_negative("min", min)?;
-                non_negative("mode", mode)?;
-                non_negative("max", max)?;
+                valid("min", min)?;
+                valid("mode", mode)?;
+                valid("max", max)?;
                 require(min < max, || format!("`min` must be smaller than `max` (got min = {min}, max = {max})"))?;
                 require(min <= mode && mode <= max, || {
                     format!("`mode` must lie between `min` and `max` (got min = {min}, mode = {mode}, max = {max})")

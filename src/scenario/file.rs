@@ -263,11 +263,13 @@ impl Default for BehaviorFile {
     }
 }
 
-pub(crate) fn default_skill() -> f64 {
+/// A department's skill when the file gives none.
+pub fn default_skill() -> f64 {
     0.8
 }
 
-pub(crate) fn default_morale() -> f64 {
+/// A department's morale baseline when the file gives none.
+pub fn default_morale() -> f64 {
     0.7
 }
 

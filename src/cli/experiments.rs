@@ -1,0 +1,126 @@
+//! `orgsim compare`, `impact` and `optimize`: paired experiments on one
+//! base scenario, each sized before it runs.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::load;
+use super::options::{Experiment, ExperimentArgs, Work};
+use crate::experiment;
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(super) struct CompareArgs {
+    /// The base scenario.
+    base: PathBuf,
+    /// One or more variants; they run with the base's seed and replications.
+    #[arg(required = true)]
+    variants: Vec<PathBuf>,
+    #[command(flatten)]
+    common: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ImpactArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Improvement to try: staff (+1), skill (+0.1), morale (+0.1
+    /// baseline), silo (−20% silo delay); repeatable [default: all that
+    /// apply]
+    #[arg(long = "step", value_name = "STEP")]
+    steps: Vec<String>,
+    /// Metric to rank by [default: revenue_at_risk, or ext_abandon_rate
+    /// with the social layer off]
+    #[arg(long, value_name = "METRIC")]
+    by: Option<String>,
+    #[command(flatten)]
+    common: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct OptimizeArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// A target such as "ext_abandon_rate<=0.05" (repeatable).
+    #[arg(long = "target", value_name = "TARGET", required = true)]
+    targets: Vec<String>,
+    /// Most people that may be added in total across departments.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    max_hires: u32,
+    #[command(flatten)]
+    common: ExperimentArgs,
+}
+
+/// Runs the variants against the base, paired.
+pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
+    let common = &args.common;
+    let mut base = load(Some(&args.base))?;
+    let experiment = Experiment::new(&mut base, "compare", common, quiet)?;
+    let mut variants = Vec::new();
+    for path in &args.variants {
+        let mut variant = load(Some(path))?;
+        variant.set_replications(base.replications);
+        variant.set_seed(base.seed);
+        let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
+        variants.push((label, variant));
+    }
+    let mut work = vec![Work::one(&base)];
+    work.extend(variants.iter().map(|(_, scenario)| Work::one(scenario)));
+    experiment.check_size(common, &work)?;
+    let base_scenario = base.clone();
+    let results = experiment
+        .pool
+        .install(|| experiment::compare::compare(base_scenario, variants, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("compare.csv".to_string(), output::experiments::compare_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::compare_table(&results))
+}
+
+/// Ranks the internal teams by what improving each is worth.
+pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
+    let common = &args.common;
+    let mut base = load(args.scenario.as_deref())?;
+    let experiment = Experiment::new(&mut base, "impact", common, quiet)?;
+    let steps: Vec<experiment::impact::Step> = if args.steps.is_empty() {
+        experiment::impact::Step::ALL.into_iter().filter(|step| base.behavior_enabled || !step.social()).collect()
+    } else {
+        args.steps.iter().map(|step| experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
+    };
+    let plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
+    let mut work = vec![Work::one(&base)];
+    work.extend(plan.improvements.iter().map(|improvement| Work::one(&improvement.scenario)));
+    experiment.check_size(common, &work)?;
+    let base_scenario = base.clone();
+    let results = experiment
+        .pool
+        .install(|| experiment::impact::run_impact(base_scenario, plan, &experiment.plan, &experiment.progress));
+    let files = vec![
+        ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::impact_table(&results))
+}
+
+/// Searches for the cheapest staffing that meets every target.
+pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
+    let common = &args.common;
+    let mut base = load(args.scenario.as_deref())?;
+    let experiment = Experiment::new(&mut base, "optimize", common, quiet)?;
+    let targets: Vec<experiment::optimize::Target> =
+        args.targets.iter().map(|t| experiment::optimize::Target::parse(t, &base)).collect::<Result<_, _>>()?;
+    // At most one candidate per department for each person added or removed.
+    let evaluations = 1 + 2 * (u64::from(args.max_hires) + 1) * base.departments.len() as u64;
+    experiment.check_size(common, &[Work { scenario: &base, copies: evaluations }])?;
+    let results = experiment.pool.install(|| {
+        experiment::optimize::optimize(&base, &targets, args.max_hires, &experiment.plan, &experiment.progress)
+    });
+    let files = vec![
+        ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::experiments::optimize_table(&results))
+}

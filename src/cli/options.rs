@@ -1,0 +1,226 @@
+//! Options several commands share, in one place: how a simulation runs
+//! ([`SimulationArgs`]: replications, seed, threads, the size check), how
+//! an experiment runs ([`ExperimentArgs`]), and the shared set-up of an
+//! experiment ([`Experiment`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{print, progress};
+use crate::experiment;
+use crate::model::{ReplicationResult, SizeEstimate, size_estimate};
+use crate::output;
+use crate::scenario::Scenario;
+use crate::scenario::ranges::number;
+
+/// Options of every command that simulates.
+#[derive(Debug, Args)]
+pub(super) struct SimulationArgs {
+    /// Replications (overrides the scenario's `replications`); with
+    /// --precision, the size of each batch.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replications: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Run even when the estimate says it would take more than a day of
+    /// computing or more memory than the machine is likely to have.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// The largest run orgsim starts without --allow-large: a day of computing
+/// on one core, or 8 GiB held at once.
+const LARGEST_SECONDS: f64 = 86_400.0;
+const LARGEST_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// Work to be checked for size: a scenario run `copies` times (points of a
+/// sweep that are alike, candidates of a search).
+pub(super) struct Work<'a> {
+    pub scenario: &'a Scenario,
+    pub copies: u64,
+}
+
+impl<'a> Work<'a> {
+    pub fn one(scenario: &'a Scenario) -> Self {
+        Work { scenario, copies: 1 }
+    }
+}
+
+impl SimulationArgs {
+    /// Refuses, before anything runs, work that would run for days or
+    /// exhaust memory, unless --allow-large. `keeps_distributions`: whether
+    /// every replication's distributions are kept (`orgsim run`) or dropped
+    /// as it finishes (experiments).
+    pub fn check_size(
+        &self,
+        work: &[Work],
+        replications: u32,
+        threads: usize,
+        keeps_distributions: bool,
+    ) -> Result<()> {
+        if self.allow_large {
+            return Ok(());
+        }
+        let estimates: Vec<(SizeEstimate, f64)> =
+            work.iter().map(|w| (size_estimate(w.scenario, replications), w.copies as f64)).collect();
+        let events: f64 = estimates.iter().map(|(e, copies)| e.events * copies).sum();
+        let seconds: f64 = estimates.iter().map(|(e, copies)| e.seconds * copies).sum();
+        let parallel = threads.min(replications as usize).max(1) as f64;
+        let growing_bytes = estimates.iter().map(|(e, _)| e.peak_bytes).fold(0.0, f64::max) * parallel;
+        let kept_bytes: f64 = work
+            .iter()
+            .map(|w| {
+                let links = w.scenario.departments.iter().map(|d| d.needs.len()).sum();
+                let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
+                    + if keeps_distributions { 2.0 * crate::engine::LogHistogram::BYTES as f64 } else { 0.0 };
+                per_replication * f64::from(replications) * w.copies as f64
+            })
+            .sum();
+        let bytes = growing_bytes + kept_bytes;
+        if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
+            return Ok(());
+        }
+        let mut reasons = Vec::new();
+        if seconds > LARGEST_SECONDS {
+            reasons.push(format!(
+                "about {} events, {} hours of computing on one core",
+                number(events.max(1.0).round()),
+                number((seconds / 3600.0).round())
+            ));
+        }
+        if bytes > LARGEST_BYTES {
+            let gib = |b: f64| number((b / 1024f64.powi(3) * 10.0).round() / 10.0);
+            let mut parts = Vec::new();
+            if growing_bytes > 0.0 {
+                let growing = estimates.iter().find_map(|(e, _)| e.growing.clone()).unwrap_or_default();
+                parts.push(format!(
+                    "{} GiB because the queue of {growing:?} grows without bound (it is offered more work than its staff can do and nobody there abandons)",
+                    gib(growing_bytes)
+                ));
+            }
+            if kept_bytes > 0.0 {
+                parts.push(format!("{} GiB of results kept until the files are written", gib(kept_bytes)));
+            }
+            reasons.push(format!("up to {} GiB held at once: {}", gib(bytes), parts.join(", and ")));
+        }
+        anyhow::bail!(
+            "this would take {}; shorten the horizon, use fewer replications or points, fix the overload, or pass --allow-large to run it anyway",
+            reasons.join(" and ")
+        )
+    }
+
+    /// Applies the overrides to `scenario`.
+    pub fn apply(&self, scenario: &mut Scenario) {
+        if let Some(replications) = self.replications {
+            scenario.set_replications(replications);
+        }
+        if let Some(seed) = self.seed {
+            scenario.set_seed(seed);
+        }
+    }
+
+    /// The worker pool.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.map_or(0, |threads| threads as usize))
+            .build()
+            .context("cannot start the worker threads")
+    }
+}
+
+/// The output folder: `out` when given, else `output/<name>` (and
+/// `subfolder` for an experiment); refused when it exists as a file.
+pub(super) fn output_folder(out: Option<&Path>, scenario: &Scenario, subfolder: Option<&str>) -> Result<PathBuf> {
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        let folder = Path::new("output").join(&scenario.name);
+        subfolder.map_or(folder.clone(), |sub| folder.join(sub))
+    });
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!("--out {}: exists and is not a folder; give a folder path", out.display());
+    }
+    Ok(out)
+}
+
+/// Options every experiment shares.
+#[derive(Debug, Args)]
+pub(super) struct ExperimentArgs {
+    /// Output folder [default: output/<scenario name>/<command>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// Add replications until each key metric's 95% half-width is at most
+    /// this share of its mean (e.g. 0.02), in batches of --replications. A
+    /// sweep with --precision keeps no journal: it cannot be resumed, and
+    /// Ctrl-C saves nothing.
+    #[arg(long, value_name = "SHARE")]
+    pub precision: Option<f64>,
+    /// Skip the charts (report.html is still written, without them).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Cap on replications with --precision.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_replications: u32,
+}
+
+/// Shared set-up of an experiment: overrides, plan, thread pool, output
+/// folder, progress bar.
+pub(super) struct Experiment {
+    pub plan: experiment::jobs::Plan,
+    pub pool: rayon::ThreadPool,
+    pub out: PathBuf,
+    pub progress: progress::Bar,
+    pub quiet: bool,
+    pub plots: bool,
+    pub command: &'static str,
+}
+
+impl Experiment {
+    pub fn new(scenario: &mut Scenario, command: &'static str, args: &ExperimentArgs, quiet: bool) -> Result<Self> {
+        args.simulation.apply(scenario);
+        let out = output_folder(args.out.as_deref(), scenario, Some(command))?;
+        let pool = args.simulation.pool()?;
+        let precision = match args.precision {
+            Some(share) if share > 0.0 && share < 1.0 => Some(experiment::jobs::Precision {
+                relative: share,
+                max_replications: args.max_replications.max(scenario.replications),
+            }),
+            Some(share) => anyhow::bail!("--precision {share}: give a share between 0 and 1, e.g. 0.02 for ±2%"),
+            None => None,
+        };
+        Ok(Experiment {
+            plan: experiment::jobs::Plan { replications: scenario.replications, seed: scenario.seed, precision },
+            pool,
+            out,
+            progress: progress::Bar::new(quiet),
+            quiet,
+            plots: !args.no_plots,
+            command,
+        })
+    }
+
+    /// The size check of the work this experiment will run.
+    pub fn check_size(&self, args: &ExperimentArgs, work: &[Work]) -> Result<()> {
+        let replications = self.plan.precision.map_or(self.plan.replications, |p| p.max_replications);
+        args.simulation.check_size(work, replications, self.pool.current_num_threads(), false)
+    }
+
+    /// Writes the files and prints the table (unless quiet).
+    pub fn finish(&self, files: Vec<(String, Vec<u8>)>, table: String) -> Result<()> {
+        self.progress.clear();
+        output::write_files(&self.out, &files)?;
+        output::report::write_experiment_report(&self.out, self.command, self.plots)?;
+        if !self.quiet {
+            let mut names = files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+            names.push_str(if self.plots { ", report.html, plots/" } else { ", report.html" });
+            print(&format!("{table}\nwrote {names} to {}\n", self.out.display()))?;
+        }
+        Ok(())
+    }
+}

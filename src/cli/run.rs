@@ -1,0 +1,77 @@
+//! `orgsim run`: simulates a scenario's replications and writes every
+//! result file, the time series, the charts and report.html.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::options::{SimulationArgs, Work, output_folder};
+use super::validate::load_warnings;
+use super::{load, print};
+use crate::experiment;
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(super) struct RunArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Output folder [default: output/<scenario name>]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
+    /// Skip the charts (report.html is still written, without them).
+    #[arg(long)]
+    no_plots: bool,
+    /// Also write every event of replication 0 (time, event, department,
+    /// work and case ids, quality, attitude) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+}
+
+/// Runs the scenario and writes its files.
+pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
+    let mut scenario = load(args.scenario.as_deref())?;
+    args.simulation.apply(&mut scenario);
+    let out = output_folder(args.out.as_deref(), &scenario, None)?;
+    let pool = args.simulation.pool()?;
+    args.simulation.check_size(&[Work::one(&scenario)], scenario.replications, pool.current_num_threads(), true)?;
+    if !quiet {
+        for warning in load_warnings(&scenario) {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let trace = match &args.trace {
+        Some(path) => Some((path, output::streams::TraceWriter::create(path)?)),
+        None => None,
+    };
+    let social = scenario.behavior_enabled;
+    let created = output::files::prepare_folder(&out)?;
+    let (results, parts) = pool.install(|| {
+        experiment::run_observed(scenario, |replication| {
+            output::streams::TimeseriesPart::create(&out, replication, social)
+        })
+    });
+    let files = output::run_files(&results);
+    output::files::finish_run(&out, created, &files, parts, social)?;
+    output::report::write_run_report(&out, !args.no_plots)?;
+    if let Some((path, mut writer)) = trace {
+        crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
+        writer.finish(path)?;
+    }
+    if !quiet {
+        let mut text = output::table::summary_table(&results);
+        text.push_str(&format!(
+            "\nwrote {}, timeseries.csv, report.html{} to {}\n",
+            files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
+            if args.no_plots { "" } else { ", plots/" },
+            out.display()
+        ));
+        if let Some(path) = &args.trace {
+            text.push_str(&format!("wrote the event trace of replication 0 to {}\n", path.display()));
+        }
+        print(&text)?;
+    }
+    Ok(())
+}

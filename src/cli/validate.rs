@@ -1,0 +1,177 @@
+//! `orgsim validate`: checks a scenario and describes it: departments,
+//! staff, who needs whom, offered load, warnings, and what queueing theory
+//! predicts for a single exponential station.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{load, say};
+use crate::output;
+use crate::scenario::{DEFAULT_ORIGIN, NeedMode, Scenario};
+use crate::theory;
+
+/// Warnings about departments at or near capacity.
+pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
+    let estimate = crate::model::load_estimate(scenario);
+    scenario
+        .departments
+        .iter()
+        .zip(&estimate.offered_load)
+        .filter_map(|(department, &load)| {
+            let utilization = load / f64::from(department.staff);
+            if utilization >= 1.0 {
+                Some(format!(
+                    "department {:?} is offered {:.0}% of its capacity ({load:.2} busy staff needed, {} available): its queue grows without bound unless customers abandon",
+                    department.name,
+                    utilization * 100.0,
+                    department.staff
+                ))
+            } else if utilization >= 0.9 {
+                Some(format!(
+                    "department {:?} runs at {:.0}% of capacity: expect long queues there",
+                    department.name,
+                    utilization * 100.0
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Checks the scenario and prints its description (nothing with `quiet`:
+/// the exit code says whether it is valid).
+pub(super) fn validate(path: Option<&Path>, quiet: bool) -> Result<()> {
+    let scenario = load(path)?;
+    let origin = path.map_or(DEFAULT_ORIGIN.to_string(), |p| p.display().to_string());
+    say(quiet, &describe(&scenario, &origin))
+}
+
+/// What `orgsim validate` prints.
+fn describe(scenario: &Scenario, origin: &str) -> String {
+    use std::fmt::Write as _;
+    let unit = &scenario.time_unit;
+    let mut text = String::new();
+    let _ = writeln!(text, "{origin}: scenario {:?} is valid", scenario.name);
+    if !scenario.description.is_empty() {
+        let _ = writeln!(text, "  {}", scenario.description);
+    }
+    let _ = writeln!(
+        text,
+        "horizon {} {unit}s, warm-up {}, {} replication(s), seed {}, social layer {}",
+        scenario.horizon,
+        scenario.warmup,
+        scenario.replications,
+        scenario.seed,
+        if scenario.behavior_enabled { "on" } else { "off" }
+    );
+    let customers = &scenario.customers;
+    let mut previous = 0.0;
+    let entry: Vec<String> = customers
+        .entry
+        .iter()
+        .map(|&(index, cumulative)| {
+            let share = cumulative - previous;
+            previous = cumulative;
+            format!("{} {:.0}%", scenario.departments[index].name, share * 100.0)
+        })
+        .collect();
+    let patience = match &scenario.resolved.customers.patience {
+        Some(spec) => format!("patience with mean {} {unit}s", spec.mean()),
+        None => "no abandonment".to_string(),
+    };
+    let _ = writeln!(
+        text,
+        "customers: {} per {unit}, {patience}; they arrive at {}",
+        customers.arrival_rate,
+        entry.join(", ")
+    );
+    let estimate = crate::model::load_estimate(scenario);
+    let name_width = scenario.departments.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(10);
+    let _ = writeln!(text);
+    let _ = writeln!(
+        text,
+        "{:<name_width$} {:>5}  {:>12}  {:>12}  {:>12}  {:>11}  needs",
+        "department",
+        "staff",
+        "service mean",
+        &format!("work/{unit}"),
+        "offered load",
+        "utilization"
+    );
+    for (index, department) in scenario.departments.iter().enumerate() {
+        let needs: Vec<String> = department
+            .needs
+            .iter()
+            .map(|need| {
+                format!(
+                    "{} {:.0}% ({})",
+                    scenario.departments[need.supplier].name,
+                    need.probability * 100.0,
+                    match need.mode {
+                        NeedMode::Hold => "hold",
+                        NeedMode::Handoff => "handoff",
+                    }
+                )
+            })
+            .collect();
+        let load = estimate.offered_load[index];
+        let front = if department.front_line { "*" } else { " " };
+        let _ = writeln!(
+            text,
+            "{:<name_width$} {:>5}  {:>12}  {:>12}  {:>12}  {:>10.1}%{front} {}",
+            department.name,
+            department.staff,
+            output::table::readable(department.service_mean),
+            output::table::readable(estimate.arrival_rates[index]),
+            output::table::readable(load),
+            load / f64::from(department.staff) * 100.0,
+            if needs.is_empty() { "–".to_string() } else { needs.join(", ") }
+        );
+    }
+    let _ = writeln!(
+        text,
+        "(* front line; offered load counts time held waiting for `hold` suppliers as if they never queued)"
+    );
+    if let Some(line) = theory_line(scenario) {
+        let _ = writeln!(text, "\n{line}");
+    }
+    let warnings = load_warnings(scenario);
+    if !warnings.is_empty() {
+        let _ = writeln!(text);
+        for warning in warnings {
+            let _ = writeln!(text, "warning: {warning}");
+        }
+    }
+    text
+}
+
+/// For a single exponential station, what queueing theory predicts.
+fn theory_line(scenario: &Scenario) -> Option<String> {
+    use crate::scenario::DistributionSpec;
+    let [department] = scenario.resolved.departments.as_slice() else {
+        return None;
+    };
+    let DistributionSpec::Exponential { mean } = department.service else {
+        return None;
+    };
+    if !department.needs.is_empty() {
+        return None;
+    }
+    let (lambda, mu) = (scenario.customers.arrival_rate, 1.0 / mean);
+    match &scenario.resolved.customers.patience {
+        None => theory::mmc_wait(department.staff, lambda, mu).map(|(p_wait, wait)| {
+            format!("theory (Erlang C, M/M/{}): P(wait) = {p_wait:.5}, mean wait = {wait:.5}", department.staff)
+        }),
+        Some(DistributionSpec::Exponential { mean: patience }) => {
+            theory::erlang_a(department.staff, lambda, mu, 1.0 / patience).map(|a| {
+                format!(
+                    "theory (Erlang A, M/M/{}+M): P(wait) = {:.5}, P(abandon) = {:.5}, mean wait = {:.5}",
+                    department.staff, a.p_wait, a.p_abandon, a.wait_mean
+                )
+            })
+        }
+        Some(_) => None,
+    }
+}

@@ -1,0 +1,176 @@
+//! External customers: arrival rate, patience, how arrivals split between
+//! front-line departments, value, expected resolution and surges.
+
+use super::super::errors::{Checker, Step};
+use super::super::file::ScenarioFile;
+use super::super::{Customers, Department, ScenarioError};
+
+use Step::Key as KEY;
+
+/// Checks the `[customers]` table; returns the customers and the entry
+/// shares by department index (as written, for the resolved file).
+pub(super) fn check(
+    checker: &Checker,
+    file: &ScenarioFile,
+    departments: &[Department],
+) -> Result<(Customers, Vec<(usize, f64)>), ScenarioError> {
+    let customers = &file.customers;
+    checker.range(
+        &[KEY("customers"), KEY("arrival_rate")],
+        "customers.arrival_rate",
+        "customers.arrival_rate",
+        customers.arrival_rate,
+    )?;
+    let patience = match &customers.patience {
+        Some(spec) => Some(checker.distribution(&[KEY("customers"), KEY("patience")], "customers.patience", spec)?),
+        None => None,
+    };
+    let entry_shares = entry_shares(checker, file, departments)?;
+    let mut cumulative = 0.0;
+    let mut entry = Vec::new();
+    for (index, share) in &entry_shares {
+        cumulative += share;
+        if *share > 0.0 {
+            entry.push((*index, cumulative));
+        }
+    }
+    if let Some(last) = entry.last_mut() {
+        last.1 = 1.0;
+    }
+    checker.range(&[KEY("customers"), KEY("value")], "customers.value", "customers.value", customers.value)?;
+    let expected_resolution = match customers.expected_resolution {
+        Some(expected) => {
+            checker.range(
+                &[KEY("customers"), KEY("expected_resolution")],
+                "customers.expected_resolution",
+                "customers.expected_resolution",
+                expected,
+            )?;
+            expected
+        }
+        None => {
+            let mut previous = 0.0;
+            let mut mean_service = 0.0;
+            for &(index, cumulative) in &entry {
+                mean_service += (cumulative - previous) * departments[index].service_mean;
+                previous = cumulative;
+            }
+            (2.0 * mean_service).max(f64::MIN_POSITIVE)
+        }
+    };
+    let surges = surges(checker, file)?;
+    let checked = Customers {
+        arrival_rate: customers.arrival_rate,
+        patience,
+        entry,
+        surges,
+        expected_resolution,
+        value: customers.value,
+    };
+    Ok((checked, entry_shares))
+}
+
+/// How arrivals split between front-line departments, by index.
+fn entry_shares(
+    checker: &Checker,
+    file: &ScenarioFile,
+    departments: &[Department],
+) -> Result<Vec<(usize, f64)>, ScenarioError> {
+    let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+    let front_line: Vec<usize> = (0..departments.len()).filter(|&i| departments[i].front_line).collect();
+    let Some(entry) = &file.customers.entry else {
+        return match front_line.as_slice() {
+            [only] => Ok(vec![(*only, 1.0)]),
+            [] => Err(checker.invalid(
+                &[KEY("department")],
+                "department.front_line",
+                "no department has `front_line = true`; mark the department(s) where external customers arrive",
+            )),
+            several => Err(checker.invalid(
+                &[KEY("customers")],
+                "customers.entry",
+                format!(
+                    "{} departments are front line ({}); say how arrivals split between them, e.g. entry = {{ {} }}",
+                    several.len(),
+                    several.iter().map(|&i| format!("{:?}", names[i])).collect::<Vec<_>>().join(", "),
+                    several.iter().map(|&i| format!("{:?} = 0.5", names[i])).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        };
+    };
+    let mut shares = Vec::new();
+    for (name, &share) in entry {
+        let path = [KEY("customers"), KEY("entry"), KEY(name)];
+        let field = format!("customers.entry.{name:?}");
+        let Some(index) = names.iter().position(|n| n == name) else {
+            return Err(checker.invalid(
+                &path,
+                field,
+                format!(
+                    "no department is named {name:?}; known departments: {}",
+                    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        };
+        if !departments[index].front_line {
+            return Err(checker.invalid(
+                &path,
+                field,
+                format!("{name:?} receives external customers but is not front line; add `front_line = true` to it"),
+            ));
+        }
+        checker.range(&path, &field, "customers.entry.<name>", share)?;
+        shares.push((index, share));
+    }
+    let total: f64 = shares.iter().map(|(_, share)| share).sum();
+    if (total - 1.0).abs() > 1e-9 {
+        return Err(checker.invalid(
+            &[KEY("customers"), KEY("entry")],
+            "customers.entry",
+            format!("the shares must add up to 1 (they add up to {total})"),
+        ));
+    }
+    if let Some(&missing) = front_line.iter().find(|i| !shares.iter().any(|(j, _)| j == *i)) {
+        return Err(checker.invalid(
+            &[KEY("customers"), KEY("entry")],
+            "customers.entry",
+            format!(
+                "front-line department {:?} has no share; give it one (0 is allowed) or set its `front_line = false`",
+                names[missing]
+            ),
+        ));
+    }
+    shares.sort_by_key(|(index, _)| *index);
+    Ok(shares)
+}
+
+/// Periods of changed demand: each valid, sorted, none overlapping.
+fn surges(checker: &Checker, file: &ScenarioFile) -> Result<Vec<crate::scenario::SurgeFile>, ScenarioError> {
+    let mut surges = file.customers.surges.clone();
+    for (index, surge) in surges.iter().enumerate() {
+        let at = |field: &'static str| [KEY("customers"), KEY("surges"), Step::Index(index), KEY(field)];
+        let label = |field: &str| format!("customers.surges[{}].{field}", index + 1);
+        checker.range(&at("start"), &label("start"), "customers.surges.start", surge.start)?;
+        checker.range(&at("end"), &label("end"), "customers.surges.end", surge.end)?;
+        if surge.end <= surge.start {
+            return Err(checker.invalid(
+                &at("end"),
+                label("end"),
+                format!("must be later than `start` {} (got {})", surge.start, surge.end),
+            ));
+        }
+        checker.range(&at("factor"), &label("factor"), "customers.surges.factor", surge.factor)?;
+    }
+    surges.sort_by(|a, b| a.start.total_cmp(&b.start));
+    if let Some(pair) = surges.windows(2).find(|pair| pair[1].start < pair[0].end) {
+        return Err(checker.invalid(
+            &[KEY("customers"), KEY("surges")],
+            "customers.surges",
+            format!(
+                "the surges {}–{} and {}–{} overlap; merge them into one",
+                pair[0].start, pair[0].end, pair[1].start, pair[1].end
+            ),
+        ));
+    }
+    Ok(surges)
+}

@@ -1,0 +1,212 @@
+//! Departments: names, staff, costs, service, the needs between them, and
+//! the network check (a finite expected number of requests; no loop of
+//! `hold` needs).
+
+use super::super::errors::{Checker, Step};
+use super::super::file::{DepartmentFile, NeedFile, ScenarioFile};
+use super::super::network::{self, Edge, NetworkProblem};
+use super::super::{Department, Need, ScenarioError};
+use super::has_control_characters;
+
+/// Checks every department and the network of needs between them.
+pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Department>, ScenarioError> {
+    if file.departments.is_empty() {
+        return Err(checker.invalid(
+            &[],
+            "department",
+            "the scenario has no departments; add at least one [[department]] table with `name`, `staff` and `service`",
+        ));
+    }
+    let names = check_names(checker, file)?;
+    let mut departments = Vec::with_capacity(file.departments.len());
+    let mut edges = Vec::new();
+    for (index, department) in file.departments.iter().enumerate() {
+        let needs = check_needs(checker, file, &names, index, department)?;
+        edges.extend(needs.iter().map(|need| Edge {
+            from: index,
+            to: need.supplier,
+            probability: need.probability,
+            mode: need.mode,
+        }));
+        departments.push(check_department(checker, index, department, needs)?);
+    }
+    check_network(checker, &names, &edges)?;
+    Ok(departments)
+}
+
+/// Names first, so needs and entries can refer to them.
+fn check_names(checker: &Checker, file: &ScenarioFile) -> Result<Vec<String>, ScenarioError> {
+    let names: Vec<String> = file.departments.iter().map(|d| d.name.clone()).collect();
+    for (index, name) in names.iter().enumerate() {
+        let path = [Step::Key("department"), Step::Index(index), Step::Key("name")];
+        let field = format!("department[{}].name", index + 1);
+        if name.trim().is_empty() || name.contains(['.', '/', '\\']) || has_control_characters(name) {
+            return Err(checker.invalid(
+                &path,
+                field,
+                format!(
+                    "must be a non-empty name without dots, '/', '\\' or control characters (got {name:?}); spaces are fine"
+                ),
+            ));
+        }
+        if names[..index].contains(name) {
+            return Err(checker.invalid(
+                &path,
+                field,
+                format!("{name:?} is used by an earlier department; names must be unique"),
+            ));
+        }
+    }
+    Ok(names)
+}
+
+fn known(names: &[String]) -> String {
+    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+}
+
+fn check_department(
+    checker: &Checker,
+    index: usize,
+    department: &DepartmentFile,
+    needs: Vec<Need>,
+) -> Result<Department, ScenarioError> {
+    let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
+    let label = |field: &str| format!("department {:?}.{field}", department.name);
+    checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(department.staff))?;
+    checker.range(
+        &at("cost_per_time"),
+        &label("cost_per_time"),
+        "department.cost_per_time",
+        department.cost_per_time,
+    )?;
+    let service = checker.distribution(&at("service"), &label("service"), &department.service)?;
+    let followup_spec = department.followup.clone().unwrap_or_else(|| department.service.clone());
+    let followup = checker.distribution(&at("followup"), &label("followup"), &followup_spec)?;
+    for (field, value) in [
+        ("skill", department.skill),
+        ("morale", department.morale),
+        ("recognition", department.recognition),
+        ("training", department.training),
+    ] {
+        checker.range(&at(field), &label(field), &format!("department.{field}"), value)?;
+    }
+    Ok(Department {
+        skill: (department.skill + department.training).min(1.0),
+        morale_baseline: (department.morale + department.recognition).min(1.0),
+        measured_morale: department.morale,
+        name: department.name.clone(),
+        front_line: department.front_line,
+        staff: department.staff,
+        cost_per_time: department.cost_per_time,
+        service_mean: department.service.mean(),
+        service,
+        followup_mean: followup_spec.mean(),
+        followup,
+        needs,
+    })
+}
+
+fn check_needs(
+    checker: &Checker,
+    file: &ScenarioFile,
+    names: &[String],
+    index: usize,
+    department: &DepartmentFile,
+) -> Result<Vec<Need>, ScenarioError> {
+    let mut needs = Vec::with_capacity(department.needs.len());
+    for (need_index, need) in department.needs.iter().enumerate() {
+        let path = |field: &'static str| {
+            [Step::Key("department"), Step::Index(index), Step::Key("needs"), Step::Index(need_index), Step::Key(field)]
+        };
+        let label = |field: &str| format!("department {:?}.needs[{}].{field}", department.name, need_index + 1);
+        let Some(supplier) = names.iter().position(|n| *n == need.dept) else {
+            return Err(checker.invalid(
+                &path("dept"),
+                label("dept"),
+                format!("no department is named {:?}; known departments: {}", need.dept, known(names)),
+            ));
+        };
+        if department.needs[..need_index].iter().any(|earlier: &NeedFile| earlier.dept == need.dept) {
+            return Err(checker.invalid(
+                &path("dept"),
+                label("dept"),
+                format!("{:?} is needed twice; give each supplier one entry", need.dept),
+            ));
+        }
+        for (field, value) in [
+            ("probability", need.probability),
+            ("silo_delay", need.silo_delay),
+            ("silo_quality_loss", need.silo_quality_loss),
+            ("collaboration", need.collaboration),
+        ] {
+            checker.range(&path(field), &label(field), &format!("department.needs.{field}"), value)?;
+        }
+        let expected_delay = match need.expected_delay {
+            Some(expected) => {
+                checker.range(
+                    &path("expected_delay"),
+                    &label("expected_delay"),
+                    "department.needs.expected_delay",
+                    expected,
+                )?;
+                expected
+            }
+            None => 2.0 * file.departments[supplier].service.mean(),
+        };
+        let kept = 1.0 - need.collaboration;
+        needs.push(Need {
+            supplier,
+            probability: need.probability,
+            mode: need.mode,
+            priority: need.priority,
+            silo_delay: need.silo_delay * kept,
+            silo_quality_loss: need.silo_quality_loss * kept,
+            expected_delay: expected_delay.max(f64::MIN_POSITIVE),
+        });
+    }
+    Ok(needs)
+}
+
+/// Refuses a loop of needs that spawns unboundedly many requests or that
+/// consists of `hold` needs only, naming the loop and its links.
+fn check_network(checker: &Checker, names: &[String], edges: &[Edge]) -> Result<(), ScenarioError> {
+    let Err(problem) = network::check_loops(names.len(), edges) else {
+        return Ok(());
+    };
+    let render = |cycle: &[usize]| cycle.iter().map(|&i| names[i].as_str()).collect::<Vec<_>>().join(" → ");
+    let links = |cycle: &[usize]| {
+        cycle
+            .windows(2)
+            .filter_map(|pair| {
+                edges
+                    .iter()
+                    .find(|e| e.from == pair[0] && e.to == pair[1])
+                    .map(|e| format!("{} → {} {} ({})", names[e.from], names[e.to], e.probability, e.mode))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (cycle, message) = match &problem {
+        NetworkProblem::Divergent { cycle } => (
+            cycle,
+            format!(
+                "the loop {} spawns on average at least one new request for each request it serves, so the expected number of requests per customer is infinite; lower the probabilities on the loop ({})",
+                render(cycle),
+                links(cycle)
+            ),
+        ),
+        NetworkProblem::HoldLoop { cycle } => (
+            cycle,
+            format!(
+                "the loop {} consists of `hold` needs only: every server on it could end up waiting for another and the loop deadlocks; make at least one of these needs mode = \"handoff\" ({})",
+                render(cycle),
+                links(cycle)
+            ),
+        ),
+    };
+    Err(checker.invalid(
+        &[Step::Key("department"), Step::Index(cycle[0]), Step::Key("needs")],
+        format!("department {:?}.needs", names[cycle[0]]),
+        message,
+    ))
+}

@@ -1,0 +1,166 @@
+//! Checking a parsed [`ScenarioFile`] into a [`Scenario`], one section at a
+//! time: the run settings here, then [`departments`] (names, staff, needs and
+//! the network of needs), [`customers`] (arrivals, entry, surges),
+//! [`behavior`] (the social layer) and [`sweep`] (the `[sweep]` table).
+//! Every numeric value is held to its range in [`super::ranges`]; the
+//! defaults are then written out so the resolved file repeats the run.
+
+mod behavior;
+mod customers;
+mod departments;
+pub mod sweep;
+
+use super::errors::{Checker, Locator, Step};
+use super::file::{self, BehaviorFile, ScenarioFile};
+use super::ranges::{self, FINEST_TICK_PER_SERVICE, MOST_TICKS};
+use super::{Department, Scenario, ScenarioError};
+
+/// Checks `file`; `text` (when known) gives errors their line and column.
+pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) -> Result<Scenario, ScenarioError> {
+    let checker = Checker { origin, locator: Locator::new(text) };
+    check_run_settings(&checker, &file)?;
+    let departments = departments::check(&checker, &file)?;
+    let (customers, entry_shares) = customers::check(&checker, &file, &departments)?;
+    let sample_every = finest_tick(&checker, &file, &departments, "sample_every", file.sample_every)?;
+    behavior::check(&checker, &file.behavior)?;
+    if file.behavior.enabled {
+        finest_tick(&checker, &file, &departments, "behavior.update_interval", Some(file.behavior.update_interval))?;
+    }
+    let sweep = sweep::check(&checker, &file)?;
+    resolve_defaults(&mut file, &departments, &customers, &entry_shares, sample_every);
+    Ok(Scenario {
+        name: file.name.clone(),
+        description: file.description.clone(),
+        time_unit: file.time_unit.clone(),
+        horizon: file.horizon,
+        warmup: file.warmup,
+        replications: file.replications,
+        seed: file.seed,
+        customers,
+        departments,
+        sample_every,
+        behavior_enabled: file.behavior.enabled,
+        behavior: file.behavior.clone(),
+        sweep,
+        resolved: file,
+    })
+}
+
+/// Whether a name carries characters that have no place in a name: control
+/// characters (a newline, an escape) could forge lines in files and scripts.
+pub(super) fn has_control_characters(name: &str) -> bool {
+    name.chars().any(char::is_control)
+}
+
+fn check_run_settings(checker: &Checker, file: &ScenarioFile) -> Result<(), ScenarioError> {
+    let key = Step::Key;
+    let name = &file.name;
+    if name.trim().is_empty()
+        || name.contains(['/', '\\'])
+        || name == "."
+        || name == ".."
+        || has_control_characters(name)
+    {
+        return Err(checker.invalid(
+            &[key("name")],
+            "name",
+            format!(
+                "must be a non-empty name without '/', '\\' or control characters (it names the output folder; got {name:?})"
+            ),
+        ));
+    }
+    checker.range(&[key("horizon")], "horizon", "horizon", file.horizon)?;
+    checker.range(&[key("warmup")], "warmup", "warmup", file.warmup)?;
+    if file.warmup >= file.horizon {
+        return Err(checker.invalid(
+            &[key("warmup")],
+            "warmup",
+            format!(
+                "must be shorter than the horizon {} (got {})",
+                ranges::number(file.horizon),
+                ranges::number(file.warmup)
+            ),
+        ));
+    }
+    checker.range(&[key("replications")], "replications", "replications", f64::from(file.replications))?;
+    Ok(())
+}
+
+/// A tick (a time-series sample or a morale update) must not be so fine
+/// that a replication takes millions of them: at least horizon / 1,000,000
+/// and 1/1,000 of the shortest mean service time. Returns the tick, with
+/// horizon / 200 when `value` is absent.
+fn finest_tick(
+    checker: &Checker,
+    file: &ScenarioFile,
+    departments: &[Department],
+    key: &str,
+    value: Option<f64>,
+) -> Result<f64, ScenarioError> {
+    let path: Vec<Step> = key.split('.').map(Step::Key).collect();
+    let Some(value) = value else {
+        return Ok(file.horizon / 200.0);
+    };
+    checker.range(&path, key, key, value)?;
+    let shortest_service = departments.iter().map(|d| d.service_mean).fold(f64::INFINITY, f64::min);
+    let finest = (file.horizon / MOST_TICKS).max(shortest_service * FINEST_TICK_PER_SERVICE);
+    if value < finest {
+        return Err(checker.invalid(
+            &path,
+            key,
+            format!(
+                "must be at least {} (horizon / {} and 1/{} of the shortest mean service time, {}), or a run would take millions of ticks (got {})",
+                ranges::number(finest),
+                ranges::number(MOST_TICKS),
+                ranges::number(1.0 / FINEST_TICK_PER_SERVICE),
+                ranges::number(shortest_service),
+                ranges::number(value)
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+/// Writes every default out, so `scenario.toml` repeats the run exactly.
+/// With the social layer off its parameters had no effect: they are written
+/// as their defaults, so they cannot change any output.
+fn resolve_defaults(
+    file: &mut ScenarioFile,
+    departments: &[Department],
+    customers: &super::Customers,
+    entry_shares: &[(usize, f64)],
+    sample_every: f64,
+) {
+    file.sample_every = Some(sample_every);
+    if file.behavior.enabled {
+        file.customers.expected_resolution = Some(customers.expected_resolution);
+        for (department, checked) in file.departments.iter_mut().zip(departments) {
+            for (need, checked_need) in department.needs.iter_mut().zip(&checked.needs) {
+                need.expected_delay = Some(need.expected_delay.unwrap_or(checked_need.expected_delay));
+            }
+        }
+    } else {
+        file.behavior = BehaviorFile { enabled: false, ..BehaviorFile::default() };
+        file.customers.expected_resolution = None;
+        file.customers.value = file::default_value();
+        for department in &mut file.departments {
+            department.skill = file::default_skill();
+            department.morale = file::default_morale();
+            department.recognition = 0.0;
+            department.training = 0.0;
+            for need in &mut department.needs {
+                need.silo_delay = 0.0;
+                need.silo_quality_loss = 0.0;
+                need.collaboration = 0.0;
+                need.expected_delay = None;
+            }
+        }
+    }
+    let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+    file.customers.entry = Some(entry_shares.iter().map(|&(i, share)| (names[i].to_string(), share)).collect());
+    for department in &mut file.departments {
+        if department.followup.is_none() {
+            department.followup = Some(department.service.clone());
+        }
+    }
+}
