@@ -100,6 +100,20 @@ fn staff_beyond_its_range_is_an_error_and_optimize_never_overflows() {
 }
 
 #[test]
+fn a_seed_scenario_toml_cannot_repeat_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("seed.toml", &SMALL.replace("seed = 3", "seed = 18446744073709551615"));
+    let stderr = sandbox.run(&["run", "seed.toml"]).failure();
+    assert!(stderr.contains("seed") && stderr.contains("at most 9223372036854775807"), "{stderr}");
+    sandbox.write("small.toml", SMALL);
+    let stderr = sandbox.run(&["run", "small.toml", "--seed", "9223372036854775808"]).failure();
+    assert!(stderr.contains("--seed"), "{stderr}");
+    sandbox
+        .run(&["run", "small.toml", "--seed", "9223372036854775807", "--quiet", "--no-plots", "--out", "o"])
+        .success();
+}
+
+#[test]
 fn a_report_on_a_csv_without_a_column_names_the_file_and_column() {
     let sandbox = Sandbox::new();
     sandbox.write("small.toml", SMALL);

@@ -53,20 +53,48 @@ fn chart_data_matches_the_csv_files() {
     let pictures = run_pictures(&data).unwrap();
     let names: Vec<&str> = pictures.iter().map(|(p, _)| p.name.as_str()).collect();
     assert_eq!(names, CHARTS);
-    // The waits chart's shares come from waits.csv: each distribution sums to 1.
-    let waits = std::fs::read_to_string(folder.join("waits.csv")).unwrap();
-    for measure in ["wait", "resolution"] {
-        let total: f64 = waits
-            .lines()
-            .filter(|l| l.starts_with(&format!("{measure},")))
-            .map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap())
-            .sum();
+    let rows = |file: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(folder.join(file)).unwrap();
+        text.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect()
+    };
+    let column = |file: &str, name: &str| {
+        let text = std::fs::read_to_string(folder.join(file)).unwrap();
+        text.lines().next().unwrap().split(',').position(|c| c == name).unwrap()
+    };
+    // The waits chart's bins are waits.csv's rows, value for value, and each
+    // distribution's shares sum to 1.
+    let waits = rows("waits.csv");
+    for (measure, bins) in [("wait", &data.waits.wait), ("resolution", &data.waits.resolution)] {
+        let csv: Vec<(f64, f64, f64)> = waits
+            .iter()
+            .filter(|r| r[0] == measure)
+            .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].parse().unwrap()))
+            .collect();
+        assert_eq!(&csv, bins, "{measure} bins");
+        let total: f64 = csv.iter().map(|b| b.2).sum();
         assert!((total - 1.0).abs() < 1e-9, "{measure} shares sum to {total}");
     }
-    // Every link in links.csv is a need in the scenario, in order.
-    let links = std::fs::read_to_string(folder.join("links.csv")).unwrap();
+    // Each flow node's utilization and morale are the departments.csv
+    // means over replications.
+    let departments = rows("departments.csv");
+    let (utilization, morale) = (column("departments.csv", "utilization"), column("departments.csv", "morale_mean"));
+    for node in &data.flow.nodes {
+        let mine: Vec<&Vec<String>> = departments.iter().filter(|r| r[1] == node.name).collect();
+        assert_eq!(mine.len(), 3, "{}: one row per replication", node.name);
+        let mean = |c: usize| mine.iter().map(|r| r[c].parse::<f64>().unwrap()).sum::<f64>() / 3.0;
+        assert!((node.utilization - mean(utilization)).abs() < 1e-12, "{} utilization", node.name);
+        assert!((node.morale.unwrap() - mean(morale)).abs() < 1e-12, "{} morale", node.name);
+    }
+    // Each flow link is a row of links.csv, in order, with its volume.
+    let links = rows("links.csv");
     let needs: usize = data.scenario.departments.iter().map(|d| d.needs.len()).sum();
-    assert_eq!(links.lines().count(), 1 + needs);
+    assert_eq!(links.len(), needs);
+    assert_eq!(data.flow.links.len(), needs);
+    for (link, row) in data.flow.links.iter().zip(&links) {
+        assert_eq!(data.flow.nodes[link.from].name, row[0]);
+        assert_eq!(data.flow.nodes[link.to].name, row[1]);
+        assert_eq!(link.requests, row[3].parse::<f64>().unwrap());
+    }
 }
 
 #[test]

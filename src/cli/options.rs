@@ -22,8 +22,8 @@ pub(super) struct SimulationArgs {
     /// --precision, the size of each batch.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long, value_name = "S")]
+    /// Master seed (overrides the scenario's `seed`), 0 to 9223372036854775807.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=crate::scenario::MOST_SEED))]
     pub seed: Option<u64>,
     /// Worker threads [default: one per core]; results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]

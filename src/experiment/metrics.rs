@@ -196,17 +196,7 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
 
 /// The names of every summary metric a run of `scenario` reports.
 pub fn metric_names(scenario: &Scenario) -> Vec<String> {
-    let dummy = ReplicationResult {
-        replication: 0,
-        seed: 0,
-        window: 1.0,
-        events: 0,
-        social: scenario.behavior_enabled,
-        external: Default::default(),
-        internal: Default::default(),
-        departments: vec![DepartmentTally::default(); scenario.departments.len()],
-        links: Vec::new(),
-    };
+    let dummy = empty_result(scenario.behavior_enabled, scenario.departments.len());
     metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
 }
 
@@ -288,18 +278,10 @@ pub const KEY_METRICS: [KeyMetric; 14] = [
     KeyMetric { headline: true, ..key("staff_cost", "Staff cost", false) },
 ];
 
-/// Whether a run with the social layer on (`social`) reports `metric`.
+/// Whether a run with the social layer on (`social`) reports `metric`:
+/// asked of [`replication_metrics`] itself, the one place that knows.
 fn reported(metric: &str, social: bool) -> bool {
-    const SOCIAL: [&str; 7] = [
-        "ext_satisfaction_mean",
-        "ext_churn_rate",
-        "ext_rework_rate",
-        "revenue_at_risk",
-        "int_satisfaction_mean",
-        "morale_mean",
-        "quality_mean",
-    ];
-    social || !SOCIAL.contains(&metric)
+    replication_metrics(&empty_result(social, 0), &[]).iter().any(|(name, _)| *name == metric)
 }
 
 /// The key metrics a printed experiment table shows.
@@ -324,4 +306,19 @@ pub fn chart_metrics(social: bool) -> Vec<&'static str> {
         })
         .map(|m| m.name)
         .collect()
+}
+
+/// A replication that counted nothing: asked which metrics a run reports.
+fn empty_result(social: bool, departments: usize) -> ReplicationResult {
+    ReplicationResult {
+        replication: 0,
+        seed: 0,
+        window: 1.0,
+        events: 0,
+        social,
+        external: Default::default(),
+        internal: Default::default(),
+        departments: vec![DepartmentTally::default(); departments],
+        links: Vec::new(),
+    }
 }

@@ -88,12 +88,24 @@ pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
             return Err(differs("orgsim version"));
         }
     }
-    let missing: Vec<u32> = (0..first.shards).filter(|k| !manifests.iter().any(|(_, m)| m.shard == *k)).collect();
+    // The first few missing shards; the scan stops early, however large the
+    // shard count a manifest claims.
+    let present: std::collections::BTreeSet<u32> = manifests.iter().map(|(_, m)| m.shard).collect();
+    let missing: Vec<u32> = (0..first.shards).filter(|k| !present.contains(k)).take(10).collect();
     if !missing.is_empty() {
         let names = missing.iter().map(|k| format!("shard-{k}-of-{}", first.shards)).collect::<Vec<_>>().join(", ");
         let reruns = missing.iter().map(|k| format!("--shard {k}/{}", first.shards)).collect::<Vec<_>>().join(", ");
         return Err(mismatch(format!(
             "missing {names}: it failed or has not finished; rerun `orgsim sweep` with {reruns}"
+        )));
+    }
+    let listed: usize = manifests.iter().map(|(_, m)| m.points.len()).sum();
+    if first.points_total != listed || manifests.len() != first.shards as usize {
+        return Err(mismatch(format!(
+            "the manifests list {listed} points in {} shards, but say the sweep has {} points in {} shards",
+            manifests.len(),
+            first.points_total,
+            first.shards
         )));
     }
     let mut seen = vec![0u32; first.points_total + 1];

@@ -19,6 +19,7 @@ pub mod ranges;
 
 use std::fmt;
 
+pub use check::MOST_SEED;
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;

@@ -61,7 +61,7 @@ pub const RANGES: &[KeyRange] = &[
     above("horizon", 0.0, T),
     noted(closed("warmup", 0.0, T), "shorter than `horizon`"),
     whole("replications", 1.0, 1e6),
-    noted(whole("seed", 0.0, 18_446_744_073_709_551_615.0), "any 64-bit whole number, 0 to 18446744073709551615"),
+    noted(whole("seed", 0.0, 9.223_372_036_854_776e18), "at most 9223372036854775807, the largest TOML integer"),
     noted(above("sample_every", 0.0, T), "at least horizon / 1,000,000 and 1/1,000 of the shortest mean service time"),
     above("customers.arrival_rate", 0.0, 1e9),
     closed("customers.value", 0.0, 1e15),

@@ -15,6 +15,9 @@ use super::file::{self, BehaviorFile, ScenarioFile};
 use super::ranges::{self, FINEST_TICK_PER_SERVICE, MOST_TICKS};
 use super::{Department, Scenario, ScenarioError};
 
+/// The largest seed: the largest integer a TOML file can hold.
+pub const MOST_SEED: u64 = i64::MAX as u64;
+
 /// Checks `file`; `text` (when known) gives errors their line and column.
 pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) -> Result<Scenario, ScenarioError> {
     let checker = Checker { origin, locator: Locator::new(text) };
@@ -83,6 +86,17 @@ fn check_run_settings(checker: &Checker, file: &ScenarioFile) -> Result<(), Scen
         ));
     }
     checker.range(&[key("replications")], "replications", "replications", f64::from(file.replications))?;
+    // Compared as integers: f64 cannot tell i64::MAX from i64::MAX + 1.
+    if file.seed > MOST_SEED {
+        return Err(checker.invalid(
+            &[key("seed")],
+            "seed",
+            format!(
+                "must be a whole number ≥ 0 and at most {MOST_SEED}, so that scenario.toml can repeat it (got {})",
+                file.seed
+            ),
+        ));
+    }
     Ok(())
 }
 

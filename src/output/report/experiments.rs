@@ -1,0 +1,325 @@
+//! The reports of experiments (`sweep`, `compare`, `impact`, `optimize`):
+//! their charts and the table of figures that opens each page.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use std::collections::HashMap;
+
+use super::super::plots::charts::{Band, BandChart};
+use super::super::plots::{Picture, render};
+use super::super::table::readable;
+use super::run::assumptions;
+use super::{ReportError, Table, escape, figures, number_of, page, write_pictures_and_page};
+use crate::experiment::metrics::chart_metrics;
+use crate::scenario::ScenarioFile;
+
+/// The charts of an experiment, from its CSV file.
+fn experiment_pictures(
+    folder: &Path,
+    kind: &str,
+    scenario: &ScenarioFile,
+) -> Result<Vec<(Picture, String)>, ReportError> {
+    use crate::output::plots::experiment_charts::{IntervalChart, StaffingChart};
+    let table = Table::read_experiment(folder, kind)?;
+    let draw = |picture: Result<Picture, String>, name: &str| {
+        picture.map_err(|message| ReportError::Draw { chart: name.to_string(), message })
+    };
+    let mut pictures = Vec::new();
+    match kind {
+        "sweep" => {
+            let charts = sweep_charts(folder, scenario.behavior.enabled)?;
+            for (chart, sentence) in charts {
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
+        "compare" => {
+            let mut rows = Vec::new();
+            for row in &table.rows {
+                let metric = row["metric"].as_str();
+                if !chart_metrics(scenario.behavior.enabled).contains(&metric) {
+                    continue;
+                }
+                let base = number_of(&table, row, "base_mean")?.abs().max(1e-12);
+                let scale = |v: f64| 100.0 * v / base;
+                rows.push((
+                    format!("{}: {metric}", row["variant"]),
+                    scale(number_of(&table, row, "difference")?),
+                    scale(number_of(&table, row, "ci_low")?),
+                    scale(number_of(&table, row, "ci_high")?),
+                ));
+            }
+            let chart = IntervalChart {
+                name: "compare".into(),
+                title: format!("Each variant against {}: change in key metrics", scenario.name),
+                x_label: "change against the base (% of the base's mean; paired 95% CI)".into(),
+                rows,
+            };
+            pictures.push((
+                draw(render(&chart), "compare")?,
+                "Paired differences, variant minus base, as a share of the base's mean: a bar whose whisker does not cross the zero line is a significant change.".to_string(),
+            ));
+        }
+        "impact" => {
+            let chart = impact_chart(folder)?;
+            let metric = chart.name.clone();
+            let chart = IntervalChart { name: "impact".into(), ..chart };
+            pictures.push((
+                draw(render(&chart), "impact")?,
+                format!("Internal teams ranked by what one step of improvement is worth to external customers, measured as the gain in {metric}, paired against the baseline."),
+            ));
+        }
+        "optimize" => {
+            let targets = table.rows.first().map(|r| r["targets"].clone()).unwrap_or_default();
+            for target in targets.split(';').filter(|t| !t.is_empty()) {
+                let Some(at) = target.find(['<', '>']) else {
+                    continue;
+                };
+                let metric = target[..at].to_string();
+                let value: f64 = target[at..].trim_start_matches(['<', '>', '=']).parse().unwrap_or(f64::NAN);
+                let mut candidates = Vec::new();
+                for row in &table.rows {
+                    candidates.push((
+                        number_of(&table, row, "staff_cost")?,
+                        number_of(&table, row, &format!("{metric}_mean"))?,
+                        number_of(&table, row, &format!("{metric}_ci_low"))?,
+                        number_of(&table, row, &format!("{metric}_ci_high"))?,
+                        row["feasible"] == "true",
+                        row["recommended"] == "true",
+                    ));
+                }
+                let at_most = target[at..].starts_with('<');
+                let chart = StaffingChart { metric: metric.clone(), target: value, at_most, candidates };
+                let mut picture = draw(render(&chart), "staffing")?;
+                picture.name = format!("staffing-{metric}");
+                pictures.push((
+                    picture,
+                    format!("Every staffing the search evaluated: its cost against {metric}, with the target line and the cost–service frontier (no cheaper staffing does better); filled dots meet every target at the unfavourable end of their interval, and the ring marks the cheapest of them."),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(pictures)
+}
+
+/// The figures a reader wants in numbers: each variant's key changes for
+/// `compare`, the ranking for `impact`, the recommendation for `optimize`.
+fn key_table(folder: &Path, kind: &str, social: bool) -> Result<String, ReportError> {
+    let table = Table::read_experiment(folder, kind)?;
+    let cell = |row: &HashMap<String, String>, column: &str| -> Result<String, ReportError> {
+        Ok(table.number(row, column)?.map_or("–".to_string(), readable))
+    };
+    let mut html = String::new();
+    match kind {
+        "compare" => {
+            let _ = writeln!(
+                html,
+                "<h2>Key figures</h2><table><thead><tr><th>variant</th><th>metric</th><th>base</th><th>variant</th><th>change (95% CI)</th></tr></thead><tbody>"
+            );
+            for row in table.rows.iter().filter(|r| chart_metrics(social).contains(&r["metric"].as_str())) {
+                let mark = if row["significant"] == "true" { " *" } else { "" };
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {}){mark}</td></tr>",
+                    escape(&row["variant"]),
+                    escape(&row["metric"]),
+                    cell(row, "base_mean")?,
+                    cell(row, "variant_mean")?,
+                    cell(row, "difference")?,
+                    cell(row, "ci_low")?,
+                    cell(row, "ci_high")?
+                );
+            }
+            let _ = writeln!(html, "</tbody></table><p>* the change is significant: its interval excludes 0.</p>");
+        }
+        "impact" => {
+            let by = table
+                .rows
+                .first()
+                .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
+                .unwrap_or_default();
+            let _ = writeln!(
+                html,
+                "<h2>Ranking</h2><table><thead><tr><th>rank</th><th>department</th><th>step</th><th>{} (family-wise 95% CI)</th></tr></thead><tbody>",
+                escape(&by.replace('_', " "))
+            );
+            for row in &table.rows {
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {})</td></tr>",
+                    escape(&row["rank"]),
+                    escape(&row["department"]),
+                    escape(&row["step"]),
+                    cell(row, &by)?,
+                    cell(row, "gain_ci_low")?,
+                    cell(row, "gain_ci_high")?
+                );
+            }
+            let _ = writeln!(html, "</tbody></table>");
+        }
+        "optimize" => {
+            if let Some(best) = table.rows.iter().find(|r| r["recommended"] == "true") {
+                let _ = writeln!(html, "<h2>Recommendation</h2><table><tbody>");
+                let mut staff: Vec<(&String, &String)> = best.iter().filter(|(k, _)| k.starts_with("staff.")).collect();
+                let text = std::fs::read_to_string(folder.join("optimize.csv")).unwrap_or_default();
+                let order: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+                staff.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+                for (key, value) in staff {
+                    let _ = writeln!(
+                        html,
+                        "<tr><td>{}</td><td>{}</td></tr>",
+                        escape(key.trim_start_matches("staff.")),
+                        escape(value)
+                    );
+                }
+                let _ = writeln!(html, "<tr><td>staff cost</td><td>{}</td></tr>", cell(best, "staff_cost")?);
+                let verdict = if best["feasible"] == "true" {
+                    "meets every target"
+                } else {
+                    "closest to the targets; none met them all"
+                };
+                let _ = writeln!(
+                    html,
+                    "</tbody></table><p>Targets {}: this staffing {verdict}.</p>",
+                    escape(&best["targets"])
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(html)
+}
+
+/// Builds `plots/` and `report.html` for an experiment's output folder.
+pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> Result<(), ReportError> {
+    let scenario_path = folder.join("scenario.toml");
+    let text = std::fs::read_to_string(&scenario_path)
+        .map_err(|source| ReportError::Read { path: scenario_path.clone(), source })?;
+    let scenario: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| ReportError::Content { path: scenario_path.clone(), message: e.message().trim().to_string() })?;
+    let pictures = if with_plots { experiment_pictures(folder, kind, &scenario)? } else { Vec::new() };
+    let what = match kind {
+        "sweep" => "a parameter sweep: every point of the [sweep] table, each with the same customers",
+        "compare" => "a paired comparison: variants against the base, each with the same customers",
+        "impact" => "impact attribution: each internal team improved one step at a time, paired against the baseline",
+        _ => "a staffing search: the cheapest staffing that meets every target with confidence",
+    };
+    let mut body = String::new();
+    if !scenario.description.is_empty() {
+        let _ = writeln!(body, "<p class=\"story\">{}</p>", escape(&scenario.description));
+    }
+    let _ = writeln!(
+        body,
+        "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
+    );
+    body.push_str(&key_table(folder, kind, scenario.behavior.enabled)?);
+    body.push_str(&figures(&pictures));
+    let _ = writeln!(body, "<h2>Assumptions</h2><ul>");
+    for line in assumptions(&scenario) {
+        let _ = writeln!(body, "<li>{}</li>", escape(&line));
+    }
+    let _ = writeln!(
+        body,
+        "</ul><h2>Reproduce</h2><p>orgsim {}, seed {}, {} replications per point; <code>scenario.toml</code> in this folder is the base scenario as it ran, and <code>orgsim report .</code> redraws this page from the CSV files.</p>",
+        env!("CARGO_PKG_VERSION"),
+        scenario.seed,
+        scenario.replications
+    );
+    write_pictures_and_page(folder, &pictures, page(&format!("orgsim {kind}: {}", scenario.name), &body))
+}
+
+/// The sweep charts of a sweep's output folder: one per key metric, the
+/// first swept parameter on x, one line per value of the others; each with
+/// its sentence. Empty when the first parameter is not numeric.
+pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, String)>, ReportError> {
+    let table = Table::read(folder, "sweep.csv")?;
+    let text = std::fs::read_to_string(folder.join("sweep.csv"))
+        .map_err(|source| ReportError::Read { path: folder.join("sweep.csv"), source })?;
+    let params: Vec<String> =
+        text.lines().next().unwrap_or("").split(',').filter(|h| h.starts_with("param.")).map(String::from).collect();
+    let mut charts = Vec::new();
+    let Some(x_param) = params.first() else {
+        return Ok(charts);
+    };
+    for metric in chart_metrics(social) {
+        let mut series: Vec<Band> = Vec::new();
+        for row in &table.rows {
+            let Ok(x) = row[x_param].parse::<f64>() else {
+                return Ok(Vec::new());
+            };
+            let label = if params.len() > 1 {
+                params[1..]
+                    .iter()
+                    .map(|p| format!("{} = {}", p.trim_start_matches("param."), row[p]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                metric.to_string()
+            };
+            let point = (
+                x,
+                number_of(&table, row, &format!("{metric}_mean"))?,
+                number_of(&table, row, &format!("{metric}_ci_low"))?,
+                number_of(&table, row, &format!("{metric}_ci_high"))?,
+            );
+            match series.iter_mut().find(|s| s.name == label) {
+                Some(band) => band.points.push(point),
+                None => series.push(Band { name: label, points: vec![point] }),
+            }
+        }
+        for band in &mut series {
+            band.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        let values = series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.2, p.3]));
+        let (low, high) =
+            values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        if !low.is_finite() {
+            continue;
+        }
+        let pad = (high - low).abs().max(1e-9) * 0.1;
+        let x_name = x_param.trim_start_matches("param.");
+        let chart = BandChart {
+            name: format!("sweep-{metric}"),
+            title: format!("{metric} as {x_name} changes"),
+            y_label: format!("{metric} (mean, 95% CI)"),
+            x_label: x_name.to_string(),
+            y_range: (if low >= 0.0 { (low - pad).max(0.0) } else { low - pad }, high + pad),
+            series,
+            legend: plotters::chart::SeriesLabelPosition::UpperRight,
+        };
+        let sentence = format!(
+            "How {metric} for external customers changes with {x_name}{}: each line is the mean over replications, the band its 95% interval.",
+            if params.len() > 1 { ", one line per value of the other swept parameters" } else { "" }
+        );
+        charts.push((chart, sentence));
+    }
+    Ok(charts)
+}
+
+/// The tornado of an impact folder, rows in `impact.csv`'s ranking; its
+/// `name` is the ranking metric.
+pub fn impact_chart(folder: &Path) -> Result<crate::output::plots::experiment_charts::IntervalChart, ReportError> {
+    let table = Table::read_experiment(folder, "impact")?;
+    let by = table
+        .rows
+        .first()
+        .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
+        .unwrap_or_else(|| "gain_in_revenue_at_risk".into());
+    let mut rows = Vec::new();
+    for row in &table.rows {
+        rows.push((
+            format!("{} {}", row["department"], row["step"]),
+            number_of(&table, row, &by)?,
+            number_of(&table, row, "gain_ci_low")?,
+            number_of(&table, row, "gain_ci_high")?,
+        ));
+    }
+    let metric = by.trim_start_matches("gain_in_").to_string();
+    Ok(crate::output::plots::experiment_charts::IntervalChart {
+        title: format!("Which internal team matters most to customers: gain in {metric}"),
+        x_label: format!("improvement in {metric} (positive is better; family-wise 95% CI)"),
+        name: metric,
+        rows,
+    })
+}
