@@ -1,64 +1,14 @@
 //! Confidence intervals across replications: the sample mean with a
-//! Student-t interval, t = t_{1−α/2, n−1} · s/√n.
-//!
-//! The t distribution's two-sided probability P(|T| ≤ t) for integer degrees
-//! of freedom ν has a closed form (Abramowitz & Stegun, *Handbook of
-//! Mathematical Functions*, 26.7.3–26.7.4), with θ = atan(t/√ν):
-//! odd ν: (2/π)·[θ + sin θ·(cos θ + (2/3)cos³θ + … + (2·4⋯(ν−3))/(1·3⋯(ν−2))·cos^{ν−2}θ)];
-//! even ν: sin θ·[1 + (1/2)cos²θ + (1·3)/(2·4)cos⁴θ + … + (1·3⋯(ν−3))/(2·4⋯(ν−2))·cos^{ν−2}θ].
-//! The critical value is found by bisection on it.
+//! Student-t interval, t = t_{1−α/2, n−1} · s/√n, the quantile taken from
+//! the statrs crate's Student-t distribution.
 
-/// P(|T| ≤ t) for Student's t with `degrees` degrees of freedom.
-pub fn student_t_central(t: f64, degrees: u64) -> f64 {
-    let t = t.abs();
-    let theta = (t / (degrees as f64).sqrt()).atan();
-    let (sin, cos) = theta.sin_cos();
-    let cos2 = cos * cos;
-    if degrees % 2 == 1 {
-        // term_k = (2·4⋯2k)/(3·5⋯(2k+1)) · cos^{2k+1}; k from 0 to (ν−3)/2.
-        let mut term = cos;
-        let mut sum = 0.0;
-        let mut k = 0;
-        while 2 * k + 3 <= degrees {
-            sum += term;
-            k += 1;
-            term *= cos2 * (2 * k) as f64 / (2 * k + 1) as f64;
-        }
-        (2.0 / std::f64::consts::PI) * (theta + sin * sum)
-    } else {
-        // term_k = (1·3⋯(2k−1))/(2·4⋯2k) · cos^{2k}; k from 0 to (ν−2)/2.
-        let mut term = 1.0;
-        let mut sum = 0.0;
-        let mut k = 0;
-        while 2 * k + 2 <= degrees {
-            sum += term;
-            k += 1;
-            term *= cos2 * (2 * k - 1) as f64 / (2 * k) as f64;
-        }
-        sin * sum
-    }
-}
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// The t such that P(|T| ≤ t) = `confidence`, for `degrees` ≥ 1.
 pub fn student_t_critical(confidence: f64, degrees: u64) -> f64 {
     assert!(degrees >= 1 && confidence > 0.0 && confidence < 1.0);
-    let mut high = 2.0;
-    while student_t_central(high, degrees) < confidence {
-        high *= 2.0;
-    }
-    let mut low = 0.0;
-    for _ in 0..200 {
-        let middle = 0.5 * (low + high);
-        if student_t_central(middle, degrees) < confidence {
-            low = middle;
-        } else {
-            high = middle;
-        }
-        if high - low < 1e-12 * high {
-            break;
-        }
-    }
-    0.5 * (low + high)
+    let t = StudentsT::new(0.0, 1.0, degrees as f64).expect("degrees ≥ 1 give a valid t distribution");
+    t.inverse_cdf(0.5 + confidence / 2.0)
 }
 
 /// A mean with its confidence interval.

@@ -142,10 +142,7 @@ impl DistributionSpec {
             DistributionSpec::Lognormal { mean, cv } => {
                 valid("mean", mean)?;
                 valid("cv", cv)?;
-                // For X = exp(N(μ, σ²)): E[X] = exp(μ + σ²/2), CV² = exp(σ²) − 1.
-                let sigma_squared = (1.0 + cv * cv).ln();
-                let mu = mean.ln() - sigma_squared / 2.0;
-                LogNormal::new(mu, sigma_squared.sqrt())
+                LogNormal::from_mean_cv(mean, cv)
                     .map(Distribution::Lognormal)
                     .map_err(|error| DistributionError(format!("invalid lognormal: {error}")))
             }
