@@ -110,7 +110,9 @@ const EXTREMES: [&str; 22] = [
     "[]",
 ];
 
-const LINES: [&str; 14] = [
+const LINES: [&str; 16] = [
+    "[[department]]\nname = \"Extra\"\nstaff = 2\ntraining = 0.1\nrecognition = 0.2\nservice = { dist = \"triangular\", min = 1.0, mode = 2.0, max = 4.0 }\nfollowup = { dist = \"uniform\", min = 0.5, max = 1.5 }",
+    "[[department]]\nname = \"Asker\"\nstaff = 1\nservice = { dist = \"fixed\", value = 1.0 }\nneeds = [ { dept = \"Asker2\", probability = 0.5, mode = \"handoff\", expected_delay = 3.0, silo_delay = 1.0, silo_quality_loss = 0.1, collaboration = 0.5 } ]\n[[department]]\nname = \"Asker2\"\nstaff = 1\nservice = { dist = \"gamma\", mean = 1.0, cv = 0.5 }",
     "sample_every = 1e-300",
     "[behavior]\nupdate_interval = 1e-9",
     "[sweep]\n\"department.IT.staff\" = { from = 1, to = 9, steps = 1000000000000 }",
@@ -137,6 +139,8 @@ fn seeds() -> Vec<String> {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     texts.push(orgsim::scenario::STARTER_SCENARIO.to_string());
+    // The resolved default writes every key out, each social coefficient too.
+    texts.push(Scenario::default_scenario().to_toml());
     texts
 }
 
@@ -310,6 +314,21 @@ fn read_folder(kind: &str, folder: &Path, scratch: &Path, rng: &mut SmallRng) {
             orgsim::output::report::write_experiment_report(scratch, experiment, false).map_err(|e| e.to_string())
         }
     };
+}
+
+#[test]
+fn the_mutations_reach_every_numeric_key() {
+    let mut corpus = seeds().join("\n");
+    corpus.push_str(&LINES.join("\n"));
+    for range in orgsim::scenario::ranges::RANGES {
+        let key = range.key.trim_end_matches(".<name>");
+        let name = key.rsplit('.').next().unwrap();
+        assert!(
+            corpus.contains(&format!("{name} =")) || corpus.contains(&format!("{name}\" =")),
+            "no fuzz input writes `{}`: add it to a seed or to LINES",
+            range.key
+        );
+    }
 }
 
 #[test]
