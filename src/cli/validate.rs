@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use super::{load, say};
 use crate::output;
-use crate::scenario::{DEFAULT_ORIGIN, NeedMode, Scenario};
+use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::theory;
 
 /// Warnings about departments at or near capacity.
@@ -87,6 +87,25 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         customers.arrival_rate,
         entry.join(", ")
     );
+    department_table(scenario, &mut text);
+    if let Some(line) = theory_line(scenario) {
+        let _ = writeln!(text, "\n{line}");
+    }
+    let warnings = load_warnings(scenario);
+    if !warnings.is_empty() {
+        let _ = writeln!(text);
+        for warning in warnings {
+            let _ = writeln!(text, "warning: {warning}");
+        }
+    }
+    text
+}
+
+/// One row per department: staff, service, work arriving, offered load,
+/// utilization and needs.
+fn department_table(scenario: &Scenario, text: &mut String) {
+    use std::fmt::Write as _;
+    let unit = &scenario.time_unit;
     let estimate = crate::model::load_estimate(scenario);
     let name_width = scenario.departments.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(10);
     let _ = writeln!(text);
@@ -105,15 +124,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
             .needs
             .iter()
             .map(|need| {
-                format!(
-                    "{} {:.0}% ({})",
-                    scenario.departments[need.supplier].name,
-                    need.probability * 100.0,
-                    match need.mode {
-                        NeedMode::Hold => "hold",
-                        NeedMode::Handoff => "handoff",
-                    }
-                )
+                format!("{} {:.0}% ({})", scenario.departments[need.supplier].name, need.probability * 100.0, need.mode)
             })
             .collect();
         let load = estimate.offered_load[index];
@@ -134,17 +145,6 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         text,
         "(* front line; offered load counts time held waiting for `hold` suppliers as if they never queued)"
     );
-    if let Some(line) = theory_line(scenario) {
-        let _ = writeln!(text, "\n{line}");
-    }
-    let warnings = load_warnings(scenario);
-    if !warnings.is_empty() {
-        let _ = writeln!(text);
-        for warning in warnings {
-            let _ = writeln!(text, "warning: {warning}");
-        }
-    }
-    text
 }
 
 /// For a single exponential station, what queueing theory predicts.

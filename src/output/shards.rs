@@ -52,18 +52,7 @@ fn read(path: &Path) -> Result<String, MergeError> {
 /// into `out`.
 pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
     let mismatch = |message: String| MergeError::Mismatch { folder: folder.display().to_string(), message };
-    let entries =
-        std::fs::read_dir(folder).map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?;
-    let mut manifests: Vec<(String, Manifest)> = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        if name.starts_with("shard-") && name.ends_with(".toml") {
-            let manifest: Manifest = toml::from_str(&read(&path)?)
-                .map_err(|e| mismatch(format!("{name} is not a shard manifest: {}", e.message().trim())))?;
-            manifests.push((name.trim_end_matches(".toml").to_string(), manifest));
-        }
-    }
+    let mut manifests = read_manifests(folder)?;
     let Some((_, first)) = manifests.first() else {
         return Err(mismatch(
             "no shard manifests (shard-K-of-N.toml); run `orgsim sweep --shard K/N --out` into this folder first"
@@ -71,10 +60,42 @@ pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
         ));
     };
     let first = first.clone();
-    for (stem, manifest) in &manifests {
-        let differs = |what: &str| {
-            mismatch(format!("{stem} belongs to another sweep: its {what} differs from the other shards'"))
-        };
+    check_one_sweep(&manifests, &first).map_err(mismatch)?;
+    check_every_point_once(&manifests, &first).map_err(mismatch)?;
+    manifests.sort_by_key(|(_, m)| m.shard);
+    let csv = joined_rows(folder, &manifests)?;
+    let scenario = read(&folder.join("scenario.toml"))?;
+    write_files(
+        out,
+        &[("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), scenario.into_bytes())],
+    )?;
+    Ok(())
+}
+
+/// Every `shard-*.toml` manifest in `folder`, with its file stem.
+fn read_manifests(folder: &Path) -> Result<Vec<(String, Manifest)>, MergeError> {
+    let entries =
+        std::fs::read_dir(folder).map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?;
+    let mut manifests = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|source| MergeError::Read { path: folder.to_path_buf(), source })?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if name.starts_with("shard-") && name.ends_with(".toml") {
+            let manifest: Manifest = toml::from_str(&read(&path)?).map_err(|e| MergeError::Mismatch {
+                folder: folder.display().to_string(),
+                message: format!("{name} is not a shard manifest: {}", e.message().trim()),
+            })?;
+            manifests.push((name.trim_end_matches(".toml").to_string(), manifest));
+        }
+    }
+    Ok(manifests)
+}
+
+/// Every manifest must come from the same sweep, and every shard be there.
+fn check_one_sweep(manifests: &[(String, Manifest)], first: &Manifest) -> Result<(), String> {
+    for (stem, manifest) in manifests {
+        let differs =
+            |what: &str| format!("{stem} belongs to another sweep: its {what} differs from the other shards'");
         if manifest.shards != first.shards {
             return Err(differs("shard count"));
         }
@@ -95,39 +116,47 @@ pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
     if !missing.is_empty() {
         let names = missing.iter().map(|k| format!("shard-{k}-of-{}", first.shards)).collect::<Vec<_>>().join(", ");
         let reruns = missing.iter().map(|k| format!("--shard {k}/{}", first.shards)).collect::<Vec<_>>().join(", ");
-        return Err(mismatch(format!(
-            "missing {names}: it failed or has not finished; rerun `orgsim sweep` with {reruns}"
-        )));
+        return Err(format!("missing {names}: it failed or has not finished; rerun `orgsim sweep` with {reruns}"));
     }
+    Ok(())
+}
+
+/// Every point of the sweep must be in exactly one shard; the counts the
+/// manifests claim are checked before anything is sized by them.
+fn check_every_point_once(manifests: &[(String, Manifest)], first: &Manifest) -> Result<(), String> {
     let listed: usize = manifests.iter().map(|(_, m)| m.points.len()).sum();
     if first.points_total != listed || manifests.len() != first.shards as usize {
-        return Err(mismatch(format!(
+        return Err(format!(
             "the manifests list {listed} points in {} shards, but say the sweep has {} points in {} shards",
             manifests.len(),
             first.points_total,
             first.shards
-        )));
+        ));
     }
     let mut seen = vec![0u32; first.points_total + 1];
-    for (_, manifest) in &manifests {
+    for (_, manifest) in manifests {
         for &point in &manifest.points {
             if point == 0 || point > first.points_total {
-                return Err(mismatch(format!(
+                return Err(format!(
                     "shard-{}-of-{} lists point {point} of {}",
                     manifest.shard, manifest.shards, first.points_total
-                )));
+                ));
             }
             seen[point] += 1;
         }
     }
-    if let Some(point) = (1..=first.points_total).find(|&p| seen[p] != 1) {
-        return Err(mismatch(format!("point {point} is in {} shards instead of one", seen[point])));
+    match (1..=first.points_total).find(|&p| seen[p] != 1) {
+        Some(point) => Err(format!("point {point} is in {} shards instead of one", seen[point])),
+        None => Ok(()),
     }
-    // Rows, sorted by point; every shard must share the header.
+}
+
+/// The shards' rows under their shared header, sorted by point.
+fn joined_rows(folder: &Path, manifests: &[(String, Manifest)]) -> Result<String, MergeError> {
+    let mismatch = |message: String| MergeError::Mismatch { folder: folder.display().to_string(), message };
     let mut header: Option<String> = None;
     let mut rows: Vec<(usize, String)> = Vec::new();
-    manifests.sort_by_key(|(_, m)| m.shard);
-    for (stem, _) in &manifests {
+    for (stem, _) in manifests {
         let text = read(&folder.join(format!("{stem}.csv")))?;
         let mut lines = text.lines();
         let head = lines.next().unwrap_or("").to_string();
@@ -154,10 +183,5 @@ pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
         csv.push_str(&row);
         csv.push('\n');
     }
-    let scenario = read(&folder.join("scenario.toml"))?;
-    write_files(
-        out,
-        &[("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), scenario.into_bytes())],
-    )?;
-    Ok(())
+    Ok(csv)
 }

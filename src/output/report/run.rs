@@ -68,8 +68,25 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
     }
     let find = |metric: &str| summary.iter().find(|(m, _)| m == metric).and_then(|(_, f)| f.mean);
 
-    let departments = Table::read(folder, "departments.csv")?;
     let names: Vec<String> = scenario.departments.iter().map(|d| d.name.clone()).collect();
+    let flow = load_flow(folder, &scenario, &names, find("ext_arrivals").unwrap_or(0.0))?;
+    let waits = load_waits(folder, &scenario.time_unit, find("ext_abandon_rate"))?;
+    let timeseries =
+        if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
+    Ok(RunData { scenario, summary, flow, waits, timeseries, replications })
+}
+
+/// The flow chart's data: each department's utilization and morale
+/// (means of `departments.csv` over replications) and each link's volume
+/// and satisfaction (`links.csv`).
+fn load_flow(
+    folder: &Path,
+    scenario: &ScenarioFile,
+    names: &[String],
+    arrivals: f64,
+) -> Result<FlowChart, ReportError> {
+    let social = scenario.behavior.enabled;
+    let departments = Table::read(folder, "departments.csv")?;
     let mut nodes: Vec<FlowNode> = scenario
         .departments
         .iter()
@@ -120,9 +137,11 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
             satisfaction: links_table.number(row, "satisfaction_mean")?,
         });
     }
-    let flow =
-        FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals: find("ext_arrivals").unwrap_or(0.0) };
+    Ok(FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals })
+}
 
+/// The waits chart's data: the bins of `waits.csv`.
+fn load_waits(folder: &Path, time_unit: &str, abandon_rate: Option<f64>) -> Result<WaitsChart, ReportError> {
     let waits_table = Table::read(folder, "waits.csv")?;
     let (mut wait, mut resolution): (Bins, Bins) = (Vec::new(), Vec::new());
     for row in &waits_table.rows {
@@ -142,12 +161,7 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
             }
         }
     }
-    let waits =
-        WaitsChart { time_unit: scenario.time_unit.clone(), wait, resolution, abandon_rate: find("ext_abandon_rate") };
-
-    let timeseries =
-        if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
-    Ok(RunData { scenario, summary, flow, waits, timeseries, replications })
+    Ok(WaitsChart { time_unit: time_unit.to_string(), wait, resolution, abandon_rate })
 }
 
 /// Means across replications, per department and sample time, with a 95%
