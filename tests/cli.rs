@@ -218,17 +218,45 @@ fn a_loop_whose_expected_requests_diverge_is_named() {
 }
 
 #[test]
-fn a_loop_of_hold_needs_is_refused() {
+fn a_hold_need_on_a_loop_is_refused_even_when_the_loop_has_a_handoff() {
     let sandbox = Sandbox::new();
-    let looping = VALID
-        .replace(
-            "service = { dist = \"lognormal\", mean = 3.0, cv = 0.5 }",
-            "service = { dist = \"lognormal\", mean = 3.0, cv = 0.5 }\nneeds = [ { dept = \"Front Desk\", probability = 0.1, mode = \"hold\" } ]",
-        )
-        .replace("mode = \"handoff\"", "mode = \"hold\"");
-    sandbox.write("hold.toml", &looping);
-    let stderr = sandbox.run(&["validate", "hold.toml"]).failure();
-    assert!(stderr.contains("deadlock") && stderr.contains("handoff"), "{stderr}");
+    // A's only server holds, waiting on B, whose request to A waits in A's
+    // queue: a deadlock that one handoff on the loop does not prevent.
+    let deadlock = r#"name = "deadlock"
+horizon = 1000.0
+[customers]
+arrival_rate = 0.5
+[[department]]
+name = "A"
+front_line = true
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "B", probability = 0.3, mode = "hold" } ]
+[[department]]
+name = "B"
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "A", probability = 0.3, mode = "handoff" } ]
+[behavior]
+enabled = false
+"#;
+    sandbox.write("deadlock.toml", deadlock);
+    for command in ["validate", "run"] {
+        let stderr = sandbox.run(&[command, "deadlock.toml"]).failure();
+        assert!(stderr.contains("deadlock.toml:10:"), "{stderr}");
+        assert!(stderr.contains("A → B → A") && stderr.contains("the need A → B is mode = \"hold\""), "{stderr}");
+        assert!(stderr.contains("deadlock") && stderr.contains("mode = \"handoff\""), "{stderr}");
+    }
+    assert_eq!(sandbox.listing(), vec!["deadlock.toml".to_string()]);
+    // Both needs held is refused the same way.
+    sandbox.write("holds.toml", &deadlock.replace("mode = \"handoff\"", "mode = \"hold\""));
+    assert!(sandbox.run(&["validate", "holds.toml"]).failure().contains("A → B → A"));
+    // The hold off the loop (B answers without asking A back) is fine.
+    sandbox.write(
+        "fine.toml",
+        &deadlock.replace("probability = 0.3, mode = \"handoff\"", "probability = 0.0, mode = \"handoff\""),
+    );
+    sandbox.run(&["validate", "fine.toml", "--quiet"]).success();
 }
 
 #[test]

@@ -118,3 +118,61 @@ enabled = false
         "IT cost per request",
     );
 }
+
+/// Random small networks: whenever the check accepts one, work keeps
+/// flowing to the end of every replication (a deadlock would stop every
+/// service for good), whatever the needs' modes.
+#[test]
+fn no_accepted_network_stops_making_progress() {
+    use rand::{RngExt, SeedableRng};
+    struct LastEnd(f64);
+    impl orgsim::model::Observer for LastEnd {
+        const TRACE: bool = true;
+        fn trace(&mut self, event: &orgsim::model::TraceEvent) {
+            if event.event == "end" {
+                self.0 = self.0.max(event.time);
+            }
+        }
+    }
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(10);
+    let (mut accepted, mut with_hold, mut refused_holds) = (0, 0, 0);
+    for network in 0..300 {
+        let departments = rng.random_range(2..=4);
+        let mut text =
+            format!("name = \"net{network}\"\nhorizon = 3000.0\nreplications = 1\n[customers]\narrival_rate = 0.1\n");
+        let mut holds = 0;
+        for from in 0..departments {
+            let mut needs = Vec::new();
+            for to in 0..departments {
+                if to != from && rng.random_bool(0.5) {
+                    let mode = if rng.random_bool(0.5) { "hold" } else { "handoff" };
+                    holds += usize::from(mode == "hold");
+                    let probability = rng.random_range(0.1..0.6);
+                    needs.push(format!("{{ dept = \"D{to}\", probability = {probability}, mode = \"{mode}\" }}"));
+                }
+            }
+            text.push_str(&format!(
+                "[[department]]\nname = \"D{from}\"\nfront_line = {}\nstaff = {}\nservice = {{ dist = \"exponential\", mean = 1.0 }}\nneeds = [{}]\n",
+                from == 0,
+                rng.random_range(1..=2),
+                needs.join(", ")
+            ));
+        }
+        text.push_str("[behavior]\nenabled = false\n");
+        let scenario = match Scenario::from_toml_str(&text, "random network") {
+            Ok(scenario) => scenario,
+            Err(error) => {
+                refused_holds += usize::from(error.to_string().contains("deadlock"));
+                continue;
+            }
+        };
+        accepted += 1;
+        with_hold += usize::from(holds > 0);
+        let mut last = LastEnd(0.0);
+        orgsim::model::simulate_observed(&scenario, 0, 5, &mut last);
+        // Customers arrive every 10 time units on average; 300 without a
+        // single service end has probability e⁻³⁰.
+        assert!(3000.0 - last.0 < 300.0, "no service ended after {}:\n{text}", last.0);
+    }
+    assert!(accepted >= 50 && with_hold >= 20 && refused_holds >= 20, "{accepted} {with_hold} {refused_holds}");
+}

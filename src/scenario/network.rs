@@ -175,17 +175,25 @@ pub enum NetworkProblem {
         /// The loop, first department repeated at the end.
         cycle: Vec<usize>,
     },
-    /// A loop made only of `hold` needs: every server on it could end up
-    /// waiting for another, and the loop deadlocks.
-    HoldLoop {
-        /// The loop, first department repeated at the end.
+    /// A `hold` need that lies on a loop of needs: a server holding its
+    /// work waits for a supplier whose work, further round the loop, may
+    /// wait in that server's own queue, so the loop can deadlock whenever
+    /// staff is finite.
+    HoldOnLoop {
+        /// The loop through the hold, starting with the holder, first
+        /// department repeated at the end.
         cycle: Vec<usize>,
+        /// The hold need.
+        hold: Edge,
     },
 }
 
 /// Checks that every loop of needs spawns a finite expected number of
-/// requests and that no loop consists of `hold` needs only.
+/// requests and that no `hold` need lies on a loop.
 pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {
+    // A need with probability 0 is never taken: it closes no loop.
+    let positive: Vec<Edge> = edges.iter().filter(|e| e.probability > 0.0).copied().collect();
+    let edges = positive.as_slice();
     for component in strongly_connected(n, edges) {
         let self_loop = edges.iter().any(|e| e.from == component[0] && e.to == component[0]);
         if component.len() == 1 && !self_loop {
@@ -197,17 +205,50 @@ pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {
                 .unwrap_or_else(|| component.clone());
             return Err(NetworkProblem::Divergent { cycle });
         }
-        let hold_only: Vec<Edge> =
-            edges.iter().filter(|e| inside(e) && e.mode == NeedMode::Hold && e.probability > 0.0).copied().collect();
-        for hold_component in strongly_connected(n, &hold_only) {
-            let hold_self_loop = hold_only.iter().any(|e| e.from == hold_component[0] && e.to == hold_component[0]);
-            if hold_component.len() > 1 || hold_self_loop {
-                let cycle = cycle_within(&hold_component, &hold_only, |_| true).unwrap_or(hold_component);
-                return Err(NetworkProblem::HoldLoop { cycle });
-            }
+        // Both ends of a hold inside one strongly connected set: a path
+        // leads from its supplier back to its holder.
+        if let Some(hold) = edges.iter().find(|e| inside(e) && e.mode == NeedMode::Hold && e.probability > 0.0).copied()
+        {
+            let mut cycle = vec![hold.from];
+            cycle.extend(path_within(&component, edges, hold.to, hold.from));
+            return Err(NetworkProblem::HoldOnLoop { cycle, hold });
         }
     }
     Ok(())
+}
+
+/// The shortest path from `from` to `to` over edges with a positive
+/// probability inside `members` (breadth first), both ends included; `to`
+/// alone when `from == to`.
+fn path_within(members: &[usize], edges: &[Edge], from: usize, to: usize) -> Vec<usize> {
+    let mut previous: Vec<Option<usize>> = vec![None; members.iter().max().map_or(0, |&m| m + 1)];
+    let mut frontier = std::collections::VecDeque::from([from]);
+    let mut reached = vec![from];
+    while let Some(at) = frontier.pop_front() {
+        if at == to {
+            break;
+        }
+        for edge in edges.iter().filter(|e| e.from == at && e.probability > 0.0 && members.contains(&e.to)) {
+            if !reached.contains(&edge.to) {
+                reached.push(edge.to);
+                previous[edge.to] = Some(at);
+                frontier.push_back(edge.to);
+            }
+        }
+    }
+    let mut path = vec![to];
+    let mut at = to;
+    while at != from {
+        match previous[at] {
+            Some(before) => {
+                path.push(before);
+                at = before;
+            }
+            None => break,
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// Rate at which new pieces of work (external cases and internal requests,
@@ -272,11 +313,28 @@ mod tests {
     }
 
     #[test]
-    fn a_loop_of_hold_needs_is_refused_but_one_handoff_breaks_it() {
+    fn a_hold_on_any_loop_is_refused_even_with_a_handoff_on_it() {
         let holds = [edge(0, 1, 0.3, NeedMode::Hold), edge(1, 0, 0.3, NeedMode::Hold)];
-        assert_eq!(check_loops(2, &holds), Err(NetworkProblem::HoldLoop { cycle: vec![0, 1, 0] }));
+        assert_eq!(check_loops(2, &holds), Err(NetworkProblem::HoldOnLoop { cycle: vec![0, 1, 0], hold: holds[0] }));
+        // A holds on B, B hands off to A: A's only server can hold while B's
+        // request waits in A's queue.
         let mixed = [edge(0, 1, 0.3, NeedMode::Hold), edge(1, 0, 0.3, NeedMode::Handoff)];
-        assert_eq!(check_loops(2, &mixed), Ok(()));
+        assert_eq!(check_loops(2, &mixed), Err(NetworkProblem::HoldOnLoop { cycle: vec![0, 1, 0], hold: mixed[0] }));
+        // The loop may be long, and the hold anywhere on it.
+        let long = [
+            edge(0, 1, 0.5, NeedMode::Handoff),
+            edge(1, 2, 0.5, NeedMode::Handoff),
+            edge(2, 3, 0.5, NeedMode::Hold),
+            edge(3, 1, 0.5, NeedMode::Handoff),
+        ];
+        assert_eq!(check_loops(4, &long), Err(NetworkProblem::HoldOnLoop { cycle: vec![2, 3, 1, 2], hold: long[2] }));
+        // A hold off every loop, and handoffs on a loop, are fine.
+        let safe =
+            [edge(0, 1, 0.5, NeedMode::Hold), edge(1, 2, 0.5, NeedMode::Handoff), edge(2, 1, 0.5, NeedMode::Handoff)];
+        assert_eq!(check_loops(3, &safe), Ok(()));
+        // A need with probability 0 is never taken and closes no loop.
+        let never = [edge(0, 1, 0.5, NeedMode::Hold), edge(1, 0, 0.0, NeedMode::Handoff)];
+        assert_eq!(check_loops(2, &never), Ok(()));
     }
 
     #[test]

@@ -167,8 +167,8 @@ fn check_needs(
     Ok(needs)
 }
 
-/// Refuses a loop of needs that spawns unboundedly many requests or that
-/// consists of `hold` needs only, naming the loop and its links.
+/// Refuses a loop of needs that spawns unboundedly many requests, and a
+/// `hold` need on any loop, naming the loop and its links.
 fn check_network(checker: &Checker, names: &[String], edges: &[Edge]) -> Result<(), ScenarioError> {
     let Err(problem) = network::check_loops(names.len(), edges) else {
         return Ok(());
@@ -195,12 +195,17 @@ fn check_network(checker: &Checker, names: &[String], edges: &[Edge]) -> Result<
                 links(cycle)
             ),
         ),
-        NetworkProblem::HoldLoop { cycle } => (
+        NetworkProblem::HoldOnLoop { cycle, hold } => (
             cycle,
             format!(
-                "the loop {} consists of `hold` needs only: every server on it could end up waiting for another and the loop deadlocks; make at least one of these needs mode = \"handoff\" ({})",
+                "the need {} → {} is mode = \"hold\" and lies on the loop {} ({}): a server at {} holding its work waits for {}, whose work may in turn wait in {}'s queue, so the loop can deadlock whenever staff is finite; make this need mode = \"handoff\" (the server takes other work while it waits), or break the loop",
+                names[hold.from],
+                names[hold.to],
                 render(cycle),
-                links(cycle)
+                links(cycle),
+                names[hold.from],
+                names[hold.to],
+                names[hold.from]
             ),
         ),
     };
