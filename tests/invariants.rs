@@ -176,3 +176,37 @@ fn no_accepted_network_stops_making_progress() {
     }
     assert!(accepted >= 50 && with_hold >= 20 && refused_holds >= 20, "{accepted} {with_hold} {refused_holds}");
 }
+
+/// The warm-up only decides what is counted: morale, stress and contagion
+/// run the same whatever its length, so the time series' dynamics match
+/// column for column while the statistics differ.
+#[test]
+fn the_warm_up_changes_what_is_counted_not_what_happens() {
+    let sandbox = crate::util::Sandbox::new();
+    let baseline = orgsim::scenario::DEFAULT_SCENARIO.replace("horizon = 10000.0", "horizon = 4000.0");
+    for (name, warmup) in [("short", "100.0"), ("long", "2000.0")] {
+        sandbox.write(&format!("{name}.toml"), &baseline.replace("warmup = 1000.0", &format!("warmup = {warmup}")));
+        sandbox
+            .run(&["run", &format!("{name}.toml"), "--replications", "2", "--out", name, "--quiet", "--no-plots"])
+            .success();
+    }
+    let dynamics = |name: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(sandbox.path(name).join("timeseries.csv")).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let keep: Vec<usize> = ["replication", "time", "department", "queue", "busy", "morale"]
+            .iter()
+            .map(|c| header.iter().position(|h| h == c).unwrap_or_else(|| panic!("no column {c}")))
+            .collect();
+        text.lines()
+            .map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                keep.iter().map(|&i| fields[i]).collect::<Vec<_>>().join(",")
+            })
+            .collect()
+    };
+    let (short, long) = (dynamics("short"), dynamics("long"));
+    assert!(short.len() > 1000);
+    assert!(short == long, "the dynamics differ between warm-ups of 100 and 2000");
+    let summary = |name: &str| std::fs::read_to_string(sandbox.path(name).join("summary.csv")).unwrap();
+    assert_ne!(summary("short"), summary("long"), "the statistics must differ");
+}

@@ -511,13 +511,14 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             station.tally.waits += 1;
             station.tally.abandoned += 1;
         }
-        if work.created >= self.warmup {
+        let counted = work.created >= self.warmup;
+        if counted {
             self.external.abandoned += 1;
             self.external.record_wait(now - work.created);
-            if self.social.is_some() {
-                // An abandonment is a failed experience: satisfaction 0.
-                self.record_experience(0.0);
-            }
+        }
+        if self.social.is_some() {
+            // An abandonment is a failed experience: satisfaction 0.
+            self.record_experience(0.0, counted);
         }
         self.trace("abandon", id, None, None);
         self.end_visit(id, false);
@@ -525,16 +526,21 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         self.works[id as usize].stage = Stage::Abandoned;
     }
 
-    /// A customer's experience ended with `satisfaction`.
-    fn record_experience(&mut self, satisfaction: f64) {
+    /// A customer's experience ended with `satisfaction`: it always enters
+    /// the time series; the tallies count it when the customer arrived after
+    /// the warm-up (`counted`).
+    fn record_experience(&mut self, satisfaction: f64, counted: bool) {
+        self.interval_satisfaction.0 += satisfaction;
+        self.interval_satisfaction.1 += 1;
+        if !counted {
+            return;
+        }
         let behavior = &self.scenario.behavior;
         let churn = churn_probability(behavior, satisfaction);
         self.external.experiences += 1;
         self.external.satisfaction_sum += satisfaction;
         self.external.churn_sum += churn;
         self.external.revenue_at_risk += churn * self.scenario.customers.value;
-        self.interval_satisfaction.0 += satisfaction;
-        self.interval_satisfaction.1 += 1;
     }
 
     fn on_service_end(&mut self, id: u32) {
@@ -648,25 +654,27 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                     if self.sent_back(id, quality, attitude) {
                         return;
                     }
+                    let resolution = now - work.created;
+                    let felt = satisfaction(
+                        behavior,
+                        resolution,
+                        self.scenario.customers.expected_resolution,
+                        quality,
+                        attitude,
+                    );
+                    let felt = (felt - behavior.repeat_penalty * f64::from(work.repeats)).max(0.0);
+                    // The experience moves the front line's morale whenever
+                    // it happens; the warm-up decides only what is counted.
+                    self.record_experience(felt, counted);
                     if counted {
-                        let resolution = now - work.created;
-                        let felt = satisfaction(
-                            behavior,
-                            resolution,
-                            self.scenario.customers.expected_resolution,
-                            quality,
-                            attitude,
-                        );
-                        let felt = (felt - behavior.repeat_penalty * f64::from(work.repeats)).max(0.0);
-                        self.record_experience(felt);
                         self.external.quality_sum += quality;
                         if work.repeats > 0 {
                             self.external.reworked += 1;
                         }
-                        let mood = &mut self.social.as_mut().expect("social layer").moods[department];
-                        mood.customer_sum += felt;
-                        mood.customer_count += 1;
                     }
+                    let mood = &mut self.social.as_mut().expect("social layer").moods[department];
+                    mood.customer_sum += felt;
+                    mood.customer_count += 1;
                 }
                 self.trace("complete", id, delivered.map(|d| d.0), delivered.map(|d| d.1));
                 if counted {
