@@ -384,3 +384,54 @@ fn work_that_would_run_for_days_or_exhaust_memory_is_refused_up_front() {
     let stderr = sandbox.run(&["impact", "big.toml", "--step", "staff"]).failure();
     assert!(stderr.contains("--allow-large"), "{stderr}");
 }
+
+/// Without a `followup` key a handed-off case is done when its reply is
+/// back: a plain front line and back office are loaded as they look.
+#[test]
+fn an_absent_followup_adds_no_work() {
+    let sandbox = Sandbox::new();
+    // Front line: 6 people, 3 minutes a case, 1.5 cases a minute: 75%.
+    // Half the cases go to a back office of 2 at 2 minutes: 75%.
+    let plain = r#"name = "plain"
+horizon = 20000.0
+warmup = 2000.0
+replications = 8
+seed = 4
+[customers]
+arrival_rate = 1.5
+patience = { dist = "exponential", mean = 10.0 }
+[[department]]
+name = "Front"
+front_line = true
+staff = 6
+service = { dist = "exponential", mean = 3.0 }
+needs = [ { dept = "Back", probability = 0.5, mode = "handoff" } ]
+[[department]]
+name = "Back"
+staff = 2
+service = { dist = "exponential", mean = 2.0 }
+[behavior]
+enabled = false
+"#;
+    sandbox.write("plain.toml", plain);
+    let text = sandbox.run(&["validate", "plain.toml"]).success();
+    let front = text.lines().find(|l| l.starts_with("Front ")).unwrap();
+    assert!(front.contains("none") && front.contains("75.0%*"), "{text}");
+    assert!(!text.contains("warning"), "{text}");
+    sandbox.run(&["run", "plain.toml", "--out", "plain", "--quiet", "--no-plots"]).success();
+    let summary = std::fs::read_to_string(sandbox.path("plain/summary.csv")).unwrap();
+    let abandon: f64 = summary
+        .lines()
+        .find(|l| l.starts_with("ext_abandon_rate,"))
+        .and_then(|l| l.split(',').nth(3))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(abandon < 0.05, "the upper end of the abandonment interval is {abandon}");
+    let resolved = std::fs::read_to_string(sandbox.path("plain/scenario.toml")).unwrap();
+    assert_eq!(resolved.matches("followup = \"none\"").count(), 2, "{resolved}");
+    // A follow-up given as a word other than "none" is a clear error.
+    sandbox.write("typo.toml", &plain.replace("staff = 2\n", "staff = 2\nfollowup = \"nothing\"\n"));
+    let stderr = sandbox.run(&["validate", "typo.toml"]).failure();
+    assert!(stderr.contains("typo.toml:") && stderr.contains("\"none\""), "{stderr}");
+}

@@ -45,16 +45,12 @@ fn mmc_plus_m_matches_erlang_a() {
     }
 }
 
-#[test]
-fn handoff_network_matches_jackson_product_form() {
-    // Front (2 servers) hands half its cases to IT; IT hands 30% of its work
-    // to Finance. A returning reply queues for a follow-up with the same
-    // exponential service, so every station is a FIFO node with one
-    // exponential rate for all visits: a product-form (BCMP) network. Each
-    // station behaves as M/M/c at its total visit rate, and the mean
-    // resolution time is Σ visits·sojourn.
-    let lambda = 0.8;
-    let results = experiment::run(scenario(
+/// Front (2 servers) hands half its cases to IT; IT hands 30% of its work
+/// to Finance. Every station serves each visit with one exponential rate,
+/// FIFO: a product-form (Jackson/BCMP) network in which each station
+/// behaves as M/M/c at its total visit rate.
+fn handoff_network(followup: &str) -> experiment::RunResults {
+    experiment::run(scenario(&format!(
         r#"
 name = "jackson"
 horizon = 40000.0
@@ -67,29 +63,45 @@ arrival_rate = 0.8
 name = "Front"
 front_line = true
 staff = 2
-service = { dist = "exponential", mean = 1.0 }
-needs = [ { dept = "IT", probability = 0.5, mode = "handoff" } ]
+service = {{ dist = "exponential", mean = 1.0 }}
+followup = {front}
+needs = [ {{ dept = "IT", probability = 0.5, mode = "handoff" }} ]
 [[department]]
 name = "IT"
 staff = 1
-service = { dist = "exponential", mean = 1.0 }
-needs = [ { dept = "Finance", probability = 0.3, mode = "handoff" } ]
+service = {{ dist = "exponential", mean = 1.0 }}
+followup = {it}
+needs = [ {{ dept = "Finance", probability = 0.3, mode = "handoff" }} ]
 [[department]]
 name = "Finance"
 staff = 1
-service = { dist = "exponential", mean = 2.0 }
+service = {{ dist = "exponential", mean = 2.0 }}
 [behavior]
 enabled = false
 "#,
-    ));
-    // Visits per customer: Front 1 + 0.5 follow-ups; IT 0.5 + 0.15
-    // follow-ups; Finance 0.15.
-    let stations = [("Front", 2, 1.0, 1.5), ("IT", 1, 1.0, 0.65), ("Finance", 1, 0.5, 0.15)];
+        front = if followup == "none" {
+            "\"none\"".to_string()
+        } else {
+            "{ dist = \"exponential\", mean = 1.0 }".to_string()
+        },
+        it = if followup == "none" {
+            "\"none\"".to_string()
+        } else {
+            "{ dist = \"exponential\", mean = 1.0 }".to_string()
+        },
+    )))
+}
+
+/// Each station's mean wait against M/M/c at its visit rate, and the mean
+/// resolution time against Σ visits·sojourn; `stations` are (name, servers,
+/// service rate, visits per customer).
+fn assert_jackson(results: &experiment::RunResults, stations: &[(&str, u32, f64, f64)], resolution_visits: &[f64]) {
+    let lambda = 0.8;
     let checks = 1 + stations.len();
     let mut expected_resolution = 0.0;
-    for (index, (name, servers, mu, visits)) in stations.into_iter().enumerate() {
+    for (index, &(name, servers, mu, visits)) in stations.iter().enumerate() {
         let (_, wait) = theory::mmc_wait(servers, lambda * visits, mu).unwrap();
-        expected_resolution += visits * (wait + 1.0 / mu);
+        expected_resolution += resolution_visits[index] * (wait + 1.0 / mu);
         let waits: Vec<f64> = results
             .replications
             .iter()
@@ -105,10 +117,29 @@ enabled = false
         );
     }
     assert_covers(
-        bonferroni(&values(&results, "ext_resolution_mean"), checks),
+        bonferroni(&values(results, "ext_resolution_mean"), checks),
         expected_resolution,
         "mean resolution time",
     );
+}
+
+#[test]
+fn handoff_network_with_followups_matches_jackson_product_form() {
+    // A returning reply queues for a follow-up with the same exponential
+    // service. Visits per customer: Front 1 + 0.5 follow-ups; IT 0.5 + 0.15
+    // follow-ups; Finance 0.15; all lie on the customer's path.
+    let results = handoff_network("service");
+    let stations = [("Front", 2, 1.0, 1.5), ("IT", 1, 1.0, 0.65), ("Finance", 1, 0.5, 0.15)];
+    assert_jackson(&results, &stations, &[1.5, 0.65, 0.15]);
+}
+
+#[test]
+fn handoff_network_without_followups_matches_jackson_product_form() {
+    // followup = "none": the work is done when the last reply is back, so
+    // visits are Front 1, IT 0.5, Finance 0.15.
+    let results = handoff_network("none");
+    let stations = [("Front", 2, 1.0, 1.0), ("IT", 1, 1.0, 0.5), ("Finance", 1, 0.5, 0.15)];
+    assert_jackson(&results, &stations, &[1.0, 0.5, 0.15]);
 }
 
 #[test]

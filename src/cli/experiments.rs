@@ -46,7 +46,8 @@ pub(super) struct OptimizeArgs {
     /// A target such as "ext_abandon_rate<=0.05" (repeatable).
     #[arg(long = "target", value_name = "TARGET", required = true)]
     targets: Vec<String>,
-    /// Most people that may be added in total across departments.
+    /// Most people that may be added in total across departments; the
+    /// removal pass takes away at most this many plus one.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     max_hires: u32,
     #[command(flatten)]

@@ -111,10 +111,12 @@ fn department_table(scenario: &Scenario, text: &mut String) {
     let _ = writeln!(text);
     let _ = writeln!(
         text,
-        "{:<name_width$} {:>5}  {:>12}  {:>12}  {:>12}  {:>11}  needs",
+        "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>7}  {:>12}  {:>12}  {:>11}  needs",
         "department",
         "staff",
         "service mean",
+        "follow-up",
+        "rework",
         &format!("work/{unit}"),
         "offered load",
         "utilization"
@@ -131,10 +133,16 @@ fn department_table(scenario: &Scenario, text: &mut String) {
         let front = if department.front_line { "*" } else { " " };
         let _ = writeln!(
             text,
-            "{:<name_width$} {:>5}  {:>12}  {:>12}  {:>12}  {:>10.1}%{front} {}",
+            "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>6.1}%  {:>12}  {:>12}  {:>10.1}%{front} {}",
             department.name,
             department.staff,
             output::table::readable(department.service_mean),
+            if department.followup.is_some() {
+                output::table::readable(department.followup_mean)
+            } else {
+                "none".into()
+            },
+            estimate.rework_share[index] * 100.0,
             output::table::readable(estimate.arrival_rates[index]),
             output::table::readable(load),
             load / f64::from(department.staff) * 100.0,
@@ -143,7 +151,7 @@ fn department_table(scenario: &Scenario, text: &mut String) {
     }
     let _ = writeln!(
         text,
-        "(* front line; offered load counts time held waiting for `hold` suppliers as if they never queued)"
+        "(* front line; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
     );
 }
 

@@ -131,6 +131,9 @@ pub struct OptimizeResults {
     /// Index of the recommendation: the cheapest feasible candidate, or the
     /// one closest to feasible when none is.
     pub best: usize,
+    /// Whether the removal pass stopped at its cap (`max_hires` + 1 people)
+    /// while removing still kept every target.
+    pub removal_capped: bool,
 }
 
 impl OptimizeResults {
@@ -229,8 +232,17 @@ pub fn optimize(
             })
             .expect("at least one department");
     }
-    // Remove: the largest saving that keeps every target.
+    // Remove: the largest saving that keeps every target, at most
+    // max_hires + 1 people (the size check counts that many rounds), so an
+    // organization overstaffed by thousands never runs thousands of rounds.
+    let mut removed = 0u64;
+    let mut removal_capped = false;
     while search.candidates[current].feasible() {
+        if removed > u64::from(max_hires) {
+            removal_capped = true;
+            break;
+        }
+        removed += 1;
         let here = search.candidates[current].staff.clone();
         let options: Vec<Vec<u32>> = (0..here.len())
             .filter(|&d| here[d] > 1)
@@ -261,5 +273,5 @@ pub fn optimize(
                 })
                 .expect("the start was evaluated")
         });
-    OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best }
+    OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best, removal_capped }
 }

@@ -16,6 +16,9 @@ pub struct LoadEstimate {
     /// Busy servers needed on average (own work, follow-ups, and time held
     /// waiting for `hold` suppliers' replies as if no supplier queued).
     pub offered_load: Vec<f64>,
+    /// Share of each department's work redone at baseline skill and morale
+    /// (0 with the social layer off).
+    pub rework_share: Vec<f64>,
 }
 
 /// Expected load on each department, from the traffic equations.
@@ -92,7 +95,8 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
                 * (redo[i] * department.service_mean + held + handoff_probability[i] * department.followup_mean)
         })
         .collect();
-    LoadEstimate { arrival_rates, offered_load }
+    let rework_share = redo.iter().map(|r| 1.0 - 1.0 / r).collect();
+    LoadEstimate { arrival_rates, offered_load, rework_share }
 }
 
 /// What a run would cost, estimated before it starts.
@@ -136,8 +140,9 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
         .iter()
         .zip(&scenario.departments)
         .map(|(rate, department)| {
-            let handoff = department.needs.iter().any(|need| need.mode == NeedMode::Handoff);
-            rate * window * if handoff { 2.0 } else { 1.0 }
+            let followup =
+                department.followup.is_some() && department.needs.iter().any(|n| n.mode == NeedMode::Handoff);
+            rate * window * if followup { 2.0 } else { 1.0 }
         })
         .sum();
     // Customers arrive (one event), may abandon (one more), and every

@@ -448,7 +448,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         let spec = &self.scenario.departments[department];
         let mut duration = if work.followup {
-            spec.followup.sample(&mut station.followup_stream)
+            spec.followup.as_ref().map_or(0.0, |followup| followup.sample(&mut station.followup_stream))
         } else {
             spec.service.sample(&mut station.service_stream)
         };
@@ -734,21 +734,33 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Stage::Holding if parent.hold_outstanding == 0 => {
                     let (has_handoff, outstanding) = (parent.has_handoff, parent.outstanding);
                     self.end_visit(parent_id, true);
-                    if !has_handoff {
+                    if outstanding > 0 {
+                        self.works[parent_id as usize].stage = Stage::Parked;
+                    } else if has_handoff && self.has_followup(parent_id) {
+                        self.start_followup(parent_id);
+                    } else {
                         id = parent_id;
                         continue;
                     }
-                    if outstanding == 0 {
+                }
+                // The last handoff reply is back: a follow-up, or done at once.
+                Stage::Parked if parent.outstanding == 0 => {
+                    if self.has_followup(parent_id) {
                         self.start_followup(parent_id);
                     } else {
-                        self.works[parent_id as usize].stage = Stage::Parked;
+                        id = parent_id;
+                        continue;
                     }
                 }
-                Stage::Parked if parent.outstanding == 0 => self.start_followup(parent_id),
                 _ => {}
             }
             return;
         }
+    }
+
+    /// Whether work `id`'s department follows up on returned handoffs.
+    fn has_followup(&self, id: u32) -> bool {
+        self.scenario.departments[self.works[id as usize].department as usize].followup.is_some()
     }
 
     fn start_followup(&mut self, id: u32) {

@@ -301,5 +301,11 @@ pub fn optimize_table(search: &OptimizeResults) -> String {
         };
         let _ = writeln!(text, "  target {target}: {} (now {})", shown(best), shown(start));
     }
+    if search.removal_capped {
+        let _ = writeln!(
+            text,
+            "removal stopped after --max-hires + 1 people while every target still held: rerun from the recommended staffing to remove more"
+        );
+    }
     text
 }

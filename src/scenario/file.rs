@@ -9,6 +9,43 @@ use serde::{Deserialize, Serialize};
 
 use super::distribution::DistributionSpec;
 
+/// A department's follow-up: `"none"`, or the time of its work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Followup {
+    /// No follow-up: the work is done as soon as the last reply is back.
+    None,
+    /// A follow-up of this duration, queued like any work.
+    Work(DistributionSpec),
+}
+
+impl Serialize for Followup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Followup::None => serializer.serialize_str("none"),
+            Followup::Work(spec) => spec.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Followup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::String(word) if word == "none" => Ok(Followup::None),
+            toml::Value::String(word) => Err(D::Error::custom(format!(
+                "unknown follow-up {word:?}; give \"none\" or a distribution such as {{ dist = \"exponential\", mean = 2.0 }}"
+            ))),
+            table @ toml::Value::Table(_) => table
+                .try_into()
+                .map(Followup::Work)
+                .map_err(|e: toml::de::Error| D::Error::custom(e.message().trim().to_string())),
+            other => Err(D::Error::custom(format!(
+                "give \"none\" or a distribution such as {{ dist = \"exponential\", mean = 2.0 }} (got {other})"
+            ))),
+        }
+    }
+}
+
 /// The whole scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,9 +141,10 @@ pub struct DepartmentFile {
     /// Time of the department's own work on a piece of work.
     pub service: DistributionSpec,
     /// Time of the follow-up on a piece of work whose `handoff` replies came
-    /// back; absent: the same as `service`.
+    /// back; absent or `"none"`: the work is done as soon as the last reply
+    /// is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followup: Option<DistributionSpec>,
+    pub followup: Option<Followup>,
     /// What the department needs from others.
     #[serde(default)]
     pub needs: Vec<NeedFile>,

@@ -24,7 +24,7 @@ pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
-pub use file::{BehaviorFile, CustomersFile, DepartmentFile, NeedFile, NeedMode, ScenarioFile, SurgeFile};
+pub use file::{BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, SurgeFile};
 
 /// The default organization, compiled into the binary; the same text is
 /// `scenarios/baseline.toml`.
@@ -102,9 +102,10 @@ pub struct Department {
     pub service: Distribution,
     /// Mean of `service`.
     pub service_mean: f64,
-    /// Follow-up after `handoff` replies return.
-    pub followup: Distribution,
-    /// Mean of `followup`.
+    /// Follow-up after `handoff` replies return; `None`: the work is done
+    /// as soon as the last reply is back.
+    pub followup: Option<Distribution>,
+    /// Mean of `followup` (0 without one).
     pub followup_mean: f64,
     /// What this department needs from others.
     pub needs: Vec<Need>,

@@ -3,7 +3,7 @@
 //! `hold` needs).
 
 use super::super::errors::{Checker, Step};
-use super::super::file::{DepartmentFile, NeedFile, ScenarioFile};
+use super::super::file::{DepartmentFile, Followup, NeedFile, ScenarioFile};
 use super::super::network::{self, Edge, NetworkProblem};
 use super::super::{Department, Need, ScenarioError};
 use super::has_control_characters;
@@ -80,8 +80,12 @@ fn check_department(
         department.cost_per_time,
     )?;
     let service = checker.distribution(&at("service"), &label("service"), &department.service)?;
-    let followup_spec = department.followup.clone().unwrap_or_else(|| department.service.clone());
-    let followup = checker.distribution(&at("followup"), &label("followup"), &followup_spec)?;
+    let followup = match &department.followup {
+        Some(Followup::Work(spec)) => {
+            Some((checker.distribution(&at("followup"), &label("followup"), spec)?, spec.mean()))
+        }
+        Some(Followup::None) | None => None,
+    };
     for (field, value) in [
         ("skill", department.skill),
         ("morale", department.morale),
@@ -100,8 +104,8 @@ fn check_department(
         cost_per_time: department.cost_per_time,
         service_mean: department.service.mean(),
         service,
-        followup_mean: followup_spec.mean(),
-        followup,
+        followup_mean: followup.as_ref().map_or(0.0, |(_, mean)| *mean),
+        followup: followup.map(|(distribution, _)| distribution),
         needs,
     })
 }

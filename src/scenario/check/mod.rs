@@ -174,7 +174,7 @@ fn resolve_defaults(
     file.customers.entry = Some(entry_shares.iter().map(|&(i, share)| (names[i].to_string(), share)).collect());
     for department in &mut file.departments {
         if department.followup.is_none() {
-            department.followup = Some(department.service.clone());
+            department.followup = Some(file::Followup::None);
         }
     }
 }
