@@ -218,3 +218,15 @@ fn improving_the_supplier_a_busy_front_line_waits_on_beats_improving_an_idle_one
     let difference = paired(&values(&idle, "ext_satisfaction_mean"), &values(&busy, "ext_satisfaction_mean"), 1);
     assert_significant(difference, 1.0, "satisfaction with +1 at the busy supplier vs +1 at the idle one");
 }
+
+#[test]
+fn revenue_at_risk_rate_is_the_total_per_counted_time_unit() {
+    let results = experiment::run(baseline(3));
+    let totals = values(&results, "revenue_at_risk");
+    let rates = values(&results, "revenue_at_risk_rate");
+    let window = results.scenario.horizon - results.scenario.warmup;
+    for (total, rate) in totals.iter().zip(&rates) {
+        assert!(*total > 0.0);
+        assert!((rate * window - total).abs() <= 1e-9 * total, "{rate} × {window} ≠ {total}");
+    }
+}

@@ -17,7 +17,9 @@
 //! With the social layer on: `ext_satisfaction_mean` (served and abandoned
 //! customers, abandonment counting 0), `ext_churn_rate` (expected share of
 //! those customers lost), `ext_rework_rate` (served customers who had to come
-//! back), `revenue_at_risk`, `int_satisfaction_mean`, `morale_mean`
+//! back), `revenue_at_risk` (a total over the statistics window),
+//! `revenue_at_risk_rate` (the same per time unit, which does not grow with
+//! the horizon), `int_satisfaction_mean`, `morale_mean`
 //! (staff-weighted), `quality_mean` (of served customers' answers), and per
 //! department `morale_mean`, `morale_final`, `int_satisfaction_given`,
 //! `int_satisfaction_received`, `quality_given`, `rework_share`.
@@ -66,6 +68,7 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
             ("ext_churn_rate", ratio(external.churn_sum, external.experiences)),
             ("ext_rework_rate", ratio(external.reworked as f64, external.served)),
             ("revenue_at_risk", Some(external.revenue_at_risk)),
+            ("revenue_at_risk_rate", Some(external.revenue_at_risk / result.window)),
             ("int_satisfaction_mean", ratio(internal.satisfaction_sum, internal.replies)),
             ("morale_mean", Some(morale)),
             ("quality_mean", ratio(external.quality_sum, external.served)),
