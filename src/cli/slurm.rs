@@ -128,7 +128,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 /// `text` quoted for a POSIX shell: single quotes, with each single quote
 /// written as `'\''`. Nothing inside single quotes is expanded.
-pub fn quote(text: &str) -> String {
+fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 

@@ -49,17 +49,12 @@ pub enum Values {
 }
 
 impl Values {
-    /// How many values.
-    pub fn len(&self) -> u64 {
+    /// How many values (a list has at least one, a range two).
+    pub fn count(&self) -> u64 {
         match self {
             Values::List(values) => values.len() as u64,
             Values::Range { steps, .. } => *steps,
         }
-    }
-
-    /// Never empty: a list has at least one value, a range two.
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// Every value, in order (call only once the count was accepted).
@@ -155,8 +150,8 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Option<Swe
         ));
     }
     let points = match design {
-        Design::Grid => parameters.iter().fold(1u64, |product, p| product.saturating_mul(p.values.len())),
-        Design::OneAtATime => parameters.iter().fold(0u64, |sum, p| sum.saturating_add(p.values.len())),
+        Design::Grid => parameters.iter().fold(1u64, |product, p| product.saturating_mul(p.values.count())),
+        Design::OneAtATime => parameters.iter().fold(0u64, |sum, p| sum.saturating_add(p.values.count())),
     };
     if points > MOST_POINTS {
         return Err(checker.invalid(
