@@ -21,7 +21,7 @@ fn sweep(c: &mut Criterion) {
         group.bench_function(format!("default_48_jobs_threads{threads}"), |b| {
             b.iter(|| {
                 let plan = plan_sweep(&scenario, "sweep bench").expect("valid sweep");
-                pool.install(|| run_sweep(plan, &run, &Silent))
+                pool.install(|| run_sweep(plan, &run, &Silent).expect("no stall"))
             })
         });
     }

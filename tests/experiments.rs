@@ -44,7 +44,7 @@ fn a_staff_sweep_of_a_pure_queue_matches_erlang_c_at_every_point() {
     let base = scenario(&(pure_desk(5) + "[sweep]\n\"department.Desk.staff\" = [5, 6, 7, 8]\n"));
     let plan = plan_sweep(&base, "desk").unwrap();
     assert_eq!(plan.points.len(), 4);
-    let sweep = run_sweep(plan, &plan_of(&base), &Silent);
+    let sweep = run_sweep(plan, &plan_of(&base), &Silent).unwrap();
     let checks = 8;
     for (servers, results) in (5..=8).zip(&sweep.results) {
         let (p_wait, wait) = theory::mmc_wait(servers, 4.0, 1.0).unwrap();
@@ -56,7 +56,7 @@ fn a_staff_sweep_of_a_pure_queue_matches_erlang_c_at_every_point() {
 #[test]
 fn the_staffing_sweep_story_has_a_knee_and_skill_substitutes_for_staff() {
     let base = story("it-staffing-sweep", 10);
-    let sweep = run_sweep(plan_sweep(&base, "it-staffing-sweep").unwrap(), &plan_of(&base), &Silent);
+    let sweep = run_sweep(plan_sweep(&base, "it-staffing-sweep").unwrap(), &plan_of(&base), &Silent).unwrap();
     // Points run staff 3..6 (outer) × skill 0.6, 0.8, 1.0 (inner).
     let satisfaction =
         |staff: usize, skill: usize| values(&sweep.results[(staff - 3) * 3 + skill], "ext_satisfaction_mean");
@@ -94,7 +94,7 @@ fn the_same_scenario_under_another_seed_differs_in_about_5_percent_of_metrics() 
 fn one_more_person_at_the_bottleneck_is_a_significant_improvement() {
     let base = story("it-understaffed", 10);
     let more = variant(&base, |file| department(file, "IT").staff += 1);
-    let results = compare(base.clone(), vec![("IT+1".into(), more)], &plan_of(&base), &Silent);
+    let results = compare(base.clone(), vec![("IT+1".into(), more)], &plan_of(&base), &Silent).unwrap();
     let comparison = &results.variants[0];
     for (metric, sign) in [("ext_abandon_rate", -1.0), ("revenue_at_risk", -1.0), ("ext_satisfaction_mean", 1.0)] {
         let difference = comparison.differences.iter().find(|d| d.metric == metric).unwrap();
@@ -112,7 +112,7 @@ fn pairing_narrows_the_interval_where_common_random_numbers_correlate_the_runs()
     // social layer's crisis episodes do, pairing need not help.)
     let base = single_station(5, 4.5, 1.0, Some(5.0), 5000.0, 10);
     let more = variant(&base, |file| file.departments[0].staff = 6);
-    let results = compare(base.clone(), vec![("+1".into(), more)], &plan_of(&base), &Silent);
+    let results = compare(base.clone(), vec![("+1".into(), more)], &plan_of(&base), &Silent).unwrap();
     let comparison = &results.variants[0];
     for metric in ["ext_wait_mean", "ext_abandon_rate", "ext_wait_prob"] {
         let (a, b) = (values(&results.base, metric), values(&comparison.results, metric));
@@ -136,7 +136,7 @@ fn impact_ranks_the_bottleneck_supplier_above_an_idle_one() {
     // has nothing to reduce and is left out.
     assert_eq!(plan.improvements.len(), 6);
     assert!(plan.improvements.iter().all(|i| i.step != Step::Silo));
-    let results = run_impact(base.clone(), plan, &plan_of(&base), &Silent);
+    let results = run_impact(base.clone(), plan, &plan_of(&base), &Silent).unwrap();
     let rank = |department: &str, step: Step| {
         results.rows.iter().position(|r| r.department == department && r.step == step).unwrap()
     };
@@ -162,7 +162,7 @@ fn optimize_finds_the_erlang_c_staffing_of_a_single_desk() {
     for start in [5, 10] {
         let base = scenario(&pure_desk(start));
         let target = Target::parse(&format!("ext_wait_prob<={target_value}"), &base).unwrap();
-        let search = optimize(&base, &[target], 10, &plan_of(&base), &Silent);
+        let search = optimize(&base, &[target], 10, &plan_of(&base), &Silent).unwrap();
         let best = search.recommended();
         assert!(best.feasible());
         assert_eq!(best.staff, vec![analytic], "starting from {start}");

@@ -59,7 +59,7 @@ fn huge_sweeps_are_refused_before_a_point_is_built() {
 fn experiments_keep_figures_not_distributions() {
     let base = scenario(SMALL);
     let plan = Plan { replications: 3, seed: base.seed, precision: None };
-    let kept = replicate(std::slice::from_ref(&base), &plan, &Silent);
+    let kept = replicate(std::slice::from_ref(&base), &plan, &Silent).unwrap();
     for (replication, result) in kept[0].iter().enumerate() {
         assert_eq!(result.external.wait_histogram.count(), 0, "the histogram is dropped");
         let full = simulate(&base, replication as u32, base.seed);

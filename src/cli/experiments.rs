@@ -64,6 +64,17 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
         let mut variant = load(Some(path))?;
         variant.set_replications(base.replications);
         variant.set_seed(base.seed);
+        if experiment.warmup_chosen || variant.warmup_auto {
+            // One warm-up, chosen on the base, for every variant.
+            if base.warmup >= variant.horizon {
+                anyhow::bail!(
+                    "{}: the warm-up chosen on the base ({}) is not shorter than this variant's horizon",
+                    path.display(),
+                    crate::scenario::ranges::number(base.warmup)
+                );
+            }
+            variant.set_warmup(base.warmup);
+        }
         let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
         variants.push((label, variant));
     }
@@ -73,7 +84,7 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
     let base_scenario = base.clone();
     let results = experiment
         .pool
-        .install(|| experiment::compare::compare(base_scenario, variants, &experiment.plan, &experiment.progress));
+        .install(|| experiment::compare::compare(base_scenario, variants, &experiment.plan, &experiment.progress))?;
     let files = vec![
         ("compare.csv".to_string(), output::experiments::compare_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
@@ -98,7 +109,7 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     let base_scenario = base.clone();
     let results = experiment
         .pool
-        .install(|| experiment::impact::run_impact(base_scenario, plan, &experiment.plan, &experiment.progress));
+        .install(|| experiment::impact::run_impact(base_scenario, plan, &experiment.plan, &experiment.progress))?;
     let files = vec![
         ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
@@ -118,7 +129,7 @@ pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     experiment.check_size(common, &[Work { scenario: &base, copies: evaluations }])?;
     let results = experiment.pool.install(|| {
         experiment::optimize::optimize(&base, &targets, args.max_hires, &experiment.plan, &experiment.progress)
-    });
+    })?;
     let files = vec![
         ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),

@@ -10,7 +10,9 @@
 //! [`slurm`]. Each loads and checks its scenario (reading the file is the
 //! only input this layer does), applies overrides, runs, and hands results
 //! to [`crate::output`]. Errors are carried with anyhow and printed once,
-//! with their whole chain; every error exits with code 2, a closed pipe on
+//! with their whole chain; every error exits with code 2 (bad input or an
+//! unwritable file) except a replication that stalled at run time
+//! ([`crate::experiment::Stalled`]), which exits with 1; a closed pipe on
 //! stdout exits quietly with 0.
 
 use std::io::{self, Write};
@@ -87,7 +89,12 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
-            ExitCode::from(2)
+            // A model that stopped moving is a runtime failure, not bad input.
+            if error.chain().any(|cause| cause.is::<crate::experiment::Stalled>()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -32,6 +32,10 @@ pub(super) struct SimulationArgs {
     /// computing or more memory than the machine is likely to have.
     #[arg(long)]
     pub allow_large: bool,
+    /// Warm-up (overrides the scenario's `warmup`): a time from 0 to below
+    /// the horizon, or `auto` to choose it by MSER-5 on a pilot run.
+    #[arg(long, value_name = "T|auto")]
+    pub warmup: Option<crate::scenario::Warmup>,
 }
 
 /// The largest run orgsim starts without --allow-large: a day of computing
@@ -78,7 +82,12 @@ impl SimulationArgs {
             .map(|w| {
                 let links = w.scenario.departments.iter().map(|d| d.needs.len()).sum();
                 let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
-                    + if keeps_distributions { 2.0 * crate::engine::LogHistogram::BYTES as f64 } else { 0.0 };
+                    + if keeps_distributions {
+                        2.0 * crate::engine::LogHistogram::BYTES as f64
+                            + ReplicationResult::series_bytes(w.scenario.departments.len()) as f64
+                    } else {
+                        0.0
+                    };
                 per_replication * f64::from(replications) * w.copies as f64
             })
             .sum();
@@ -115,14 +124,49 @@ impl SimulationArgs {
         )
     }
 
-    /// Applies the overrides to `scenario`.
-    pub fn apply(&self, scenario: &mut Scenario) {
+    /// Applies the overrides to `scenario`; a warm-up override is held to
+    /// the same rules as the file's.
+    pub fn apply(&self, scenario: &mut Scenario) -> Result<()> {
         if let Some(replications) = self.replications {
             scenario.set_replications(replications);
         }
         if let Some(seed) = self.seed {
             scenario.set_seed(seed);
         }
+        match self.warmup {
+            None => {}
+            Some(crate::scenario::Warmup::Auto) => scenario.set_warmup_auto(),
+            Some(crate::scenario::Warmup::Time(time)) => {
+                if !(0.0..scenario.horizon).contains(&time) {
+                    anyhow::bail!(
+                        "--warmup {}: give a time from 0 to below the horizon {}, or auto",
+                        number(time),
+                        number(scenario.horizon)
+                    );
+                }
+                scenario.set_warmup(time);
+            }
+        }
+        Ok(())
+    }
+
+    /// Chooses an `"auto"` warm-up on a pilot run of `scenario` (checked
+    /// for size first), and says which (unless `quiet`).
+    pub fn choose_warmup(&self, scenario: &mut Scenario, pool: &rayon::ThreadPool, quiet: bool) -> Result<()> {
+        if !scenario.warmup_auto {
+            return Ok(());
+        }
+        self.check_size(&[Work::one(scenario)], scenario.replications, pool.current_num_threads(), true)?;
+        let chosen = pool.install(|| experiment::choose_warmup(scenario))?;
+        if !quiet {
+            eprintln!(
+                "warm-up: {} {}s, chosen by MSER-5 on a pilot run of {} replications",
+                number(chosen),
+                scenario.time_unit,
+                scenario.replications
+            );
+        }
+        Ok(())
     }
 
     /// The worker pool.
@@ -179,13 +223,17 @@ pub(super) struct Experiment {
     pub quiet: bool,
     pub plots: bool,
     pub command: &'static str,
+    /// The base's warm-up was `"auto"` and has been chosen.
+    pub warmup_chosen: bool,
 }
 
 impl Experiment {
     pub fn new(scenario: &mut Scenario, command: &'static str, args: &ExperimentArgs, quiet: bool) -> Result<Self> {
-        args.simulation.apply(scenario);
+        args.simulation.apply(scenario)?;
         let out = output_folder(args.out.as_deref(), scenario, Some(command))?;
         let pool = args.simulation.pool()?;
+        let warmup_chosen = scenario.warmup_auto;
+        args.simulation.choose_warmup(scenario, &pool, quiet)?;
         let precision = match args.precision {
             Some(share) if share > 0.0 && share < 1.0 => Some(experiment::jobs::Precision {
                 relative: share,
@@ -202,6 +250,7 @@ impl Experiment {
             quiet,
             plots: !args.no_plots,
             command,
+            warmup_chosen,
         })
     }
 

@@ -33,10 +33,11 @@ pub(super) struct RunArgs {
 /// Runs the scenario and writes its files.
 pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
-    args.simulation.apply(&mut scenario);
+    args.simulation.apply(&mut scenario)?;
     let out = output_folder(args.out.as_deref(), &scenario, None)?;
     let pool = args.simulation.pool()?;
     args.simulation.check_size(&[Work::one(&scenario)], scenario.replications, pool.current_num_threads(), true)?;
+    args.simulation.choose_warmup(&mut scenario, &pool, quiet)?;
     if !quiet {
         for warning in load_warnings(&scenario) {
             eprintln!("warning: {warning}");
@@ -53,6 +54,13 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
             output::streams::TimeseriesPart::create(&out, replication, social)
         })
     });
+    if let Err(stall) = experiment::Stalled::check(&results.replications) {
+        output::files::abandon_run(&out, created, parts);
+        if let Some((path, writer)) = trace {
+            writer.abandon(path);
+        }
+        return Err(stall.into());
+    }
     let files = output::run_files(&results);
     output::files::finish_run(&out, created, &files, parts, social)?;
     output::report::write_run_report(&out, !args.no_plots)?;
@@ -61,6 +69,9 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         writer.finish(path)?;
     }
     if !quiet {
+        for warning in output::trust::warnings(&results.diagnostics, results.replications.len()) {
+            eprintln!("warning: {warning}");
+        }
         let mut text = output::table::summary_table(&results);
         text.push_str(&format!(
             "\nwrote {}, timeseries.csv, report.html{} to {}\n",

@@ -65,7 +65,7 @@ pub(super) struct SlurmArgs {
 /// submits (and waits) as asked.
 pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
     let mut base = load(Some(&args.scenario))?;
-    args.simulation.apply(&mut base);
+    args.simulation.apply(&mut base)?;
     let origin = args.scenario.display().to_string();
     // The cluster runs it, but a sweep that is too large for it is refused
     // here, before a script is written, unless --allow-large.
@@ -89,6 +89,7 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
         seed: args.simulation.seed,
         threads: args.simulation.threads,
         allow_large: args.simulation.allow_large,
+        warmup: args.simulation.warmup,
     };
     let report = run(&request, args.submit, args.wait)?;
     say(quiet, &report)
@@ -120,6 +121,9 @@ pub struct Request<'a> {
     pub threads: Option<u32>,
     /// Whether the user passed --allow-large.
     pub allow_large: bool,
+    /// Warm-up, if overridden (`auto`: each shard chooses the same one on
+    /// the base scenario, which is deterministic).
+    pub warmup: Option<crate::scenario::Warmup>,
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {
@@ -191,6 +195,9 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
     }
     if request.allow_large {
         overrides.push_str(" --allow-large");
+    }
+    if let Some(warmup) = request.warmup {
+        overrides.push_str(&format!(" --warmup {warmup}"));
     }
     let array = format!(
         "#!/bin/bash\n\

@@ -70,7 +70,7 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
         experiment::shard::restrict(&mut plan, &members);
         experiment.check_size(args, &plan.points.iter().map(|p| Work::one(&p.scenario)).collect::<Vec<_>>())?;
         let results =
-            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
+            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress))?;
         let manifest = experiment::shard::Manifest {
             version: env!("CARGO_PKG_VERSION").to_string(),
             scenario_hash: experiment::shard::sweep_hash(&base),
@@ -108,7 +108,7 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
             );
         }
         let results =
-            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress));
+            experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress))?;
         let files = vec![
             ("sweep.csv".to_string(), output::experiments::sweep_csv(&results)),
             ("scenario.toml".to_string(), base.to_toml().into_bytes()),
@@ -156,7 +156,13 @@ fn journaled_sweep(
     let rows = Mutex::new(done);
     let fresh: Mutex<Vec<(usize, experiment::RunResults)>> = Mutex::new(Vec::new());
     let failure: Mutex<Option<output::OutputError>> = Mutex::new(None);
+    let stalled: Mutex<Option<experiment::Stalled>> = Mutex::new(None);
     let finished = |index: usize, replications: Vec<crate::model::ReplicationResult>| {
+        if let Err(stall) = experiment::Stalled::check(&replications) {
+            stalled.lock().expect("no panics").get_or_insert(stall);
+            stop.store(true, Ordering::SeqCst);
+            return;
+        }
         let point = todo[index];
         let results = experiment::RunResults::new(point.scenario.clone(), replications);
         let row = output::experiments::sweep_row(point, &results);
@@ -177,6 +183,9 @@ fn journaled_sweep(
         )
     });
     experiment.progress.clear();
+    if let Some(stall) = stalled.into_inner().expect("no panics") {
+        return Err(stall.into());
+    }
     if let Some(error) = failure.into_inner().expect("no panics") {
         return Err(error.into());
     }

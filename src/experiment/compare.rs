@@ -99,16 +99,16 @@ pub fn compare(
     variants: Vec<(String, Scenario)>,
     plan: &Plan,
     progress: &dyn Progress,
-) -> CompareResults {
+) -> Result<CompareResults, super::Stalled> {
     let mut scenarios = vec![base];
     let labels: Vec<String> = variants.iter().map(|(label, _)| label.clone()).collect();
     scenarios.extend(variants.into_iter().map(|(_, scenario)| scenario));
-    let mut replications: Vec<Vec<ReplicationResult>> = replicate(&scenarios, plan, progress);
+    let mut replications: Vec<Vec<ReplicationResult>> = replicate(&scenarios, plan, progress)?;
     let mut runs = scenarios.into_iter().zip(replications.drain(..)).map(|(s, r)| RunResults::new(s, r));
     let base = runs.next().expect("the base runs");
     let variants = runs
         .zip(labels)
         .map(|(results, label)| Comparison { differences: differences(&base, &results), label, results })
         .collect();
-    CompareResults { base, variants }
+    Ok(CompareResults { base, variants })
 }

@@ -196,12 +196,17 @@ pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<
 }
 
 /// Runs the baseline and every improvement, paired, and ranks them.
-pub fn run_impact(base: Scenario, plan: ImpactPlan, run: &Plan, progress: &dyn Progress) -> ImpactResults {
+pub fn run_impact(
+    base: Scenario,
+    plan: ImpactPlan,
+    run: &Plan,
+    progress: &dyn Progress,
+) -> Result<ImpactResults, super::Stalled> {
     let ImpactPlan { improvements, by } = plan;
     let mut scenarios = vec![base];
     let labels: Vec<(String, Step)> = improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
     scenarios.extend(improvements.into_iter().map(|improvement| improvement.scenario));
-    let replications = replicate(&scenarios, run, progress);
+    let replications = replicate(&scenarios, run, progress)?;
     let mut runs = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r));
     let base = runs.next().expect("the base runs");
     let sign = if higher_is_better(&by) == Some(true) { 1.0 } else { -1.0 };
@@ -220,5 +225,5 @@ pub fn run_impact(base: Scenario, plan: ImpactPlan, run: &Plan, progress: &dyn P
         })
         .collect();
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
-    ImpactResults { base, by, rows }
+    Ok(ImpactResults { base, by, rows })
 }

@@ -69,7 +69,12 @@ fn precise_enough(scenario: &Scenario, results: &[ReplicationResult], relative: 
 }
 
 /// Runs replications of every point; results per point, in replication order.
-pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> Vec<Vec<ReplicationResult>> {
+/// Fails when a replication stalls ([`super::Stalled`]).
+pub fn replicate(
+    points: &[Scenario],
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<ReplicationResult>>, super::Stalled> {
     let mut results: Vec<Vec<ReplicationResult>> = vec![Vec::new(); points.len()];
     let mut done = 0u32;
     let mut target = plan.replications;
@@ -79,7 +84,9 @@ pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> V
             *batch[point].lock().expect("no job panics") = finished;
         });
         for (all, finished) in results.iter_mut().zip(batch) {
-            all.extend(finished.into_inner().expect("no job panics"));
+            let finished = finished.into_inner().expect("no job panics");
+            super::Stalled::check(&finished)?;
+            all.extend(finished);
         }
         done = target;
         let Some(precision) = plan.precision else {
@@ -92,7 +99,7 @@ pub fn replicate(points: &[Scenario], plan: &Plan, progress: &dyn Progress) -> V
         }
         target = (done + plan.replications).min(precision.max_replications);
     }
-    results
+    Ok(results)
 }
 
 /// Runs replications `replications` of every point as one flat job list,

@@ -13,7 +13,11 @@
 //! `int_cost_mean` (the supplier's staff cost per answered request).
 //! Cost: `staff_cost` over the statistics window.
 //! Per department `department.<name>.<key>`: `utilization`, `queue_mean`,
-//! `wait_mean`, `int_delay_given_mean`, `requests_received`, `requests_sent`.
+//! `wait_mean`, `int_delay_given_mean`, `requests_received`, `requests_sent`,
+//! and the overload episodes of [`crate::model`]: `crisis_share` (share of
+//! the counted time in an episode), `crisis_episodes` (episodes reaching
+//! into the counted period) and `crisis_length_median` (the replication's
+//! median episode length, undefined without one).
 //! With the social layer on: `ext_satisfaction_mean` (served and abandoned
 //! customers, abandonment counting 0), `ext_churn_rate` (expected share of
 //! those customers lost), `ext_rework_rate` (served customers who had to come
@@ -101,6 +105,9 @@ pub fn department_metrics(
         ("abandoned", Some(tally.abandoned as f64)),
         ("int_delay_given_mean", ratio(tally.delay_given_sum, tally.replies_given)),
         ("staff_cost", Some(tally.staff_cost)),
+        ("crisis_share", Some(tally.crisis_time / window)),
+        ("crisis_episodes", Some(tally.crisis_episodes as f64)),
+        ("crisis_length_median", tally.crisis_length_median),
     ];
     if social {
         metrics.extend([
@@ -116,13 +123,16 @@ pub fn department_metrics(
 }
 
 /// The department keys that also appear in the summary.
-const SUMMARIZED_DEPARTMENT_KEYS: [&str; 11] = [
+const SUMMARIZED_DEPARTMENT_KEYS: [&str; 14] = [
     "utilization",
     "queue_mean",
     "wait_mean",
     "int_delay_given_mean",
     "requests_received",
     "requests_sent",
+    "crisis_share",
+    "crisis_episodes",
+    "crisis_length_median",
     "morale_mean",
     "int_satisfaction_given",
     "int_satisfaction_received",
@@ -186,8 +196,8 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
     let key = metric.rsplit('.').next().unwrap_or(metric);
     const BETTER: [&str; 6] =
         ["satisfaction", "morale", "quality", "ext_served", "int_satisfaction_given", "int_satisfaction_received"];
-    const WORSE: [&str; 9] =
-        ["abandon", "wait", "resolution", "churn", "revenue_at_risk", "rework", "delay", "cost", "queue"];
+    const WORSE: [&str; 10] =
+        ["abandon", "wait", "resolution", "churn", "revenue_at_risk", "rework", "delay", "cost", "queue", "crisis"];
     if BETTER.iter().any(|word| key.contains(word)) {
         Some(true)
     } else if WORSE.iter().any(|word| key.contains(word)) {
@@ -323,5 +333,7 @@ fn empty_result(social: bool, departments: usize) -> ReplicationResult {
         internal: Default::default(),
         departments: vec![DepartmentTally::default(); departments],
         links: Vec::new(),
+        paths: Default::default(),
+        stalled: None,
     }
 }

@@ -6,6 +6,7 @@
 //! the output does not depend on the number of threads.
 
 pub mod compare;
+pub mod diagnostics;
 pub mod impact;
 pub mod jobs;
 pub mod metrics;
@@ -86,6 +87,52 @@ where
         .unzip()
 }
 
+/// Chooses an `"auto"` warm-up ([`diagnostics::auto_warmup`] on a pilot
+/// run of the scenario's replications under its seed) and sets it; returns
+/// the warm-up in force. The dynamics do not depend on the warm-up, so the
+/// pilot sees exactly the paths the real run will.
+pub fn choose_warmup(scenario: &mut Scenario) -> Result<f64, Stalled> {
+    if scenario.warmup_auto {
+        let pilot = run_replications(scenario, scenario.replications, scenario.seed);
+        Stalled::check(&pilot)?;
+        scenario.set_warmup(diagnostics::auto_warmup(scenario, &pilot));
+    }
+    Ok(scenario.warmup)
+}
+
+/// Work stopped moving in a replication (see [`crate::model::Stall`]): a
+/// runtime failure of the model, not bad input; the command fails whole
+/// and writes nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "replication {replication} stopped at time {time}: no service had ended since {since}, and every server of {departments} was holding work while it waited for replies, so work could not move; this is a deadlock of `hold` needs: make the needs on the loop mode = \"handoff\""
+)]
+pub struct Stalled {
+    /// The replication.
+    pub replication: u32,
+    /// When it stopped.
+    pub time: String,
+    /// The last service end.
+    pub since: String,
+    /// The departments whose servers all held.
+    pub departments: String,
+}
+
+impl Stalled {
+    /// The first stalled replication among `results`, as an error.
+    pub fn check(results: &[ReplicationResult]) -> Result<(), Stalled> {
+        match results.iter().find_map(|r| r.stalled.as_ref().map(|stall| (r.replication, stall))) {
+            None => Ok(()),
+            Some((replication, stall)) => Err(Stalled {
+                replication,
+                time: crate::scenario::ranges::number(stall.time),
+                since: crate::scenario::ranges::number(stall.since),
+                departments: stall.departments.join(", "),
+            }),
+        }
+    }
+}
+
 /// A finished run: the scenario, every replication, and the summary.
 #[derive(Debug, Clone)]
 pub struct RunResults {
@@ -95,6 +142,8 @@ pub struct RunResults {
     pub replications: Vec<ReplicationResult>,
     /// One row per metric.
     pub summary: Vec<SummaryRow>,
+    /// Whether the figures describe a settled organization.
+    pub diagnostics: Vec<diagnostics::Diagnostic>,
 }
 
 /// Runs the scenario's replications (under its own seed) and summarizes them.
@@ -117,7 +166,8 @@ impl RunResults {
     /// Summarizes finished replications.
     pub fn new(scenario: Scenario, replications: Vec<ReplicationResult>) -> Self {
         let summary = summarize(&scenario, &replications);
-        RunResults { scenario, replications, summary }
+        let diagnostics = diagnostics::diagnose(&scenario, &replications);
+        RunResults { scenario, replications, summary, diagnostics }
     }
 
     /// The summary row of `metric`.

@@ -164,7 +164,7 @@ impl Search<'_> {
 
     /// Evaluates the staffings not seen yet, in one flat job list; returns
     /// the candidate index of each.
-    fn evaluate(&mut self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Vec<usize> {
+    fn evaluate(&mut self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Result<Vec<usize>, super::Stalled> {
         let fresh: Vec<Vec<u32>> = {
             let mut fresh: Vec<Vec<u32>> = Vec::new();
             for staff in &staffings {
@@ -175,7 +175,7 @@ impl Search<'_> {
             fresh
         };
         let scenarios: Vec<Scenario> = fresh.iter().map(|staff| self.scenario(staff)).collect();
-        let replications = replicate(&scenarios, self.plan, self.progress);
+        let replications = replicate(&scenarios, self.plan, self.progress)?;
         for ((staff, scenario), replications) in fresh.into_iter().zip(scenarios).zip(replications) {
             let results = RunResults::new(scenario, replications);
             let shortfall =
@@ -184,7 +184,7 @@ impl Search<'_> {
             self.seen.insert(staff.clone(), self.candidates.len());
             self.candidates.push(Candidate { staff, phase, results, shortfall, cost });
         }
-        staffings.iter().map(|staff| self.seen[staff]).collect()
+        Ok(staffings.iter().map(|staff| self.seen[staff]).collect())
     }
 }
 
@@ -196,10 +196,10 @@ pub fn optimize(
     max_hires: u32,
     plan: &Plan,
     progress: &dyn Progress,
-) -> OptimizeResults {
+) -> Result<OptimizeResults, super::Stalled> {
     let mut search = Search { base, targets, plan, progress, candidates: Vec::new(), seen: HashMap::new() };
     let start = base.staff();
-    let mut current = search.evaluate(vec![start.clone()], "start")[0];
+    let mut current = search.evaluate(vec![start.clone()], "start")?[0];
     let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| u64::from(s.saturating_sub(*b))).sum::<u64>();
     // No department grows past the largest staff a scenario may have.
     let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
@@ -217,7 +217,7 @@ pub fn optimize(
         if options.is_empty() {
             break;
         }
-        let indices = search.evaluate(options, "add");
+        let indices = search.evaluate(options, "add")?;
         let (shortfall, cost) = (search.candidates[current].shortfall, search.candidates[current].cost);
         let value = |i: usize| {
             let candidate = &search.candidates[i];
@@ -252,7 +252,7 @@ pub fn optimize(
                 next
             })
             .collect();
-        let indices = search.evaluate(options, "remove");
+        let indices = search.evaluate(options, "remove")?;
         let cheapest = indices
             .into_iter()
             .filter(|&i| search.candidates[i].feasible())
@@ -273,5 +273,5 @@ pub fn optimize(
                 })
                 .expect("the start was evaluated")
         });
-    OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best, removal_capped }
+    Ok(OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best, removal_capped })
 }

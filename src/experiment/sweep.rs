@@ -163,9 +163,9 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
 }
 
 /// Runs every point of the sweep.
-pub fn run_sweep(plan: SweepPlan, run: &Plan, progress: &dyn Progress) -> SweepResults {
+pub fn run_sweep(plan: SweepPlan, run: &Plan, progress: &dyn Progress) -> Result<SweepResults, super::Stalled> {
     let scenarios: Vec<Scenario> = plan.points.iter().map(|point| point.scenario.clone()).collect();
-    let replications = replicate(&scenarios, run, progress);
+    let replications = replicate(&scenarios, run, progress)?;
     let results = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect();
-    SweepResults { plan, results }
+    Ok(SweepResults { plan, results })
 }

@@ -31,20 +31,25 @@
 pub mod load;
 pub mod observer;
 pub mod social;
+mod station;
 mod tally;
 
+use crate::engine::{Calendar, Stream, stream};
+use crate::scenario::{NeedMode, Scenario};
 use rand::RngExt;
 use rand::distr::Distribution as _;
 use rand_distr::Exp1;
-use std::collections::VecDeque;
-
-use crate::engine::{Calendar, Stream, TimeAverage, stream};
-use crate::scenario::{NeedMode, Scenario};
 
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::{SocialState, churn_probability, rework_probability, satisfaction};
-pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, ReplicationResult};
+pub use station::PATH_BINS;
+use station::Station;
+pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, Paths, ReplicationResult, Stall};
+
+/// A replication stops when no service has ended for this many times the
+/// longest mean service time while some department's servers all hold.
+pub const STALL_SERVICE_TIMES: f64 = 1_000.0;
 
 const NO_PARENT: u32 = u32::MAX;
 
@@ -150,25 +155,16 @@ impl Work {
 enum Event {
     Arrival,
     ServiceEnd(u32),
-    Abandon { work: u32, serial: u32 },
+    Abandon {
+        work: u32,
+        serial: u32,
+    },
     Deliver(u32),
     Sample,
-}
-
-/// A department's servers, queues and random streams during a replication.
-struct Station {
-    staff: u32,
-    busy: u32,
-    waiting: u32,
-    queue: VecDeque<u32>,
-    priority_queue: VecDeque<u32>,
-    service_stream: Stream,
-    followup_stream: Stream,
-    needs_stream: Stream,
-    social_stream: Stream,
-    busy_time: TimeAverage,
-    queue_time: TimeAverage,
-    tally: DepartmentTally,
+    /// The end of bin `k` of the queue paths (from 1).
+    BinEnd(u32),
+    /// The warm-up ends.
+    WarmupEnd,
 }
 
 /// One replication in progress.
@@ -194,6 +190,12 @@ struct Simulation<'s, 'o, O: Observer> {
     links: Vec<LinkTally>,
     /// Index in `links` of each department's first need.
     first_link: Vec<usize>,
+    paths: Paths,
+    /// When a service last ended, anywhere.
+    last_service_end: f64,
+    /// How long without a service end counts as a stall.
+    stall_span: f64,
+    stalled: Option<Stall>,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
@@ -218,22 +220,10 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .iter()
             .map(|department| {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
-                Station {
-                    staff: department.staff,
-                    busy: 0,
-                    waiting: 0,
-                    queue: VecDeque::with_capacity(64),
-                    priority_queue: VecDeque::new(),
-                    service_stream: named("service"),
-                    followup_stream: named("followup"),
-                    needs_stream: named("needs"),
-                    social_stream: named("social"),
-                    busy_time: TimeAverage::new(scenario.warmup),
-                    queue_time: TimeAverage::new(scenario.warmup),
-                    tally: DepartmentTally::default(),
-                }
+                Station::new(department.staff, department.service_mean, scenario.warmup, named)
             })
             .collect();
+        let longest_service = scenario.departments.iter().map(|d| d.service_mean).fold(0.0, f64::max);
         Simulation {
             scenario,
             observer,
@@ -262,6 +252,15 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                     Some(first)
                 })
                 .collect(),
+            paths: Paths {
+                bin_width: scenario.horizon / PATH_BINS as f64,
+                queue: Vec::new(),
+                wait_sum: vec![0.0; PATH_BINS],
+                wait_count: vec![0; PATH_BINS],
+            },
+            last_service_end: 0.0,
+            stall_span: STALL_SERVICE_TIMES * longest_service,
+            stalled: None,
         }
     }
 
@@ -270,6 +269,10 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         self.schedule_next_arrival();
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
+        }
+        self.calendar.schedule(self.paths.bin_width, Event::BinEnd(1));
+        if self.warmup > 0.0 {
+            self.calendar.schedule(self.warmup, Event::WarmupEnd);
         }
         // Morale updates run on a fixed grid between events, without going
         // through the calendar.
@@ -297,9 +300,24 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::Abandon { work, serial } => self.on_abandon(work, serial),
                 Event::Deliver(work) => self.enqueue(work),
                 Event::Sample => self.on_sample(),
+                Event::BinEnd(bin) => {
+                    events -= 1;
+                    self.on_bin_end(bin);
+                }
+                Event::WarmupEnd => {
+                    events -= 1;
+                    for station in &mut self.stations {
+                        station.path.at_warmup = station.path.area_until(self.now, station.waiting);
+                    }
+                }
+            }
+            if self.stalled.is_some() {
+                break;
             }
         }
-        self.now = horizon;
+        if self.stalled.is_none() {
+            self.now = horizon;
+        }
         self.finish(replication, seed, events)
     }
 
@@ -375,6 +393,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     }
 
     fn on_arrival(&mut self) {
+        if self.now - self.last_service_end > self.stall_span {
+            self.check_stall();
+        }
         self.schedule_next_arrival();
         let customers = &self.scenario.customers;
         let department = if customers.entry.len() == 1 {
@@ -415,8 +436,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             self.begin_service(id);
             return;
         }
-        station.queue_time.update(now, f64::from(station.waiting));
-        station.waiting += 1;
+        station.join_queue(now);
         if work.priority {
             station.priority_queue.push_back(id);
         } else {
@@ -443,8 +463,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
         }
-        if work.first_wait() && work.created >= self.warmup {
-            self.external.record_wait(now - work.created);
+        if work.first_wait() {
+            self.paths.record_wait(work.created, now - work.created);
+            if work.created >= self.warmup {
+                self.external.record_wait(now - work.created);
+            }
         }
         let spec = &self.scenario.departments[department];
         let mut duration = if work.followup {
@@ -490,9 +513,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             }
         };
         if let Some(next) = next {
-            let station = &mut self.stations[department];
-            station.queue_time.update(now, f64::from(station.waiting));
-            station.waiting -= 1;
+            self.stations[department].leave_queue(now);
             self.begin_service(next);
         }
     }
@@ -504,14 +525,14 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         let now = self.now;
         let station = &mut self.stations[work.department as usize];
-        station.queue_time.update(now, f64::from(station.waiting));
-        station.waiting -= 1;
+        station.leave_queue(now);
         if work.visit_start >= self.warmup {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
             station.tally.abandoned += 1;
         }
         let counted = work.created >= self.warmup;
+        self.paths.record_wait(work.created, now - work.created);
         if counted {
             self.external.abandoned += 1;
             self.external.record_wait(now - work.created);
@@ -544,6 +565,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     }
 
     fn on_service_end(&mut self, id: u32) {
+        self.last_service_end = self.now;
         let work = self.works[id as usize];
         self.trace("end", id, None, None);
         if work.followup || work.redo {
@@ -593,6 +615,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         work.has_handoff = handoffs > 0;
         if holds > 0 {
             work.stage = Stage::Holding;
+            self.stations[department].holding += 1;
         } else if handoffs > 0 {
             work.stage = Stage::Parked;
             self.end_visit(id, true);
@@ -732,7 +755,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             }
             match parent.stage {
                 Stage::Holding if parent.hold_outstanding == 0 => {
-                    let (has_handoff, outstanding) = (parent.has_handoff, parent.outstanding);
+                    let (has_handoff, outstanding, holder) =
+                        (parent.has_handoff, parent.outstanding, parent.department);
+                    self.stations[holder as usize].holding -= 1;
                     self.end_visit(parent_id, true);
                     if outstanding > 0 {
                         self.works[parent_id as usize].stage = Stage::Parked;
@@ -781,6 +806,38 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
     }
 
+    /// Bin `bin` of the queue paths ends: records each queue's area, and
+    /// looks for a stall.
+    fn on_bin_end(&mut self, bin: u32) {
+        for station in &mut self.stations {
+            let area = station.path.area_until(self.now, station.waiting);
+            station.path.at_bin_end.push(area);
+        }
+        if (bin as usize) < PATH_BINS - 1 {
+            self.calendar.schedule(self.paths.bin_width * f64::from(bin + 1), Event::BinEnd(bin + 1));
+        }
+        if self.now - self.last_service_end > self.stall_span {
+            self.check_stall();
+        }
+    }
+
+    /// No service has ended for a long stretch: if some department's
+    /// servers all hold work waiting for replies, work cannot move and the
+    /// replication stops (see [`Stall`]).
+    #[cold]
+    fn check_stall(&mut self) {
+        let departments: Vec<String> = self
+            .stations
+            .iter()
+            .zip(&self.scenario.departments)
+            .filter(|(station, _)| station.all_holding())
+            .map(|(_, department)| department.name.clone())
+            .collect();
+        if !departments.is_empty() {
+            self.stalled = Some(Stall { time: self.now, since: self.last_service_end, departments });
+        }
+    }
+
     fn on_sample(&mut self) {
         let (sum, count) = std::mem::take(&mut self.interval_satisfaction);
         let external_satisfaction = (count > 0).then(|| sum / f64::from(count));
@@ -798,12 +855,36 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     }
 
     fn finish(mut self, replication: u32, seed: u64, events: u64) -> ReplicationResult {
-        let horizon = self.scenario.horizon;
-        let window = horizon - self.warmup;
+        let horizon = self.now;
+        let window = self.scenario.horizon - self.warmup;
+        let mut queue_paths = Vec::with_capacity(self.stations.len());
         for station in &mut self.stations {
             station.busy_time.update(horizon, f64::from(station.busy));
-            station.queue_time.update(horizon, f64::from(station.waiting));
+            station.crisis.close(horizon);
+            let end = station.path.area_until(horizon, station.waiting);
+            while station.path.at_bin_end.len() < PATH_BINS {
+                station.path.at_bin_end.push(end);
+            }
+            let mut previous = 0.0;
+            let width = self.paths.bin_width;
+            queue_paths.push(
+                station
+                    .path
+                    .at_bin_end
+                    .iter()
+                    .map(|&area| {
+                        let mean = (area - previous) / width;
+                        previous = area;
+                        mean
+                    })
+                    .collect::<Vec<f64>>(),
+            );
+            station.tally.queue_mean = (end - station.path.at_warmup) / window;
+            station.tally.crisis_time = station.crisis.counted_time;
+            station.tally.crisis_episodes = station.crisis.lengths.len() as u64;
+            station.tally.crisis_length_median = station.crisis.median_length();
         }
+        self.paths.queue = queue_paths;
         if let Some(social) = &mut self.social {
             for (station, mood) in self.stations.iter_mut().zip(&mut social.moods) {
                 mood.morale_time.update(horizon, mood.morale);
@@ -824,7 +905,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .zip(&self.scenario.departments)
             .map(|(station, department)| DepartmentTally {
                 busy_mean: station.busy_time.mean(horizon),
-                queue_mean: station.queue_time.mean(horizon),
                 staff_cost: f64::from(department.staff) * department.cost_per_time * window,
                 ..station.tally
             })
@@ -839,6 +919,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             internal: self.internal,
             departments,
             links: self.links,
+            paths: self.paths,
+            stalled: self.stalled,
         }
     }
 }

@@ -133,6 +133,12 @@ pub struct DepartmentTally {
     pub morale_mean: f64,
     /// Morale at the horizon.
     pub morale_final: f64,
+    /// Counted time spent in overload episodes (see [`super::station`]).
+    pub crisis_time: f64,
+    /// Overload episodes that reach into the counted period.
+    pub crisis_episodes: u64,
+    /// Median length of those episodes; `None` without one.
+    pub crisis_length_median: Option<f64>,
 }
 
 /// One link: requests from one department to one supplier.
@@ -170,6 +176,47 @@ pub struct ReplicationResult {
     /// Per need, department by department in scenario order, each
     /// department's needs in file order.
     pub links: Vec<LinkTally>,
+    /// Series over equal bins of the horizon, for the output analysis
+    /// (emptied by [`ReplicationResult::drop_distributions`]).
+    pub paths: Paths,
+    /// Set when the replication stopped because work could no longer move.
+    pub stalled: Option<Stall>,
+}
+
+/// A replication's series over [`super::PATH_BINS`] equal bins of the
+/// whole horizon, warm-up included.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paths {
+    /// Width of a bin.
+    pub bin_width: f64,
+    /// Per department, the time-average queue length in each bin.
+    pub queue: Vec<Vec<f64>>,
+    /// Sum of the external waits of the customers who arrived in each bin.
+    pub wait_sum: Vec<f64>,
+    /// Number of those waits.
+    pub wait_count: Vec<u32>,
+}
+
+impl Paths {
+    /// Counts the wait of a customer who arrived at `arrival`.
+    #[inline]
+    pub(crate) fn record_wait(&mut self, arrival: f64, wait: f64) {
+        let bin = ((arrival / self.bin_width) as usize).min(self.wait_sum.len() - 1);
+        self.wait_sum[bin] += wait;
+        self.wait_count[bin] += 1;
+    }
+}
+
+/// Work stopped moving: for a long stretch every server of some departments
+/// held work waiting for replies, and no service ended anywhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stall {
+    /// When the replication was stopped.
+    pub time: f64,
+    /// No service had ended since then.
+    pub since: f64,
+    /// The departments whose servers were all holding.
+    pub departments: Vec<String>,
 }
 
 impl ReplicationResult {
@@ -180,6 +227,13 @@ impl ReplicationResult {
     pub fn drop_distributions(&mut self) {
         self.external.wait_histogram = LogHistogram::empty();
         self.external.resolution_histogram = LogHistogram::empty();
+        self.paths = Paths::default();
+    }
+
+    /// Bytes of the series ([`Paths`]) a replication of a scenario with
+    /// `departments` departments keeps until `orgsim run` writes its files.
+    pub fn series_bytes(departments: usize) -> usize {
+        super::PATH_BINS * (8 * departments + 8 + 4)
     }
 
     /// Bytes an experiment holds per kept replication of a scenario with

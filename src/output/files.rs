@@ -58,6 +58,17 @@ pub fn prepare_folder(folder: &Path) -> Result<bool, OutputError> {
     Ok(created)
 }
 
+/// Gives up a run's output: removes its time-series parts, and the folder
+/// if `created` and left empty.
+pub fn abandon_run(folder: &Path, created: bool, parts: Vec<TimeseriesPart>) {
+    let paths: Vec<PathBuf> = parts.iter().map(|part| part.path().to_path_buf()).collect();
+    drop(parts);
+    remove_parts(&paths);
+    if created {
+        let _ = fs::remove_dir(folder);
+    }
+}
+
 /// Finishes a run's output: the result files, then the time series joined
 /// from its parts. On failure removes the parts, and the folder if `created`
 /// and left empty.

@@ -13,6 +13,7 @@ pub mod report;
 pub mod shards;
 pub mod streams;
 pub mod table;
+pub mod trust;
 
 pub use files::{OutputError, write_files};
 
@@ -26,6 +27,8 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
         ("replications.csv".to_string(), csv_files::replications(results)),
         ("links.csv".to_string(), csv_files::links(results)),
         ("waits.csv".to_string(), csv_files::waits(results)),
+        ("diagnostics.csv".to_string(), trust::diagnostics(&results.diagnostics)),
+        ("regimes.csv".to_string(), trust::regimes(results)),
         ("scenario.toml".to_string(), results.scenario.to_toml().into_bytes()),
     ]
 }

@@ -46,6 +46,11 @@ impl TimeseriesPart {
         TimeseriesPart { path, writer, replication: replication.to_string(), social, error }
     }
 
+    /// Where the part is written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Flushes the part; the first error met while writing, if any.
     pub fn finish(mut self) -> Result<PathBuf, OutputError> {
         if let Some(mut writer) = self.writer.take()
@@ -138,6 +143,12 @@ impl TraceWriter {
     fn temporary(path: &Path) -> PathBuf {
         let name = path.file_name().map_or("trace".into(), |n| n.to_string_lossy().into_owned());
         path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    }
+
+    /// Gives the trace up: removes its temporary file.
+    pub fn abandon(self, path: &Path) {
+        drop(self.writer);
+        let _ = fs::remove_file(Self::temporary(path));
     }
 
     /// Flushes and moves the trace into place.

@@ -144,5 +144,12 @@ pub fn summary_table(results: &RunResults) -> String {
             mean("int_delay_given_mean")
         );
     }
+    let crises = super::trust::crisis_sentences(results);
+    if !crises.is_empty() {
+        let _ = writeln!(text, "\nOverload episodes (queue above twice the staff for over ten mean service times):");
+        for sentence in crises {
+            let _ = writeln!(text, "  {sentence}");
+        }
+    }
     text
 }

@@ -46,6 +46,80 @@ impl<'de> Deserialize<'de> for Followup {
     }
 }
 
+/// The warm-up: a time, or `"auto"` (chosen by MSER-5 on a pilot run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Warmup {
+    /// Statistics ignore what starts before this time.
+    Time(f64),
+    /// Chosen before the run; the resolved file holds the time chosen.
+    Auto,
+}
+
+impl Default for Warmup {
+    fn default() -> Self {
+        Warmup::Time(0.0)
+    }
+}
+
+impl Warmup {
+    /// The time, when it is one.
+    pub fn time(self) -> Option<f64> {
+        match self {
+            Warmup::Time(time) => Some(time),
+            Warmup::Auto => None,
+        }
+    }
+}
+
+/// As the command line takes it: `auto`, or the time in Rust's shortest
+/// round-trip form.
+impl std::fmt::Display for Warmup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warmup::Time(time) => write!(f, "{time}"),
+            Warmup::Auto => f.write_str("auto"),
+        }
+    }
+}
+
+impl std::str::FromStr for Warmup {
+    type Err = String;
+
+    /// `auto`, or a time (checked against its range with the scenario).
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "auto" => Ok(Warmup::Auto),
+            _ => text
+                .parse::<f64>()
+                .ok()
+                .filter(|time| time.is_finite())
+                .map(Warmup::Time)
+                .ok_or_else(|| format!("give a time such as 500 or the word auto (got {text:?})")),
+        }
+    }
+}
+
+impl Serialize for Warmup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Warmup::Time(time) => serializer.serialize_f64(*time),
+            Warmup::Auto => serializer.serialize_str("auto"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Warmup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::String(word) if word == "auto" => Ok(Warmup::Auto),
+            toml::Value::Float(time) => Ok(Warmup::Time(time)),
+            toml::Value::Integer(time) => Ok(Warmup::Time(time as f64)),
+            other => Err(D::Error::custom(format!("give a time such as 500.0 or \"auto\" (got {other})"))),
+        }
+    }
+}
+
 /// The whole scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,9 +134,9 @@ pub struct ScenarioFile {
     pub time_unit: String,
     /// Simulated time per replication.
     pub horizon: f64,
-    /// Statistics ignore what starts before this time.
+    /// Statistics ignore what starts before this time; `"auto"` chooses it.
     #[serde(default)]
-    pub warmup: f64,
+    pub warmup: Warmup,
     /// Independent replications to run.
     #[serde(default = "default_replications")]
     pub replications: u32,

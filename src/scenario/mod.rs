@@ -24,7 +24,9 @@ pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
-pub use file::{BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, SurgeFile};
+pub use file::{
+    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, SurgeFile, Warmup,
+};
 
 /// The default organization, compiled into the binary; the same text is
 /// `scenarios/baseline.toml`.
@@ -47,8 +49,12 @@ pub struct Scenario {
     pub time_unit: String,
     /// Simulated time per replication.
     pub horizon: f64,
-    /// Statistics ignore what starts before this time.
+    /// Statistics ignore what starts before this time (0 until an
+    /// `"auto"` warm-up is chosen).
     pub warmup: f64,
+    /// The warm-up is to be chosen by MSER-5 on a pilot run before the
+    /// run ([`crate::experiment::choose_warmup`]).
+    pub warmup_auto: bool,
     /// Replications to run.
     pub replications: u32,
     /// Master seed.
@@ -212,6 +218,21 @@ impl Scenario {
     /// Head count per department, in scenario order.
     pub fn staff(&self) -> Vec<u32> {
         self.departments.iter().map(|department| department.staff).collect()
+    }
+
+    /// Sets the warm-up (a chosen `"auto"` one, or an override), in the
+    /// resolved file too.
+    pub fn set_warmup(&mut self, warmup: f64) {
+        self.warmup = warmup;
+        self.warmup_auto = false;
+        self.resolved.warmup = file::Warmup::Time(warmup);
+    }
+
+    /// Asks for the warm-up to be chosen by MSER-5 before the run.
+    pub fn set_warmup_auto(&mut self) {
+        self.warmup = 0.0;
+        self.warmup_auto = true;
+        self.resolved.warmup = file::Warmup::Auto;
     }
 
     /// Sets the master seed, in the resolved file too.

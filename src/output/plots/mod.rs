@@ -10,6 +10,7 @@
 
 pub mod charts;
 pub mod experiment_charts;
+pub mod regimes;
 
 use std::sync::Once;
 

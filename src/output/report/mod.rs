@@ -7,6 +7,7 @@
 
 mod experiments;
 mod run;
+mod trust;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

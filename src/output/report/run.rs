@@ -32,6 +32,8 @@ pub struct RunData {
     pub flow: FlowChart,
     /// The waits chart's data, from `waits.csv`.
     pub waits: WaitsChart,
+    /// The trust section's data.
+    pub trust: super::trust::Trust,
     timeseries: Option<(Vec<Band>, Vec<Band>)>,
     replications: usize,
 }
@@ -73,7 +75,8 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
     let waits = load_waits(folder, &scenario.time_unit, find("ext_abandon_rate"))?;
     let timeseries =
         if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
-    Ok(RunData { scenario, summary, flow, waits, timeseries, replications })
+    let trust = super::trust::load_trust(folder, &names, &summary, &scenario.time_unit, scenario.horizon)?;
+    Ok(RunData { scenario, summary, flow, waits, trust, timeseries, replications })
 }
 
 /// The flow chart's data: each department's utilization and morale
@@ -278,6 +281,15 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
             "Queue length of each department over time (mean across replications, 95% band): where work piles up, and whether the warm-up covers the start-up.".to_string(),
         ));
     }
+    if let Some(regimes) = &data.trust.regimes {
+        pictures.push((
+            draw(&|| render(regimes), "regimes")?,
+            format!(
+                "Overload episodes: each row is a replication (the first {} at most), each colour the queue per staff member along time; the bright stretches are crises, the dark ones normal running.",
+                super::super::trust::REGIME_REPLICATIONS
+            ),
+        ));
+    }
     pictures.push((
         draw(&|| render(&data.waits), "waits")?,
         "How long external customers wait before service starts (left, abandoners' waits included; the share who gave up is marked) and how long until their case is resolved, internal requests included (right).".to_string(),
@@ -372,10 +384,11 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         html,
         "<p>{} replications of {} {}s each, after a warm-up of {}; every figure is a mean over replications with its 95% confidence interval.</p>",
         data.replications,
-        scenario.horizon - scenario.warmup,
+        scenario.horizon - scenario.warmup.time().unwrap_or(0.0),
         escape(&scenario.time_unit),
         scenario.warmup
     );
+    html.push_str(&super::trust::trust_section(&data.trust, data.replications));
     let _ = writeln!(
         html,
         "<h2>Key figures</h2>\n<table><thead><tr><th>figure</th><th>mean</th><th>95% interval</th></tr></thead><tbody>"

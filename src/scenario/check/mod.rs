@@ -36,7 +36,8 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         description: file.description.clone(),
         time_unit: file.time_unit.clone(),
         horizon: file.horizon,
-        warmup: file.warmup,
+        warmup: file.warmup.time().unwrap_or(0.0),
+        warmup_auto: file.warmup == file::Warmup::Auto,
         replications: file.replications,
         seed: file.seed,
         customers,
@@ -73,17 +74,19 @@ fn check_run_settings(checker: &Checker, file: &ScenarioFile) -> Result<(), Scen
         ));
     }
     checker.range(&[key("horizon")], "horizon", "horizon", file.horizon)?;
-    checker.range(&[key("warmup")], "warmup", "warmup", file.warmup)?;
-    if file.warmup >= file.horizon {
-        return Err(checker.invalid(
-            &[key("warmup")],
-            "warmup",
-            format!(
-                "must be shorter than the horizon {} (got {})",
-                ranges::number(file.horizon),
-                ranges::number(file.warmup)
-            ),
-        ));
+    if let Some(warmup) = file.warmup.time() {
+        checker.range(&[key("warmup")], "warmup", "warmup", warmup)?;
+        if warmup >= file.horizon {
+            return Err(checker.invalid(
+                &[key("warmup")],
+                "warmup",
+                format!(
+                    "must be shorter than the horizon {} or \"auto\" (got {})",
+                    ranges::number(file.horizon),
+                    ranges::number(warmup)
+                ),
+            ));
+        }
     }
     checker.range(&[key("replications")], "replications", "replications", f64::from(file.replications))?;
     // Compared as integers: f64 cannot tell i64::MAX from i64::MAX + 1.

@@ -1,0 +1,272 @@
+//! Output analysis: whether a run's figures describe a settled
+//! organization, read from each replication's series over equal bins of the
+//! horizon ([`crate::model::Paths`]).
+//!
+//! - **Warm-up.** MSER-5 (White 1997; White, Cobb & Spratt 2000) on the
+//!   replication-averaged series of each department's queue and of external
+//!   waits by arrival time: bins are grouped in batches of five, and the
+//!   truncation is the number of leading batches `d` (at most half of them)
+//!   that minimizes `Σ_{i>d} (Yᵢ − Ȳ_d)² / (k − d)²`, the squared standard
+//!   error of the mean of what is kept. A warm-up shorter than the
+//!   truncation leaves start-up in the figures (`warmup_too_short`) when
+//!   it matters: when the mean between the warm-up and the truncation
+//!   differs from the mean after it by more than 10% of the latter and 0.1
+//!   (a nearly empty queue's rare spikes move MSER without biasing
+//!   anything).
+//! - **Trend.** The counted period's bins are cut in two halves; each
+//!   replication gives the change (second-half mean − first-half mean), and
+//!   the paired Student-t interval of the change, at level 1 − 0.05/rows
+//!   (Bonferroni over the rows), tests that the level did not move. A row is
+//!   `not_steady` when the interval excludes 0 and the change exceeds both
+//!   10% of the first-half mean and 0.1 in absolute terms.
+//! - **Auto warm-up.** [`auto_warmup`] takes the largest truncation that
+//!   matters (by the same rule, from time 0) over every series of a pilot
+//!   run, at most half the horizon.
+//!
+//! Diagnostics never change results; they say when to doubt them.
+
+use super::statistics::{Estimate, estimate};
+use crate::model::{PATH_BINS, ReplicationResult};
+use crate::scenario::Scenario;
+
+/// Bins per MSER batch.
+const BATCH: usize = 5;
+/// Family-wise error of the trend checks over all rows.
+const FAMILY_ERROR: f64 = 0.05;
+/// A change smaller than this share of the first-half mean is not a trend.
+const RELATIVE_CHANGE: f64 = 0.10;
+/// Nor is one smaller than this, in the series' own units.
+const ABSOLUTE_CHANGE: f64 = 0.1;
+
+/// What a diagnostic row concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing to doubt.
+    Ok,
+    /// MSER-5 truncates later than the warm-up used.
+    WarmupTooShort,
+    /// The level moved between the halves of the counted period.
+    NotSteady,
+}
+
+impl Verdict {
+    /// The word `diagnostics.csv` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::WarmupTooShort => "warmup_too_short",
+            Verdict::NotSteady => "not_steady",
+        }
+    }
+}
+
+/// One series checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// The department, or `external` for external waits.
+    pub department: String,
+    /// `queue` or `ext_wait`.
+    pub series: &'static str,
+    /// The warm-up of the run.
+    pub warmup_used: f64,
+    /// MSER-5's truncation point in time units; `None` without data.
+    pub mser_truncation: Option<f64>,
+    /// Mean over the first half of the counted period.
+    pub first_half_mean: Option<f64>,
+    /// Mean over the second half.
+    pub second_half_mean: Option<f64>,
+    /// Second half − first half, paired across replications, with its
+    /// interval at [`Diagnostic::level`] (ends `NaN` with one replication).
+    pub change: Option<Estimate>,
+    /// The interval's confidence level.
+    pub level: f64,
+    /// The conclusion.
+    pub verdict: Verdict,
+}
+
+/// A series per replication: each bin's (sum, weight), whose ratio is the
+/// bin's value; bins with no weight have no value.
+struct Series {
+    department: String,
+    name: &'static str,
+    replications: Vec<Vec<(f64, f64)>>,
+}
+
+fn series_of(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Series> {
+    let mut all: Vec<Series> = scenario
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(index, department)| Series {
+            department: department.name.clone(),
+            name: "queue",
+            replications: results.iter().map(|r| r.paths.queue[index].iter().map(|&q| (q, 1.0)).collect()).collect(),
+        })
+        .collect();
+    all.push(Series {
+        department: "external".to_string(),
+        name: "ext_wait",
+        replications: results
+            .iter()
+            .map(|r| r.paths.wait_sum.iter().zip(&r.paths.wait_count).map(|(&s, &c)| (s, f64::from(c))).collect())
+            .collect(),
+    });
+    all
+}
+
+/// Pools bins `range` of every replication in `replications`.
+fn pooled<'a>(replications: impl Iterator<Item = &'a Vec<(f64, f64)>>, range: std::ops::Range<usize>) -> Option<f64> {
+    let (sum, weight) = replications
+        .flat_map(|bins| bins[range.clone()].iter())
+        .fold((0.0, 0.0), |(s, w), &(bin_sum, bin_weight)| (s + bin_sum, w + bin_weight));
+    (weight > 0.0).then(|| sum / weight)
+}
+
+/// MSER over `batches` (missing ones skipped): the number of leading
+/// batches to drop, at most half of them.
+pub fn mser_truncation(batches: &[Option<f64>]) -> usize {
+    let mut best = (f64::INFINITY, 0);
+    for d in 0..=batches.len() / 2 {
+        let kept: Vec<f64> = batches[d..].iter().flatten().copied().collect();
+        if kept.len() < 2 {
+            break;
+        }
+        let n = kept.len() as f64;
+        let mean = kept.iter().sum::<f64>() / n;
+        let statistic = kept.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n * n);
+        if statistic < best.0 {
+            best = (statistic, d);
+        }
+    }
+    best.1
+}
+
+/// MSER-5's truncation of a series, in bins.
+fn truncation_bins(series: &Series) -> Option<usize> {
+    let batches: Vec<Option<f64>> =
+        (0..PATH_BINS / BATCH).map(|b| pooled(series.replications.iter(), b * BATCH..(b + 1) * BATCH)).collect();
+    batches.iter().any(Option::is_some).then(|| mser_truncation(&batches) * BATCH)
+}
+
+/// Whether a change from `before` to `after` matters: more than 10% of
+/// `reference` and more than 0.1.
+fn material(change: f64, reference: f64) -> bool {
+    change.abs() > ABSOLUTE_CHANGE && change.abs() > RELATIVE_CHANGE * reference.abs()
+}
+
+/// Whether dropping bins `from..truncation` (start-up by MSER) would move
+/// the series' mean over what is kept after them.
+fn start_up_matters(series: &Series, from: usize, truncation: usize) -> bool {
+    if truncation <= from {
+        return false;
+    }
+    let before = pooled(series.replications.iter(), from..truncation);
+    let after = pooled(series.replications.iter(), truncation..PATH_BINS);
+    match (before, after) {
+        (Some(before), Some(after)) => material(before - after, after),
+        _ => false,
+    }
+}
+
+/// Checks every series of a run: one row per department's queue, then
+/// external waits. Empty when the replications kept no series.
+pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagnostic> {
+    if results.is_empty() || results.iter().any(|r| r.paths.queue.len() != scenario.departments.len()) {
+        return Vec::new();
+    }
+    let bin_width = results[0].paths.bin_width;
+    let all = series_of(scenario, results);
+    let level = 1.0 - FAMILY_ERROR / all.len() as f64;
+    // The counted period's whole bins, cut in two equal halves.
+    let first_counted = (((scenario.warmup / bin_width) - 1e-9).ceil().max(0.0) as usize).min(PATH_BINS);
+    let half = (PATH_BINS - first_counted) / 2;
+    let first = first_counted..first_counted + half;
+    let second = PATH_BINS - half..PATH_BINS;
+    all.iter()
+        .map(|series| {
+            let truncation = truncation_bins(series);
+            let mser = truncation.map(|bins| bins as f64 * bin_width);
+            let start_up = truncation.is_some_and(|bins| start_up_matters(series, first_counted, bins));
+            let changes: Vec<f64> = series
+                .replications
+                .iter()
+                .filter_map(|bins| {
+                    Some(pooled(std::iter::once(bins), second.clone())? - pooled(std::iter::once(bins), first.clone())?)
+                })
+                .collect();
+            let change = if half == 0 { None } else { estimate(&changes, level) };
+            let first_half_mean = pooled(series.replications.iter(), first.clone());
+            let second_half_mean = pooled(series.replications.iter(), second.clone());
+            let verdict = verdict(start_up, first_half_mean, change);
+            Diagnostic {
+                department: series.department.clone(),
+                series: series.name,
+                warmup_used: scenario.warmup,
+                mser_truncation: mser,
+                first_half_mean,
+                second_half_mean,
+                change,
+                level,
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// `start_up`: MSER truncates after the warm-up and it matters.
+fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) -> Verdict {
+    if start_up {
+        return Verdict::WarmupTooShort;
+    }
+    let moved = change.is_some_and(|change| {
+        let excludes_zero = change.low > 0.0 || change.high < 0.0;
+        excludes_zero && material(change.mean, first_half.unwrap_or(0.0))
+    });
+    if moved { Verdict::NotSteady } else { Verdict::Ok }
+}
+
+/// The warm-up MSER-5 chooses from a pilot run: the largest truncation that
+/// matters over every series, at most half the horizon (0 when none does).
+pub fn auto_warmup(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
+    if pilot.is_empty() || pilot.iter().any(|r| r.paths.queue.len() != scenario.departments.len()) {
+        return 0.0;
+    }
+    let bin_width = pilot[0].paths.bin_width;
+    series_of(scenario, pilot)
+        .iter()
+        .filter_map(|series| truncation_bins(series).filter(|&bins| start_up_matters(series, 0, bins)))
+        .map(|bins| bins as f64 * bin_width)
+        .fold(0.0, f64::max)
+        .min(scenario.horizon / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mser_drops_a_start_up_transient_and_keeps_a_flat_series() {
+        // Ten batches climbing from 0 to 9, then forty at 10 with a small
+        // alternating noise: the climb is cut, nothing after it.
+        let mut climb: Vec<Option<f64>> = (0..10).map(|i| Some(f64::from(i))).collect();
+        climb.extend((0..40).map(|i| Some(10.0 + if i % 2 == 0 { 0.1 } else { -0.1 })));
+        assert_eq!(mser_truncation(&climb), 10);
+        let flat: Vec<Option<f64>> = (0..50).map(|i| Some(if i % 2 == 0 { 1.1 } else { 0.9 })).collect();
+        assert_eq!(mser_truncation(&flat), 0);
+        // Never more than half, even for a series that only climbs.
+        let ramp: Vec<Option<f64>> = (0..50).map(|i| Some(f64::from(i))).collect();
+        assert_eq!(mser_truncation(&ramp), 25);
+    }
+
+    #[test]
+    fn verdicts_follow_the_rules() {
+        let change = |mean: f64, low: f64, high: f64| Some(Estimate { mean, low, high, count: 10 });
+        assert_eq!(verdict(true, Some(1.0), None), Verdict::WarmupTooShort);
+        assert_eq!(verdict(false, Some(1.0), change(0.5, 0.2, 0.8)), Verdict::NotSteady);
+        // Excludes 0 but is under 10% of the level, or under 0.1.
+        assert_eq!(verdict(false, Some(10.0), change(0.5, 0.2, 0.8)), Verdict::Ok);
+        assert_eq!(verdict(false, Some(0.1), change(0.05, 0.02, 0.08)), Verdict::Ok);
+        // Large but the interval holds 0.
+        assert_eq!(verdict(false, Some(1.0), change(0.5, -0.1, 1.1)), Verdict::Ok);
+    }
+}
