@@ -108,6 +108,11 @@ impl<E: Copy> Calendar<E> {
         self.now = time;
     }
 
+    /// Drops every pending event: the run ends at the next pop.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+    }
+
     /// Number of events scheduled so far.
     pub fn scheduled(&self) -> u64 {
         self.next_sequence

@@ -155,16 +155,9 @@ impl Work {
 enum Event {
     Arrival,
     ServiceEnd(u32),
-    Abandon {
-        work: u32,
-        serial: u32,
-    },
+    Abandon { work: u32, serial: u32 },
     Deliver(u32),
     Sample,
-    /// The end of bin `k` of the queue paths (from 1).
-    BinEnd(u32),
-    /// The warm-up ends.
-    WarmupEnd,
 }
 
 /// One replication in progress.
@@ -220,7 +213,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .iter()
             .map(|department| {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
-                Station::new(department.staff, department.service_mean, scenario.warmup, named)
+                Station::new(department.staff, department.service_mean, (scenario.horizon, scenario.warmup), named)
             })
             .collect();
         let longest_service = scenario.departments.iter().map(|d| d.service_mean).fold(0.0, f64::max);
@@ -254,6 +247,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 .collect(),
             paths: Paths {
                 bin_width: scenario.horizon / PATH_BINS as f64,
+                bins_per_time: PATH_BINS as f64 / scenario.horizon,
                 queue: Vec::new(),
                 wait_sum: vec![0.0; PATH_BINS],
                 wait_count: vec![0; PATH_BINS],
@@ -269,10 +263,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         self.schedule_next_arrival();
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
-        }
-        self.calendar.schedule(self.paths.bin_width, Event::BinEnd(1));
-        if self.warmup > 0.0 {
-            self.calendar.schedule(self.warmup, Event::WarmupEnd);
         }
         // Morale updates run on a fixed grid between events, without going
         // through the calendar.
@@ -300,19 +290,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::Abandon { work, serial } => self.on_abandon(work, serial),
                 Event::Deliver(work) => self.enqueue(work),
                 Event::Sample => self.on_sample(),
-                Event::BinEnd(bin) => {
-                    events -= 1;
-                    self.on_bin_end(bin);
-                }
-                Event::WarmupEnd => {
-                    events -= 1;
-                    for station in &mut self.stations {
-                        station.path.at_warmup = station.path.area_until(self.now, station.waiting);
-                    }
-                }
-            }
-            if self.stalled.is_some() {
-                break;
             }
         }
         if self.stalled.is_none() {
@@ -806,21 +783,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
     }
 
-    /// Bin `bin` of the queue paths ends: records each queue's area, and
-    /// looks for a stall.
-    fn on_bin_end(&mut self, bin: u32) {
-        for station in &mut self.stations {
-            let area = station.path.area_until(self.now, station.waiting);
-            station.path.at_bin_end.push(area);
-        }
-        if (bin as usize) < PATH_BINS - 1 {
-            self.calendar.schedule(self.paths.bin_width * f64::from(bin + 1), Event::BinEnd(bin + 1));
-        }
-        if self.now - self.last_service_end > self.stall_span {
-            self.check_stall();
-        }
-    }
-
     /// No service has ended for a long stretch: if some department's
     /// servers all hold work waiting for replies, work cannot move and the
     /// replication stops (see [`Stall`]).
@@ -835,6 +797,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .collect();
         if !departments.is_empty() {
             self.stalled = Some(Stall { time: self.now, since: self.last_service_end, departments });
+            // Nothing more can happen that matters: the run ends here.
+            self.calendar.clear();
         }
     }
 
@@ -857,14 +821,14 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn finish(mut self, replication: u32, seed: u64, events: u64) -> ReplicationResult {
         let horizon = self.now;
         let window = self.scenario.horizon - self.warmup;
+        if self.stalled.is_none() && horizon - self.last_service_end > self.stall_span {
+            self.check_stall();
+        }
         let mut queue_paths = Vec::with_capacity(self.stations.len());
         for station in &mut self.stations {
             station.busy_time.update(horizon, f64::from(station.busy));
             station.crisis.close(horizon);
-            let end = station.path.area_until(horizon, station.waiting);
-            while station.path.at_bin_end.len() < PATH_BINS {
-                station.path.at_bin_end.push(end);
-            }
+            let end = station.path.close(horizon, station.waiting);
             let mut previous = 0.0;
             let width = self.paths.bin_width;
             queue_paths.push(

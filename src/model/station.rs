@@ -72,21 +72,86 @@ impl Crisis {
     }
 }
 
-/// The queue length's path: its integral from time 0.
+/// The queue length's path: its integral from time 0, and its value at the
+/// marks (the warm-up and each bin's end), read when the first change after
+/// a mark happens (the queue is constant in between), so the marks cost no
+/// events.
 #[derive(Debug, Clone)]
 pub(super) struct QueuePath {
     last: f64,
     area: f64,
-    /// Area up to the warm-up (set when the warm-up ends).
+    /// The earliest mark not yet read.
+    next_mark: f64,
+    bin_width: f64,
+    warmup: f64,
+    /// Area up to the warm-up (read once the warm-up has passed).
     pub at_warmup: f64,
-    /// Area up to the end of each bin.
+    warmup_read: bool,
+    /// Area up to the end of each bin passed.
     pub at_bin_end: Vec<f64>,
 }
 
 impl QueuePath {
-    /// The area up to `now`, with `waiting` in the queue since the last change.
-    pub(super) fn area_until(&self, now: f64, waiting: u32) -> f64 {
-        self.area + f64::from(waiting) * (now - self.last)
+    fn new(horizon: f64, warmup: f64) -> Self {
+        let bin_width = horizon / PATH_BINS as f64;
+        QueuePath {
+            last: 0.0,
+            area: 0.0,
+            next_mark: warmup.min(bin_width),
+            bin_width,
+            warmup,
+            at_warmup: 0.0,
+            warmup_read: false,
+            at_bin_end: Vec::with_capacity(PATH_BINS),
+        }
+    }
+
+    /// The area up to `time`, with `waiting` in the queue since the last
+    /// change.
+    fn area_until(&self, time: f64, waiting: u32) -> f64 {
+        self.area + f64::from(waiting) * (time - self.last)
+    }
+
+    /// The queue changes at `now` after `waiting` since the last change.
+    #[inline]
+    fn advance(&mut self, now: f64, waiting: u32) {
+        if now >= self.next_mark {
+            self.read_marks(now, waiting);
+        }
+        self.area = self.area_until(now, waiting);
+        self.last = now;
+    }
+
+    /// Reads every mark up to `now` (all of them at the horizon).
+    #[cold]
+    fn read_marks(&mut self, now: f64, waiting: u32) {
+        if !self.warmup_read && self.warmup <= now {
+            self.at_warmup = self.area_until(self.warmup, waiting);
+            self.warmup_read = true;
+        }
+        while self.at_bin_end.len() < PATH_BINS {
+            let end = if self.at_bin_end.len() == PATH_BINS - 1 {
+                // The last bin ends at the horizon exactly.
+                f64::INFINITY
+            } else {
+                self.bin_width * (self.at_bin_end.len() + 1) as f64
+            };
+            if end > now {
+                break;
+            }
+            self.at_bin_end.push(self.area_until(end, waiting));
+        }
+        let next_bin = self.bin_width * (self.at_bin_end.len() + 1) as f64;
+        self.next_mark = if self.warmup_read { next_bin } else { next_bin.min(self.warmup) };
+    }
+
+    /// Closes the path at the horizon: every mark read; returns the area.
+    pub(super) fn close(&mut self, horizon: f64, waiting: u32) -> f64 {
+        self.read_marks(horizon, waiting);
+        while self.at_bin_end.len() < PATH_BINS {
+            self.at_bin_end.push(self.area_until(horizon, waiting));
+        }
+        self.area_until(horizon, waiting)
     }
 }
 
@@ -112,7 +177,12 @@ pub(super) struct Station {
 impl Station {
     /// A department with `staff` servers whose service takes `mean_service`
     /// on average; `named` makes its streams.
-    pub(super) fn new(staff: u32, mean_service: f64, warmup: f64, named: impl Fn(&str) -> Stream) -> Self {
+    pub(super) fn new(
+        staff: u32,
+        mean_service: f64,
+        (horizon, warmup): (f64, f64),
+        named: impl Fn(&str) -> Stream,
+    ) -> Self {
         Station {
             staff,
             busy: 0,
@@ -125,7 +195,7 @@ impl Station {
             needs_stream: named("needs"),
             social_stream: named("social"),
             busy_time: TimeAverage::new(warmup),
-            path: QueuePath { last: 0.0, area: 0.0, at_warmup: 0.0, at_bin_end: Vec::with_capacity(PATH_BINS) },
+            path: QueuePath::new(horizon, warmup),
             crisis: Crisis::new(staff, mean_service, warmup),
             tally: Default::default(),
         }
@@ -153,8 +223,7 @@ impl Station {
 
     #[inline]
     fn advance_path(&mut self, now: f64) {
-        self.path.area = self.path.area_until(now, self.waiting);
-        self.path.last = now;
+        self.path.advance(now, self.waiting);
     }
 
     /// Whether every server is present and holding: the department can do

@@ -4,6 +4,7 @@
 //! sent, visits that begin after it); time averages cover the window from
 //! the warm-up to the horizon.
 
+use super::PATH_BINS;
 use crate::engine::LogHistogram;
 
 /// External customers.
@@ -189,6 +190,8 @@ pub struct ReplicationResult {
 pub struct Paths {
     /// Width of a bin.
     pub bin_width: f64,
+    /// Bins per time unit (1 / `bin_width`).
+    pub(crate) bins_per_time: f64,
     /// Per department, the time-average queue length in each bin.
     pub queue: Vec<Vec<f64>>,
     /// Sum of the external waits of the customers who arrived in each bin.
@@ -201,7 +204,7 @@ impl Paths {
     /// Counts the wait of a customer who arrived at `arrival`.
     #[inline]
     pub(crate) fn record_wait(&mut self, arrival: f64, wait: f64) {
-        let bin = ((arrival / self.bin_width) as usize).min(self.wait_sum.len() - 1);
+        let bin = ((arrival * self.bins_per_time) as usize).min(PATH_BINS - 1);
         self.wait_sum[bin] += wait;
         self.wait_count[bin] += 1;
     }
