@@ -185,7 +185,7 @@ fn the_warm_up_changes_what_is_counted_not_what_happens() {
     let sandbox = crate::util::Sandbox::new();
     let baseline = orgsim::scenario::DEFAULT_SCENARIO.replace("horizon = 10000.0", "horizon = 4000.0");
     for (name, warmup) in [("short", "100.0"), ("long", "2000.0")] {
-        sandbox.write(&format!("{name}.toml"), &baseline.replace("warmup = 1000.0", &format!("warmup = {warmup}")));
+        sandbox.write(&format!("{name}.toml"), &baseline.replace("warmup = 2000.0", &format!("warmup = {warmup}")));
         sandbox
             .run(&["run", &format!("{name}.toml"), "--replications", "2", "--out", name, "--quiet", "--no-plots"])
             .success();

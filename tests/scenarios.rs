@@ -71,7 +71,7 @@ fn baseline_story_front_line_near_80_percent_and_first_contact_resolution_near_7
     let front = mean(department_values(&results, "Customer Service", "utilization"));
     assert!((0.75..0.9).contains(&front), "Customer Service utilization {front}");
     let it = mean(department_values(&results, "IT", "utilization"));
-    assert!((0.65..0.85).contains(&it), "IT utilization {it}");
+    assert!((0.5..0.7).contains(&it), "IT utilization {it}");
     let rework = mean(values(&results, "ext_rework_rate"));
     assert!((0.2..0.36).contains(&rework), "share of customers who came back {rework}");
     let morale = mean(values(&results, "morale_mean"));
@@ -80,9 +80,17 @@ fn baseline_story_front_line_near_80_percent_and_first_contact_resolution_near_7
 
 #[test]
 fn it_understaffed_story_frustration_inside_customers_lost_outside() {
-    let base = experiment::run(story("baseline", 10));
-    let short = experiment::run(story("it-understaffed", 10));
-    let checks = 5;
+    // The story is about regimes, whose means vary widely between
+    // replications: it is checked on its own 20.
+    let base = experiment::run(story("baseline", 20));
+    let short = experiment::run(story("it-understaffed", 20));
+    let checks = 6;
+    let crisis = paired(
+        &department_values(&base, "IT", "crisis_share"),
+        &department_values(&short, "IT", "crisis_share"),
+        checks,
+    );
+    assert_significant(crisis, 1.0, "IT's share of time in crisis");
     let it_delay = paired(
         &department_values(&base, "IT", "int_delay_given_mean"),
         &department_values(&short, "IT", "int_delay_given_mean"),

@@ -10,9 +10,10 @@
 //!   error of the mean of what is kept. A warm-up shorter than the
 //!   truncation leaves start-up in the figures (`warmup_too_short`) when
 //!   it matters: when the mean between the warm-up and the truncation
-//!   differs from the mean after it by more than 10% of the latter and 0.1
-//!   (a nearly empty queue's rare spikes move MSER without biasing
-//!   anything).
+//!   differs from the mean after it, paired across replications, with an
+//!   interval (at the level below) that excludes 0, by more than 10% of
+//!   the latter and 0.1 (a nearly empty queue's rare spikes, or a slow
+//!   wander of the averaged series, move MSER without biasing anything).
 //! - **Trend.** The counted period's bins are cut in two halves; each
 //!   replication gives the change (second-half mean − first-half mean), and
 //!   the paired Student-t interval of the change, at level 1 − 0.05/rows
@@ -154,18 +155,41 @@ fn material(change: f64, reference: f64) -> bool {
     change.abs() > ABSOLUTE_CHANGE && change.abs() > RELATIVE_CHANGE * reference.abs()
 }
 
+/// The change from bins `first` to bins `second`, paired across
+/// replications, with its interval at `level`.
+fn paired_change(
+    series: &Series,
+    first: std::ops::Range<usize>,
+    second: std::ops::Range<usize>,
+    level: f64,
+) -> Option<Estimate> {
+    let changes: Vec<f64> = series
+        .replications
+        .iter()
+        .filter_map(|bins| {
+            Some(pooled(std::iter::once(bins), second.clone())? - pooled(std::iter::once(bins), first.clone())?)
+        })
+        .collect();
+    estimate(&changes, level)
+}
+
+/// Whether an interval excludes 0 by a change that matters relative to
+/// `reference`.
+fn moved(change: Option<Estimate>, reference: Option<f64>) -> bool {
+    change.is_some_and(|change| {
+        let excludes_zero = change.low > 0.0 || change.high < 0.0;
+        excludes_zero && material(change.mean, reference.unwrap_or(0.0))
+    })
+}
+
 /// Whether dropping bins `from..truncation` (start-up by MSER) would move
-/// the series' mean over what is kept after them.
-fn start_up_matters(series: &Series, from: usize, truncation: usize) -> bool {
+/// the series' mean over what is kept after them, at `level`.
+fn start_up_matters(series: &Series, from: usize, truncation: usize, level: f64) -> bool {
     if truncation <= from {
         return false;
     }
-    let before = pooled(series.replications.iter(), from..truncation);
-    let after = pooled(series.replications.iter(), truncation..PATH_BINS);
-    match (before, after) {
-        (Some(before), Some(after)) => material(before - after, after),
-        _ => false,
-    }
+    let kept = pooled(series.replications.iter(), truncation..PATH_BINS);
+    moved(paired_change(series, truncation..PATH_BINS, from..truncation, level), kept)
 }
 
 /// Checks every series of a run: one row per department's queue, then
@@ -186,15 +210,8 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
         .map(|series| {
             let truncation = truncation_bins(series);
             let mser = truncation.map(|bins| bins as f64 * bin_width);
-            let start_up = truncation.is_some_and(|bins| start_up_matters(series, first_counted, bins));
-            let changes: Vec<f64> = series
-                .replications
-                .iter()
-                .filter_map(|bins| {
-                    Some(pooled(std::iter::once(bins), second.clone())? - pooled(std::iter::once(bins), first.clone())?)
-                })
-                .collect();
-            let change = if half == 0 { None } else { estimate(&changes, level) };
+            let start_up = truncation.is_some_and(|bins| start_up_matters(series, first_counted, bins, level));
+            let change = if half == 0 { None } else { paired_change(series, first.clone(), second.clone(), level) };
             let first_half_mean = pooled(series.replications.iter(), first.clone());
             let second_half_mean = pooled(series.replications.iter(), second.clone());
             let verdict = verdict(start_up, first_half_mean, change);
@@ -218,11 +235,7 @@ fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) ->
     if start_up {
         return Verdict::WarmupTooShort;
     }
-    let moved = change.is_some_and(|change| {
-        let excludes_zero = change.low > 0.0 || change.high < 0.0;
-        excludes_zero && material(change.mean, first_half.unwrap_or(0.0))
-    });
-    if moved { Verdict::NotSteady } else { Verdict::Ok }
+    if moved(change, first_half) { Verdict::NotSteady } else { Verdict::Ok }
 }
 
 /// The warm-up MSER-5 chooses from a pilot run: the largest truncation that
@@ -232,9 +245,10 @@ pub fn auto_warmup(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
         return 0.0;
     }
     let bin_width = pilot[0].paths.bin_width;
-    series_of(scenario, pilot)
-        .iter()
-        .filter_map(|series| truncation_bins(series).filter(|&bins| start_up_matters(series, 0, bins)))
+    let all = series_of(scenario, pilot);
+    let level = 1.0 - FAMILY_ERROR / all.len() as f64;
+    all.iter()
+        .filter_map(|series| truncation_bins(series).filter(|&bins| start_up_matters(series, 0, bins, level)))
         .map(|bins| bins as f64 * bin_width)
         .fold(0.0, f64::max)
         .min(scenario.horizon / 2.0)
