@@ -2,7 +2,7 @@
 //! independent by name, and the thread count does not change any result.
 
 use orgsim::experiment;
-use orgsim::scenario::Scenario;
+use orgsim::scenario::{NeedMode, Scenario};
 
 #[test]
 fn every_customer_is_served_abandoned_or_still_there() {
@@ -121,7 +121,8 @@ enabled = false
 
 /// Random small networks: whenever the check accepts one, work keeps
 /// flowing to the end of every replication (a deadlock would stop every
-/// service for good), whatever the needs' modes.
+/// service for good, and the stall stop would fire), whatever the needs'
+/// modes; forced past the check, hold loops do deadlock.
 #[test]
 fn no_accepted_network_stops_making_progress() {
     use rand::{RngExt, SeedableRng};
@@ -135,7 +136,7 @@ fn no_accepted_network_stops_making_progress() {
         }
     }
     let mut rng = rand::rngs::SmallRng::seed_from_u64(10);
-    let (mut accepted, mut with_hold, mut refused_holds) = (0, 0, 0);
+    let (mut accepted, mut with_hold, mut refused_holds, mut forced_stalls) = (0, 0, 0, 0);
     for network in 0..300 {
         let departments = rng.random_range(2..=4);
         let mut text =
@@ -169,12 +170,20 @@ fn no_accepted_network_stops_making_progress() {
         accepted += 1;
         with_hold += usize::from(holds > 0);
         let mut last = LastEnd(0.0);
-        orgsim::model::simulate_observed(&scenario, 0, 5, &mut last);
+        let result = orgsim::model::simulate_observed(&scenario, 0, 5, &mut last);
         // Customers arrive every 10 time units on average; 300 without a
         // single service end has probability e⁻³⁰.
         assert!(3000.0 - last.0 < 300.0, "no service ended after {}:\n{text}", last.0);
+        assert!(result.stalled.is_none(), "{:?}:\n{text}", result.stalled);
+        // The same network with every need forced to `hold` (past the
+        // check): where that closes a loop, the stall stop may fire.
+        let mut forced = scenario.clone();
+        forced.horizon = 30_000.0;
+        forced.departments.iter_mut().flat_map(|d| d.needs.iter_mut()).for_each(|n| n.mode = NeedMode::Hold);
+        forced_stalls += usize::from(orgsim::model::simulate(&forced, 0, 5).stalled.is_some());
     }
     assert!(accepted >= 50 && with_hold >= 20 && refused_holds >= 20, "{accepted} {with_hold} {refused_holds}");
+    assert!(forced_stalls >= 10, "hold loops deadlock and the stall stop sees it: {forced_stalls}");
 }
 
 /// The warm-up only decides what is counted: morale, stress and contagion

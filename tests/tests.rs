@@ -11,4 +11,5 @@ mod scenarios;
 mod slurm;
 mod social;
 mod theory;
+mod trust;
 mod util;

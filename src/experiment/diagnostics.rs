@@ -19,7 +19,9 @@
 //!   the paired Student-t interval of the change, at level 1 − 0.05/rows
 //!   (Bonferroni over the rows), tests that the level did not move. A row is
 //!   `not_steady` when the interval excludes 0 and the change exceeds both
-//!   10% of the first-half mean and 0.1 in absolute terms.
+//!   10% of the first-half mean and 0.1 in absolute terms. A trend is
+//!   reported before a short warm-up: it pushes MSER's truncation to its
+//!   limit too, and no warm-up cures it.
 //! - **Auto warm-up.** [`auto_warmup`] takes the largest truncation that
 //!   matters (by the same rule, from time 0) over every series of a pilot
 //!   run, at most half the horizon.
@@ -230,12 +232,17 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
         .collect()
 }
 
-/// `start_up`: MSER truncates after the warm-up and it matters.
+/// `start_up`: MSER truncates after the warm-up and it matters. A trend
+/// comes first: it also pushes MSER's truncation to its limit, and no
+/// warm-up cures it.
 fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) -> Verdict {
-    if start_up {
-        return Verdict::WarmupTooShort;
+    if moved(change, first_half) {
+        Verdict::NotSteady
+    } else if start_up {
+        Verdict::WarmupTooShort
+    } else {
+        Verdict::Ok
     }
-    if moved(change, first_half) { Verdict::NotSteady } else { Verdict::Ok }
 }
 
 /// The warm-up MSER-5 chooses from a pilot run: the largest truncation that
@@ -276,6 +283,7 @@ mod tests {
     fn verdicts_follow_the_rules() {
         let change = |mean: f64, low: f64, high: f64| Some(Estimate { mean, low, high, count: 10 });
         assert_eq!(verdict(true, Some(1.0), None), Verdict::WarmupTooShort);
+        assert_eq!(verdict(true, Some(1.0), change(0.5, 0.2, 0.8)), Verdict::NotSteady);
         assert_eq!(verdict(false, Some(1.0), change(0.5, 0.2, 0.8)), Verdict::NotSteady);
         // Excludes 0 but is under 10% of the level, or under 0.1.
         assert_eq!(verdict(false, Some(10.0), change(0.5, 0.2, 0.8)), Verdict::Ok);

@@ -232,3 +232,49 @@ impl Station {
         self.staff > 0 && self.holding == self.staff
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn station(staff: u32) -> Station {
+        // Mean service 1: episodes must last longer than 10; warm-up 5;
+        // horizon 400 (bins of 1).
+        Station::new(staff, 1.0, (400.0, 5.0), |name| crate::engine::stream(1, 0, name))
+    }
+
+    #[test]
+    fn an_episode_is_a_long_stretch_above_twice_the_staff() {
+        let mut desk = station(1);
+        for t in [0.0, 1.0, 2.0] {
+            desk.join_queue(t);
+        }
+        // Three waiting from t = 2: above 2·1.
+        desk.leave_queue(20.0);
+        assert_eq!(desk.crisis.lengths, vec![18.0]);
+        assert_eq!(desk.crisis.counted_time, 15.0, "only the part after the warm-up counts");
+        // A short stretch above the threshold is no episode.
+        desk.join_queue(30.0);
+        desk.leave_queue(35.0);
+        assert_eq!(desk.crisis.lengths.len(), 1);
+        // One still running at the horizon is closed there.
+        desk.join_queue(100.0);
+        desk.crisis.close(400.0);
+        assert_eq!(desk.crisis.lengths, vec![18.0, 300.0]);
+        assert_eq!(desk.crisis.median_length(), Some(159.0));
+    }
+
+    #[test]
+    fn the_path_is_integrated_exactly_and_read_at_every_mark() {
+        let mut desk = station(3);
+        desk.join_queue(2.5);
+        desk.join_queue(3.0);
+        desk.leave_queue(7.5);
+        // Queue: 0 until 2.5, 1 until 3, 2 until 7.5, then 1.
+        let end = desk.path.close(10.0, desk.waiting);
+        assert_eq!(end, 0.5 + 9.0 + 2.5);
+        assert_eq!(desk.path.at_warmup, 0.5 + 2.0 * 2.0);
+        assert_eq!(&desk.path.at_bin_end[..8], &[0.0, 0.0, 0.5, 2.5, 4.5, 6.5, 8.5, 10.0]);
+        assert_eq!(desk.path.at_bin_end.len(), PATH_BINS);
+    }
+}

@@ -59,7 +59,7 @@ const T: f64 = LONGEST_TIME;
 /// Every numeric key and its range.
 pub const RANGES: &[KeyRange] = &[
     above("horizon", 0.0, T),
-    noted(closed("warmup", 0.0, T), "shorter than `horizon`"),
+    noted(closed("warmup", 0.0, T), "shorter than `horizon`; or `\"auto\"` (MSER-5 on a pilot run)"),
     whole("replications", 1.0, 1e6),
     noted(whole("seed", 0.0, 9.223_372_036_854_776e18), "at most 9223372036854775807, the largest TOML integer"),
     noted(above("sample_every", 0.0, T), "at least horizon / 1,000,000 and 1/1,000 of the shortest mean service time"),

@@ -1,0 +1,322 @@
+//! Whether a run's numbers can be trusted: the diagnostics, the automatic
+//! warm-up, overload episodes, the runtime stall stop, and the shipped
+//! baseline's own steadiness.
+
+use orgsim::experiment::{self, Stalled};
+use orgsim::scenario::{NeedMode, Scenario};
+
+use crate::util::{Sandbox, bonferroni, department_values, scenario, values};
+
+/// One desk of two at half load, with a tenfold surge from 2,000 to 2,200:
+/// the queue passes 4 (twice the staff) and takes hundreds of minutes to
+/// drain, an overload episode in every replication.
+const SURGE: &str = r#"name = "surge"
+time_unit = "minute"
+horizon = 6000.0
+warmup = 500.0
+replications = 8
+seed = 11
+[customers]
+arrival_rate = 1.0
+surges = [ { start = 2000.0, end = 2200.0, factor = 4.0 } ]
+[[department]]
+name = "Desk"
+front_line = true
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+
+/// Reads a CSV file of `folder` as rows of named fields.
+fn rows(folder: &std::path::Path, file: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(folder.join(file)).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
+        .collect()
+}
+
+#[test]
+fn an_overload_episode_is_measured_written_drawn_and_said() {
+    let sandbox = Sandbox::new();
+    sandbox.write("surge.toml", SURGE);
+    let stdout = sandbox.run(&["run", "surge.toml", "--out", "run"]).success();
+    let folder = sandbox.path("run");
+    for row in rows(&folder, "departments.csv") {
+        assert!(row["crisis_episodes"].parse::<f64>().unwrap() >= 1.0, "{row:?}");
+        // The surge adds 600 customers in 200 minutes that two servers
+        // work off at one per minute net: the episode lasts hundreds of
+        // minutes, far less than the whole run.
+        let share: f64 = row["crisis_share"].parse().unwrap();
+        assert!(share > 0.02 && share < 0.3, "crisis share {share}");
+        let median: f64 = row["crisis_length_median"].parse().unwrap();
+        assert!(median > 100.0 && median < 2000.0, "median episode {median}");
+    }
+    assert!(stdout.contains("Desk was in crisis") && stdout.contains("8 of 8 replications had an episode"), "{stdout}");
+    let regimes = rows(&folder, "regimes.csv");
+    assert_eq!(regimes.len(), 8 * orgsim::model::PATH_BINS);
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("Desk was in crisis"), "the report says it too");
+    assert!(folder.join("plots/regimes.svg").exists());
+    // `orgsim report` redraws the chart from regimes.csv.
+    std::fs::remove_file(folder.join("plots/regimes.svg")).unwrap();
+    sandbox.run(&["report", "run", "--quiet"]).success();
+    assert!(folder.join("plots/regimes.svg").exists());
+}
+
+#[test]
+fn a_calm_run_has_no_episode_and_an_empty_regime_file() {
+    let sandbox = Sandbox::new();
+    // A third of the load and no surge.
+    sandbox.write(
+        "calm.toml",
+        &SURGE.replace("factor = 4.0", "factor = 1.0").replace("arrival_rate = 1.0", "arrival_rate = 0.6"),
+    );
+    sandbox.run(&["run", "calm.toml", "--out", "run", "--quiet", "--no-plots"]).success();
+    let folder = sandbox.path("run");
+    for row in rows(&folder, "departments.csv") {
+        assert_eq!(row["crisis_episodes"], "0");
+        assert_eq!(row["crisis_share"], "0");
+        assert_eq!(row["crisis_length_median"], "", "undefined without an episode");
+    }
+    assert!(rows(&folder, "regimes.csv").is_empty());
+}
+
+#[test]
+fn diagnostics_flag_a_short_warm_up_and_a_trend_and_pass_a_steady_queue() {
+    let sandbox = Sandbox::new();
+    // A heavily loaded M/M/3 from empty (ρ = 0.95): its start-up lasts
+    // hundreds of service times.
+    let loaded = r#"name = "loaded"
+horizon = 20000.0
+warmup = 0.0
+replications = 20
+seed = 5
+[customers]
+arrival_rate = 2.85
+[[department]]
+name = "Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+    sandbox.write("loaded.toml", loaded);
+    let cold = sandbox.run(&["run", "loaded.toml", "--out", "cold", "--no-plots"]);
+    cold.success();
+    let stderr = cold.stderr();
+    let verdicts = |name: &str| -> Vec<String> {
+        rows(&sandbox.path(name), "diagnostics.csv").into_iter().map(|r| r["verdict"].clone()).collect()
+    };
+    assert!(verdicts("cold").contains(&"warmup_too_short".to_string()), "{:?}", verdicts("cold"));
+    assert!(stderr.contains("warning: Desk's queue: the warm-up (0) ends before MSER-5"), "{stderr}");
+    // Flagged, yet everything is written and the exit code is 0.
+    assert!(sandbox.path("cold/summary.csv").exists() && sandbox.path("cold/report.html").exists());
+    let report = std::fs::read_to_string(sandbox.path("cold/report.html")).unwrap();
+    assert!(report.contains("Can these numbers be trusted?") && report.contains("Not yet"));
+    // --quiet says nothing, the file still tells.
+    let quiet = sandbox.run(&["run", "loaded.toml", "--out", "quiet", "--no-plots", "--quiet"]);
+    assert_eq!(quiet.success(), "");
+    assert_eq!(quiet.stderr(), "");
+
+    // Demand that doubles halfway through the counted period: a trend.
+    sandbox.write(
+        "trend.toml",
+        &loaded
+            .replace(
+                "arrival_rate = 2.85",
+                "arrival_rate = 1.2\nsurges = [ { start = 11000.0, end = 20000.0, factor = 2.0 } ]",
+            )
+            .replace("warmup = 0.0", "warmup = 1000.0"),
+    );
+    sandbox.run(&["run", "trend.toml", "--out", "trend", "--no-plots", "--quiet"]).success();
+    assert!(verdicts("trend").contains(&"not_steady".to_string()), "{:?}", verdicts("trend"));
+
+    // A moderately loaded M/M/3 past a warm-up: nothing to doubt.
+    sandbox.write(
+        "steady.toml",
+        &loaded.replace("arrival_rate = 2.85", "arrival_rate = 2.1").replace("warmup = 0.0", "warmup = 1000.0"),
+    );
+    sandbox.run(&["run", "steady.toml", "--out", "steady", "--no-plots", "--quiet"]).success();
+    assert!(verdicts("steady").iter().all(|v| v == "ok"), "{:?}", verdicts("steady"));
+    let report = std::fs::read_to_string(sandbox.path("steady/report.html")).unwrap();
+    assert!(report.contains("Yes, as far as the checks can tell"));
+}
+
+#[test]
+fn an_auto_warm_up_is_chosen_printed_written_and_repeats_the_run() {
+    let sandbox = Sandbox::new();
+    let loaded = r#"name = "loaded"
+horizon = 20000.0
+warmup = "auto"
+replications = 10
+seed = 5
+[customers]
+arrival_rate = 2.85
+[[department]]
+name = "Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+    sandbox.write("loaded.toml", loaded);
+    let outcome = sandbox.run(&["run", "loaded.toml", "--out", "auto", "--no-plots"]);
+    outcome.success();
+    let stderr = outcome.stderr();
+    assert!(stderr.contains("chosen by MSER-5 on a pilot run of 10 replications"), "{stderr}");
+    let resolved = std::fs::read_to_string(sandbox.path("auto/scenario.toml")).unwrap();
+    let line = resolved.lines().find(|l| l.starts_with("warmup = ")).unwrap();
+    let chosen: f64 = line["warmup = ".len()..].parse().unwrap_or_else(|_| panic!("a number: {line}"));
+    assert!(chosen > 0.0 && chosen <= 10_000.0, "{chosen}");
+    assert!(stderr.contains(&format!("warm-up: {} ", orgsim::scenario::ranges::number(chosen))), "{stderr}");
+    for row in rows(&sandbox.path("auto"), "diagnostics.csv") {
+        assert_ne!(row["verdict"], "warmup_too_short", "{row:?}");
+    }
+    // The resolved file repeats the run byte for byte.
+    sandbox.run(&["run", "auto/scenario.toml", "--out", "again", "--no-plots", "--quiet"]).success();
+    for file in ["summary.csv", "departments.csv", "diagnostics.csv"] {
+        assert_eq!(
+            std::fs::read(sandbox.path("auto").join(file)).unwrap(),
+            std::fs::read(sandbox.path("again").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // --warmup auto on the command line does the same from a fixed warm-up.
+    sandbox.write("fixed.toml", &loaded.replace("warmup = \"auto\"", "warmup = 0.0"));
+    let outcome = sandbox.run(&["run", "fixed.toml", "--warmup", "auto", "--out", "flag", "--no-plots", "--quiet"]);
+    outcome.success();
+    assert_eq!(
+        std::fs::read(sandbox.path("auto/summary.csv")).unwrap(),
+        std::fs::read(sandbox.path("flag/summary.csv")).unwrap()
+    );
+    // An experiment chooses it once, on the base, for every point.
+    sandbox.write("sweep.toml", &format!("{loaded}[sweep]\n\"department.Desk.staff\" = [3, 4]\n"));
+    sandbox.run(&["sweep", "sweep.toml", "--out", "sweep", "--no-plots", "--quiet"]).success();
+    let swept = std::fs::read_to_string(sandbox.path("sweep/scenario.toml")).unwrap();
+    assert!(swept.contains(line), "the sweep's resolved base holds the same warm-up:\n{swept}");
+}
+
+#[test]
+fn a_bad_warm_up_is_refused_before_anything_runs() {
+    let sandbox = Sandbox::new();
+    let text = SURGE.replace("warmup = 500.0", "warmup = \"soon\"");
+    sandbox.write("bad.toml", &text);
+    let stderr = sandbox.run(&["run", "bad.toml", "--out", "x"]).failure();
+    assert!(stderr.contains("bad.toml:4:") && stderr.contains("warmup") && stderr.contains("\"auto\""), "{stderr}");
+    sandbox.write("good.toml", SURGE);
+    for value in ["soon", "-1", "6000", "1e400", "NaN"] {
+        let stderr = sandbox.run(&["run", "good.toml", &format!("--warmup={value}"), "--out", "x"]).failure();
+        assert!(stderr.contains("--warmup"), "{value}: {stderr}");
+    }
+    assert_eq!(sandbox.listing(), vec!["bad.toml".to_string(), "good.toml".to_string()], "nothing written");
+}
+
+/// The deadlock of a `hold` loop, forced past the check (which refuses
+/// it): A's only server holds while B's request waits in A's queue.
+fn forced_hold_loop() -> Scenario {
+    let mut scenario = scenario(
+        r#"name = "loop"
+horizon = 20000.0
+replications = 4
+seed = 3
+[customers]
+arrival_rate = 0.2
+[[department]]
+name = "A"
+front_line = true
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "B", probability = 0.3, mode = "handoff" } ]
+[[department]]
+name = "B"
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "A", probability = 0.3, mode = "handoff" } ]
+[behavior]
+enabled = false
+"#,
+    );
+    scenario.departments[0].needs[0].mode = NeedMode::Hold;
+    scenario
+}
+
+#[test]
+fn a_replication_that_stops_moving_stops_with_an_error_naming_the_departments() {
+    let scenario = forced_hold_loop();
+    let results = experiment::run_replications(&scenario, 4, 3);
+    let stalled: Vec<_> = results.iter().filter_map(|r| r.stalled.as_ref()).collect();
+    assert!(!stalled.is_empty(), "the forced loop deadlocks within 20,000 minutes");
+    for stall in &stalled {
+        assert_eq!(stall.departments, vec!["A".to_string()]);
+        // Stopped after 1,000 mean service times without a service end,
+        // not at the horizon.
+        assert!(stall.time - stall.since >= 1000.0 && stall.time < 20_000.0, "{stall:?}");
+    }
+    let error = Stalled::check(&results).unwrap_err().to_string();
+    assert!(error.contains("every server of A") && error.contains("mode = \"handoff\""), "{error}");
+    // An experiment fails whole.
+    let plan = experiment::jobs::Plan { replications: 4, seed: 3, precision: None };
+    assert!(experiment::jobs::replicate(&[scenario], &plan, &experiment::jobs::Silent).is_err());
+}
+
+#[test]
+fn the_frozen_v0_baseline_is_flagged_at_four_times_its_horizon() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baseline-v0.toml")).unwrap();
+    let mut scenario = Scenario::from_toml_str(&text, "baseline-v0.toml").unwrap();
+    scenario.horizon = 40_000.0;
+    assert_eq!(scenario.warmup, 1_000.0);
+    let results = experiment::run(scenario);
+    let flagged: Vec<_> = results.diagnostics.iter().filter(|d| d.verdict.as_str() != "ok").collect();
+    assert!(!flagged.is_empty(), "{:?}", results.diagnostics);
+}
+
+/// The five headline rates of the issue, per replication.
+fn headline(results: &experiment::RunResults) -> Vec<(&'static str, Vec<f64>)> {
+    let mut rates: Vec<(&'static str, Vec<f64>)> =
+        ["ext_satisfaction_mean", "ext_abandon_rate", "ext_churn_rate", "revenue_at_risk_rate"]
+            .into_iter()
+            .map(|metric| (metric, values(results, metric)))
+            .collect();
+    rates.push(("IT wait_mean", department_values(results, "IT", "wait_mean")));
+    rates
+}
+
+/// Welch's interval of the difference of two means at `confidence`.
+fn welch(a: &[f64], b: &[f64], confidence: f64) -> (f64, f64) {
+    let moments = |v: &[f64]| {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        (mean, v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) / n, n)
+    };
+    let ((ma, va, na), (mb, vb, nb)) = (moments(a), moments(b));
+    let degrees = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let t = orgsim::experiment::statistics::student_t_critical(confidence, degrees.floor().max(1.0) as u64);
+    let half = t * (va + vb).sqrt();
+    (mb - ma - half, mb - ma + half)
+}
+
+#[test]
+fn the_shipped_baseline_passes_its_diagnostics_and_agrees_with_itself_at_four_times_its_horizon() {
+    let base = Scenario::default_scenario();
+    let mut long = base.clone();
+    long.horizon *= 4.0;
+    let (short, long) = (experiment::run(base), experiment::run(long));
+    for results in [&short, &long] {
+        assert!(results.diagnostics.iter().all(|d| d.verdict.as_str() == "ok"), "{:?}", results.diagnostics);
+    }
+    let rates = headline(&short).into_iter().zip(headline(&long));
+    let confidence = 1.0 - 0.05 / 5.0;
+    for ((metric, at_1x), (_, at_4x)) in rates {
+        let (low, high) = welch(&at_1x, &at_4x, confidence);
+        assert!(low <= 0.0 && 0.0 <= high, "{metric}: 4x − 1x in [{low}, {high}]");
+    }
+    // The headline rate's own interval is narrow enough to mean something.
+    let satisfaction = bonferroni(&values(&short, "ext_satisfaction_mean"), 1);
+    assert!(satisfaction.half_width() < 0.05, "{satisfaction:?}");
+}
