@@ -85,7 +85,7 @@ pub fn regimes(results: &RunResults) -> Vec<u8> {
     bytes(out)
 }
 
-/// A number for a sentence: whole numbers with thousands separators.
+/// A number for a sentence: rounded to a whole number.
 fn amount(value: f64) -> String {
     crate::scenario::ranges::number(value.round())
 }
@@ -94,7 +94,11 @@ fn amount(value: f64) -> String {
 pub fn warnings(rows: &[Diagnostic], replications: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for d in rows {
-        let what = if d.series == "queue" { format!("{}'s queue", d.department) } else { "external waits".to_string() };
+        let (what, is) = if d.series == "queue" {
+            (format!("{}'s queue", d.department), "is")
+        } else {
+            ("external waits".to_string(), "are")
+        };
         match d.verdict {
             Verdict::Ok => {}
             Verdict::WarmupTooShort => lines.push(format!(
@@ -107,7 +111,7 @@ pub fn warnings(rows: &[Diagnostic], replications: usize) -> Vec<String> {
             Verdict::NotSteady => {
                 let change = d.change.expect("a trend verdict has an interval");
                 lines.push(format!(
-                    "{what} is not steady: its mean moved from {:.3} in the first half of the counted period to {:.3} \
+                    "{what} {is} not steady: the mean moved from {:.3} in the first half of the counted period to {:.3} \
                      in the second ({:.1}% interval of the change {:.3} to {:.3}); the figures mix regimes or a slow drift: \
                      run a longer horizon, or set warmup = \"auto\"",
                     d.first_half_mean.unwrap_or(f64::NAN),
