@@ -2,6 +2,7 @@
 //! area.
 
 mod cli;
+mod day;
 mod experiments;
 mod golden;
 mod hardening;

@@ -28,6 +28,7 @@
 //! `department:<name>:social`, so switching it off leaves the queueing
 //! streams untouched.
 
+mod arrivals;
 pub mod load;
 pub mod observer;
 pub mod social;
@@ -319,6 +320,13 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn schedule_next_arrival(&mut self) {
         let customers = &self.scenario.customers;
         let unit: f64 = Exp1.sample(&mut self.arrival_stream);
+        if let Some(profile) = &customers.profile {
+            let at = arrivals::next_arrival(profile, &customers.surges, self.now, unit, self.scenario.horizon);
+            if at <= self.scenario.horizon {
+                self.calendar.schedule(at, Event::Arrival);
+            }
+            return;
+        }
         let mut remaining = unit / customers.arrival_rate;
         let mut at = self.now;
         for surge in &customers.surges {

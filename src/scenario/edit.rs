@@ -161,7 +161,7 @@ mod tests {
         let need = &edited.departments[0].needs.iter().find(|n| n.dept == "IT").unwrap();
         assert_eq!(need.silo_delay, 2.5);
         let edited = set(&edited, "customers.arrival_rate", &Value::Integer(2)).unwrap();
-        assert_eq!(edited.customers.arrival_rate, 2.0);
+        assert_eq!(edited.customers.arrival_rate, Some(2.0));
         assert_eq!(get(&edited, "department.IT.staff").unwrap(), Some(Value::Integer(7)));
     }
 

@@ -134,6 +134,9 @@ pub struct ScenarioFile {
     pub time_unit: String,
     /// Simulated time per replication.
     pub horizon: f64,
+    /// The cycle demand (and shifts) repeat on; default: the rates' length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<f64>,
     /// Statistics ignore what starts before this time; `"auto"` chooses it.
     #[serde(default)]
     pub warmup: Warmup,
@@ -164,8 +167,16 @@ pub struct ScenarioFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomersFile {
-    /// Poisson arrival rate, per time unit.
-    pub arrival_rate: f64,
+    /// Poisson arrival rate, per time unit (or `rates`, never both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<f64>,
+    /// Arrival rates that change through the period (or `arrival_rate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<RatesFile>,
+    /// "Answered within": the wait under which a front-line customer counts
+    /// as served in time (`service_level` in intervals.csv).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_level_time: Option<f64>,
     /// How long a customer waits for service to start before abandoning;
     /// absent: customers never abandon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +195,25 @@ pub struct CustomersFile {
     /// layer).
     #[serde(default = "default_value")]
     pub value: f64,
+}
+
+/// Arrival rates in consecutive slots of length `every` from time 0,
+/// repeating every period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatesFile {
+    /// Slot length.
+    pub every: f64,
+    /// Customers per time unit in each slot.
+    pub values: Vec<f64>,
+    /// Multiplier of every value ("+10% demand" is 1.1).
+    #[serde(default = "default_scale")]
+    pub scale: f64,
+}
+
+/// The rates' default scale: 1.
+pub fn default_scale() -> f64 {
+    1.0
 }
 
 /// A period of higher (or lower) demand.

@@ -49,6 +49,8 @@ pub struct Scenario {
     pub time_unit: String,
     /// Simulated time per replication.
     pub horizon: f64,
+    /// The cycle demand repeats on; `None` for a stationary scenario.
+    pub period: Option<f64>,
     /// Statistics ignore what starts before this time (0 until an
     /// `"auto"` warm-up is chosen).
     pub warmup: f64,
@@ -78,8 +80,13 @@ pub struct Scenario {
 /// External customers, checked.
 #[derive(Debug, Clone)]
 pub struct Customers {
-    /// Poisson arrival rate.
+    /// Poisson arrival rate; with a profile, its mean over the period.
     pub arrival_rate: f64,
+    /// Rates that change through the period; `None` when constant (a
+    /// profile of equal values folds into `arrival_rate`).
+    pub profile: Option<RateProfile>,
+    /// The "answered within" threshold of `service_level`.
+    pub service_level_time: Option<f64>,
     /// Patience; `None`: customers never abandon.
     pub patience: Option<Distribution>,
     /// Front-line departments and the cumulative share of arrivals up to and
@@ -91,6 +98,28 @@ pub struct Customers {
     pub expected_resolution: f64,
     /// Revenue lost when a customer leaves.
     pub value: f64,
+}
+
+/// Arrival rates by slot, repeating every `every × rates.len()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateProfile {
+    /// Slot length.
+    pub every: f64,
+    /// Customers per time unit in each slot, scale applied.
+    pub rates: Vec<f64>,
+}
+
+impl RateProfile {
+    /// The rate in force at `time` and when it next changes.
+    pub fn segment(&self, time: f64) -> (f64, f64) {
+        let mut slot = (time / self.every).floor();
+        // Rounding may put a time exactly on a boundary in the slot before.
+        if (slot + 1.0) * self.every <= time {
+            slot += 1.0;
+        }
+        let index = (slot as u64 % self.rates.len() as u64) as usize;
+        (self.rates[index], (slot + 1.0) * self.every)
+    }
 }
 
 /// A department, checked.

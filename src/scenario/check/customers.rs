@@ -1,9 +1,10 @@
-//! External customers: arrival rate, patience, how arrivals split between
-//! front-line departments, value, expected resolution and surges.
+//! External customers: arrival rate (constant, or rates by slot of a
+//! period), patience, how arrivals split between front-line departments,
+//! value, expected resolution and surges.
 
 use super::super::errors::{Checker, Step};
 use super::super::file::ScenarioFile;
-use super::super::{Customers, Department, ScenarioError};
+use super::super::{Customers, Department, RateProfile, ScenarioError};
 
 use Step::Key as KEY;
 
@@ -15,12 +16,15 @@ pub(super) fn check(
     departments: &[Department],
 ) -> Result<(Customers, Vec<(usize, f64)>), ScenarioError> {
     let customers = &file.customers;
-    checker.range(
-        &[KEY("customers"), KEY("arrival_rate")],
-        "customers.arrival_rate",
-        "customers.arrival_rate",
-        customers.arrival_rate,
-    )?;
+    let (arrival_rate, profile) = demand(checker, file)?;
+    let service_level_time = match customers.service_level_time {
+        Some(time) => {
+            let path = [KEY("customers"), KEY("service_level_time")];
+            checker.range(&path, "customers.service_level_time", "customers.service_level_time", time)?;
+            Some(time)
+        }
+        None => None,
+    };
     let patience = match &customers.patience {
         Some(spec) => Some(checker.distribution(&[KEY("customers"), KEY("patience")], "customers.patience", spec)?),
         None => None,
@@ -60,7 +64,9 @@ pub(super) fn check(
     };
     let surges = surges(checker, file)?;
     let checked = Customers {
-        arrival_rate: customers.arrival_rate,
+        arrival_rate,
+        profile,
+        service_level_time,
         patience,
         entry,
         surges,
@@ -68,6 +74,84 @@ pub(super) fn check(
         value: customers.value,
     };
     Ok((checked, entry_shares))
+}
+
+/// Most values a rate profile may have.
+pub const MOST_SLOTS: usize = 100_000;
+
+/// The arrival rate (the mean over the period with rates) and the profile
+/// (`None` when constant: equal values fold into the constant form).
+fn demand(checker: &Checker, file: &ScenarioFile) -> Result<(f64, Option<RateProfile>), ScenarioError> {
+    let customers = &file.customers;
+    let both = || {
+        checker.invalid(
+            &[KEY("customers"), KEY("rates")],
+            "customers.rates",
+            "give either customers.arrival_rate (a constant) or customers.rates (by slot), not both",
+        )
+    };
+    let rates = match (customers.arrival_rate, &customers.rates) {
+        (Some(_), Some(_)) => return Err(both()),
+        (None, None) => {
+            return Err(checker.invalid(
+                &[KEY("customers")],
+                "customers.arrival_rate",
+                "missing: give customers.arrival_rate (customers per time unit) or customers.rates = { every = 60, values = [...] }",
+            ));
+        }
+        (Some(rate), None) => {
+            let path = [KEY("customers"), KEY("arrival_rate")];
+            checker.range(&path, "customers.arrival_rate", "customers.arrival_rate", rate)?;
+            if let Some(period) = file.period {
+                checker.range(&[KEY("period")], "period", "period", period)?;
+            }
+            return Ok((rate, None));
+        }
+        (None, Some(rates)) => rates,
+    };
+    let path = |key: &'static str| [KEY("customers"), KEY("rates"), KEY(key)];
+    checker.range(&path("every"), "customers.rates.every", "customers.rates.every", rates.every)?;
+    checker.range(&path("scale"), "customers.rates.scale", "customers.rates.scale", rates.scale)?;
+    if rates.values.is_empty() || rates.values.len() > MOST_SLOTS {
+        return Err(checker.invalid(
+            &path("values"),
+            "customers.rates.values",
+            format!("give 1 to {MOST_SLOTS} rates, one per slot (got {})", rates.values.len()),
+        ));
+    }
+    for value in &rates.values {
+        checker.range(&path("values"), "customers.rates.values", "customers.rates.values", *value)?;
+    }
+    if rates.values.iter().all(|&v| v == 0.0) {
+        return Err(checker.invalid(
+            &path("values"),
+            "customers.rates.values",
+            "every rate is 0: no customer would ever arrive; give at least one rate above 0",
+        ));
+    }
+    let length = rates.every * rates.values.len() as f64;
+    if let Some(period) = file.period {
+        checker.range(&[KEY("period")], "period", "period", period)?;
+        if (period - length).abs() > 1e-9 * length {
+            return Err(checker.invalid(
+                &[KEY("period")],
+                "period",
+                format!(
+                    "must equal the rates' length, {} values × every {} = {} (got {})",
+                    rates.values.len(),
+                    super::super::ranges::number(rates.every),
+                    super::super::ranges::number(length),
+                    super::super::ranges::number(period)
+                ),
+            ));
+        }
+    }
+    let scaled: Vec<f64> = rates.values.iter().map(|v| v * rates.scale).collect();
+    let mean = scaled.iter().sum::<f64>() / scaled.len() as f64;
+    if scaled.iter().all(|&v| v == scaled[0]) {
+        return Ok((scaled[0], None));
+    }
+    Ok((mean, Some(RateProfile { every: rates.every, rates: scaled })))
 }
 
 /// How arrivals split between front-line departments, by index.

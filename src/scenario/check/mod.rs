@@ -36,6 +36,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         description: file.description.clone(),
         time_unit: file.time_unit.clone(),
         horizon: file.horizon,
+        period: customers.profile.as_ref().map(|p| p.every * p.rates.len() as f64).or(file.period),
         warmup: file.warmup.time().unwrap_or(0.0),
         warmup_auto: file.warmup == file::Warmup::Auto,
         replications: file.replications,
