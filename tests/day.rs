@@ -98,3 +98,143 @@ fn bad_rates_are_refused_with_the_field_and_what_is_valid() {
         assert!(stderr.contains(&format!("{name}.toml:")) && stderr.contains(expected), "{name}: {stderr}");
     }
 }
+
+/// Reads `intervals.csv` of a run folder: per row, the named fields.
+fn interval_rows(folder: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(folder.join("intervals.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
+        .collect()
+}
+
+fn field(row: &std::collections::HashMap<String, String>, name: &str) -> f64 {
+    row[name].parse().unwrap_or_else(|_| panic!("{name} = {:?}", row[name]))
+}
+
+/// Slot averages of the mean number busy in an Mt/M/∞ queue with a
+/// piecewise-constant rate, from m′(t) = λ(t) − μ·m(t) (Eick, Massey &
+/// Whitt 1993), in its periodic regime.
+fn mt_m_infinity(rates: &[f64], every: f64, mu: f64) -> Vec<f64> {
+    let decay = (-mu * every).exp();
+    let mut start = 0.0;
+    for _ in 0..1000 {
+        for &rate in rates {
+            start = rate + (start - rate) * decay;
+        }
+    }
+    rates
+        .iter()
+        .map(|&rate| {
+            let average = rate + (start - rate) * (1.0 - decay) / (mu * every);
+            start = rate + (start - rate) * decay;
+            average
+        })
+        .collect()
+}
+
+#[test]
+fn busy_servers_by_slot_follow_the_mt_m_infinity_equation() {
+    // Far more staff than work (never more than about 20 busy of 80): the
+    // desk behaves as an infinite-server queue.
+    let rates = [2.0, 8.0, 4.0, 0.5];
+    let text = r#"name = "mtm"
+horizon = 4000.0
+warmup = 100.0
+replications = 12
+seed = 4
+[customers]
+rates = { every = 5.0, values = [2.0, 8.0, 4.0, 0.5] }
+[[department]]
+name = "Desk"
+front_line = true
+staff = 80
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+    let sandbox = Sandbox::new();
+    sandbox.write("mtm.toml", text);
+    sandbox.run(&["run", "mtm.toml", "--out", "run", "--quiet", "--no-plots"]).success();
+    let rows = interval_rows(&sandbox.path("run"));
+    assert_eq!(rows.len(), 4, "one row per slot");
+    let expected = mt_m_infinity(&rates, 5.0, 1.0);
+    // Each slot's interval is 95%; widened to 1 − 0.05/8 over the 8 checks.
+    let widen = orgsim::experiment::statistics::student_t_critical(1.0 - 0.05 / 8.0, 11)
+        / orgsim::experiment::statistics::student_t_critical(0.95, 11);
+    for (slot, row) in rows.iter().enumerate() {
+        assert_eq!(field(row, "interval_start"), 5.0 * slot as f64);
+        for (metric, exact) in [("busy", expected[slot]), ("arrivals", rates[slot])] {
+            let mean = field(row, &format!("{metric}_mean"));
+            let half = (field(row, &format!("{metric}_ci_high")) - mean) * widen;
+            assert!((mean - exact).abs() <= half, "slot {slot} {metric}: {mean} ± {half}, theory {exact}");
+        }
+        assert_eq!(field(row, "wait_prob_mean"), 0.0, "nobody waits with unlimited-like staff");
+    }
+}
+
+#[test]
+fn a_stationary_run_has_one_interval_per_department_that_matches_its_summary() {
+    let sandbox = Sandbox::new();
+    sandbox.write("constant.toml", &desk("arrival_rate = 1.2\nservice_level_time = 0.5"));
+    sandbox.run(&["run", "constant.toml", "--out", "run", "--quiet", "--no-plots"]).success();
+    let rows = interval_rows(&sandbox.path("run"));
+    assert_eq!(rows.len(), 2);
+    let summary = std::fs::read_to_string(sandbox.path("run/summary.csv")).unwrap();
+    let mean_of = |metric: &str| -> f64 {
+        let line = summary.lines().find(|l| l.starts_with(&format!("{metric},"))).unwrap();
+        line.split(',').nth(1).unwrap().parse().unwrap()
+    };
+    for row in &rows {
+        assert_eq!((field(row, "interval_start"), field(row, "interval_end")), (240.0, 2880.0));
+        let name = &row["department"];
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        assert!(close(field(row, "queue_mean"), mean_of(&format!("department.{name}.queue_mean"))), "{row:?}");
+        assert!(close(field(row, "wait_mean_mean"), mean_of(&format!("department.{name}.wait_mean"))), "{row:?}");
+        assert_eq!(field(row, "staff_mean"), if name == "Desk" { 3.0 } else { 2.0 });
+        // Service level and abandonment are front-line figures.
+        assert_eq!(row["service_level_mean"].is_empty(), name != "Desk");
+        assert_eq!(row["abandon_rate_mean"].is_empty(), name != "Desk");
+    }
+    let desk = rows.iter().find(|r| r["department"] == "Desk").unwrap();
+    let abandon = field(desk, "abandon_rate_mean");
+    assert!((abandon - mean_of("ext_abandon_rate")).abs() < 0.01, "{abandon}");
+    let served_in_time = field(desk, "service_level_mean");
+    assert!(served_in_time > 0.3 && served_in_time < 1.0, "{served_in_time}");
+}
+
+#[test]
+fn with_slow_variation_each_slot_waits_as_erlang_c_says() {
+    // Slots of 2,000 service times: each reaches its own steady state
+    // (relaxation takes a few dozen), so each slot's wait probability
+    // approaches Erlang C at its own rate; the bias of the first minutes of
+    // a slot is below 0.01.
+    let text = r#"name = "slow"
+horizon = 40000.0
+warmup = 4000.0
+replications = 10
+seed = 8
+[customers]
+rates = { every = 2000.0, values = [1.5, 2.4] }
+[[department]]
+name = "Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+    let sandbox = Sandbox::new();
+    sandbox.write("slow.toml", text);
+    sandbox.run(&["run", "slow.toml", "--out", "run", "--quiet", "--no-plots"]).success();
+    let rows = interval_rows(&sandbox.path("run"));
+    let widen = orgsim::experiment::statistics::student_t_critical(1.0 - 0.05 / 2.0, 9)
+        / orgsim::experiment::statistics::student_t_critical(0.95, 9);
+    for (row, rate) in rows.iter().zip([1.5, 2.4]) {
+        let theory = orgsim::theory::erlang_c(3, rate).unwrap();
+        let mean = field(row, "wait_prob_mean");
+        let half = (field(row, "wait_prob_ci_high") - mean) * widen;
+        assert!((mean - theory).abs() <= half + 0.01, "rate {rate}: {mean} ± {half}, Erlang C {theory}");
+    }
+}

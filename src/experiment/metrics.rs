@@ -335,5 +335,6 @@ fn empty_result(social: bool, departments: usize) -> ReplicationResult {
         links: Vec::new(),
         paths: Default::default(),
         stalled: None,
+        intervals: Default::default(),
     }
 }

@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod diagnostics;
 pub mod impact;
+pub mod intervals;
 pub mod jobs;
 pub mod metrics;
 pub mod optimize;

@@ -29,6 +29,7 @@
 //! streams untouched.
 
 mod arrivals;
+mod intervals;
 pub mod load;
 pub mod observer;
 pub mod social;
@@ -41,6 +42,7 @@ use rand::RngExt;
 use rand::distr::Distribution as _;
 use rand_distr::Exp1;
 
+pub use intervals::{Intervals, SlotTally};
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::{SocialState, churn_probability, rework_probability, satisfaction};
@@ -190,6 +192,8 @@ struct Simulation<'s, 'o, O: Observer> {
     /// How long without a service end counts as a stall.
     stall_span: f64,
     stalled: Option<Stall>,
+    /// The slots of a profiled scenario.
+    clock: Option<intervals::SlotClock>,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
@@ -209,12 +213,20 @@ pub fn simulate_observed<O: Observer>(
 
 impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn new(scenario: &'s Scenario, replication: u32, seed: u64, observer: &'o mut O) -> Self {
+        let clock = intervals::SlotClock::of(scenario);
+        let slots = scenario.customers.profile.as_ref().map_or(0, |p| p.rates.len());
         let stations = scenario
             .departments
             .iter()
             .map(|department| {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
-                Station::new(department.staff, department.service_mean, (scenario.horizon, scenario.warmup), named)
+                let mut station =
+                    Station::new(department.staff, department.service_mean, (scenario.horizon, scenario.warmup), named);
+                if clock.is_some() {
+                    station.slot_areas = Some(intervals::SlotAreas::new(slots));
+                    station.slots = vec![SlotTally::default(); slots];
+                }
+                station
             })
             .collect();
         let longest_service = scenario.departments.iter().map(|d| d.service_mean).fold(0.0, f64::max);
@@ -256,6 +268,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             last_service_end: 0.0,
             stall_span: STALL_SERVICE_TIMES * longest_service,
             stalled: None,
+            clock,
         }
     }
 
@@ -413,14 +426,21 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let work = &mut self.works[id as usize];
         work.visit_start = now;
         work.stage = Stage::Waiting;
-        let station = &mut self.stations[work.department as usize];
+        let department = work.department as usize;
+        let station = &mut self.stations[department];
         if counted {
             station.tally.visits += 1;
         }
         if station.busy < station.staff {
+            self.slot_visit(department);
             self.begin_service(id);
             return;
         }
+        let waiting = station.waiting;
+        self.slot_visit(department);
+        self.slot_queue_changes(department, waiting);
+        let work = &self.works[id as usize];
+        let station = &mut self.stations[department];
         station.join_queue(now);
         if work.priority {
             station.priority_queue.push_back(id);
@@ -441,6 +461,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         work.stage = Stage::Serving;
         work.service_start = now;
         let department = work.department as usize;
+        let work = *work;
+        let busy = self.stations[department].busy;
+        self.slot_busy_changes(department, busy);
+        let first = work.first_wait().then_some((work.created, false));
+        self.slot_wait(department, work.visit_start, now - work.visit_start, first);
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy += 1;
@@ -483,6 +508,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         self.works[id as usize].cost +=
             (now - work.service_start) * self.scenario.departments[department].cost_per_time;
+        let busy = self.stations[department].busy;
+        self.slot_busy_changes(department, busy);
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
@@ -498,6 +525,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             }
         };
         if let Some(next) = next {
+            let waiting = self.stations[department].waiting;
+            self.slot_queue_changes(department, waiting);
             self.stations[department].leave_queue(now);
             self.begin_service(next);
         }
@@ -509,7 +538,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             return;
         }
         let now = self.now;
-        let station = &mut self.stations[work.department as usize];
+        let department = work.department as usize;
+        let waiting = self.stations[department].waiting;
+        self.slot_queue_changes(department, waiting);
+        self.slot_wait(department, work.visit_start, now - work.visit_start, Some((work.created, true)));
+        let station = &mut self.stations[department];
         station.leave_queue(now);
         if work.visit_start >= self.warmup {
             station.tally.wait_sum += now - work.visit_start;
@@ -871,9 +904,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .count() as u64;
         self.external.wait_p90 = self.external.wait_histogram.quantile(0.9);
         self.external.resolution_p90 = self.external.resolution_histogram.quantile(0.9);
-        let departments = self
+        let departments: Vec<DepartmentTally> = self
             .stations
-            .into_iter()
+            .iter()
             .zip(&self.scenario.departments)
             .map(|(station, department)| DepartmentTally {
                 busy_mean: station.busy_time.mean(horizon),
@@ -881,6 +914,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 ..station.tally
             })
             .collect();
+        let intervals = self.close_intervals(horizon, &departments);
         ReplicationResult {
             replication,
             seed,
@@ -893,6 +927,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             links: self.links,
             paths: self.paths,
             stalled: self.stalled,
+            intervals,
         }
     }
 }

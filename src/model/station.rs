@@ -172,6 +172,10 @@ pub(super) struct Station {
     pub path: QueuePath,
     pub crisis: Crisis,
     pub tally: super::DepartmentTally,
+    /// Busy and queue integrals by slot (profiled scenarios only).
+    pub slot_areas: Option<super::intervals::SlotAreas>,
+    /// Counts by slot (profiled scenarios only).
+    pub slots: Vec<super::intervals::SlotTally>,
 }
 
 impl Station {
@@ -198,6 +202,8 @@ impl Station {
             path: QueuePath::new(horizon, warmup),
             crisis: Crisis::new(staff, mean_service, warmup),
             tally: Default::default(),
+            slot_areas: None,
+            slots: Vec::new(),
         }
     }
 

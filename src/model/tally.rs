@@ -140,6 +140,13 @@ pub struct DepartmentTally {
     pub crisis_episodes: u64,
     /// Median length of those episodes; `None` without one.
     pub crisis_length_median: Option<f64>,
+    /// Queue waits ended that were positive.
+    pub waited: u64,
+    /// External customers whose first wait here ended (served or
+    /// abandoned).
+    pub first_waits: u64,
+    /// Of those, served within the service-level time.
+    pub in_time: u64,
 }
 
 /// One link: requests from one department to one supplier.
@@ -182,6 +189,9 @@ pub struct ReplicationResult {
     pub paths: Paths,
     /// Set when the replication stopped because work could no longer move.
     pub stalled: Option<Stall>,
+    /// Figures by slot of the period (emptied by
+    /// [`ReplicationResult::drop_distributions`]).
+    pub intervals: super::Intervals,
 }
 
 /// A replication's series over [`super::PATH_BINS`] equal bins of the
@@ -231,6 +241,7 @@ impl ReplicationResult {
         self.external.wait_histogram = LogHistogram::empty();
         self.external.resolution_histogram = LogHistogram::empty();
         self.paths = Paths::default();
+        self.intervals = Default::default();
     }
 
     /// Bytes of the series ([`Paths`]) a replication of a scenario with

@@ -110,6 +110,26 @@ pub fn links(results: &RunResults) -> Vec<u8> {
     finish(writer)
 }
 
+/// `intervals.csv`: per department and slot of the period, each interval
+/// metric's mean and 95% interval over replications.
+pub fn intervals(results: &RunResults) -> Vec<u8> {
+    use crate::experiment::intervals::{INTERVAL_METRICS, interval_rows};
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = ["department", "interval_start", "interval_end"].map(String::from).to_vec();
+    for metric in INTERVAL_METRICS {
+        header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
+    }
+    row(&mut writer, &header);
+    for interval in interval_rows(&results.scenario, &results.replications) {
+        let mut fields = vec![interval.department.clone(), number(Some(interval.start)), number(Some(interval.end))];
+        for estimate in &interval.metrics {
+            fields.extend([estimate.map(|e| e.mean), estimate.map(|e| e.low), estimate.map(|e| e.high)].map(number));
+        }
+        row(&mut writer, &fields);
+    }
+    finish(writer)
+}
+
 /// Number of equal-width bins in `waits.csv`.
 pub const WAIT_BINS: usize = 40;
 

@@ -27,6 +27,7 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
         ("replications.csv".to_string(), csv_files::replications(results)),
         ("links.csv".to_string(), csv_files::links(results)),
         ("waits.csv".to_string(), csv_files::waits(results)),
+        ("intervals.csv".to_string(), csv_files::intervals(results)),
         ("diagnostics.csv".to_string(), trust::diagnostics(&results.diagnostics)),
         ("regimes.csv".to_string(), trust::regimes(results)),
         ("scenario.toml".to_string(), results.scenario.to_toml().into_bytes()),

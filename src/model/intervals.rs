@@ -1,0 +1,232 @@
+//! Figures by slot of the period (`intervals.csv`): for each department and
+//! slot, the work arriving, time averages of busy servers and of the queue,
+//! waits, and for the front line the service level and abandonment.
+//!
+//! With a rate profile the slots are the profile's (`every`), folded over
+//! the whole periods that lie in [warmup, horizon]: slot s of every such
+//! period adds to row s. Work is counted by the slot its visit began in; the
+//! time averages are integrated across slot boundaries exactly. A
+//! stationary scenario has one slot, [warmup, horizon], read from the
+//! department tallies at the end, so the stationary engine pays nothing.
+
+use super::{DepartmentTally, Simulation};
+use crate::scenario::Scenario;
+
+/// One department in one slot: raw counts and integrals.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SlotTally {
+    /// Visits that began in the slot (new work, follow-ups, repeats).
+    pub arrivals: u64,
+    /// Integral of busy servers over the slot's counted time.
+    pub busy_area: f64,
+    /// Integral of the queue length over the slot's counted time.
+    pub queue_area: f64,
+    /// Queue waits ended, of visits that began in the slot.
+    pub waits: u64,
+    /// Their sum.
+    pub wait_sum: f64,
+    /// Of those, how many were positive.
+    pub waited: u64,
+    /// External customers whose first wait here ended (served or
+    /// abandoned), by arrival slot.
+    pub first_waits: u64,
+    /// Of those, served within the service-level time.
+    pub in_time: u64,
+    /// Of those, abandoned.
+    pub abandoned: u64,
+}
+
+/// The slots of a replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Intervals {
+    /// Start of each slot (within the period; the warm-up for a stationary
+    /// scenario).
+    pub starts: Vec<f64>,
+    /// Length of a slot (the counted window for a stationary scenario).
+    pub length: f64,
+    /// Counted time per slot: its length × the whole periods folded.
+    pub counted: f64,
+    /// Per department, per slot.
+    pub departments: Vec<Vec<SlotTally>>,
+}
+
+/// Where the slots of a profiled scenario lie.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SlotClock {
+    every: f64,
+    slots: usize,
+    /// The counted whole periods: [start, end).
+    start: f64,
+    end: f64,
+}
+
+impl SlotClock {
+    /// The clock of `scenario`, when it has a rate profile.
+    pub(super) fn of(scenario: &Scenario) -> Option<SlotClock> {
+        let profile = scenario.customers.profile.as_ref()?;
+        let period = profile.every * profile.rates.len() as f64;
+        let first = (scenario.warmup / period - 1e-9).ceil().max(0.0);
+        let last = (scenario.horizon / period + 1e-9).floor();
+        Some(SlotClock { every: profile.every, slots: profile.rates.len(), start: first * period, end: last * period })
+    }
+
+    /// Whole periods counted.
+    fn periods(&self) -> f64 {
+        ((self.end - self.start) / (self.every * self.slots as f64)).round().max(0.0)
+    }
+
+    /// The slot of `time`, when it lies in the counted periods.
+    #[inline]
+    pub(super) fn slot(&self, time: f64) -> Option<usize> {
+        (time >= self.start && time < self.end).then(|| ((time / self.every) as usize) % self.slots)
+    }
+
+    /// Adds `value` held over [from, to) to `areas`, slot by slot.
+    pub(super) fn integrate(&self, areas: &mut [f64], from: f64, to: f64, value: u32) {
+        if value == 0 {
+            return;
+        }
+        let (mut at, to) = (from.max(self.start), to.min(self.end));
+        while at < to {
+            let index = (at / self.every).floor();
+            let slot_end = ((index + 1.0) * self.every).max(at.next_up());
+            let until = slot_end.min(to);
+            areas[(index as usize) % self.slots] += f64::from(value) * (until - at);
+            at = until;
+        }
+    }
+}
+
+/// Busy and queue integrals by slot of one station (profiled scenarios).
+#[derive(Debug, Clone)]
+pub(super) struct SlotAreas {
+    busy_since: f64,
+    queue_since: f64,
+    pub busy: Vec<f64>,
+    pub queue: Vec<f64>,
+}
+
+impl SlotAreas {
+    pub(super) fn new(slots: usize) -> Self {
+        SlotAreas { busy_since: 0.0, queue_since: 0.0, busy: vec![0.0; slots], queue: vec![0.0; slots] }
+    }
+}
+
+impl<O: super::Observer> Simulation<'_, '_, O> {
+    /// Busy servers at `department` are about to change from `busy`.
+    #[inline]
+    pub(super) fn slot_busy_changes(&mut self, department: usize, busy: u32) {
+        if let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) {
+            clock.integrate(&mut areas.busy, areas.busy_since, self.now, busy);
+            areas.busy_since = self.now;
+        }
+    }
+
+    /// The queue at `department` is about to change from `waiting`.
+    #[inline]
+    pub(super) fn slot_queue_changes(&mut self, department: usize, waiting: u32) {
+        if let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) {
+            clock.integrate(&mut areas.queue, areas.queue_since, self.now, waiting);
+            areas.queue_since = self.now;
+        }
+    }
+
+    /// A visit to `department` began at `visit_start` (profiled only).
+    #[inline]
+    pub(super) fn slot_visit(&mut self, department: usize) {
+        if let Some(slot) = self.clock.as_ref().and_then(|clock| clock.slot(self.now)) {
+            self.stations[department].slots[slot].arrivals += 1;
+        }
+    }
+
+    /// A wait of a visit begun at `visit_start` ended after `wait`; for an
+    /// external customer's first wait, `first` holds its arrival and
+    /// whether it abandoned.
+    #[inline]
+    pub(super) fn slot_wait(&mut self, department: usize, visit_start: f64, wait: f64, first: Option<(f64, bool)>) {
+        let in_time = self.scenario.customers.service_level_time.unwrap_or(f64::NEG_INFINITY);
+        let warmup = self.warmup;
+        let clock = self.clock;
+        let station = &mut self.stations[department];
+        if let Some((arrival, abandoned)) = first
+            && arrival >= warmup
+        {
+            station.tally.first_waits += 1;
+            station.tally.in_time += u64::from(!abandoned && wait <= in_time);
+        }
+        if visit_start >= warmup && wait > 0.0 {
+            station.tally.waited += 1;
+        }
+        let Some(clock) = clock else { return };
+        if let Some(slot) = clock.slot(visit_start) {
+            let tally = &mut station.slots[slot];
+            tally.waits += 1;
+            tally.wait_sum += wait;
+            tally.waited += u64::from(wait > 0.0);
+        }
+        if let Some((arrival, abandoned)) = first
+            && let Some(slot) = clock.slot(arrival)
+        {
+            let tally = &mut station.slots[slot];
+            tally.first_waits += 1;
+            tally.in_time += u64::from(!abandoned && wait <= in_time);
+            tally.abandoned += u64::from(abandoned);
+        }
+    }
+
+    /// The replication's slots, at the horizon (stations' areas closed).
+    pub(super) fn close_intervals(&mut self, horizon: f64, tallies: &[DepartmentTally]) -> Intervals {
+        let window = horizon - self.warmup;
+        let Some(clock) = self.clock else {
+            // Stationary: one slot, the counted window, from the tallies.
+            let departments = tallies
+                .iter()
+                .map(|t| {
+                    vec![SlotTally {
+                        arrivals: t.visits,
+                        busy_area: t.busy_mean * window,
+                        queue_area: t.queue_mean * window,
+                        waits: t.waits,
+                        wait_sum: t.wait_sum,
+                        waited: t.waited,
+                        first_waits: t.first_waits,
+                        in_time: t.in_time,
+                        abandoned: t.abandoned,
+                    }]
+                })
+                .collect();
+            return Intervals { starts: vec![self.warmup], length: window, counted: window, departments };
+        };
+        let now = self.now;
+        self.now = horizon;
+        for department in 0..self.stations.len() {
+            let (busy, waiting) = (self.stations[department].busy, self.stations[department].waiting);
+            self.slot_busy_changes(department, busy);
+            self.slot_queue_changes(department, waiting);
+        }
+        self.now = now;
+        let departments = self
+            .stations
+            .iter()
+            .map(|station| {
+                let areas = station.slot_areas.as_ref().expect("profiled stations keep areas");
+                station
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .map(|(slot, tally)| SlotTally {
+                        busy_area: areas.busy[slot],
+                        queue_area: areas.queue[slot],
+                        ..*tally
+                    })
+                    .collect()
+            })
+            .collect();
+        Intervals {
+            starts: (0..clock.slots).map(|s| s as f64 * clock.every).collect(),
+            length: clock.every,
+            counted: clock.every * clock.periods(),
+            departments,
+        }
+    }
+}
