@@ -114,27 +114,41 @@ impl SlotAreas {
 
 impl<O: super::Observer> Simulation<'_, '_, O> {
     /// Busy servers at `department` are about to change from `busy`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn slot_busy_changes(&mut self, department: usize, busy: u32) {
-        if let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) {
-            clock.integrate(&mut areas.busy, areas.busy_since, self.now, busy);
-            areas.busy_since = self.now;
+        if self.clock.is_some() {
+            self.slot_area_changes(department, busy, true);
         }
     }
 
     /// The queue at `department` is about to change from `waiting`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn slot_queue_changes(&mut self, department: usize, waiting: u32) {
-        if let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) {
-            clock.integrate(&mut areas.queue, areas.queue_since, self.now, waiting);
+        if self.clock.is_some() {
+            self.slot_area_changes(department, waiting, false);
+        }
+    }
+
+    #[inline(never)]
+    fn slot_area_changes(&mut self, department: usize, value: u32, busy: bool) {
+        let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) else {
+            return;
+        };
+        if busy {
+            clock.integrate(&mut areas.busy, areas.busy_since, self.now, value);
+            areas.busy_since = self.now;
+        } else {
+            clock.integrate(&mut areas.queue, areas.queue_since, self.now, value);
             areas.queue_since = self.now;
         }
     }
 
-    /// A visit to `department` began at `visit_start` (profiled only).
-    #[inline]
+    /// A visit to `department` begins now (counted by slot when profiled).
+    #[inline(always)]
     pub(super) fn slot_visit(&mut self, department: usize) {
-        if let Some(slot) = self.clock.as_ref().and_then(|clock| clock.slot(self.now)) {
+        if let Some(clock) = &self.clock
+            && let Some(slot) = clock.slot(self.now)
+        {
             self.stations[department].slots[slot].arrivals += 1;
         }
     }
@@ -142,22 +156,26 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
     /// A wait of a visit begun at `visit_start` ended after `wait`; for an
     /// external customer's first wait, `first` holds its arrival and
     /// whether it abandoned.
-    #[inline]
+    /// (Profiled scenarios; the stationary tallies count at the call
+    /// sites.)
+    #[inline(always)]
     pub(super) fn slot_wait(&mut self, department: usize, visit_start: f64, wait: f64, first: Option<(f64, bool)>) {
-        let in_time = self.scenario.customers.service_level_time.unwrap_or(f64::NEG_INFINITY);
-        let warmup = self.warmup;
-        let clock = self.clock;
+        if let Some(clock) = &self.clock {
+            self.slot_wait_by_slot(department, visit_start, wait, first, *clock);
+        }
+    }
+
+    #[inline(never)]
+    fn slot_wait_by_slot(
+        &mut self,
+        department: usize,
+        visit_start: f64,
+        wait: f64,
+        first: Option<(f64, bool)>,
+        clock: SlotClock,
+    ) {
+        let in_time = self.in_time;
         let station = &mut self.stations[department];
-        if let Some((arrival, abandoned)) = first
-            && arrival >= warmup
-        {
-            station.tally.first_waits += 1;
-            station.tally.in_time += u64::from(!abandoned && wait <= in_time);
-        }
-        if visit_start >= warmup && wait > 0.0 {
-            station.tally.waited += 1;
-        }
-        let Some(clock) = clock else { return };
         if let Some(slot) = clock.slot(visit_start) {
             let tally = &mut station.slots[slot];
             tally.waits += 1;

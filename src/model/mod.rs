@@ -194,6 +194,8 @@ struct Simulation<'s, 'o, O: Observer> {
     stalled: Option<Stall>,
     /// The slots of a profiled scenario.
     clock: Option<intervals::SlotClock>,
+    /// A first wait up to this long is "in time" (service level).
+    in_time: f64,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
@@ -269,6 +271,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             stall_span: STALL_SERVICE_TIMES * longest_service,
             stalled: None,
             clock,
+            in_time: scenario.customers.service_level_time.unwrap_or(f64::NEG_INFINITY),
         }
     }
 
@@ -461,22 +464,28 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         work.stage = Stage::Serving;
         work.service_start = now;
         let department = work.department as usize;
-        let work = *work;
-        let busy = self.stations[department].busy;
-        self.slot_busy_changes(department, busy);
-        let first = work.first_wait().then_some((work.created, false));
-        self.slot_wait(department, work.visit_start, now - work.visit_start, first);
+        if self.clock.is_some() {
+            let (visit_start, created, first_wait) = (work.visit_start, work.created, work.first_wait());
+            let busy = self.stations[department].busy;
+            self.slot_busy_changes(department, busy);
+            self.slot_wait(department, visit_start, now - visit_start, first_wait.then_some((created, false)));
+        }
+        let work = &self.works[id as usize];
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy += 1;
         if work.visit_start >= self.warmup {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
+            station.tally.waited += u64::from(now > work.visit_start);
         }
         if work.first_wait() {
-            self.paths.record_wait(work.created, now - work.created);
+            let wait = now - work.created;
+            self.paths.record_wait(work.created, wait);
             if work.created >= self.warmup {
-                self.external.record_wait(now - work.created);
+                self.external.record_wait(wait);
+                station.tally.first_waits += 1;
+                station.tally.in_time += u64::from(wait <= self.in_time);
             }
         }
         let spec = &self.scenario.departments[department];
@@ -547,9 +556,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if work.visit_start >= self.warmup {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
+            station.tally.waited += u64::from(now > work.visit_start);
             station.tally.abandoned += 1;
         }
         let counted = work.created >= self.warmup;
+        station.tally.first_waits += u64::from(counted);
         self.paths.record_wait(work.created, now - work.created);
         if counted {
             self.external.abandoned += 1;
