@@ -238,3 +238,22 @@ enabled = false
         assert!((mean - theory).abs() <= half + 0.01, "rate {rate}: {mean} ± {half}, Erlang C {theory}");
     }
 }
+
+#[test]
+fn a_profile_of_many_slots_in_a_large_organization_is_refused_by_size() {
+    // 100,000 slots × 2 departments × replications held at once is small;
+    // copied into 2,000 departments it is not.
+    let sandbox = Sandbox::new();
+    let values = vec!["1.0, 2.0"; 50_000].join(", ");
+    let mut text = desk(&format!("rates = {{ every = 0.03, values = [{values}] }}"));
+    for index in 0..2000 {
+        text.push_str(&format!(
+            "[[department]]\nname = \"Unit {index}\"\nstaff = 1\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n"
+        ));
+    }
+    let text = text.replace("[behavior]\nenabled = false\n", "") + "[behavior]\nenabled = false\n";
+    sandbox.write("many.toml", &text);
+    let stderr = sandbox.run(&["run", "many.toml", "--out", "x", "--replications", "2"]).failure();
+    assert!(stderr.contains("figures by slot") && stderr.contains("--allow-large"), "{stderr}");
+    assert_eq!(sandbox.listing(), vec!["many.toml".to_string()]);
+}

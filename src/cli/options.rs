@@ -77,6 +77,8 @@ impl SimulationArgs {
         let seconds: f64 = estimates.iter().map(|(e, copies)| e.seconds * copies).sum();
         let parallel = threads.min(replications as usize).max(1) as f64;
         let growing_bytes = estimates.iter().map(|(e, _)| e.peak_bytes).fold(0.0, f64::max) * parallel;
+        let slot_bytes =
+            work.iter().map(|w| ReplicationResult::slot_bytes(w.scenario) as f64).fold(0.0, f64::max) * parallel;
         let kept_bytes: f64 = work
             .iter()
             .map(|w| {
@@ -84,14 +86,14 @@ impl SimulationArgs {
                 let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
                     + if keeps_distributions {
                         2.0 * crate::engine::LogHistogram::BYTES as f64
-                            + ReplicationResult::series_bytes(w.scenario.departments.len()) as f64
+                            + ReplicationResult::series_bytes(w.scenario) as f64
                     } else {
                         0.0
                     };
                 per_replication * f64::from(replications) * w.copies as f64
             })
             .sum();
-        let bytes = growing_bytes + kept_bytes;
+        let bytes = growing_bytes + slot_bytes + kept_bytes;
         if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
             return Ok(());
         }
@@ -111,6 +113,12 @@ impl SimulationArgs {
                 parts.push(format!(
                     "{} GiB because the queue of {growing:?} grows without bound (it is offered more work than its staff can do and nobody there abandons)",
                     gib(growing_bytes)
+                ));
+            }
+            if slot_bytes > LARGEST_BYTES / 8.0 {
+                parts.push(format!(
+                    "{} GiB of figures by slot of the rate profile in the running replications (fewer, longer slots need less)",
+                    gib(slot_bytes)
                 ));
             }
             if kept_bytes > 0.0 {

@@ -244,10 +244,17 @@ impl ReplicationResult {
         self.intervals = Default::default();
     }
 
-    /// Bytes of the series ([`Paths`]) a replication of a scenario with
-    /// `departments` departments keeps until `orgsim run` writes its files.
-    pub fn series_bytes(departments: usize) -> usize {
-        super::PATH_BINS * (8 * departments + 8 + 4)
+    /// Bytes of the series ([`Paths`]) and slots ([`super::Intervals`]) a
+    /// replication of `scenario` keeps until `orgsim run` writes its files.
+    pub fn series_bytes(scenario: &crate::scenario::Scenario) -> usize {
+        super::PATH_BINS * (8 * scenario.departments.len() + 8 + 4) + Self::slot_bytes(scenario)
+    }
+
+    /// Bytes a replication of `scenario` holds by slot while it runs (its
+    /// counts and integrals per department and slot of the profile).
+    pub fn slot_bytes(scenario: &crate::scenario::Scenario) -> usize {
+        let slots = scenario.customers.profile.as_ref().map_or(1, |p| p.rates.len());
+        slots * scenario.departments.len() * (std::mem::size_of::<super::SlotTally>() * 2 + 16)
     }
 
     /// Bytes an experiment holds per kept replication of a scenario with
