@@ -257,3 +257,32 @@ fn a_profile_of_many_slots_in_a_large_organization_is_refused_by_size() {
     assert!(stderr.contains("figures by slot") && stderr.contains("--allow-large"), "{stderr}");
     assert_eq!(sandbox.listing(), vec!["many.toml".to_string()]);
 }
+
+#[test]
+fn the_call_centre_day_story_draws_its_day_and_its_peak_is_understaffed() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml")).unwrap();
+    sandbox.write("day.toml", &text.replace("replications = 10", "replications = 4"));
+    sandbox.run(&["run", "day.toml", "--out", "run", "--quiet"]).success();
+    let folder = sandbox.path("run");
+    let rows = interval_rows(&folder);
+    let desk: Vec<_> = rows.iter().filter(|r| r["department"] == "Help Desk").collect();
+    assert_eq!(desk.len(), 24, "one row per hour");
+    // 2:00 (slot 2) against 9:00 (slot 9): everyone in time at night, most
+    // customers late or gone at the peak.
+    let (night, peak) = (desk[2], desk[9]);
+    assert!(field(night, "service_level_mean") > 0.99, "{night:?}");
+    assert!(field(peak, "service_level_ci_high") < 0.6, "{peak:?}");
+    assert!(field(peak, "abandon_rate_ci_low") > 0.1, "{peak:?}");
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(
+        report.contains("Help Desk's day") && report.contains("Mean wait in each department's queue, slot by slot")
+    );
+    for chart in ["day-Help_Desk", "waits-by-slot"] {
+        let svg = folder.join(format!("plots/{chart}.svg"));
+        assert!(svg.exists() && folder.join(format!("plots/{chart}.png")).exists(), "{chart}");
+        std::fs::remove_file(&svg).unwrap();
+    }
+    sandbox.run(&["report", "run", "--quiet"]).success();
+    assert!(folder.join("plots/day-Help_Desk.svg").exists(), "orgsim report redraws the day from intervals.csv");
+}

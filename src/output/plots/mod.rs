@@ -9,6 +9,7 @@
 //! in greyscale.
 
 pub mod charts;
+pub mod day;
 pub mod experiment_charts;
 pub mod regimes;
 

@@ -5,6 +5,7 @@
 //! those of experiments in [`experiments`]; this module holds what both
 //! share: errors, the CSV reader, the page and its figures.
 
+mod day;
 mod experiments;
 mod run;
 mod trust;

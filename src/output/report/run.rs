@@ -34,6 +34,8 @@ pub struct RunData {
     pub waits: WaitsChart,
     /// The trust section's data.
     pub trust: super::trust::Trust,
+    /// The day charts (runs with a rate profile).
+    pub day: Option<(Vec<super::super::plots::day::DayChart>, super::super::plots::day::WaitsBySlot)>,
     timeseries: Option<(Vec<Band>, Vec<Band>)>,
     replications: usize,
 }
@@ -76,7 +78,8 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
     let timeseries =
         if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
     let trust = super::trust::load_trust(folder, &names, &summary, &scenario.time_unit, scenario.horizon)?;
-    Ok(RunData { scenario, summary, flow, waits, trust, timeseries, replications })
+    let day = super::day::load_day(folder, &scenario)?;
+    Ok(RunData { scenario, summary, flow, waits, trust, day, timeseries, replications })
 }
 
 /// The flow chart's data: each department's utilization and morale
@@ -279,6 +282,22 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
         pictures.push((
             draw(&|| render(&chart), "queues")?,
             "Queue length of each department over time (mean across replications, 95% band): where work piles up, and whether the warm-up covers the start-up.".to_string(),
+        ));
+    }
+    if let Some((days, heat)) = &data.day {
+        for day in days {
+            pictures.push((
+                draw(&|| render(day), &day.stem)?,
+                format!(
+                    "{}'s day, slot by slot over the counted periods: the demand as offered load (arrivals × mean service time, in people), the staff scheduled and the staff busy, and on the right axis the share of customers served in time.",
+                    day.department
+                ),
+            ));
+        }
+        pictures.push((
+            draw(&|| render(heat), "waits-by-slot")?,
+            "Mean wait in each department's queue, slot by slot: where and when work waits through the period."
+                .to_string(),
         ));
     }
     if let Some(regimes) = &data.trust.regimes {

@@ -1,0 +1,185 @@
+//! Charts of a day (a period with a rate profile), from `intervals.csv`:
+//! for each front-line department, demand against staff slot by slot with
+//! the service level on a second axis; and a heat map of waits, slot ×
+//! department.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Chart, font, house_style, palette};
+use plotters::coord::ranged1d::SegmentValue;
+
+/// One slot of a department's day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaySlot {
+    /// Slot start and end.
+    pub start: f64,
+    /// Slot end.
+    pub end: f64,
+    /// Offered load: work arriving per time unit × mean service time.
+    pub load: f64,
+    /// Mean scheduled staff.
+    pub staff: Option<f64>,
+    /// Mean busy servers.
+    pub busy: f64,
+    /// Service level (or, without a service-level time, the share that
+    /// did not wait), 0–1.
+    pub level: Option<f64>,
+}
+
+/// Demand, staff and service through the period for one department.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayChart {
+    /// Department name.
+    pub department: String,
+    /// File stem (`day-<department>`, made safe for a file name).
+    pub stem: String,
+    /// Time unit label.
+    pub time_unit: String,
+    /// What `level` is.
+    pub level_label: String,
+    /// The slots.
+    pub slots: Vec<DaySlot>,
+}
+
+fn failed<E: std::fmt::Display>(error: E) -> String {
+    error.to_string()
+}
+
+impl Chart for DayChart {
+    fn name(&self) -> &str {
+        &self.stem
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let end = self.slots.last().map_or(1.0, |s| s.end);
+        let top = self.slots.iter().flat_map(|s| [s.load, s.busy, s.staff.unwrap_or(0.0)]).fold(1.0, f64::max) * 1.15;
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!("{}: demand, staff and service through the period", self.department),
+                ("sans-serif", font::TITLE),
+            )
+            .margin(30)
+            .x_label_area_size(80)
+            .y_label_area_size(100)
+            .right_y_label_area_size(100)
+            .build_cartesian_2d(0.0..end, 0.0..top)
+            .map_err(failed)?
+            .set_secondary_coord(0.0..end, 0.0..1.0);
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_desc(format!("time in the period ({}s)", self.time_unit))
+            .y_desc("people (offered load: arrivals × mean service)")
+            .draw()
+            .map_err(failed)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc(&self.level_label)
+            .label_style(("sans-serif", font::TICK))
+            .axis_desc_style(("sans-serif", font::LABEL))
+            .draw()
+            .map_err(failed)?;
+        let (demand, staff, busy, level) = (palette(0.75), BLACK, palette(0.45), palette(0.15));
+        chart
+            .draw_series(
+                self.slots.iter().map(|s| Rectangle::new([(s.start, 0.0), (s.end, s.load)], demand.mix(0.5).filled())),
+            )
+            .map_err(failed)?
+            .label("offered load")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 30, y + 8)], demand.mix(0.5).filled()));
+        let steps = |value: &dyn Fn(&DaySlot) -> Option<f64>| -> Vec<(f64, f64)> {
+            self.slots.iter().filter_map(|s| value(s).map(|v| [(s.start, v), (s.end, v)])).flatten().collect()
+        };
+        chart
+            .draw_series(LineSeries::new(steps(&|s| s.staff), staff.stroke_width(4)))
+            .map_err(failed)?
+            .label("scheduled staff")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], staff.stroke_width(4)));
+        chart
+            .draw_series(LineSeries::new(steps(&|s| Some(s.busy)), busy.stroke_width(3)))
+            .map_err(failed)?
+            .label("busy")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], busy.stroke_width(3)));
+        chart
+            .draw_secondary_series(LineSeries::new(
+                self.slots.iter().filter_map(|s| s.level.map(|l| ((s.start + s.end) / 2.0, l))),
+                ShapeStyle::from(&level).stroke_width(2),
+            ))
+            .map_err(failed)?
+            .label(self.level_label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], level.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", font::TICK))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(failed)
+    }
+}
+
+/// Mean wait by slot (columns) and department (rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitsBySlot {
+    /// Time unit label.
+    pub time_unit: String,
+    /// Department names, one row each.
+    pub departments: Vec<String>,
+    /// Slot starts and ends.
+    pub slots: Vec<(f64, f64)>,
+    /// `waits[department][slot]`; `None` where nobody waited to be counted.
+    pub waits: Vec<Vec<Option<f64>>>,
+}
+
+impl Chart for WaitsBySlot {
+    fn name(&self) -> &str {
+        "waits-by-slot"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let end = self.slots.last().map_or(1.0, |s| s.1);
+        let rows = self.departments.len().max(1);
+        let longest = self.waits.iter().flatten().flatten().copied().fold(0.0, f64::max).max(1e-9);
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!("Mean wait by slot and department (lightest: {longest:.2} {}s)", self.time_unit),
+                ("sans-serif", font::TITLE),
+            )
+            .margin(30)
+            .x_label_area_size(80)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..end, (0..rows as i32).into_segmented())
+            .map_err(failed)?;
+        let names = self.departments.clone();
+        chart
+            .configure_mesh()
+            .axis_desc_style(("sans-serif", font::LABEL))
+            .label_style(("sans-serif", font::TICK))
+            .x_label_formatter(&super::charts::tick)
+            .x_desc(format!("time in the period ({}s)", self.time_unit))
+            .y_labels(rows.min(40))
+            .y_label_formatter(&|value: &SegmentValue<i32>| match value {
+                SegmentValue::CenterOf(row) => names.get(*row as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .disable_mesh()
+            .draw()
+            .map_err(failed)?;
+        let cells = self.waits.iter().enumerate().flat_map(|(row, waits)| {
+            self.slots.iter().zip(waits).map(move |(&(start, end), wait)| {
+                let colour = match wait {
+                    Some(wait) => palette(wait / longest),
+                    None => RGBColor(230, 230, 230),
+                };
+                let row = row as i32;
+                Rectangle::new(
+                    [(start, SegmentValue::Exact(row)), (end, SegmentValue::Exact(row + 1))],
+                    colour.filled(),
+                )
+            })
+        });
+        chart.draw_series(cells).map_err(failed)?;
+        Ok(())
+    }
+}
