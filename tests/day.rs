@@ -286,3 +286,18 @@ fn the_call_centre_day_story_draws_its_day_and_its_peak_is_understaffed() {
     sandbox.run(&["report", "run", "--quiet"]).success();
     assert!(folder.join("plots/day-Help_Desk.svg").exists(), "orgsim report redraws the day from intervals.csv");
 }
+
+#[test]
+fn validate_warns_slot_by_slot_where_the_peak_exceeds_the_staff() {
+    let sandbox = Sandbox::new();
+    // A mean load of 2 on 3 staff is fine on average; the second half of
+    // the period brings 3.5.
+    sandbox.write("peaks.toml", &desk("rates = { every = 60.0, values = [0.5, 0.5, 3.5, 3.5] }"));
+    let stdout = sandbox.run(&["validate", "peaks.toml"]).success();
+    assert!(
+        stdout.contains("\"Desk\" is offered more than its 3 staff in 2 of 4 slots") && stdout.contains("120–240"),
+        "{stdout}"
+    );
+    sandbox.write("flat.toml", &desk("rates = { every = 60.0, values = [1.0, 1.0, 1.0, 1.0] }"));
+    assert!(!sandbox.run(&["validate", "flat.toml"]).success().contains("slots"));
+}

@@ -11,9 +11,51 @@ use crate::output;
 use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::theory;
 
-/// Warnings about departments at or near capacity.
+/// Warnings about departments at or near capacity: on the mean load, and
+/// with a rate profile slot by slot (the load of a slot is the mean load
+/// scaled by that slot's rate: the pointwise stationary approximation).
 pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     let estimate = crate::model::load_estimate(scenario);
+    let mut warnings = mean_load_warnings(scenario, &estimate);
+    if let Some(profile) = &scenario.customers.profile {
+        let mean = scenario.customers.arrival_rate;
+        for (department, &load) in scenario.departments.iter().zip(&estimate.offered_load) {
+            let staff = f64::from(department.staff);
+            let over: Vec<(usize, f64)> = profile
+                .rates
+                .iter()
+                .enumerate()
+                .map(|(slot, rate)| (slot, load * rate / mean / staff))
+                .filter(|&(_, utilization)| utilization >= 1.0)
+                .collect();
+            if let Some(peak) = over.iter().map(|o| o.1).reduce(f64::max) {
+                // Neighbouring slots read as one stretch: 480–720, 780–960.
+                let mut stretches: Vec<(usize, usize)> = Vec::new();
+                for &(slot, _) in &over {
+                    match stretches.last_mut() {
+                        Some(last) if last.1 == slot => last.1 = slot + 1,
+                        _ => stretches.push((slot, slot + 1)),
+                    }
+                }
+                let time = |slot: usize| crate::scenario::ranges::number(slot as f64 * profile.every);
+                let slots: Vec<String> =
+                    stretches.iter().map(|&(from, to)| format!("{}–{}", time(from), time(to))).collect();
+                warnings.push(format!(
+                    "department {:?} is offered more than its {} staff in {} of {} slots (up to {:.0}% of capacity, in {}): queues build there unless customers abandon",
+                    department.name,
+                    department.staff,
+                    over.len(),
+                    profile.rates.len(),
+                    peak * 100.0,
+                    slots.join(", ")
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+fn mean_load_warnings(scenario: &Scenario, estimate: &crate::model::LoadEstimate) -> Vec<String> {
     scenario
         .departments
         .iter()
