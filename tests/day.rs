@@ -136,8 +136,7 @@ fn mt_m_infinity(rates: &[f64], every: f64, mu: f64) -> Vec<f64> {
 
 #[test]
 fn busy_servers_by_slot_follow_the_mt_m_infinity_equation() {
-    // Far more staff than work (never more than about 20 busy of 80): the
-    // desk behaves as an infinite-server queue.
+    // An infinite-server desk: nobody waits.
     let rates = [2.0, 8.0, 4.0, 0.5];
     let text = r#"name = "mtm"
 horizon = 4000.0
@@ -149,7 +148,7 @@ rates = { every = 5.0, values = [2.0, 8.0, 4.0, 0.5] }
 [[department]]
 name = "Desk"
 front_line = true
-staff = 80
+staff = "unlimited"
 service = { dist = "exponential", mean = 1.0 }
 [behavior]
 enabled = false
@@ -170,7 +169,8 @@ enabled = false
             let half = (field(row, &format!("{metric}_ci_high")) - mean) * widen;
             assert!((mean - exact).abs() <= half, "slot {slot} {metric}: {mean} ± {half}, theory {exact}");
         }
-        assert_eq!(field(row, "wait_prob_mean"), 0.0, "nobody waits with unlimited-like staff");
+        assert_eq!(field(row, "wait_prob_mean"), 0.0, "nobody waits with unlimited staff");
+        assert_eq!(row["staff_mean"], "", "no head count to report");
     }
 }
 
@@ -300,4 +300,56 @@ fn validate_warns_slot_by_slot_where_the_peak_exceeds_the_staff() {
     );
     sandbox.write("flat.toml", &desk("rates = { every = 60.0, values = [1.0, 1.0, 1.0, 1.0] }"));
     assert!(!sandbox.run(&["validate", "flat.toml"]).success().contains("slots"));
+}
+
+#[test]
+fn an_unlimited_department_is_an_infinite_server_queue() {
+    // M/M/∞ behind a desk nobody leaves: Back is offered 0.5 × 1.2 work per
+    // minute of 5 minutes each, 3 busy on average (Little), and costs its
+    // busy time.
+    let sandbox = Sandbox::new();
+    let text = desk("arrival_rate = 1.2")
+        .replace("name = \"Back\"\nstaff = 2\nservice = { dist = \"exponential\", mean = 2.0 }", "name = \"Back\"\nstaff = \"unlimited\"\ncost_per_time = 2.0\nservice = { dist = \"exponential\", mean = 5.0 }")
+        .replace("probability = 0.2", "probability = 0.5")
+        .replace("patience = { dist = \"exponential\", mean = 5.0 }\n", "")
+        .replace("replications = 6", "replications = 10");
+    sandbox.write("infinite.toml", &text);
+    let stdout = sandbox.run(&["validate", "infinite.toml"]).success();
+    assert!(stdout.contains("unlimited"), "{stdout}");
+    sandbox.run(&["run", "infinite.toml", "--out", "run", "--quiet", "--no-plots"]).success();
+    let results = experiment::run(scenario(&text));
+    let busy = crate::util::department_values(&results, "Back", "busy_mean");
+    crate::util::assert_covers(bonferroni(&busy, 2), 0.5 * 1.2 * 5.0, "busy servers at Back");
+    let cost = crate::util::department_values(&results, "Back", "staff_cost");
+    let window = 2880.0 - 240.0;
+    for (busy, cost) in busy.iter().zip(&cost) {
+        assert!((cost - busy * 2.0 * window).abs() < 1e-6 * cost, "an unlimited department pays for its busy time");
+    }
+    let departments = std::fs::read_to_string(sandbox.path("run/departments.csv")).unwrap();
+    let back = departments.lines().find(|l| l.contains(",Back,")).unwrap();
+    assert!(back.contains(",Back,unlimited,,"), "staff unlimited, utilization undefined: {back}");
+    let queue = crate::util::department_values(&results, "Back", "queue_mean");
+    assert!(queue.iter().all(|&q| q == 0.0));
+}
+
+#[test]
+fn an_unlimited_holder_on_a_loop_cannot_deadlock_and_is_accepted() {
+    let sandbox = Sandbox::new();
+    let looped = desk("arrival_rate = 1.0").replace(
+        "name = \"Back\"\nstaff = 2",
+        "name = \"Back\"\nstaff = \"unlimited\"\nneeds = [ { dept = \"Desk\", probability = 0.1, mode = \"hold\" } ]",
+    );
+    sandbox.write("looped.toml", &looped);
+    sandbox.run(&["validate", "looped.toml"]).success();
+    let results = experiment::run(scenario(&looped));
+    assert!(results.replications.iter().all(|r| r.stalled.is_none()));
+    // The same hold from a finite department is refused.
+    sandbox.write("finite.toml", &looped.replace("staff = \"unlimited\"", "staff = 2"));
+    let stderr = sandbox.run(&["validate", "finite.toml"]).failure();
+    assert!(stderr.contains("Back → Desk 0.1 (hold)"), "{stderr}");
+    for (value, expected) in [("\"lots\"", "\"unlimited\""), ("0", "at most 1000000"), ("-1", "\"unlimited\"")] {
+        sandbox.write("bad.toml", &looped.replace("staff = \"unlimited\"", &format!("staff = {value}")));
+        let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
+        assert!(stderr.contains("staff") && stderr.contains(expected), "{value}: {stderr}");
+    }
 }

@@ -111,7 +111,7 @@ fn pairing_narrows_the_interval_where_common_random_numbers_correlate_the_runs()
     // runs would. (Where a run switches between regimes by chance, as the
     // social layer's crisis episodes do, pairing need not help.)
     let base = single_station(5, 4.5, 1.0, Some(5.0), 5000.0, 10);
-    let more = variant(&base, |file| file.departments[0].staff = 6);
+    let more = variant(&base, |file| file.departments[0].staff = orgsim::scenario::Staff::Count(6));
     let results = compare(base.clone(), vec![("+1".into(), more)], &plan_of(&base), &Silent).unwrap();
     let comparison = &results.variants[0];
     for metric in ["ext_wait_mean", "ext_abandon_rate", "ext_wait_prob"] {

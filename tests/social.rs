@@ -186,7 +186,7 @@ fn front_line_morale_and_customer_satisfaction_correlate_across_internal_service
         let results = experiment::run(variant(&base, |file| {
             let it = department(file, "IT");
             it.skill = skill;
-            it.staff = staff;
+            it.staff = orgsim::scenario::Staff::Count(staff);
             for need in &mut department(file, "Customer Service").needs {
                 if need.dept == "IT" {
                     need.silo_delay = silo;

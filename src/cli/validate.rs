@@ -20,6 +20,9 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     if let Some(profile) = &scenario.customers.profile {
         let mean = scenario.customers.arrival_rate;
         for (department, &load) in scenario.departments.iter().zip(&estimate.offered_load) {
+            if department.unlimited {
+                continue;
+            }
             let staff = f64::from(department.staff);
             let over: Vec<(usize, f64)> = profile
                 .rates
@@ -60,6 +63,7 @@ fn mean_load_warnings(scenario: &Scenario, estimate: &crate::model::LoadEstimate
         .departments
         .iter()
         .zip(&estimate.offered_load)
+        .filter(|(department, _)| !department.unlimited)
         .filter_map(|(department, &load)| {
             let utilization = load / f64::from(department.staff);
             if utilization >= 1.0 {
@@ -175,9 +179,9 @@ fn department_table(scenario: &Scenario, text: &mut String) {
         let front = if department.front_line { "*" } else { " " };
         let _ = writeln!(
             text,
-            "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>6.1}%  {:>12}  {:>12}  {:>10.1}%{front} {}",
+            "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>6.1}%  {:>12}  {:>12}  {:>11}{front} {}",
             department.name,
-            department.staff,
+            output::csv_files::staff_label(department),
             output::table::readable(department.service_mean),
             if department.followup.is_some() {
                 output::table::readable(department.followup_mean)
@@ -187,7 +191,11 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             estimate.rework_share[index] * 100.0,
             output::table::readable(estimate.arrival_rates[index]),
             output::table::readable(load),
-            load / f64::from(department.staff) * 100.0,
+            if department.unlimited {
+                "–".to_string()
+            } else {
+                format!("{:.1}%", load / f64::from(department.staff) * 100.0)
+            },
             if needs.is_empty() { "–".to_string() } else { needs.join(", ") }
         );
     }
@@ -203,6 +211,7 @@ fn theory_line(scenario: &Scenario) -> Option<String> {
     let [department] = scenario.resolved.departments.as_slice() else {
         return None;
     };
+    let staff = department.staff.count()?;
     let DistributionSpec::Exponential { mean } = department.service else {
         return None;
     };
@@ -211,17 +220,16 @@ fn theory_line(scenario: &Scenario) -> Option<String> {
     }
     let (lambda, mu) = (scenario.customers.arrival_rate, 1.0 / mean);
     match &scenario.resolved.customers.patience {
-        None => theory::mmc_wait(department.staff, lambda, mu).map(|(p_wait, wait)| {
-            format!("theory (Erlang C, M/M/{}): P(wait) = {p_wait:.5}, mean wait = {wait:.5}", department.staff)
+        None => theory::mmc_wait(staff, lambda, mu).map(|(p_wait, wait)| {
+            format!("theory (Erlang C, M/M/{staff}): P(wait) = {p_wait:.5}, mean wait = {wait:.5}")
         }),
-        Some(DistributionSpec::Exponential { mean: patience }) => {
-            theory::erlang_a(department.staff, lambda, mu, 1.0 / patience).map(|a| {
+        Some(DistributionSpec::Exponential { mean: patience }) => theory::erlang_a(staff, lambda, mu, 1.0 / patience)
+            .map(|a| {
                 format!(
-                    "theory (Erlang A, M/M/{}+M): P(wait) = {:.5}, P(abandon) = {:.5}, mean wait = {:.5}",
-                    department.staff, a.p_wait, a.p_abandon, a.wait_mean
+                    "theory (Erlang A, M/M/{staff}+M): P(wait) = {:.5}, P(abandon) = {:.5}, mean wait = {:.5}",
+                    a.p_wait, a.p_abandon, a.wait_mean
                 )
-            })
-        }
+            }),
         Some(_) => None,
     }
 }

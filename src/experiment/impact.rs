@@ -181,8 +181,9 @@ pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<
             d.needs.iter().any(|need| need.silo_delay > 0.0 && (from == department || need.supplier == department))
         });
         for &step in steps {
-            // Less of nothing changes nothing: no silo step where there is no silo.
-            if step == Step::Silo && !has_silo {
+            // Less of nothing changes nothing: no silo step where there is
+            // no silo, no one more person where staff is unlimited.
+            if (step == Step::Silo && !has_silo) || (step == Step::Staff && base.departments[department].unlimited) {
                 continue;
             }
             variants.push(Improvement {

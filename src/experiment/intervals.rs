@@ -26,8 +26,9 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
     (denominator > 0).then(|| numerator / denominator as f64)
 }
 
-/// A slot's metrics in one replication, in [`INTERVAL_METRICS`] order;
-/// `front_line` and `service_level` decide the last two.
+/// A slot's metrics in one replication, in [`INTERVAL_METRICS`] order
+/// (`staff` 0: unlimited, no staff figure); `front_line` and
+/// `service_level` decide the last two.
 fn slot_metrics(
     tally: &SlotTally,
     counted: f64,
@@ -38,7 +39,7 @@ fn slot_metrics(
     let per_time = |value: f64| (counted > 0.0).then(|| value / counted);
     [
         per_time(tally.arrivals as f64),
-        Some(f64::from(staff)),
+        (staff > 0).then(|| f64::from(staff)),
         per_time(tally.busy_area),
         per_time(tally.queue_area),
         ratio(tally.wait_sum, tally.waits),

@@ -64,9 +64,11 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
         ("staff_cost", Some(result.departments.iter().map(|d| d.staff_cost).sum())),
     ];
     if result.social {
+        // Staff-weighted; unlimited departments (head count 0) weigh nothing.
         let head_count: f64 = staff.iter().map(|&s| f64::from(s)).sum();
-        let morale =
-            result.departments.iter().zip(staff).map(|(d, &s)| d.morale_mean * f64::from(s)).sum::<f64>() / head_count;
+        let morale = (head_count > 0.0).then(|| {
+            result.departments.iter().zip(staff).map(|(d, &s)| d.morale_mean * f64::from(s)).sum::<f64>() / head_count
+        });
         metrics.extend([
             ("ext_satisfaction_mean", ratio(external.satisfaction_sum, external.experiences)),
             ("ext_churn_rate", ratio(external.churn_sum, external.experiences)),
@@ -74,7 +76,7 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
             ("revenue_at_risk", Some(external.revenue_at_risk)),
             ("revenue_at_risk_rate", Some(external.revenue_at_risk / result.window)),
             ("int_satisfaction_mean", ratio(internal.satisfaction_sum, internal.replies)),
-            ("morale_mean", Some(morale)),
+            ("morale_mean", morale),
             ("quality_mean", ratio(external.quality_sum, external.served)),
         ]);
     }
@@ -82,8 +84,9 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
 }
 
 /// Per-department figures of one replication, as `(key, value)`, in report
-/// order; `staff` is the department's head count, `social` whether the
-/// social layer ran.
+/// order; `staff` is the department's head count (0 for an unlimited
+/// department, whose utilization is undefined), `social` whether the social
+/// layer ran.
 pub fn department_metrics(
     tally: &DepartmentTally,
     staff: u32,
@@ -91,7 +94,7 @@ pub fn department_metrics(
     social: bool,
 ) -> Vec<(&'static str, MetricValue)> {
     let mut metrics = vec![
-        ("utilization", Some(tally.busy_mean / f64::from(staff))),
+        ("utilization", (staff > 0).then(|| tally.busy_mean / f64::from(staff))),
         ("busy_mean", Some(tally.busy_mean)),
         ("queue_mean", Some(tally.queue_mean)),
         ("in_system_mean", Some(tally.busy_mean + tally.queue_mean)),

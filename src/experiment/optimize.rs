@@ -156,8 +156,11 @@ impl Search<'_> {
     fn scenario(&self, staff: &[u32]) -> Scenario {
         let mut file = self.base.resolved.clone();
         file.sweep = None;
+        // Unlimited departments keep their unlimited staff.
         for (department, &count) in file.departments.iter_mut().zip(staff) {
-            department.staff = count;
+            if department.staff != crate::scenario::Staff::Unlimited {
+                department.staff = crate::scenario::Staff::Count(count);
+            }
         }
         Scenario::from_file(file, &self.base.name).expect("changing staff keeps a valid scenario valid")
     }
@@ -207,7 +210,7 @@ pub fn optimize(
     while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < u64::from(max_hires) {
         let here = search.candidates[current].staff.clone();
         let options: Vec<Vec<u32>> = (0..here.len())
-            .filter(|&d| here[d] < most_staff)
+            .filter(|&d| here[d] < most_staff && !base.departments[d].unlimited)
             .map(|d| {
                 let mut next = here.clone();
                 next[d] += 1;

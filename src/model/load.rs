@@ -164,7 +164,7 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
         .map(|(index, department)| {
             let can_abandon = department.front_line && scenario.customers.patience.is_some();
             let offered = load.offered_load[index];
-            if can_abandon || offered <= f64::from(department.staff) {
+            if can_abandon || department.unlimited || offered <= f64::from(department.staff) {
                 0.0
             } else {
                 load.arrival_rates[index] * (1.0 - f64::from(department.staff) / offered)

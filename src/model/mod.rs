@@ -222,8 +222,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .iter()
             .map(|department| {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
+                let servers = if department.unlimited { station::UNLIMITED } else { department.staff };
                 let mut station =
-                    Station::new(department.staff, department.service_mean, (scenario.horizon, scenario.warmup), named);
+                    Station::new(servers, department.service_mean, (scenario.horizon, scenario.warmup), named);
                 if clock.is_some() {
                     station.slot_areas = Some(intervals::SlotAreas::new(slots));
                     station.slots = vec![SlotTally::default(); slots];
@@ -826,12 +827,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let behavior = &self.scenario.behavior;
         let stations = &self.stations;
         if let Some(social) = self.social.as_mut() {
-            social.tick(
-                behavior,
-                self.now,
-                |d| stations[d].staff,
-                |d| f64::from(stations[d].busy) / f64::from(stations[d].staff),
-            );
+            social.tick(behavior, self.now, |d| stations[d].head_count(), |d| stations[d].busy_share());
         }
     }
 
@@ -921,7 +917,12 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .zip(&self.scenario.departments)
             .map(|(station, department)| DepartmentTally {
                 busy_mean: station.busy_time.mean(horizon),
-                staff_cost: f64::from(department.staff) * department.cost_per_time * window,
+                // An unlimited department pays for the time its servers work.
+                staff_cost: if department.unlimited {
+                    station.busy_time.mean(horizon) * department.cost_per_time * window
+                } else {
+                    f64::from(department.staff) * department.cost_per_time * window
+                },
                 ..station.tally
             })
             .collect();

@@ -15,6 +15,9 @@ use std::collections::VecDeque;
 
 use crate::engine::{Stream, TimeAverage};
 
+/// The servers of an unlimited department.
+pub(super) const UNLIMITED: u32 = u32::MAX;
+
 /// Equal bins of the horizon over which the queue path and external waits
 /// are averaged for the output analysis: MSER-5 then sees 80 batches.
 pub const PATH_BINS: usize = 400;
@@ -24,6 +27,9 @@ pub const PATH_BINS: usize = 400;
 pub(super) struct Crisis {
     /// The queue is in crisis above this length.
     threshold: u32,
+    /// `threshold + 1`: the length at which an episode begins (never, for
+    /// an unlimited department).
+    enter: u32,
     /// Episodes shorter than this are not counted.
     shortest: f64,
     /// Start of the stretch above the threshold, if the queue is above it.
@@ -37,8 +43,10 @@ pub(super) struct Crisis {
 
 impl Crisis {
     fn new(staff: u32, mean_service: f64, warmup: f64) -> Self {
+        let threshold = staff.max(1).saturating_mul(2);
         Crisis {
-            threshold: 2 * staff.max(1),
+            threshold,
+            enter: threshold.saturating_add(1),
             shortest: 10.0 * mean_service,
             since: None,
             warmup,
@@ -212,7 +220,7 @@ impl Station {
     pub(super) fn join_queue(&mut self, now: f64) {
         self.advance_path(now);
         self.waiting += 1;
-        if self.waiting == self.crisis.threshold + 1 {
+        if self.waiting == self.crisis.enter {
             self.crisis.since = Some(now);
         }
     }
@@ -233,9 +241,25 @@ impl Station {
     }
 
     /// Whether every server is present and holding: the department can do
-    /// nothing until a supplier replies.
+    /// nothing until a supplier replies (never, with unlimited staff).
     pub(super) fn all_holding(&self) -> bool {
-        self.staff > 0 && self.holding == self.staff
+        self.staff > 0 && self.staff < UNLIMITED && self.holding == self.staff
+    }
+
+    /// Whether the department has as many servers as there is work.
+    pub(super) fn unlimited(&self) -> bool {
+        self.staff == UNLIMITED
+    }
+
+    /// Its head count as the social layer sees it: the staff, or for an
+    /// unlimited department the servers busy now (at least one).
+    pub(super) fn head_count(&self) -> u32 {
+        if self.unlimited() { self.busy.max(1) } else { self.staff }
+    }
+
+    /// Busy servers / staff now (0 for an unlimited department: no stress).
+    pub(super) fn busy_share(&self) -> f64 {
+        if self.unlimited() { 0.0 } else { f64::from(self.busy) / f64::from(self.staff) }
     }
 }
 

@@ -32,13 +32,18 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
                 row(&mut writer, &header);
                 header_written = true;
             }
-            let mut fields =
-                vec![result.replication.to_string(), department.name.clone(), department.staff.to_string()];
+            let mut fields = vec![result.replication.to_string(), department.name.clone(), staff_label(department)];
             fields.extend(metrics.into_iter().map(|(_, value)| number(value)));
             row(&mut writer, &fields);
         }
     }
     finish(writer)
+}
+
+/// A department's staff as the files write it: a head count or
+/// `unlimited`.
+pub fn staff_label(department: &crate::scenario::Department) -> String {
+    if department.unlimited { "unlimited".to_string() } else { department.staff.to_string() }
 }
 
 /// `replications.csv`: each replication's organization-wide figures, its

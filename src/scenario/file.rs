@@ -46,6 +46,68 @@ impl<'de> Deserialize<'de> for Followup {
     }
 }
 
+/// A department's staff: a head count, or `"unlimited"` (an
+/// infinite-server department: nobody queues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staff {
+    /// Parallel servers.
+    Count(u32),
+    /// As many servers as there is work.
+    Unlimited,
+}
+
+impl Staff {
+    /// The head count; `None` when unlimited.
+    pub fn count(self) -> Option<u32> {
+        match self {
+            Staff::Count(count) => Some(count),
+            Staff::Unlimited => None,
+        }
+    }
+}
+
+/// One more person (or more): unlimited staff stays unlimited.
+impl std::ops::AddAssign<u32> for Staff {
+    fn add_assign(&mut self, more: u32) {
+        if let Staff::Count(count) = self {
+            *count = count.saturating_add(more);
+        }
+    }
+}
+
+impl std::fmt::Display for Staff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Staff::Count(count) => write!(f, "{count}"),
+            Staff::Unlimited => f.write_str("unlimited"),
+        }
+    }
+}
+
+impl Serialize for Staff {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Staff::Count(count) => serializer.serialize_u32(*count),
+            Staff::Unlimited => serializer.serialize_str("unlimited"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Staff {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::String(word) if word == "unlimited" => Ok(Staff::Unlimited),
+            toml::Value::Integer(count) => u32::try_from(count).map(Staff::Count).map_err(|_| {
+                D::Error::custom(format!(
+                    "must be a whole number ≥ 1 and at most 1000000, or \"unlimited\" (got {count})"
+                ))
+            }),
+            other => Err(D::Error::custom(format!("give a whole number of staff or \"unlimited\" (got {other})"))),
+        }
+    }
+}
+
 /// The warm-up: a time, or `"auto"` (chosen by MSER-5 on a pilot run).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Warmup {
@@ -237,8 +299,8 @@ pub struct DepartmentFile {
     /// Whether external customers arrive here.
     #[serde(default)]
     pub front_line: bool,
-    /// Parallel servers.
-    pub staff: u32,
+    /// Parallel servers, or `"unlimited"`.
+    pub staff: Staff,
     /// Staff cost per person per time unit.
     #[serde(default)]
     pub cost_per_time: f64,

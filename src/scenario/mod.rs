@@ -25,7 +25,7 @@ pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
 pub use file::{
-    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, SurgeFile, Warmup,
+    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, Staff, SurgeFile, Warmup,
 };
 
 /// The default organization, compiled into the binary; the same text is
@@ -129,8 +129,11 @@ pub struct Department {
     pub name: String,
     /// Whether external customers arrive here.
     pub front_line: bool,
-    /// Parallel servers.
+    /// Parallel servers; 0 when `unlimited`.
     pub staff: u32,
+    /// An infinite-server department: nobody queues, nobody is stressed,
+    /// its cost is the time its servers are busy.
+    pub unlimited: bool,
     /// Staff cost per person per time unit.
     pub cost_per_time: f64,
     /// Own work on a piece of work.
@@ -244,7 +247,8 @@ impl Scenario {
         self.resolved.replications = replications;
     }
 
-    /// Head count per department, in scenario order.
+    /// Head count per department, in scenario order (0 for an unlimited
+    /// one).
     pub fn staff(&self) -> Vec<u32> {
         self.departments.iter().map(|department| department.staff).collect()
     }

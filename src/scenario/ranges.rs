@@ -75,7 +75,7 @@ pub const RANGES: &[KeyRange] = &[
     closed("customers.surges.start", 0.0, T),
     noted(above("customers.surges.end", 0.0, T), "later than `start`"),
     closed("customers.surges.factor", 0.0, 1e6),
-    whole("department.staff", 1.0, 1e6),
+    noted(whole("department.staff", 1.0, 1e6), "or `\"unlimited\"`"),
     closed("department.cost_per_time", 0.0, 1e12),
     closed("department.skill", 0.0, 1.0),
     closed("department.morale", 0.0, 1.0),

@@ -30,7 +30,17 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
         }));
         departments.push(check_department(checker, index, department, needs)?);
     }
-    check_network(checker, &names, &edges)?;
+    // A holder with unlimited staff always has a free server for the work
+    // that comes back to it: its holds cannot deadlock, and the loop rule
+    // reads them as handoffs.
+    let loop_edges: Vec<Edge> = edges
+        .iter()
+        .map(|e| Edge {
+            mode: if departments[e.from].unlimited { crate::scenario::NeedMode::Handoff } else { e.mode },
+            ..*e
+        })
+        .collect();
+    check_network(checker, &names, &loop_edges, &edges)?;
     Ok(departments)
 }
 
@@ -72,7 +82,9 @@ fn check_department(
 ) -> Result<Department, ScenarioError> {
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
-    checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(department.staff))?;
+    if let Some(count) = department.staff.count() {
+        checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(count))?;
+    }
     checker.range(
         &at("cost_per_time"),
         &label("cost_per_time"),
@@ -100,7 +112,8 @@ fn check_department(
         measured_morale: department.morale,
         name: department.name.clone(),
         front_line: department.front_line,
-        staff: department.staff,
+        staff: department.staff.count().unwrap_or(0),
+        unlimited: department.staff == crate::scenario::Staff::Unlimited,
         cost_per_time: department.cost_per_time,
         service_mean: department.service.mean(),
         service,
@@ -172,8 +185,9 @@ fn check_needs(
 }
 
 /// Refuses a loop of needs that spawns unboundedly many requests, and a
-/// `hold` need on any loop, naming the loop and its links.
-fn check_network(checker: &Checker, names: &[String], edges: &[Edge]) -> Result<(), ScenarioError> {
+/// `hold` need on any loop, naming the loop and its links as written
+/// (`written`; `edges` are what the rule reads).
+fn check_network(checker: &Checker, names: &[String], edges: &[Edge], written: &[Edge]) -> Result<(), ScenarioError> {
     let Err(problem) = network::check_loops(names.len(), edges) else {
         return Ok(());
     };
@@ -182,7 +196,7 @@ fn check_network(checker: &Checker, names: &[String], edges: &[Edge]) -> Result<
         cycle
             .windows(2)
             .filter_map(|pair| {
-                edges
+                written
                     .iter()
                     .find(|e| e.from == pair[0] && e.to == pair[1])
                     .map(|e| format!("{} → {} {} ({})", names[e.from], names[e.to], e.probability, e.mode))
