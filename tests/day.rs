@@ -353,3 +353,25 @@ fn an_unlimited_holder_on_a_loop_cannot_deadlock_and_is_accepted() {
         assert!(stderr.contains("staff") && stderr.contains(expected), "{value}: {stderr}");
     }
 }
+
+#[test]
+fn a_sweep_reaches_the_rates_by_index_and_scale() {
+    let sandbox = Sandbox::new();
+    let text = desk("rates = { every = 60.0, values = [0.5, 1.0, 1.5, 1.0] }")
+        .replace("replications = 6", "replications = 3")
+        + "[sweep]\n\"customers.rates.scale\" = [1.0, 1.2]\n\"customers.rates.values.2\" = [1.5, 2.0]\n";
+    sandbox.write("sweep.toml", &text);
+    sandbox.run(&["sweep", "sweep.toml", "--out", "sweep", "--quiet", "--no-plots"]).success();
+    let csv = std::fs::read_to_string(sandbox.path("sweep/sweep.csv")).unwrap();
+    let arrivals: Vec<f64> = csv.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().parse().unwrap()).collect();
+    assert_eq!(arrivals.len(), 4);
+    // More demand in every point that scales or raises the third slot.
+    assert!(arrivals[0] < arrivals[1] && arrivals[0] < arrivals[2] && arrivals[3] > arrivals[1], "{arrivals:?}");
+    for (path, expected) in
+        [("customers.rates.values.4", "give an index from 0 to 3"), ("customers.rates.values.x", "give an index")]
+    {
+        sandbox.write("bad.toml", &text.replace("customers.rates.values.2", path));
+        let stderr = sandbox.run(&["sweep", "bad.toml", "--out", "bad"]).failure();
+        assert!(stderr.contains(expected), "{path}: {stderr}");
+    }
+}

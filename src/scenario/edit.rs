@@ -1,7 +1,8 @@
 //! Changing one parameter of a scenario by its path, the way sweeps, impact
 //! steps and staffing searches do: `department.IT.staff`,
 //! `department.Customer Service.needs.IT.silo_delay`,
-//! `customers.arrival_rate`, `behavior.contagion_rate`.
+//! `customers.arrival_rate`, `behavior.contagion_rate`, and items of a
+//! list by their index from 0: `customers.rates.values.9`.
 //!
 //! The scenario file is turned into a TOML tree, the value is set at the
 //! path (departments and needs are found by name), and the tree is read back
@@ -38,7 +39,7 @@ fn names_in(items: &[Value], key: &str) -> String {
 pub fn get(file: &ScenarioFile, path: &str) -> Result<Option<Value>, PathError> {
     let tree = Value::try_from(file).expect("a scenario file always converts");
     let (parent, key) = locate(&tree, path)?;
-    Ok(parent.get(key).cloned())
+    Ok(entry(parent, key).cloned())
 }
 
 /// A copy of `file` with `value` at `path`.
@@ -48,8 +49,19 @@ pub fn set(file: &ScenarioFile, path: &str, value: &Value) -> Result<ScenarioFil
     {
         let (parent_path, key) = split_last(path).ok_or_else(|| error("an empty path".into()))?;
         let parent = navigate_mut(&mut tree, path, parent_path)?;
-        let table = parent.as_table_mut().ok_or_else(|| error(format!("`{parent_path}` is not a table")))?;
-        table.insert(key.to_string(), value.clone());
+        if let Some(list) = parent.as_array_mut() {
+            let length = list.len();
+            let item = key.parse::<usize>().ok().and_then(|index| list.get_mut(index)).ok_or_else(|| {
+                error(format!(
+                    "`{parent_path}` is a list of {length}: give an index from 0 to {}",
+                    length.saturating_sub(1)
+                ))
+            })?;
+            *item = value.clone();
+        } else {
+            let table = parent.as_table_mut().ok_or_else(|| error(format!("`{parent_path}` is not a table")))?;
+            table.insert(key.to_string(), value.clone());
+        }
     }
     let edited: ScenarioFile =
         tree.try_into().map_err(|e: toml::de::Error| error(format!("{} (value {value})", e.message().trim())))?;
@@ -75,6 +87,14 @@ fn locate<'t>(tree: &'t Value, path: &'t str) -> Result<(&'t Value, &'t str), Pa
     Ok((current, key))
 }
 
+/// The value at `key` of `parent`: a table's entry, or a list's item.
+fn entry<'t>(parent: &'t Value, key: &str) -> Option<&'t Value> {
+    match parent {
+        Value::Array(list) => key.parse::<usize>().ok().and_then(|index| list.get(index)),
+        _ => parent.get(key),
+    }
+}
+
 fn navigate_mut<'t>(tree: &'t mut Value, path: &str, parent_path: &str) -> Result<&'t mut Value, PathError> {
     let mut current = tree;
     let mut segments = parent_path.split('.').filter(|s| !s.is_empty()).peekable();
@@ -84,6 +104,7 @@ fn navigate_mut<'t>(tree: &'t mut Value, path: &str, parent_path: &str) -> Resul
         current = match route {
             Route::Key(key) => current.get_mut(key.as_str()).expect("checked"),
             Route::Item(list, index) => &mut current[list.as_str()][index],
+            Route::At(index) => &mut current[index],
         };
     }
     Ok(current)
@@ -92,6 +113,8 @@ fn navigate_mut<'t>(tree: &'t mut Value, path: &str, parent_path: &str) -> Resul
 enum Route {
     Key(String),
     Item(String, usize),
+    /// An item of the current list, by index.
+    At(usize),
 }
 
 /// One step down the tree: `department` and `needs` take the next segment
@@ -103,12 +126,21 @@ fn route_of<'s>(
     path: &str,
 ) -> Result<Route, PathError> {
     let error = |message: String| PathError { path: path.to_string(), message };
+    if let Some(list) = current.as_array() {
+        return segment.parse::<usize>().ok().filter(|&index| index < list.len()).map(Route::At).ok_or_else(|| {
+            error(format!(
+                "a list of {}: give an index from 0 to {} (got {segment:?})",
+                list.len(),
+                list.len().saturating_sub(1)
+            ))
+        });
+    }
     let (list_key, name_key) = match segment {
         "department" => ("department", "name"),
         "needs" => ("needs", "dept"),
         _ => {
             return match current.get(segment) {
-                Some(Value::Table(_)) => Ok(Route::Key(segment.to_string())),
+                Some(Value::Table(_) | Value::Array(_)) => Ok(Route::Key(segment.to_string())),
                 Some(_) => Err(error(format!("`{segment}` is a value, not a table"))),
                 None => Err(error(format!(
                     "no table `{segment}` here; tables are `customers`, `behavior`, `department.<name>` and `department.<name>.needs.<supplier>`"
@@ -139,6 +171,7 @@ fn step<'t, 's>(
     Ok(match route_of(current, segment, rest, path)? {
         Route::Key(key) => &current[key.as_str()],
         Route::Item(list, index) => &current[list.as_str()][index],
+        Route::At(index) => &current[index],
     })
 }
 
