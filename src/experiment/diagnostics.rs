@@ -246,8 +246,26 @@ fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) ->
 }
 
 /// The warm-up MSER-5 chooses from a pilot run: the largest truncation that
-/// matters over every series, at most half the horizon (0 when none does).
+/// matters over every series, at most half the horizon (0 when none does);
+/// with a period, rounded up to whole periods (down, when that would pass
+/// half the horizon).
 pub fn auto_warmup(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
+    whole_periods(largest_truncation(scenario, pilot), scenario.period, scenario.horizon)
+}
+
+/// `warmup` rounded up to whole periods, or down when up would pass half
+/// the horizon.
+fn whole_periods(warmup: f64, period: Option<f64>, horizon: f64) -> f64 {
+    match period {
+        Some(period) if warmup > 0.0 => {
+            let whole = (warmup / period).ceil() * period;
+            if whole <= horizon / 2.0 { whole } else { (horizon / 2.0 / period).floor() * period }
+        }
+        _ => warmup,
+    }
+}
+
+fn largest_truncation(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
     if pilot.is_empty() || pilot.iter().any(|r| r.paths.queue.len() != scenario.departments.len()) {
         return 0.0;
     }
@@ -277,6 +295,15 @@ mod tests {
         // Never more than half, even for a series that only climbs.
         let ramp: Vec<Option<f64>> = (0..50).map(|i| Some(f64::from(i))).collect();
         assert_eq!(mser_truncation(&ramp), 25);
+    }
+
+    #[test]
+    fn an_auto_warm_up_is_whole_periods() {
+        assert_eq!(whole_periods(3250.0, Some(1440.0), 20160.0), 4320.0);
+        assert_eq!(whole_periods(3250.0, None, 20160.0), 3250.0);
+        assert_eq!(whole_periods(0.0, Some(1440.0), 20160.0), 0.0);
+        // Up would pass half the horizon (5,000): down to whole periods.
+        assert_eq!(whole_periods(4900.0, Some(1440.0), 10000.0), 4320.0);
     }
 
     #[test]
