@@ -5,7 +5,12 @@
 //! cargo build --release --example profile_mm5
 //! valgrind --tool=callgrind target/release/examples/profile_mm5 off 1
 //! valgrind --tool=callgrind target/release/examples/profile_mm5 social 1
+//! valgrind --tool=callgrind target/release/examples/profile_mm5 day 1
 //! ```
+//!
+//! `day` is the same volume (4.5 customers per time unit on average, layer
+//! off) with a rate profile of 24 slots, to compare the cost of arrivals
+//! and figures by slot with the constant rate.
 //!
 //! callgrind counts instructions, which repeat exactly from run to run even
 //! on a busy machine; the second argument is the number of replications.
@@ -14,12 +19,21 @@ use orgsim::model::simulate;
 use orgsim::scenario::Scenario;
 
 fn main() {
-    let behavior = match std::env::args().nth(1).as_deref() {
+    let mode = std::env::args().nth(1);
+    let behavior = match mode.as_deref() {
         Some("social") => "rework_per_defect = 0.0",
         _ => "enabled = false",
     };
+    // 24 slots of 60 whose mean is 4.5.
+    let demand = match mode.as_deref() {
+        Some("day") => {
+            let values: Vec<String> = (0..24).map(|h| format!("{}", if h % 2 == 0 { 4.2 } else { 4.8 })).collect();
+            format!("rates = {{ every = 60.0, values = [{}] }}", values.join(", "))
+        }
+        _ => "arrival_rate = 4.5".to_string(),
+    };
     let text = format!(
-        "name = \"mm5\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\narrival_rate = 4.5\n[[department]]\nname = \"Desk\"\nfront_line = true\nstaff = 5\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n[behavior]\n{behavior}\n"
+        "name = \"mm5\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\n{demand}\n[[department]]\nname = \"Desk\"\nfront_line = true\nstaff = 5\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n[behavior]\n{behavior}\n"
     );
     let scenario = Scenario::from_toml_str(&text, "mm5").expect("valid");
     let mut events = 0;

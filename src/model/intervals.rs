@@ -81,18 +81,51 @@ impl SlotClock {
         (time >= self.start && time < self.end).then(|| ((time / self.every) as usize) % self.slots)
     }
 
-    /// Adds `value` held over [from, to) to `areas`, slot by slot.
-    pub(super) fn integrate(&self, areas: &mut [f64], from: f64, to: f64, value: u32) {
-        if value == 0 {
-            return;
+    /// Slots in a period.
+    pub(super) fn slots(&self) -> usize {
+        self.slots
+    }
+}
+
+/// The integral of one piecewise-constant quantity by slot: it remembers
+/// the slot it is in, so a change inside the same slot costs one
+/// comparison and one addition.
+#[derive(Debug, Clone)]
+pub(super) struct SlotIntegral {
+    since: f64,
+    /// The slot `since` lies in, counted from time 0 (not folded).
+    slot: u64,
+    /// The same slot within the period.
+    index: usize,
+    slot_end: f64,
+    pub areas: Vec<f64>,
+}
+
+impl SlotIntegral {
+    fn new(clock: &SlotClock) -> Self {
+        SlotIntegral { since: 0.0, slot: 0, index: 0, slot_end: clock.every, areas: vec![0.0; clock.slots] }
+    }
+
+    /// `value` was held from the last change until `now`.
+    #[inline]
+    fn advance(&mut self, clock: &SlotClock, now: f64, value: u32) {
+        let value = f64::from(value);
+        let mut at = self.since;
+        while now > self.slot_end {
+            self.add(clock, at, self.slot_end, value);
+            at = self.slot_end;
+            self.slot += 1;
+            self.index = if self.index + 1 == clock.slots { 0 } else { self.index + 1 };
+            self.slot_end = (self.slot + 1) as f64 * clock.every;
         }
-        let (mut at, to) = (from.max(self.start), to.min(self.end));
-        while at < to {
-            let index = (at / self.every).floor();
-            let slot_end = ((index + 1.0) * self.every).max(at.next_up());
-            let until = slot_end.min(to);
-            areas[(index as usize) % self.slots] += f64::from(value) * (until - at);
-            at = until;
+        self.add(clock, at, now, value);
+        self.since = now;
+    }
+
+    #[inline]
+    fn add(&mut self, clock: &SlotClock, from: f64, to: f64, value: f64) {
+        if value > 0.0 && from >= clock.start && from < clock.end {
+            self.areas[self.index] += value * (to - from);
         }
     }
 }
@@ -100,15 +133,13 @@ impl SlotClock {
 /// Busy and queue integrals by slot of one station (profiled scenarios).
 #[derive(Debug, Clone)]
 pub(super) struct SlotAreas {
-    busy_since: f64,
-    queue_since: f64,
-    pub busy: Vec<f64>,
-    pub queue: Vec<f64>,
+    pub busy: SlotIntegral,
+    pub queue: SlotIntegral,
 }
 
 impl SlotAreas {
-    pub(super) fn new(slots: usize) -> Self {
-        SlotAreas { busy_since: 0.0, queue_since: 0.0, busy: vec![0.0; slots], queue: vec![0.0; slots] }
+    pub(super) fn new(clock: &SlotClock) -> Self {
+        SlotAreas { busy: SlotIntegral::new(clock), queue: SlotIntegral::new(clock) }
     }
 }
 
@@ -135,11 +166,9 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
             return;
         };
         if busy {
-            clock.integrate(&mut areas.busy, areas.busy_since, self.now, value);
-            areas.busy_since = self.now;
+            areas.busy.advance(clock, self.now, value);
         } else {
-            clock.integrate(&mut areas.queue, areas.queue_since, self.now, value);
-            areas.queue_since = self.now;
+            areas.queue.advance(clock, self.now, value);
         }
     }
 
@@ -233,8 +262,8 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
                     .iter()
                     .enumerate()
                     .map(|(slot, tally)| SlotTally {
-                        busy_area: areas.busy[slot],
-                        queue_area: areas.queue[slot],
+                        busy_area: areas.busy.areas[slot],
+                        queue_area: areas.queue.areas[slot],
                         ..*tally
                     })
                     .collect()

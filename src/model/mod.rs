@@ -216,7 +216,6 @@ pub fn simulate_observed<O: Observer>(
 impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn new(scenario: &'s Scenario, replication: u32, seed: u64, observer: &'o mut O) -> Self {
         let clock = intervals::SlotClock::of(scenario);
-        let slots = scenario.customers.profile.as_ref().map_or(0, |p| p.rates.len());
         let stations = scenario
             .departments
             .iter()
@@ -225,9 +224,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 let servers = if department.unlimited { station::UNLIMITED } else { department.staff };
                 let mut station =
                     Station::new(servers, department.service_mean, (scenario.horizon, scenario.warmup), named);
-                if clock.is_some() {
-                    station.slot_areas = Some(intervals::SlotAreas::new(slots));
-                    station.slots = vec![SlotTally::default(); slots];
+                if let Some(clock) = &clock {
+                    station.slot_areas = Some(intervals::SlotAreas::new(clock));
+                    station.slots = vec![SlotTally::default(); clock.slots()];
                 }
                 station
             })
