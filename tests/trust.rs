@@ -28,6 +28,24 @@ service = { dist = "exponential", mean = 1.0 }
 enabled = false
 "#;
 
+/// A heavily loaded M/M/3 from empty (ρ = 0.95): its start-up lasts
+/// hundreds of service times.
+const LOADED: &str = r#"name = "loaded"
+horizon = 20000.0
+warmup = 0.0
+replications = 20
+seed = 5
+[customers]
+arrival_rate = 2.85
+[[department]]
+name = "Desk"
+front_line = true
+staff = 3
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+
 /// Reads a CSV file of `folder` as rows of named fields.
 fn rows(folder: &std::path::Path, file: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(folder.join(file)).unwrap();
@@ -87,23 +105,7 @@ fn a_calm_run_has_no_episode_and_an_empty_regime_file() {
 #[test]
 fn diagnostics_flag_a_short_warm_up_and_a_trend_and_pass_a_steady_queue() {
     let sandbox = Sandbox::new();
-    // A heavily loaded M/M/3 from empty (ρ = 0.95): its start-up lasts
-    // hundreds of service times.
-    let loaded = r#"name = "loaded"
-horizon = 20000.0
-warmup = 0.0
-replications = 20
-seed = 5
-[customers]
-arrival_rate = 2.85
-[[department]]
-name = "Desk"
-front_line = true
-staff = 3
-service = { dist = "exponential", mean = 1.0 }
-[behavior]
-enabled = false
-"#;
+    let loaded = LOADED;
     sandbox.write("loaded.toml", loaded);
     let cold = sandbox.run(&["run", "loaded.toml", "--out", "cold", "--no-plots"]);
     cold.success();
@@ -149,21 +151,7 @@ enabled = false
 #[test]
 fn an_auto_warm_up_is_chosen_printed_written_and_repeats_the_run() {
     let sandbox = Sandbox::new();
-    let loaded = r#"name = "loaded"
-horizon = 20000.0
-warmup = "auto"
-replications = 10
-seed = 5
-[customers]
-arrival_rate = 2.85
-[[department]]
-name = "Desk"
-front_line = true
-staff = 3
-service = { dist = "exponential", mean = 1.0 }
-[behavior]
-enabled = false
-"#;
+    let loaded = &LOADED.replace("warmup = 0.0", "warmup = \"auto\"").replace("replications = 20", "replications = 10");
     sandbox.write("loaded.toml", loaded);
     let outcome = sandbox.run(&["run", "loaded.toml", "--out", "auto", "--no-plots"]);
     outcome.success();
