@@ -308,3 +308,16 @@ fn the_shipped_baseline_passes_its_diagnostics_and_agrees_with_itself_at_four_ti
     let satisfaction = bonferroni(&values(&short, "ext_satisfaction_mean"), 1);
     assert!(satisfaction.half_width() < 0.05, "{satisfaction:?}");
 }
+
+#[test]
+fn the_library_run_chooses_an_auto_warm_up_too() {
+    let mut scenario = scenario(
+        &LOADED.replace("warmup = 0.0", "warmup = \"auto\"").replace("replications = 20", "replications = 10"),
+    );
+    assert!(scenario.warmup_auto);
+    let results = experiment::run(scenario.clone());
+    assert!(!results.scenario.warmup_auto && results.scenario.warmup > 0.0, "{}", results.scenario.warmup);
+    // The same as choosing it by hand first.
+    experiment::choose_warmup(&mut scenario).unwrap();
+    assert_eq!(scenario.warmup, results.scenario.warmup);
+}

@@ -148,17 +148,21 @@ pub struct RunResults {
 }
 
 /// Runs the scenario's replications (under its own seed) and summarizes them.
-pub fn run(scenario: Scenario) -> RunResults {
+/// An `"auto"` warm-up is chosen first (a pilot that stalls leaves the
+/// warm-up at 0: the run then stalls too, and its results say so).
+pub fn run(mut scenario: Scenario) -> RunResults {
+    let _ = choose_warmup(&mut scenario);
     let replications = run_replications(&scenario, scenario.replications, scenario.seed);
     RunResults::new(scenario, replications)
 }
 
 /// Like [`run`], with an observer per replication.
-pub fn run_observed<O, F>(scenario: Scenario, observe: F) -> (RunResults, Vec<O>)
+pub fn run_observed<O, F>(mut scenario: Scenario, observe: F) -> (RunResults, Vec<O>)
 where
     O: Observer + Send,
     F: Fn(u32) -> O + Sync,
 {
+    let _ = choose_warmup(&mut scenario);
     let (replications, observers) = run_replications_observed(&scenario, scenario.replications, scenario.seed, observe);
     (RunResults::new(scenario, replications), observers)
 }

@@ -55,7 +55,8 @@ pub struct Scenario {
     /// `"auto"` warm-up is chosen).
     pub warmup: f64,
     /// The warm-up is to be chosen by MSER-5 on a pilot run before the
-    /// run ([`crate::experiment::choose_warmup`]).
+    /// run ([`crate::experiment::choose_warmup`]; `experiment::run` does it,
+    /// a bare `model::simulate` counts from time 0 until it is chosen).
     pub warmup_auto: bool,
     /// Replications to run.
     pub replications: u32,
