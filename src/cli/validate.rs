@@ -134,6 +134,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         entry.join(", ")
     );
     department_table(scenario, &mut text);
+    slot_table(scenario, &mut text);
     if let Some(line) = theory_line(scenario) {
         let _ = writeln!(text, "\n{line}");
     }
@@ -145,6 +146,49 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         }
     }
     text
+}
+
+/// Most departments the slot table shows.
+const SLOT_TABLE_DEPARTMENTS: usize = 8;
+
+/// With a rate profile, one row per slot: the customers' rate and each
+/// department's utilization in it (its mean load scaled by the slot's rate:
+/// the pointwise stationary approximation), the first
+/// [`SLOT_TABLE_DEPARTMENTS`] departments with finite staff.
+fn slot_table(scenario: &Scenario, text: &mut String) {
+    use std::fmt::Write as _;
+    let Some(profile) = &scenario.customers.profile else {
+        return;
+    };
+    let estimate = crate::model::load_estimate(scenario);
+    let shown: Vec<usize> = (0..scenario.departments.len())
+        .filter(|&d| !scenario.departments[d].unlimited)
+        .take(SLOT_TABLE_DEPARTMENTS)
+        .collect();
+    let _ = write!(text, "\nby slot: {:>15}  {:>10}", "slot", "customers");
+    for &d in &shown {
+        let _ = write!(text, "  {:>12}", scenario.departments[d].name.chars().take(12).collect::<String>());
+    }
+    let _ = writeln!(text);
+    let number = crate::scenario::ranges::number;
+    for (slot, rate) in profile.rates.iter().enumerate() {
+        let start = slot as f64 * profile.every;
+        let _ = write!(
+            text,
+            "         {:>15}  {:>10}",
+            format!("{}–{}", number(start), number(start + profile.every)),
+            output::table::readable(*rate)
+        );
+        for &d in &shown {
+            let load = estimate.offered_load[d] * rate / scenario.customers.arrival_rate;
+            let _ = write!(text, "  {:>11.0}%", 100.0 * load / f64::from(scenario.departments[d].staff));
+        }
+        let _ = writeln!(text);
+    }
+    let hidden = scenario.departments.iter().filter(|d| !d.unlimited).count().saturating_sub(shown.len());
+    if hidden > 0 {
+        let _ = writeln!(text, "         (utilization by slot of {hidden} more departments not shown)");
+    }
 }
 
 /// One row per department: staff, service, work arriving, offered load,
