@@ -101,12 +101,7 @@ fn bad_rates_are_refused_with_the_field_and_what_is_valid() {
 
 /// Reads `intervals.csv` of a run folder: per row, the named fields.
 fn interval_rows(folder: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(folder.join("intervals.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
-        .collect()
+    crate::util::csv_rows(folder, "intervals.csv")
 }
 
 fn field(row: &std::collections::HashMap<String, String>, name: &str) -> f64 {

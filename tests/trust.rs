@@ -5,7 +5,7 @@
 use orgsim::experiment::{self, Stalled};
 use orgsim::scenario::{NeedMode, Scenario};
 
-use crate::util::{Sandbox, bonferroni, department_values, scenario, values};
+use crate::util::{Sandbox, bonferroni, csv_rows as rows, department_values, scenario, values};
 
 /// One desk of two at half load, with a tenfold surge from 2,000 to 2,200:
 /// the queue passes 4 (twice the staff) and takes hundreds of minutes to
@@ -45,16 +45,6 @@ service = { dist = "exponential", mean = 1.0 }
 [behavior]
 enabled = false
 "#;
-
-/// Reads a CSV file of `folder` as rows of named fields.
-fn rows(folder: &std::path::Path, file: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(folder.join(file)).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
-        .collect()
-}
 
 #[test]
 fn an_overload_episode_is_measured_written_drawn_and_said() {

@@ -298,3 +298,13 @@ service = { dist = "lognormal", mean = 3.0, cv = 0.5 }
 [behavior]
 enabled = false
 "#;
+
+/// Reads the CSV file `file` of `folder` as rows of named fields.
+pub fn csv_rows(folder: &std::path::Path, file: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(folder.join(file)).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
+        .collect()
+}
