@@ -18,17 +18,15 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     let estimate = crate::model::load_estimate(scenario);
     let mut warnings = mean_load_warnings(scenario, &estimate);
     if let Some(profile) = &scenario.customers.profile {
-        let mean = scenario.customers.arrival_rate;
-        for (department, &load) in scenario.departments.iter().zip(&estimate.offered_load) {
+        for (index, department) in scenario.departments.iter().enumerate() {
             if department.unlimited {
                 continue;
             }
-            let staff = f64::from(department.staff);
             let over: Vec<(usize, f64)> = profile
                 .rates
                 .iter()
                 .enumerate()
-                .map(|(slot, rate)| (slot, load * rate / mean / staff))
+                .map(|(slot, &rate)| (slot, slot_utilization(scenario, &estimate, index, rate)))
                 .filter(|&(_, utilization)| utilization >= 1.0)
                 .collect();
             if let Some(peak) = over.iter().map(|o| o.1).reduce(f64::max) {
@@ -148,6 +146,13 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
     text
 }
 
+/// Department `index`'s utilization in a slot whose customers arrive at
+/// `rate`: its mean offered load scaled by the slot's share of the mean
+/// rate (the pointwise stationary approximation), over its staff.
+fn slot_utilization(scenario: &Scenario, estimate: &crate::model::LoadEstimate, index: usize, rate: f64) -> f64 {
+    estimate.offered_load[index] * rate / scenario.customers.arrival_rate / f64::from(scenario.departments[index].staff)
+}
+
 /// Most departments the slot table shows.
 const SLOT_TABLE_DEPARTMENTS: usize = 8;
 
@@ -180,8 +185,7 @@ fn slot_table(scenario: &Scenario, text: &mut String) {
             output::table::readable(*rate)
         );
         for &d in &shown {
-            let load = estimate.offered_load[d] * rate / scenario.customers.arrival_rate;
-            let _ = write!(text, "  {:>11.0}%", 100.0 * load / f64::from(scenario.departments[d].staff));
+            let _ = write!(text, "  {:>11.0}%", 100.0 * slot_utilization(scenario, &estimate, d, *rate));
         }
         let _ = writeln!(text);
     }
