@@ -266,6 +266,7 @@ fn the_call_centre_day_story_draws_its_day_and_its_peak_is_understaffed() {
     // 2:00 (slot 2) against 9:00 (slot 9): everyone in time at night, most
     // customers late or gone at the peak.
     let (night, peak) = (desk[2], desk[9]);
+    assert_eq!((field(night, "staff_mean"), field(peak, "staff_mean")), (3.0, 10.0), "the night and the day shift");
     assert!(field(night, "service_level_mean") > 0.99, "{night:?}");
     assert!(field(peak, "service_level_ci_high") < 0.6, "{peak:?}");
     assert!(field(peak, "abandon_rate_ci_low") > 0.1, "{peak:?}");
@@ -290,7 +291,8 @@ fn validate_warns_slot_by_slot_where_the_peak_exceeds_the_staff() {
     sandbox.write("peaks.toml", &desk("rates = { every = 60.0, values = [0.5, 0.5, 3.5, 3.5] }"));
     let stdout = sandbox.run(&["validate", "peaks.toml"]).success();
     assert!(
-        stdout.contains("\"Desk\" is offered more than its 3 staff in 2 of 4 slots") && stdout.contains("120–240"),
+        stdout.contains("\"Desk\" is offered more than the staff on duty in 2 of 4 slots")
+            && stdout.contains("120–240"),
         "{stdout}"
     );
     // The table by slot: 3.5 customers a minute of 1 minute each on 3 staff.

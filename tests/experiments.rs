@@ -93,7 +93,7 @@ fn the_same_scenario_under_another_seed_differs_in_about_5_percent_of_metrics() 
 #[test]
 fn one_more_person_at_the_bottleneck_is_a_significant_improvement() {
     let base = story("it-understaffed", 10);
-    let more = variant(&base, |file| department(file, "IT").staff += 1);
+    let more = variant(&base, |file| department(file, "IT").add_staff(1));
     let results = compare(base.clone(), vec![("IT+1".into(), more)], &plan_of(&base), &Silent).unwrap();
     let comparison = &results.variants[0];
     for (metric, sign) in [("ext_abandon_rate", -1.0), ("revenue_at_risk", -1.0), ("ext_satisfaction_mean", 1.0)] {
@@ -111,7 +111,7 @@ fn pairing_narrows_the_interval_where_common_random_numbers_correlate_the_runs()
     // runs would. (Where a run switches between regimes by chance, as the
     // social layer's crisis episodes do, pairing need not help.)
     let base = single_station(5, 4.5, 1.0, Some(5.0), 5000.0, 10);
-    let more = variant(&base, |file| file.departments[0].staff = orgsim::scenario::Staff::Count(6));
+    let more = variant(&base, |file| file.departments[0].staff = Some(orgsim::scenario::Staff::Count(6)));
     let results = compare(base.clone(), vec![("+1".into(), more)], &plan_of(&base), &Silent).unwrap();
     let comparison = &results.variants[0];
     for metric in ["ext_wait_mean", "ext_abandon_rate", "ext_wait_prob"] {

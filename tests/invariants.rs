@@ -28,7 +28,7 @@ fn changing_one_department_leaves_the_customers_stream_alone() {
     // arrives, when, or how patient they are.
     let base = Scenario::default_scenario();
     let mut file = base.resolved.clone();
-    file.departments.iter_mut().find(|d| d.name == "HR").unwrap().staff = orgsim::scenario::Staff::Count(4);
+    file.departments.iter_mut().find(|d| d.name == "HR").unwrap().staff = Some(orgsim::scenario::Staff::Count(4));
     let variant = Scenario::from_file(file, "variant").unwrap();
     // Every arrival, bit for bit: its time and the front-line department
     // it entered (case numbers are slots, reused as work ends, so they

@@ -186,7 +186,7 @@ fn front_line_morale_and_customer_satisfaction_correlate_across_internal_service
         let results = experiment::run(variant(&base, |file| {
             let it = department(file, "IT");
             it.skill = skill;
-            it.staff = orgsim::scenario::Staff::Count(staff);
+            it.staff = Some(orgsim::scenario::Staff::Count(staff));
             for need in &mut department(file, "Customer Service").needs {
                 if need.dept == "IT" {
                     need.silo_delay = silo;
@@ -211,8 +211,8 @@ fn front_line_morale_and_customer_satisfaction_correlate_across_internal_service
 #[test]
 fn improving_the_supplier_a_busy_front_line_waits_on_beats_improving_an_idle_one() {
     let base = two_suppliers(16, 21);
-    let busy_plus = variant(&base, |file| department(file, "Bottleneck").staff += 1);
-    let idle_plus = variant(&base, |file| department(file, "Idle").staff += 1);
+    let busy_plus = variant(&base, |file| department(file, "Bottleneck").add_staff(1));
+    let idle_plus = variant(&base, |file| department(file, "Idle").add_staff(1));
     let busy = experiment::run(busy_plus);
     let idle = experiment::run(idle_plus);
     let difference = paired(&values(&idle, "ext_satisfaction_mean"), &values(&busy, "ext_satisfaction_mean"), 1);

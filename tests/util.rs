@@ -53,7 +53,7 @@ pub fn values(results: &RunResults, metric: &str) -> Vec<f64> {
         .replications
         .iter()
         .filter_map(|replication| {
-            replication_metrics(replication, &results.scenario.staff())
+            replication_metrics(replication)
                 .into_iter()
                 .find(|(name, _)| *name == metric)
                 .unwrap_or_else(|| panic!("no metric {metric}"))
@@ -175,12 +175,11 @@ impl Outcome {
 /// The per-replication values of a department metric (`department.<name>.<key>`).
 pub fn department_values(results: &RunResults, department: &str, key: &str) -> Vec<f64> {
     let index = results.scenario.department_index(department).unwrap_or_else(|| panic!("no department {department}"));
-    let staff = results.scenario.departments[index].staff;
     results
         .replications
         .iter()
         .filter_map(|r| {
-            orgsim::experiment::department_metrics(&r.departments[index], staff, r.window, r.social)
+            orgsim::experiment::department_metrics(&r.departments[index], r.window, r.social)
                 .into_iter()
                 .find(|(k, _)| *k == key)
                 .unwrap_or_else(|| panic!("no department metric {key}"))

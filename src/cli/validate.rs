@@ -11,22 +11,67 @@ use crate::output;
 use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::theory;
 
+/// A slot of the period as validate reads it: where it starts and ends,
+/// and the customers' rate in it.
+struct Slot {
+    start: f64,
+    end: f64,
+    rate: f64,
+}
+
+/// The slots of a scenario whose demand or staff change through the
+/// period: the rates' slots, or with shifts alone the hours of the period;
+/// `None` when nothing changes.
+fn slots(scenario: &Scenario) -> Option<Vec<Slot>> {
+    if let Some(profile) = &scenario.customers.profile {
+        return Some(
+            profile
+                .rates
+                .iter()
+                .enumerate()
+                .map(|(slot, &rate)| Slot {
+                    start: slot as f64 * profile.every,
+                    end: (slot + 1) as f64 * profile.every,
+                    rate,
+                })
+                .collect(),
+        );
+    }
+    let period = scenario.period.filter(|_| scenario.departments.iter().any(|d| d.schedule.is_some()))?;
+    let every = period / crate::model::SHIFT_SLOTS as f64;
+    Some(
+        (0..crate::model::SHIFT_SLOTS)
+            .map(|slot| Slot {
+                start: slot as f64 * every,
+                end: (slot + 1) as f64 * every,
+                rate: scenario.customers.arrival_rate,
+            })
+            .collect(),
+    )
+}
+
+/// Mean staff on duty over the period (the head count without shifts).
+fn period_staff(scenario: &Scenario, index: usize) -> f64 {
+    let period = scenario.period.unwrap_or(scenario.horizon);
+    scenario.departments[index].mean_staff(0.0, period).unwrap_or(f64::INFINITY)
+}
+
 /// Warnings about departments at or near capacity: on the mean load, and
-/// with a rate profile slot by slot (the load of a slot is the mean load
-/// scaled by that slot's rate: the pointwise stationary approximation).
+/// with rates or shifts slot by slot (the load of a slot is the mean load
+/// scaled by that slot's rate, over the staff on duty in it: the pointwise
+/// stationary approximation).
 pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     let estimate = crate::model::load_estimate(scenario);
     let mut warnings = mean_load_warnings(scenario, &estimate);
-    if let Some(profile) = &scenario.customers.profile {
+    if let Some(slots) = slots(scenario) {
         for (index, department) in scenario.departments.iter().enumerate() {
             if department.unlimited {
                 continue;
             }
-            let over: Vec<(usize, f64)> = profile
-                .rates
+            let over: Vec<(usize, f64)> = slots
                 .iter()
                 .enumerate()
-                .map(|(slot, &rate)| (slot, slot_utilization(scenario, &estimate, index, rate)))
+                .map(|(slot, s)| (slot, slot_utilization(scenario, &estimate, index, s)))
                 .filter(|&(_, utilization)| utilization >= 1.0)
                 .collect();
             if let Some(peak) = over.iter().map(|o| o.1).reduce(f64::max) {
@@ -38,17 +83,22 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
                         _ => stretches.push((slot, slot + 1)),
                     }
                 }
-                let time = |slot: usize| crate::scenario::ranges::number(slot as f64 * profile.every);
-                let slots: Vec<String> =
-                    stretches.iter().map(|&(from, to)| format!("{}–{}", time(from), time(to))).collect();
+                let number = crate::scenario::ranges::number;
+                let stretches: Vec<String> = stretches
+                    .iter()
+                    .map(|&(from, to)| format!("{}–{}", number(slots[from].start), number(slots[to - 1].end)))
+                    .collect();
+                let peak = if peak.is_finite() {
+                    format!("up to {:.0}% of capacity", peak * 100.0)
+                } else {
+                    "with nobody on duty in some".to_string()
+                };
                 warnings.push(format!(
-                    "department {:?} is offered more than its {} staff in {} of {} slots (up to {:.0}% of capacity, in {}): queues build there unless customers abandon",
+                    "department {:?} is offered more than the staff on duty in {} of {} slots ({peak}, in {}): queues build there unless customers abandon",
                     department.name,
-                    department.staff,
                     over.len(),
-                    profile.rates.len(),
-                    peak * 100.0,
-                    slots.join(", ")
+                    slots.len(),
+                    stretches.join(", ")
                 ));
             }
         }
@@ -61,15 +111,17 @@ fn mean_load_warnings(scenario: &Scenario, estimate: &crate::model::LoadEstimate
         .departments
         .iter()
         .zip(&estimate.offered_load)
-        .filter(|(department, _)| !department.unlimited)
-        .filter_map(|(department, &load)| {
-            let utilization = load / f64::from(department.staff);
+        .enumerate()
+        .filter(|(_, (department, _))| !department.unlimited)
+        .filter_map(|(index, (department, &load))| {
+            let staff = period_staff(scenario, index);
+            let utilization = load / staff;
             if utilization >= 1.0 {
                 Some(format!(
                     "department {:?} is offered {:.0}% of its capacity ({load:.2} busy staff needed, {} available): its queue grows without bound unless customers abandon",
                     department.name,
                     utilization * 100.0,
-                    department.staff
+                    crate::scenario::ranges::number(staff)
                 ))
             } else if utilization >= 0.9 {
                 Some(format!(
@@ -146,23 +198,26 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
     text
 }
 
-/// Department `index`'s utilization in a slot whose customers arrive at
-/// `rate`: its mean offered load scaled by the slot's share of the mean
-/// rate (the pointwise stationary approximation), over its staff.
-fn slot_utilization(scenario: &Scenario, estimate: &crate::model::LoadEstimate, index: usize, rate: f64) -> f64 {
-    estimate.offered_load[index] * rate / scenario.customers.arrival_rate / f64::from(scenario.departments[index].staff)
+/// Department `index`'s utilization in `slot`: its mean offered load
+/// scaled by the slot's share of the mean rate (the pointwise stationary
+/// approximation), over the staff on duty in the slot (infinite with
+/// work and nobody on duty).
+fn slot_utilization(scenario: &Scenario, estimate: &crate::model::LoadEstimate, index: usize, slot: &Slot) -> f64 {
+    let load = estimate.offered_load[index] * slot.rate / scenario.customers.arrival_rate;
+    let staff = scenario.departments[index].mean_staff(slot.start, slot.end).unwrap_or(f64::INFINITY);
+    if load == 0.0 { 0.0 } else { load / staff }
 }
 
 /// Most departments the slot table shows.
 const SLOT_TABLE_DEPARTMENTS: usize = 8;
 
-/// With a rate profile, one row per slot: the customers' rate and each
-/// department's utilization in it (its mean load scaled by the slot's rate:
-/// the pointwise stationary approximation), the first
+/// With rates or shifts, one row per slot: the customers' rate and each
+/// department's staff on duty and utilization in it (its mean load scaled
+/// by the slot's rate: the pointwise stationary approximation), the first
 /// [`SLOT_TABLE_DEPARTMENTS`] departments with finite staff.
 fn slot_table(scenario: &Scenario, text: &mut String) {
     use std::fmt::Write as _;
-    let Some(profile) = &scenario.customers.profile else {
+    let Some(slots) = slots(scenario) else {
         return;
     };
     let estimate = crate::model::load_estimate(scenario);
@@ -172,20 +227,28 @@ fn slot_table(scenario: &Scenario, text: &mut String) {
         .collect();
     let _ = write!(text, "\nby slot: {:>15}  {:>10}", "slot", "customers");
     for &d in &shown {
-        let _ = write!(text, "  {:>12}", scenario.departments[d].name.chars().take(12).collect::<String>());
+        let _ = write!(text, "  {:>18}", scenario.departments[d].name.chars().take(18).collect::<String>());
+    }
+    let _ = writeln!(text);
+    let _ = write!(text, "         {:>15}  {:>10}", "", "");
+    for _ in &shown {
+        let _ = write!(text, "  {:>18}", "staff  utilization");
     }
     let _ = writeln!(text);
     let number = crate::scenario::ranges::number;
-    for (slot, rate) in profile.rates.iter().enumerate() {
-        let start = slot as f64 * profile.every;
+    for slot in &slots {
         let _ = write!(
             text,
             "         {:>15}  {:>10}",
-            format!("{}–{}", number(start), number(start + profile.every)),
-            output::table::readable(*rate)
+            format!("{}–{}", number(slot.start), number(slot.end)),
+            output::table::readable(slot.rate)
         );
         for &d in &shown {
-            let _ = write!(text, "  {:>11.0}%", 100.0 * slot_utilization(scenario, &estimate, d, *rate));
+            let staff = scenario.departments[d].mean_staff(slot.start, slot.end).unwrap_or(0.0);
+            let utilization = slot_utilization(scenario, &estimate, d, slot);
+            let utilization =
+                if utilization.is_finite() { format!("{:.0}%", 100.0 * utilization) } else { "nobody".to_string() };
+            let _ = write!(text, "  {:>5} {:>12}", output::table::readable(staff), utilization);
         }
         let _ = writeln!(text);
     }
@@ -229,7 +292,7 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             text,
             "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>6.1}%  {:>12}  {:>12}  {:>11}{front} {}",
             department.name,
-            output::csv_files::staff_label(department),
+            output::csv_files::staff_label(department, (0.0, scenario.period.unwrap_or(scenario.horizon))),
             output::table::readable(department.service_mean),
             if department.followup.is_some() {
                 output::table::readable(department.followup_mean)
@@ -242,7 +305,7 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             if department.unlimited {
                 "–".to_string()
             } else {
-                format!("{:.1}%", load / f64::from(department.staff) * 100.0)
+                format!("{:.1}%", load / period_staff(scenario, index) * 100.0)
             },
             if needs.is_empty() { "–".to_string() } else { needs.join(", ") }
         );
@@ -259,7 +322,10 @@ fn theory_line(scenario: &Scenario) -> Option<String> {
     let [department] = scenario.resolved.departments.as_slice() else {
         return None;
     };
-    let staff = department.staff.count()?;
+    if scenario.customers.profile.is_some() {
+        return None;
+    }
+    let staff = department.staff?.count()?;
     let DistributionSpec::Exponential { mean } = department.service else {
         return None;
     };

@@ -125,7 +125,7 @@ fn improved(base: &Scenario, department: usize, step: Step) -> Result<Scenario, 
     file.sweep = None;
     let name = base.departments[department].name.clone();
     match step {
-        Step::Staff => file.departments[department].staff += 1,
+        Step::Staff => file.departments[department].add_staff(1),
         Step::Skill => {
             let skill = &mut file.departments[department].skill;
             *skill = (*skill + 0.1).min(1.0);

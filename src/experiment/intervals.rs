@@ -27,19 +27,19 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
 }
 
 /// A slot's metrics in one replication, in [`INTERVAL_METRICS`] order
-/// (`staff` 0: unlimited, no staff figure); `front_line` and
-/// `service_level` decide the last two.
+/// (`staff`: mean on duty in the slot, `None` when unlimited);
+/// `front_line` and `service_level` decide the last two.
 fn slot_metrics(
     tally: &SlotTally,
     counted: f64,
-    staff: u32,
+    staff: Option<f64>,
     front_line: bool,
     service_level: bool,
 ) -> [MetricValue; 8] {
     let per_time = |value: f64| (counted > 0.0).then(|| value / counted);
     [
         per_time(tally.arrivals as f64),
-        (staff > 0).then(|| f64::from(staff)),
+        staff,
         per_time(tally.busy_area),
         per_time(tally.queue_area),
         ratio(tally.wait_sum, tally.waits),
@@ -60,11 +60,12 @@ pub fn interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
     let mut rows = Vec::new();
     for (index, department) in scenario.departments.iter().enumerate() {
         for (slot, &start) in layout.starts.iter().enumerate() {
+            let staff = department.mean_staff(start, start + layout.length);
             let per_replication: Vec<[MetricValue; 8]> = results
                 .iter()
                 .map(|r| {
                     let tally = &r.intervals.departments[index][slot];
-                    slot_metrics(tally, r.intervals.counted, department.staff, department.front_line, service_level)
+                    slot_metrics(tally, r.intervals.counted, staff, department.front_line, service_level)
                 })
                 .collect();
             let metrics = (0..INTERVAL_METRICS.len())

@@ -51,14 +51,11 @@ pub struct Plan {
     pub precision: Option<Precision>,
 }
 
-fn precise_enough(scenario: &Scenario, results: &[ReplicationResult], relative: f64) -> bool {
-    let staff = scenario.staff();
+fn precise_enough(results: &[ReplicationResult], relative: f64) -> bool {
     super::metrics::precision_metrics().all(|metric| {
         let values: Vec<f64> = results
             .iter()
-            .filter_map(|r| {
-                replication_metrics(r, &staff).into_iter().find(|(name, _)| *name == metric).and_then(|m| m.1)
-            })
+            .filter_map(|r| replication_metrics(r).into_iter().find(|(name, _)| *name == metric).and_then(|m| m.1))
             .collect();
         match estimate(&values, CONFIDENCE) {
             None => true,
@@ -92,9 +89,7 @@ pub fn replicate(
         let Some(precision) = plan.precision else {
             break;
         };
-        if done >= precision.max_replications
-            || points.iter().zip(&results).all(|(point, r)| precise_enough(point, r, precision.relative))
-        {
+        if done >= precision.max_replications || results.iter().all(|r| precise_enough(r, precision.relative)) {
             break;
         }
         target = (done + plan.replications).min(precision.max_replications);

@@ -43,7 +43,7 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
 
 /// Organization-wide metrics of one replication, in report order; `staff`
 /// is the head count per department (it weights mean morale).
-pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'static str, MetricValue)> {
+pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, MetricValue)> {
     let external = &result.external;
     let internal = &result.internal;
     let mut metrics = vec![
@@ -64,11 +64,11 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
         ("staff_cost", Some(result.departments.iter().map(|d| d.staff_cost).sum())),
     ];
     if result.social {
-        // Staff-weighted; unlimited departments (head count 0) weigh nothing.
-        let head_count: f64 = staff.iter().map(|&s| f64::from(s)).sum();
-        let morale = (head_count > 0.0).then(|| {
-            result.departments.iter().zip(staff).map(|(d, &s)| d.morale_mean * f64::from(s)).sum::<f64>() / head_count
-        });
+        // Weighted by mean staff on duty; unlimited departments weigh nothing.
+        let staff = |d: &DepartmentTally| d.staff_mean.unwrap_or(0.0);
+        let head_count: f64 = result.departments.iter().map(staff).sum();
+        let morale = (head_count > 0.0)
+            .then(|| result.departments.iter().map(|d| d.morale_mean * staff(d)).sum::<f64>() / head_count);
         metrics.extend([
             ("ext_satisfaction_mean", ratio(external.satisfaction_sum, external.experiences)),
             ("ext_churn_rate", ratio(external.churn_sum, external.experiences)),
@@ -84,17 +84,11 @@ pub fn replication_metrics(result: &ReplicationResult, staff: &[u32]) -> Vec<(&'
 }
 
 /// Per-department figures of one replication, as `(key, value)`, in report
-/// order; `staff` is the department's head count (0 for an unlimited
-/// department, whose utilization is undefined), `social` whether the social
-/// layer ran.
-pub fn department_metrics(
-    tally: &DepartmentTally,
-    staff: u32,
-    window: f64,
-    social: bool,
-) -> Vec<(&'static str, MetricValue)> {
+/// order (utilization is busy over mean staff on duty, undefined for an
+/// unlimited department); `social` whether the social layer ran.
+pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) -> Vec<(&'static str, MetricValue)> {
     let mut metrics = vec![
-        ("utilization", (staff > 0).then(|| tally.busy_mean / f64::from(staff))),
+        ("utilization", tally.staff_mean.filter(|&staff| staff > 0.0).map(|staff| tally.busy_mean / staff)),
         ("busy_mean", Some(tally.busy_mean)),
         ("queue_mean", Some(tally.queue_mean)),
         ("in_system_mean", Some(tally.busy_mean + tally.queue_mean)),
@@ -108,6 +102,7 @@ pub fn department_metrics(
         ("abandoned", Some(tally.abandoned as f64)),
         ("int_delay_given_mean", ratio(tally.delay_given_sum, tally.replies_given)),
         ("staff_cost", Some(tally.staff_cost)),
+        ("overtime", Some(tally.overtime)),
         ("crisis_share", Some(tally.crisis_time / window)),
         ("crisis_episodes", Some(tally.crisis_episodes as f64)),
         ("crisis_length_median", tally.crisis_length_median),
@@ -156,7 +151,6 @@ pub struct SummaryRow {
 /// organization-wide metrics first, then `department.<name>.<key>` for each
 /// department. Values are in replication order (`None`: undefined there).
 pub fn metric_columns(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<(String, Vec<MetricValue>)> {
-    let staff = scenario.staff();
     let mut columns: Vec<(String, Vec<MetricValue>)> = Vec::new();
     let mut push = |index: usize, name: &dyn Fn() -> String, value: MetricValue| {
         if columns.len() <= index {
@@ -166,12 +160,12 @@ pub fn metric_columns(scenario: &Scenario, results: &[ReplicationResult]) -> Vec
     };
     for result in results {
         let mut index = 0;
-        for (name, value) in replication_metrics(result, &staff) {
+        for (name, value) in replication_metrics(result) {
             push(index, &|| name.to_string(), value);
             index += 1;
         }
         for (department, tally) in scenario.departments.iter().zip(&result.departments) {
-            for (key, value) in department_metrics(tally, department.staff, result.window, result.social) {
+            for (key, value) in department_metrics(tally, result.window, result.social) {
                 if SUMMARIZED_DEPARTMENT_KEYS.contains(&key) {
                     push(index, &|| format!("department.{}.{key}", department.name), value);
                     index += 1;
@@ -297,7 +291,7 @@ pub const KEY_METRICS: [KeyMetric; 14] = [
 /// Whether a run with the social layer on (`social`) reports `metric`:
 /// asked of [`replication_metrics`] itself, the one place that knows.
 fn reported(metric: &str, social: bool) -> bool {
-    replication_metrics(&empty_result(social, 0), &[]).iter().any(|(name, _)| *name == metric)
+    replication_metrics(&empty_result(social, 0)).iter().any(|(name, _)| *name == metric)
 }
 
 /// The key metrics a printed experiment table shows.

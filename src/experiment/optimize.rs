@@ -156,10 +156,13 @@ impl Search<'_> {
     fn scenario(&self, staff: &[u32]) -> Scenario {
         let mut file = self.base.resolved.clone();
         file.sweep = None;
-        // Unlimited departments keep their unlimited staff.
-        for (department, &count) in file.departments.iter_mut().zip(staff) {
-            if department.staff != crate::scenario::Staff::Unlimited {
-                department.staff = crate::scenario::Staff::Count(count);
+        // Unlimited departments keep their unlimited staff; shifts move by
+        // the same number of people on every shift (the count is the peak).
+        for ((department, &count), checked) in file.departments.iter_mut().zip(staff).zip(&self.base.departments) {
+            if department.shifts.is_some() {
+                department.add_staff(count.saturating_sub(checked.staff));
+            } else if !department.unlimited() {
+                department.staff = Some(crate::scenario::Staff::Count(count));
             }
         }
         Scenario::from_file(file, &self.base.name).expect("changing staff keeps a valid scenario valid")
@@ -201,7 +204,9 @@ pub fn optimize(
     progress: &dyn Progress,
 ) -> Result<OptimizeResults, super::Stalled> {
     let mut search = Search { base, targets, plan, progress, candidates: Vec::new(), seen: HashMap::new() };
-    let start = base.staff();
+    // Head counts: shifts count by their peak, and the search adds to
+    // every shift alike (never removing below the written schedule).
+    let start: Vec<u32> = base.departments.iter().map(|d| d.staff).collect();
     let mut current = search.evaluate(vec![start.clone()], "start")?[0];
     let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| u64::from(s.saturating_sub(*b))).sum::<u64>();
     // No department grows past the largest staff a scenario may have.
@@ -248,7 +253,7 @@ pub fn optimize(
         removed += 1;
         let here = search.candidates[current].staff.clone();
         let options: Vec<Vec<u32>> = (0..here.len())
-            .filter(|&d| here[d] > 1)
+            .filter(|&d| here[d] > 1 && (base.departments[d].schedule.is_none() || here[d] > start[d]))
             .map(|d| {
                 let mut next = here.clone();
                 next[d] -= 1;

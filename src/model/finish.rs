@@ -57,6 +57,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
         let mut queue_paths = Vec::with_capacity(self.stations.len());
         for station in &mut self.stations {
             station.busy_time.update(horizon, f64::from(station.busy));
+            station.overtime.update(horizon, f64::from(station.excess()));
             station.crisis.close(horizon);
             let end = station.path.close(horizon, station.waiting);
             let mut previous = 0.0;
@@ -97,15 +98,23 @@ impl<O: Observer> Simulation<'_, '_, O> {
             .stations
             .iter()
             .zip(&self.scenario.departments)
-            .map(|(station, department)| DepartmentTally {
-                busy_mean: station.busy_time.mean(horizon),
-                // An unlimited department pays for the time its servers work.
-                staff_cost: if department.unlimited {
-                    station.busy_time.mean(horizon) * department.cost_per_time * window
-                } else {
-                    f64::from(department.staff) * department.cost_per_time * window
-                },
-                ..station.tally
+            .map(|(station, department)| {
+                let cost = department.cost_per_time;
+                let overtime = station.overtime.area();
+                // An unlimited department pays for the time its servers work;
+                // others for the staff on duty and the overtime.
+                let staff_cost = match &department.schedule {
+                    _ if department.unlimited => station.busy_time.mean(horizon) * cost * window,
+                    Some(schedule) => (schedule.staff_time(self.warmup, horizon) + overtime) * cost,
+                    None => f64::from(department.staff) * cost * window + overtime * cost,
+                };
+                DepartmentTally {
+                    busy_mean: station.busy_time.mean(horizon),
+                    staff_mean: department.mean_staff(self.warmup, horizon),
+                    overtime,
+                    staff_cost,
+                    ..station.tally
+                }
             })
             .collect();
         let intervals = self.close_intervals(horizon, &departments);

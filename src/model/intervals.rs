@@ -2,7 +2,8 @@
 //! slot, the work arriving, time averages of busy servers and of the queue,
 //! waits, and for the front line the service level and abandonment.
 //!
-//! With a rate profile the slots are the profile's (`every`), folded over
+//! With a rate profile the slots are the profile's (`every`; with shifts
+//! alone, [`SHIFT_SLOTS`] equal slots of the period), folded over
 //! the whole periods that lie in [warmup, horizon]: slot s of every such
 //! period adds to row s. Work is counted by the slot its visit began in; the
 //! time averages are integrated across slot boundaries exactly. A
@@ -11,6 +12,10 @@
 
 use super::{DepartmentTally, Simulation};
 use crate::scenario::Scenario;
+
+/// Slots per period when only staff changes through it (shifts with a
+/// constant arrival rate): the hours of a day.
+pub const SHIFT_SLOTS: usize = 24;
 
 /// One department in one slot: raw counts and integrals.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -61,13 +66,21 @@ pub(super) struct SlotClock {
 }
 
 impl SlotClock {
-    /// The clock of `scenario`, when it has a rate profile.
+    /// The clock of `scenario`, when demand or staff change through the
+    /// period: the rates' slots, or with shifts alone [`SHIFT_SLOTS`]
+    /// equal slots of the period.
     pub(super) fn of(scenario: &Scenario) -> Option<SlotClock> {
-        let profile = scenario.customers.profile.as_ref()?;
-        let period = profile.every * profile.rates.len() as f64;
+        let (every, slots) = match &scenario.customers.profile {
+            Some(profile) => (profile.every, profile.rates.len()),
+            None if scenario.departments.iter().any(|d| d.schedule.is_some()) => {
+                (scenario.period? / SHIFT_SLOTS as f64, SHIFT_SLOTS)
+            }
+            None => return None,
+        };
+        let period = every * slots as f64;
         let first = (scenario.warmup / period - 1e-9).ceil().max(0.0);
         let last = (scenario.horizon / period + 1e-9).floor();
-        Some(SlotClock { every: profile.every, slots: profile.rates.len(), start: first * period, end: last * period })
+        Some(SlotClock { every, slots, start: first * period, end: last * period })
     }
 
     /// Whole periods counted.

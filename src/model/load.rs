@@ -154,7 +154,14 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
     let morale_updates =
         if scenario.behavior_enabled { scenario.horizon / scenario.behavior.update_interval } else { 0.0 };
     let ticks = (samples + morale_updates) * departments;
-    let events = (per_customer * customers + services + ticks) * f64::from(replications);
+    // Every change of a schedule is an event.
+    let shift_changes: f64 = scenario
+        .departments
+        .iter()
+        .filter_map(|d| d.schedule.as_ref())
+        .map(|schedule| schedule.staff.len() as f64 * (scenario.horizon / schedule.period).ceil())
+        .sum();
+    let events = (per_customer * customers + services + ticks + shift_changes) * f64::from(replications);
     // A queue nobody can leave grows at the arrival rate times the share of
     // the offered work that cannot be served.
     let growth: Vec<f64> = scenario
@@ -164,11 +171,9 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
         .map(|(index, department)| {
             let can_abandon = department.front_line && scenario.customers.patience.is_some();
             let offered = load.offered_load[index];
-            if can_abandon || department.unlimited || offered <= f64::from(department.staff) {
-                0.0
-            } else {
-                load.arrival_rates[index] * (1.0 - f64::from(department.staff) / offered)
-            }
+            // With shifts, the staff on duty over the run.
+            let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
+            if can_abandon || offered <= staff { 0.0 } else { load.arrival_rates[index] * (1.0 - staff / offered) }
         })
         .collect();
     let total_growth: f64 = growth.iter().sum();

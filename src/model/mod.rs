@@ -44,7 +44,7 @@ use rand::RngExt;
 use rand::distr::Distribution as _;
 use rand_distr::Exp1;
 
-pub use intervals::{Intervals, SlotTally};
+pub use intervals::{Intervals, SHIFT_SLOTS, SlotTally};
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::SocialState;
@@ -117,7 +117,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             .iter()
             .map(|department| {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
-                let servers = if department.unlimited { station::UNLIMITED } else { department.staff };
+                let servers = match &department.schedule {
+                    _ if department.unlimited => station::UNLIMITED,
+                    Some(schedule) => schedule.staff[0],
+                    None => department.staff,
+                };
                 let mut station =
                     Station::new(servers, department.service_mean, (scenario.horizon, scenario.warmup), named);
                 if let Some(clock) = &clock {
@@ -174,6 +178,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
     fn run(mut self, replication: u32, seed: u64) -> ReplicationResult {
         let horizon = self.scenario.horizon;
         self.schedule_next_arrival();
+        for (index, department) in self.scenario.departments.iter().enumerate() {
+            if let Some(schedule) = &department.schedule {
+                self.calendar.schedule(schedule.segment_end(0), Event::StaffChange(index as u32));
+            }
+        }
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
         }
@@ -203,6 +212,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::Abandon { work, serial } => self.on_abandon(work, serial),
                 Event::Deliver(work) => self.enqueue(work),
                 Event::Sample => self.on_sample(),
+                Event::StaffChange(department) => self.on_staff_change(department as usize),
             }
         }
         if self.stalled.is_none() {
@@ -418,6 +428,17 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
+        if station.busy >= station.staff {
+            // Past the end of the shift: the server finished and leaves.
+            station.overtime.update(now, f64::from(station.busy + 1 - station.staff));
+            return;
+        }
+        self.serve_next(department);
+    }
+
+    /// A free server at `department` takes the next work in line, if any;
+    /// returns whether it did.
+    fn serve_next(&mut self, department: usize) -> bool {
         let next = loop {
             let station = &mut self.stations[department];
             let candidate = match station.priority_queue.pop_front() {
@@ -429,12 +450,38 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 other => break other,
             }
         };
-        if let Some(next) = next {
-            let waiting = self.stations[department].waiting;
-            self.slot_queue_changes(department, waiting);
-            self.stations[department].leave_queue(now);
-            self.begin_service(next);
+        let Some(next) = next else {
+            return false;
+        };
+        let waiting = self.stations[department].waiting;
+        self.slot_queue_changes(department, waiting);
+        self.stations[department].leave_queue(self.now);
+        self.begin_service(next);
+        true
+    }
+
+    /// The next shift change at `department`: the staff on duty moves to
+    /// the schedule's next segment. Arriving staff take waiting work; staff
+    /// whose shift ends finish what they hold first (see [`Self::end_visit`]).
+    fn on_staff_change(&mut self, department: usize) {
+        let now = self.now;
+        let Some(schedule) = &self.scenario.departments[department].schedule else {
+            return;
+        };
+        let station = &mut self.stations[department];
+        station.shift += 1;
+        if station.shift == schedule.staff.len() {
+            station.shift = 0;
+            station.shift_cycle += schedule.period;
         }
+        station.overtime.update(now, f64::from(station.excess()));
+        station.staff = schedule.staff[station.shift];
+        station.crisis.set_staff(station.staff, station.waiting, now);
+        let next = station.shift_cycle + schedule.segment_end(station.shift);
+        if next <= self.scenario.horizon {
+            self.calendar.schedule(next, Event::StaffChange(department as u32));
+        }
+        while self.stations[department].busy < self.stations[department].staff && self.serve_next(department) {}
     }
 
     fn on_abandon(&mut self, id: u32, serial: u32) {

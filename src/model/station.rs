@@ -8,8 +8,13 @@
 //! ([`crate::experiment::diagnostics`]) and the regime chart.
 //!
 //! An **overload episode** (a crisis) is a stretch during which the queue
-//! stays above `2 · max(staff, 1)` for longer than ten mean service times.
-//! It is read from every change of the queue, not from samples.
+//! stays above twice the staff on duty for longer than ten mean service
+//! times; while nobody is scheduled (a night without shifts) there is no
+//! episode. It is read from every change of the queue and of the staff, not
+//! from samples.
+//!
+//! With shifts, `staff` changes through the period; a server whose shift
+//! has ended finishes its current piece of work (overtime) and leaves.
 
 use std::collections::VecDeque;
 
@@ -41,9 +46,15 @@ pub(super) struct Crisis {
     pub lengths: Vec<f64>,
 }
 
+/// The queue length above which `staff` on duty are in crisis (never,
+/// with nobody on duty or unlimited staff).
+fn crisis_threshold(staff: u32) -> u32 {
+    if staff == 0 { u32::MAX } else { staff.saturating_mul(2) }
+}
+
 impl Crisis {
     fn new(staff: u32, mean_service: f64, warmup: f64) -> Self {
-        let threshold = staff.max(1).saturating_mul(2);
+        let threshold = crisis_threshold(staff);
         Crisis {
             threshold,
             enter: threshold.saturating_add(1),
@@ -64,6 +75,18 @@ impl Crisis {
             0 => None,
             n if n % 2 == 1 => Some(lengths[middle]),
             _ => Some((lengths[middle - 1] + lengths[middle]) / 2.0),
+        }
+    }
+
+    /// The staff on duty becomes `staff` at `now`, with `waiting` in the
+    /// queue: an episode may begin or end on the spot.
+    pub(super) fn set_staff(&mut self, staff: u32, waiting: u32, now: f64) {
+        self.threshold = crisis_threshold(staff);
+        self.enter = self.threshold.saturating_add(1);
+        if waiting > self.threshold {
+            self.since.get_or_insert(now);
+        } else {
+            self.close(now);
         }
     }
 
@@ -165,7 +188,13 @@ impl QueuePath {
 
 /// A department's servers, queues and random streams during a replication.
 pub(super) struct Station {
+    /// Servers on duty now (with shifts, it changes through the period).
     pub staff: u32,
+    /// Staff-time worked past the end of a shift, from the warm-up.
+    pub overtime: TimeAverage,
+    /// The schedule's segment in force, and where its period began.
+    pub shift: usize,
+    pub shift_cycle: f64,
     pub busy: u32,
     /// Servers holding their work while they wait for `hold` replies.
     pub holding: u32,
@@ -197,6 +226,9 @@ impl Station {
     ) -> Self {
         Station {
             staff,
+            overtime: TimeAverage::new(warmup),
+            shift: 0,
+            shift_cycle: 0.0,
             busy: 0,
             holding: 0,
             waiting: 0,
@@ -241,9 +273,15 @@ impl Station {
     }
 
     /// Whether every server is present and holding: the department can do
-    /// nothing until a supplier replies (never, with unlimited staff).
+    /// nothing until a supplier replies (never, with unlimited staff or
+    /// nobody on duty).
     pub(super) fn all_holding(&self) -> bool {
-        self.staff > 0 && self.staff < UNLIMITED && self.holding == self.staff
+        self.staff > 0 && self.staff < UNLIMITED && self.holding >= self.staff
+    }
+
+    /// Servers working past the end of their shift.
+    pub(super) fn excess(&self) -> u32 {
+        self.busy.saturating_sub(self.staff)
     }
 
     /// Whether the department has as many servers as there is work.
@@ -251,15 +289,21 @@ impl Station {
         self.staff == UNLIMITED
     }
 
-    /// Its head count as the social layer sees it: the staff, or for an
-    /// unlimited department the servers busy now (at least one).
+    /// Its head count as the social layer sees it: the staff on duty (and
+    /// anyone finishing past a shift), or for an unlimited department the
+    /// servers busy now; at least one.
     pub(super) fn head_count(&self) -> u32 {
-        if self.unlimited() { self.busy.max(1) } else { self.staff }
+        if self.unlimited() { self.busy.max(1) } else { self.staff.max(self.busy).max(1) }
     }
 
-    /// Busy servers / staff now (0 for an unlimited department: no stress).
+    /// Busy servers / staff now, at most 1 (0 for an unlimited department:
+    /// no stress; with nobody on duty, 1 while someone finishes late).
     pub(super) fn busy_share(&self) -> f64 {
-        if self.unlimited() { 0.0 } else { f64::from(self.busy) / f64::from(self.staff) }
+        match self.staff {
+            _ if self.unlimited() => 0.0,
+            0 => f64::from(u8::from(self.busy > 0)),
+            staff => (f64::from(self.busy) / f64::from(staff)).min(1.0),
+        }
     }
 }
 

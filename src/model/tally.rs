@@ -89,6 +89,10 @@ pub struct InternalTally {
 /// One department.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct DepartmentTally {
+    /// Mean staff on duty over the counted window; `None` when unlimited.
+    pub staff_mean: Option<f64>,
+    /// Staff-time worked past the end of a shift, in the counted window.
+    pub overtime: f64,
     /// Visits begun: new work and follow-ups joining the queue.
     pub visits: u64,
     /// Visits ended (server released, or the customer abandoned).

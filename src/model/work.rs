@@ -107,7 +107,12 @@ impl Work {
 pub(super) enum Event {
     Arrival,
     ServiceEnd(u32),
-    Abandon { work: u32, serial: u32 },
+    Abandon {
+        work: u32,
+        serial: u32,
+    },
     Deliver(u32),
     Sample,
+    /// A department's staff on duty changes (shifts).
+    StaffChange(u32),
 }

@@ -25,14 +25,16 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
     let mut header_written = false;
     for result in &results.replications {
         for (department, tally) in results.scenario.departments.iter().zip(&result.departments) {
-            let metrics = department_metrics(tally, department.staff, result.window, result.social);
+            let metrics = department_metrics(tally, result.window, result.social);
             if !header_written {
                 let mut header = vec!["replication".to_string(), "department".to_string(), "staff".to_string()];
                 header.extend(metrics.iter().map(|(key, _)| key.to_string()));
                 row(&mut writer, &header);
                 header_written = true;
             }
-            let mut fields = vec![result.replication.to_string(), department.name.clone(), staff_label(department)];
+            let window = (results.scenario.warmup, results.scenario.horizon);
+            let mut fields =
+                vec![result.replication.to_string(), department.name.clone(), staff_label(department, window)];
             fields.extend(metrics.into_iter().map(|(_, value)| number(value)));
             row(&mut writer, &fields);
         }
@@ -40,19 +42,22 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
     finish(writer)
 }
 
-/// A department's staff as the files write it: a head count or
-/// `unlimited`.
-pub fn staff_label(department: &crate::scenario::Department) -> String {
-    if department.unlimited { "unlimited".to_string() } else { department.staff.to_string() }
+/// A department's staff as the files write it: a head count, `unlimited`,
+/// or with shifts the mean on duty over `window` to one decimal.
+pub fn staff_label(department: &crate::scenario::Department, (from, to): (f64, f64)) -> String {
+    match department.mean_staff(from, to) {
+        None => "unlimited".to_string(),
+        Some(mean) if department.schedule.is_some() => format!("{mean:.1}"),
+        Some(_) => department.staff.to_string(),
+    }
 }
 
 /// `replications.csv`: each replication's organization-wide figures, its
 /// index and the master seed its streams come from.
 pub fn replications(results: &RunResults) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let staff = results.scenario.staff();
     for (index, result) in results.replications.iter().enumerate() {
-        let metrics = replication_metrics(result, &staff);
+        let metrics = replication_metrics(result);
         if index == 0 {
             let mut header = vec!["replication".to_string(), "seed".to_string(), "events".to_string()];
             header.extend(metrics.iter().map(|(name, _)| name.to_string()));

@@ -137,7 +137,7 @@ pub fn summary_table(results: &RunResults) -> String {
             text,
             "{:<name_width$} {:>5}  {:>18}  {:>10}  {:>12}  {:>12}{social}",
             department.name,
-            super::csv_files::staff_label(department),
+            super::csv_files::staff_label(department, (scenario.warmup, scenario.horizon)),
             utilization,
             mean("queue_mean"),
             mean("wait_mean"),

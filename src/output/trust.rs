@@ -66,7 +66,7 @@ pub fn regimes(results: &RunResults) -> Vec<u8> {
     row(&mut out, &["replication", "department", "time", "queue_per_staff"].map(String::from));
     for &index in &departments_in_crisis(results) {
         let department = &results.scenario.departments[index];
-        let staff = f64::from(department.staff.max(1));
+        let staff = department.mean_staff(results.scenario.warmup, results.scenario.horizon).unwrap_or(1.0).max(1.0);
         for result in results.replications.iter().take(REGIME_REPLICATIONS) {
             let Some(queue) = result.paths.queue.get(index) else { continue };
             for (bin, value) in queue.iter().enumerate().take(PATH_BINS) {

@@ -189,7 +189,10 @@ mod tests {
     fn sets_values_by_department_and_need_names() {
         let base = Scenario::default_scenario().resolved;
         let edited = set(&base, "department.IT.staff", &Value::Integer(7)).unwrap();
-        assert_eq!(edited.departments.iter().find(|d| d.name == "IT").unwrap().staff, super::super::Staff::Count(7));
+        assert_eq!(
+            edited.departments.iter().find(|d| d.name == "IT").unwrap().staff,
+            Some(super::super::Staff::Count(7))
+        );
         let edited = set(&edited, "department.Customer Service.needs.IT.silo_delay", &Value::Float(2.5)).unwrap();
         let need = &edited.departments[0].needs.iter().find(|n| n.dept == "IT").unwrap();
         assert_eq!(need.silo_delay, 2.5);

@@ -278,6 +278,58 @@ pub fn default_scale() -> f64 {
     1.0
 }
 
+/// One shift: `staff` people from `start` (within the period) for
+/// `length`; it may wrap past the period's end.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFile {
+    /// When it starts, within the period.
+    pub start: f64,
+    /// How long it lasts.
+    pub length: f64,
+    /// People on it.
+    pub staff: u32,
+}
+
+impl DepartmentFile {
+    /// One more person (or more) at every moment: on the head count, or on
+    /// every shift; unlimited staff stays unlimited.
+    pub fn add_staff(&mut self, more: u32) {
+        if let Some(staff) = &mut self.staff {
+            *staff += more;
+        }
+        for shift in self.shifts.iter_mut().flatten() {
+            shift.staff = shift.staff.saturating_add(more);
+        }
+    }
+
+    /// Whether the department has as many servers as there is work.
+    pub fn unlimited(&self) -> bool {
+        self.staff == Some(Staff::Unlimited)
+    }
+
+    /// The head count, or with shifts the mean on duty over `period`;
+    /// `None` when unlimited.
+    pub fn mean_staff(&self, period: Option<f64>) -> Option<f64> {
+        match (&self.shifts, self.staff) {
+            (Some(shifts), _) => {
+                let period = period.unwrap_or(super::check::DEFAULT_SHIFT_PERIOD);
+                Some(shifts.iter().map(|s| f64::from(s.staff) * s.length.min(period)).sum::<f64>() / period)
+            }
+            (None, Some(staff)) => staff.count().map(f64::from),
+            (None, None) => None,
+        }
+    }
+}
+
+impl ScenarioFile {
+    /// The cycle demand and shifts repeat on: `period`, else the rates'
+    /// length, else a day when some department has shifts.
+    pub fn period(&self) -> Option<f64> {
+        super::check::period_of(self)
+    }
+}
+
 /// A period of higher (or lower) demand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -299,8 +351,12 @@ pub struct DepartmentFile {
     /// Whether external customers arrive here.
     #[serde(default)]
     pub front_line: bool,
-    /// Parallel servers, or `"unlimited"`.
-    pub staff: Staff,
+    /// Parallel servers, or `"unlimited"` (or `shifts`, never both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<Staff>,
+    /// Staff by shifts repeating every period (or `staff`, never both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shifts: Option<Vec<ShiftFile>>,
     /// Staff cost per person per time unit.
     #[serde(default)]
     pub cost_per_time: f64,

@@ -16,6 +16,7 @@ mod errors;
 pub mod file;
 pub mod network;
 pub mod ranges;
+mod schedule;
 
 use std::fmt;
 
@@ -25,8 +26,10 @@ pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
 pub use file::{
-    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, Staff, SurgeFile, Warmup,
+    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, ShiftFile, Staff,
+    SurgeFile, Warmup,
 };
+pub use schedule::Schedule;
 
 /// The default organization, compiled into the binary; the same text is
 /// `scenarios/baseline.toml`.
@@ -130,8 +133,12 @@ pub struct Department {
     pub name: String,
     /// Whether external customers arrive here.
     pub front_line: bool,
-    /// Parallel servers; 0 when `unlimited`.
+    /// Parallel servers; 0 when `unlimited`; with shifts, the most on duty
+    /// at once.
     pub staff: u32,
+    /// Staff by shifts; `None` when constant (a schedule that never changes
+    /// is folded into `staff`).
+    pub schedule: Option<Schedule>,
     /// An infinite-server department: nobody queues, nobody is stressed,
     /// its cost is the time its servers are busy.
     pub unlimited: bool,
@@ -155,6 +162,29 @@ pub struct Department {
     /// Morale as stated (before recognition): service takes its stated time
     /// at this morale.
     pub measured_morale: f64,
+}
+
+impl Department {
+    /// Mean staff on duty over `[from, to]`; `None` when unlimited.
+    pub fn mean_staff(&self, from: f64, to: f64) -> Option<f64> {
+        if self.unlimited {
+            return None;
+        }
+        Some(match &self.schedule {
+            Some(schedule) if to > from => schedule.mean(from, to),
+            Some(schedule) => f64::from(schedule.staff_at(from)),
+            None => f64::from(self.staff),
+        })
+    }
+
+    /// Staff-time on duty over `[from, to]` (0 when unlimited).
+    pub fn staff_time(&self, from: f64, to: f64) -> f64 {
+        match &self.schedule {
+            _ if self.unlimited => 0.0,
+            Some(schedule) => schedule.staff_time(from, to),
+            None => f64::from(self.staff) * (to - from),
+        }
+    }
 }
 
 /// One need, checked.
@@ -248,10 +278,10 @@ impl Scenario {
         self.resolved.replications = replications;
     }
 
-    /// Head count per department, in scenario order (0 for an unlimited
-    /// one).
-    pub fn staff(&self) -> Vec<u32> {
-        self.departments.iter().map(|department| department.staff).collect()
+    /// Mean staff on duty per department over the counted window
+    /// [warmup, horizon], in scenario order (0 for an unlimited one).
+    pub fn mean_staff(&self) -> Vec<f64> {
+        self.departments.iter().map(|d| d.mean_staff(self.warmup, self.horizon).unwrap_or(0.0)).collect()
     }
 
     /// Sets the warm-up (a chosen `"auto"` one, or an override), in the

@@ -30,8 +30,9 @@ pub fn tick(value: &f64) -> String {
 pub struct FlowNode {
     /// Name.
     pub name: String,
-    /// Head count.
-    pub staff: crate::scenario::Staff,
+    /// Head count (with shifts, the mean on duty over the period); `None`
+    /// when unlimited.
+    pub staff: Option<f64>,
     /// Whether customers arrive here.
     pub front_line: bool,
     /// Mean morale (social layer).
@@ -174,11 +175,11 @@ impl Chart for FlowChart {
         let crowded = (0..column_count).map(|c| columns.iter().filter(|&&k| k == c).count()).max().unwrap_or(1).max(1);
         let spacing = (bottom - top) / crowded as f64;
         // An unlimited department is drawn as large as the largest.
-        let largest = self.nodes.iter().filter_map(|n| n.staff.count()).max().unwrap_or(1).max(1);
-        let biggest_radius = (0.42 * spacing).min(22.0 + 9.0 * f64::from(largest).sqrt());
+        let largest = self.nodes.iter().filter_map(|n| n.staff).fold(1.0, f64::max);
+        let biggest_radius = (0.42 * spacing).min(22.0 + 9.0 * largest.sqrt());
         let radius = |i: usize| {
-            let staff = self.nodes[i].staff.count().unwrap_or(largest);
-            (biggest_radius * (f64::from(staff) / f64::from(largest)).sqrt()).max(3.0)
+            let staff = self.nodes[i].staff.unwrap_or(largest);
+            (biggest_radius * (staff / largest).sqrt()).max(3.0)
         };
         let labelled = spacing >= 60.0;
         let busiest = self.links.iter().map(|l| l.requests).fold(0.0, f64::max).max(1e-9);
@@ -253,10 +254,14 @@ impl Chart for FlowChart {
             .map_err(failed)?;
             root.draw(&Text::new(
                 match node.staff {
-                    crate::scenario::Staff::Count(staff) => {
-                        format!("{staff} staff · {:.0}% busy", node.utilization * 100.0)
+                    Some(staff) => {
+                        format!(
+                            "{} staff · {:.0}% busy",
+                            crate::scenario::ranges::number(staff),
+                            node.utilization * 100.0
+                        )
                     }
-                    crate::scenario::Staff::Unlimited => "unlimited staff".to_string(),
+                    None => "unlimited staff".to_string(),
                 },
                 (centre.0, centre.1 + r + 34),
                 ("sans-serif", 20).into_font().color(&RGBColor(60, 60, 60)).pos(Pos::new(HPos::Center, VPos::Top)),

@@ -93,12 +93,13 @@ fn load_flow(
 ) -> Result<FlowChart, ReportError> {
     let social = scenario.behavior.enabled;
     let departments = Table::read(folder, "departments.csv")?;
+    let period = scenario.period();
     let mut nodes: Vec<FlowNode> = scenario
         .departments
         .iter()
         .map(|d| FlowNode {
             name: d.name.clone(),
-            staff: d.staff,
+            staff: d.mean_staff(period),
             front_line: d.front_line,
             morale: None,
             utilization: 0.0,

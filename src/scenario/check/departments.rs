@@ -5,7 +5,8 @@
 use super::super::errors::{Checker, Step};
 use super::super::file::{DepartmentFile, Followup, NeedFile, ScenarioFile};
 use super::super::network::{self, Edge, NetworkProblem};
-use super::super::{Department, Need, ScenarioError};
+use super::super::{Department, Need, ScenarioError, Schedule};
+use super::DEFAULT_SHIFT_PERIOD;
 use super::has_control_characters;
 
 /// Checks every department and the network of needs between them.
@@ -28,7 +29,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
             probability: need.probability,
             mode: need.mode,
         }));
-        departments.push(check_department(checker, index, department, needs)?);
+        departments.push(check_department(checker, index, department, needs, super::period_of(file))?);
     }
     // A holder with unlimited staff always has a free server for the work
     // that comes back to it: its holds cannot deadlock, and the loop rule
@@ -79,12 +80,11 @@ fn check_department(
     index: usize,
     department: &DepartmentFile,
     needs: Vec<Need>,
+    period: Option<f64>,
 ) -> Result<Department, ScenarioError> {
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
-    if let Some(count) = department.staff.count() {
-        checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(count))?;
-    }
+    let (staff, schedule) = check_staff(checker, index, department, period)?;
     checker.range(
         &at("cost_per_time"),
         &label("cost_per_time"),
@@ -112,14 +112,99 @@ fn check_department(
         measured_morale: department.morale,
         name: department.name.clone(),
         front_line: department.front_line,
-        staff: department.staff.count().unwrap_or(0),
-        unlimited: department.staff == crate::scenario::Staff::Unlimited,
+        staff,
+        schedule,
+        unlimited: department.unlimited(),
         cost_per_time: department.cost_per_time,
         service_mean: department.service.mean(),
         service,
         followup_mean: followup.as_ref().map_or(0.0, |(_, mean)| *mean),
         followup: followup.map(|(distribution, _)| distribution),
         needs,
+    })
+}
+
+/// Most shifts in one department.
+pub const MOST_SHIFTS: usize = 1_000;
+
+/// The department's head count and, when it changes through the period,
+/// its schedule: `staff` or `shifts`, never both.
+fn check_staff(
+    checker: &Checker,
+    index: usize,
+    department: &DepartmentFile,
+    period: Option<f64>,
+) -> Result<(u32, Option<Schedule>), ScenarioError> {
+    let at = |field: &'static str| vec![Step::Key("department"), Step::Index(index), Step::Key(field)];
+    let label = |field: &str| format!("department {:?}.{field}", department.name);
+    let shifts = match (department.staff, &department.shifts) {
+        (Some(_), Some(_)) => {
+            return Err(checker.invalid(
+                &at("shifts"),
+                label("shifts"),
+                "give either staff (a constant head count) or shifts (staff by time of day), not both",
+            ));
+        }
+        (None, None) => {
+            return Err(checker.invalid(
+                &at("staff"),
+                label("staff"),
+                "missing: give staff (a whole number ≥ 1, or \"unlimited\") or shifts = [{ start = 480, length = 480, staff = 5 }]",
+            ));
+        }
+        (Some(staff), None) => {
+            if let Some(count) = staff.count() {
+                checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(count))?;
+            }
+            return Ok((staff.count().unwrap_or(0), None));
+        }
+        (None, Some(shifts)) => shifts,
+    };
+    if shifts.is_empty() || shifts.len() > MOST_SHIFTS {
+        return Err(checker.invalid(
+            &at("shifts"),
+            label("shifts"),
+            format!(
+                "give 1 to {MOST_SHIFTS} shifts (got {}); a department nobody staffs over the whole period can never serve",
+                shifts.len()
+            ),
+        ));
+    }
+    let period = period.unwrap_or(DEFAULT_SHIFT_PERIOD);
+    for (shift_index, shift) in shifts.iter().enumerate() {
+        let path = |field: &'static str| {
+            [
+                Step::Key("department"),
+                Step::Index(index),
+                Step::Key("shifts"),
+                Step::Index(shift_index),
+                Step::Key(field),
+            ]
+        };
+        let label = |field: &str| format!("department {:?}.shifts[{}].{field}", department.name, shift_index + 1);
+        checker.range(&path("start"), &label("start"), "department.shifts.start", shift.start)?;
+        checker.range(&path("length"), &label("length"), "department.shifts.length", shift.length)?;
+        checker.range(&path("staff"), &label("staff"), "department.shifts.staff", f64::from(shift.staff))?;
+        let number = super::super::ranges::number;
+        if shift.start >= period {
+            return Err(checker.invalid(
+                &path("start"),
+                label("start"),
+                format!("must lie within the period: 0 ≤ start < {} (got {})", number(period), number(shift.start)),
+            ));
+        }
+        if shift.length > period {
+            return Err(checker.invalid(
+                &path("length"),
+                label("length"),
+                format!("must be at most the period, {} (got {})", number(period), number(shift.length)),
+            ));
+        }
+    }
+    let schedule = Schedule::of(shifts, period);
+    Ok(match schedule.constant() {
+        Some(staff) => (staff, None),
+        None => (schedule.peak(), Some(schedule)),
     })
 }
 

@@ -18,6 +18,18 @@ use super::{Department, Scenario, ScenarioError};
 /// The largest seed: the largest integer a TOML file can hold.
 pub const MOST_SEED: u64 = i64::MAX as u64;
 
+/// The period of scenarios with shifts but neither `period` nor `rates`:
+/// a day in minutes.
+pub const DEFAULT_SHIFT_PERIOD: f64 = 1440.0;
+
+/// The cycle demand and shifts repeat on, as the file gives it: `period`,
+/// else the rates' length, else a day when some department has shifts.
+pub(super) fn period_of(file: &ScenarioFile) -> Option<f64> {
+    let rates = file.customers.rates.as_ref().map(|r| r.every * r.values.len() as f64);
+    let shifts = file.departments.iter().any(|d| d.shifts.is_some()).then_some(DEFAULT_SHIFT_PERIOD);
+    file.period.or(rates).or(shifts)
+}
+
 /// Checks `file`; `text` (when known) gives errors their line and column.
 pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) -> Result<Scenario, ScenarioError> {
     let checker = Checker { origin, locator: Locator::new(text) };
@@ -36,7 +48,12 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         description: file.description.clone(),
         time_unit: file.time_unit.clone(),
         horizon: file.horizon,
-        period: customers.profile.as_ref().map(|p| p.every * p.rates.len() as f64).or(file.period),
+        period: customers
+            .profile
+            .as_ref()
+            .map(|p| p.every * p.rates.len() as f64)
+            .or(file.period)
+            .or(departments.iter().find_map(|d| d.schedule.as_ref().map(|s| s.period))),
         warmup: file.warmup.time().unwrap_or(0.0),
         warmup_auto: file.warmup == file::Warmup::Auto,
         replications: file.replications,
