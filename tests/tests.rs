@@ -9,6 +9,7 @@ mod hardening;
 mod invariants;
 mod report;
 mod scenarios;
+mod shifts;
 mod slurm;
 mod social;
 mod theory;

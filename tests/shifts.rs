@@ -1,0 +1,169 @@
+//! Staff in shifts: the checks, the fold into a constant head count,
+//! non-preemptive leaving with overtime, and what staff means in every
+//! figure.
+
+use crate::util::{Sandbox, csv_rows, scenario};
+
+/// A desk whose staff is `staff` (a `staff = …` or `shifts = …` line),
+/// fed at 0.8 a minute with one-minute services, and a back office of 2.
+fn desk(staff: &str) -> String {
+    format!(
+        r#"name = "shifts"
+horizon = 2880.0
+warmup = 240.0
+replications = 4
+seed = 12
+[customers]
+arrival_rate = 0.8
+[[department]]
+name = "Desk"
+front_line = true
+{staff}
+cost_per_time = 2.0
+service = {{ dist = "exponential", mean = 1.0 }}
+needs = [ {{ dept = "Back", probability = 0.2, mode = "handoff" }} ]
+[[department]]
+name = "Back"
+staff = 2
+service = {{ dist = "exponential", mean = 2.0 }}
+[behavior]
+enabled = false
+"#
+    )
+}
+
+#[test]
+fn one_shift_all_day_is_the_constant_head_count_byte_for_byte() {
+    let sandbox = Sandbox::new();
+    sandbox.write("constant.toml", &desk("staff = 3"));
+    sandbox.write("all-day.toml", &desk("shifts = [ { start = 0.0, length = 1440.0, staff = 3 } ]"));
+    // Two shifts that together keep three people on duty at every moment.
+    sandbox.write(
+        "relay.toml",
+        &desk(
+            "shifts = [ { start = 300.0, length = 720.0, staff = 3 }, { start = 1020.0, length = 720.0, staff = 3 } ]",
+        )
+        .replace("horizon = 2880.0", "horizon = 2880.0\nperiod = 1440.0"),
+    );
+    for name in ["constant", "all-day", "relay"] {
+        sandbox.run(&["run", &format!("{name}.toml"), "--out", name, "--quiet", "--no-plots"]).success();
+    }
+    for file in ["summary.csv", "departments.csv", "replications.csv", "timeseries.csv"] {
+        let constant = std::fs::read(sandbox.path("constant").join(file)).unwrap();
+        for other in ["all-day", "relay"] {
+            assert!(constant == std::fs::read(sandbox.path(other).join(file)).unwrap(), "{other}: {file} differs");
+        }
+    }
+}
+
+#[test]
+fn bad_shifts_are_refused_with_the_field_and_what_is_valid() {
+    let sandbox = Sandbox::new();
+    let shift = |body: &str| desk(&format!("shifts = [ {{ {body} }} ]"));
+    let cases: [(&str, String, &str); 10] = [
+        ("both", desk("staff = 3\nshifts = [ { start = 0.0, length = 480.0, staff = 2 } ]"), "not both"),
+        ("neither", desk(""), "give staff"),
+        ("empty", desk("shifts = []"), "1 to 1000 shifts"),
+        ("start", shift("start = 1440.0, length = 480.0, staff = 2"), "0 ≤ start < 1440"),
+        ("negative", shift("start = -1.0, length = 480.0, staff = 2"), "department \"Desk\".shifts[1].start"),
+        ("length", shift("start = 0.0, length = 0.0, staff = 2"), "department \"Desk\".shifts[1].length"),
+        ("longer", shift("start = 0.0, length = 1441.0, staff = 2"), "at most the period, 1440"),
+        ("nobody", shift("start = 0.0, length = 480.0, staff = 0"), "department \"Desk\".shifts[1].staff"),
+        ("crowd", shift("start = 0.0, length = 480.0, staff = 1000001"), "at most 1000000"),
+        (
+            "many",
+            desk(&format!("shifts = [ {} ]", vec!["{ start = 0.0, length = 60.0, staff = 1 }"; 1001].join(", "))),
+            "1 to 1000 shifts",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        sandbox.write(&format!("{name}.toml"), &text);
+        let stderr = sandbox.run(&["validate", &format!("{name}.toml")]).failure();
+        assert!(stderr.contains(&format!("{name}.toml")) && stderr.contains(expected), "{name}: {stderr}");
+    }
+    // With a period, a shift must fit in it.
+    sandbox.write(
+        "period.toml",
+        &shift("start = 600.0, length = 480.0, staff = 2")
+            .replace("horizon = 2880.0", "horizon = 2880.0\nperiod = 480.0"),
+    );
+    assert!(sandbox.run(&["validate", "period.toml"]).failure().contains("0 ≤ start < 480"));
+}
+
+#[test]
+fn a_server_finishes_its_work_after_the_shift_and_nobody_starts_while_off_duty() {
+    // Two people from 0:00 to 10:00, nobody for the rest of the day: work
+    // queues overnight and the morning shift takes it.
+    let sandbox = Sandbox::new();
+    sandbox.write("day.toml", &desk("shifts = [ { start = 0.0, length = 600.0, staff = 2 } ]"));
+    sandbox.run(&["run", "day.toml", "--out", "run", "--quiet", "--no-plots", "--trace", "trace.csv"]).success();
+    let trace = csv_rows(&sandbox.path("."), "trace.csv");
+    let off_duty = |time: f64| time.rem_euclid(1440.0) > 600.0;
+    let desk_events = |event: &str| -> Vec<f64> {
+        trace
+            .iter()
+            .filter(|r| r["department"] == "Desk" && r["event"] == event)
+            .map(|r| r["time"].parse::<f64>().unwrap())
+            .collect()
+    };
+    let starts = desk_events("start");
+    assert!(!starts.is_empty());
+    assert!(starts.iter().all(|&t| !off_duty(t)), "nobody starts work off duty");
+    // Work begun before 10:00 ends after it: overtime.
+    assert!(desk_events("end").iter().any(|&t| off_duty(t)), "the last services end past the shift");
+    let rows = csv_rows(&sandbox.path("run"), "departments.csv");
+    for row in rows.iter().filter(|r| r["department"] == "Desk") {
+        let get = |key: &str| row[key].parse::<f64>().unwrap();
+        let overtime = get("overtime");
+        assert!(overtime > 0.0, "{row:?}");
+        // Two people on duty 600 of every 1440 minutes of [240, 2880]:
+        // 360 + 600 minutes.
+        let on_duty = 2.0 * (360.0 + 600.0);
+        assert!((get("staff_cost") - 2.0 * (on_duty + overtime)).abs() < 1e-6, "{row:?}");
+        let mean_staff = on_duty / 2640.0;
+        assert!((get("utilization") - get("busy_mean") / mean_staff).abs() < 1e-9, "{row:?}");
+        assert_eq!(row["staff"], format!("{mean_staff:.1}"));
+        // The night's queue is no overload episode: only time with staff
+        // on duty can count.
+        assert!(get("crisis_share") <= 960.0 / 2640.0 + 1e-9, "{row:?}");
+    }
+}
+
+#[test]
+fn one_more_person_on_a_shift_department_joins_every_shift() {
+    let mut file: orgsim::scenario::ScenarioFile = toml::from_str(&desk(
+        "shifts = [ { start = 0.0, length = 600.0, staff = 2 }, { start = 600.0, length = 600.0, staff = 4 } ]",
+    ))
+    .unwrap();
+    file.departments[0].add_staff(1);
+    let staff: Vec<u32> = file.departments[0].shifts.as_ref().unwrap().iter().map(|s| s.staff).collect();
+    assert_eq!(staff, vec![3, 5]);
+    let checked = orgsim::scenario::Scenario::from_file(file, "test").unwrap();
+    let schedule = checked.departments[0].schedule.as_ref().unwrap();
+    assert_eq!(schedule.staff, vec![3, 5, 0], "0:00, 10:00 and 20:00");
+}
+
+#[test]
+fn sweeps_reach_a_shift_by_its_index() {
+    let base = scenario(&desk(
+        "shifts = [ { start = 0.0, length = 600.0, staff = 2 }, { start = 600.0, length = 600.0, staff = 4 } ]",
+    ));
+    let edited =
+        orgsim::scenario::edit::set(&base.resolved, "department.Desk.shifts.1.staff", &toml::Value::Integer(6))
+            .unwrap();
+    assert_eq!(edited.departments[0].shifts.as_ref().unwrap()[1].staff, 6);
+    let error = orgsim::scenario::edit::set(&base.resolved, "department.Desk.shifts.2.staff", &toml::Value::Integer(6))
+        .unwrap_err();
+    assert!(error.to_string().contains("shifts") && error.message.contains("index from 0 to 1"), "{error}");
+}
+
+#[test]
+fn the_size_estimate_counts_every_shift_change() {
+    let flat = scenario(&desk("staff = 3"));
+    // Three changes a day (0:00, 10:00, 20:00) over two days.
+    let shifts = scenario(&desk(
+        "shifts = [ { start = 0.0, length = 600.0, staff = 2 }, { start = 600.0, length = 600.0, staff = 4 } ]",
+    ));
+    let events = |s: &orgsim::scenario::Scenario| orgsim::model::size_estimate(s, 1).events;
+    assert!((events(&shifts) - events(&flat) - 6.0).abs() < 1e-6, "{} vs {}", events(&shifts), events(&flat));
+}
