@@ -32,6 +32,16 @@ impl TimeAverage {
         self.last_time = now;
     }
 
+    /// The integral up to `now`, the quantity holding `value_until_now`
+    /// since the last update.
+    pub fn area_until(&self, now: f64, value_until_now: f64) -> f64 {
+        if now > self.window_start {
+            self.area + value_until_now * (now - self.last_time.max(self.window_start))
+        } else {
+            self.area
+        }
+    }
+
     /// The integral so far.
     pub fn area(&self) -> f64 {
         self.area

@@ -100,97 +100,80 @@ impl SlotClock {
     }
 }
 
-/// The integral of one piecewise-constant quantity by slot: it remembers
-/// the slot it is in, so a change inside the same slot costs one
-/// comparison and one addition.
-#[derive(Debug, Clone)]
-pub(super) struct SlotIntegral {
-    since: f64,
-    /// The slot `since` lies in, counted from time 0 (not folded).
-    slot: u64,
-    /// The same slot within the period.
-    index: usize,
-    slot_end: f64,
-    pub areas: Vec<f64>,
+/// Where the slots stand during a replication: the slot in force now and
+/// the next boundary. At each boundary every station's busy and queue
+/// integrals (kept anyway for the whole-run figures) are read, and their
+/// growth since the last boundary goes to the slot that ends there; so a
+/// change of busy servers or of a queue costs nothing more.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SlotCursor {
+    /// The slot in force now, folded into the period; `None` outside the
+    /// counted periods.
+    pub current: Option<usize>,
+    /// Where the slot in force now began.
+    pub start: f64,
+    /// The next boundary (infinite when none is left to read).
+    pub next: f64,
+    /// Slots begun since time 0.
+    count: u64,
 }
 
-impl SlotIntegral {
-    fn new(clock: &SlotClock) -> Self {
-        SlotIntegral { since: 0.0, slot: 0, index: 0, slot_end: clock.every, areas: vec![0.0; clock.slots] }
-    }
-
-    /// `value` was held from the last change until `now`.
-    #[inline]
-    fn advance(&mut self, clock: &SlotClock, now: f64, value: u32) {
-        let value = f64::from(value);
-        let mut at = self.since;
-        while now > self.slot_end {
-            self.add(clock, at, self.slot_end, value);
-            at = self.slot_end;
-            self.slot += 1;
-            self.index = if self.index + 1 == clock.slots { 0 } else { self.index + 1 };
-            self.slot_end = (self.slot + 1) as f64 * clock.every;
+impl SlotCursor {
+    /// At time 0: no boundary without a clock.
+    pub(super) fn new(clock: Option<&SlotClock>) -> Self {
+        let Some(clock) = clock else {
+            return SlotCursor { current: None, start: 0.0, next: f64::INFINITY, count: 0 };
+        };
+        if clock.start > 0.0 || clock.end <= 0.0 {
+            // The counted periods begin later (or never).
+            let count = (clock.start / clock.every).round() as u64;
+            let next = if clock.end > clock.start { clock.start } else { f64::INFINITY };
+            return SlotCursor { current: None, start: 0.0, next, count: count.saturating_sub(1) };
         }
-        self.add(clock, at, now, value);
-        self.since = now;
-    }
-
-    #[inline]
-    fn add(&mut self, clock: &SlotClock, from: f64, to: f64, value: f64) {
-        if value > 0.0 && from >= clock.start && from < clock.end {
-            self.areas[self.index] += value * (to - from);
-        }
-    }
-}
-
-/// Busy and queue integrals by slot of one station (profiled scenarios).
-#[derive(Debug, Clone)]
-pub(super) struct SlotAreas {
-    pub busy: SlotIntegral,
-    pub queue: SlotIntegral,
-}
-
-impl SlotAreas {
-    pub(super) fn new(clock: &SlotClock) -> Self {
-        SlotAreas { busy: SlotIntegral::new(clock), queue: SlotIntegral::new(clock) }
+        SlotCursor { current: Some(0), start: 0.0, next: clock.every, count: 0 }
     }
 }
 
 impl<O: super::Observer> Simulation<'_, '_, O> {
-    /// Busy servers at `department` are about to change from `busy`.
-    #[inline(always)]
-    pub(super) fn slot_busy_changes(&mut self, department: usize, busy: u32) {
-        if self.clock.is_some() {
-            self.slot_area_changes(department, busy, true);
-        }
-    }
-
-    /// The queue at `department` is about to change from `waiting`.
-    #[inline(always)]
-    pub(super) fn slot_queue_changes(&mut self, department: usize, waiting: u32) {
-        if self.clock.is_some() {
-            self.slot_area_changes(department, waiting, false);
-        }
-    }
-
-    #[inline(never)]
-    fn slot_area_changes(&mut self, department: usize, value: u32, busy: bool) {
-        let (Some(clock), Some(areas)) = (&self.clock, &mut self.stations[department].slot_areas) else {
+    /// The time is the next slot boundary: closes the slot ending here (if
+    /// counted) and opens the next one.
+    #[cold]
+    pub(super) fn cross_slot_boundary(&mut self) {
+        let Some(clock) = self.clock else {
             return;
         };
-        if busy {
-            areas.busy.advance(clock, self.now, value);
-        } else {
-            areas.queue.advance(clock, self.now, value);
+        let at = self.slots.next;
+        for station in &mut self.stations {
+            let busy = station.busy_time.area_until(at, f64::from(station.busy));
+            let queue = station.path.area_until(at, station.waiting);
+            if let Some(slot) = self.slots.current {
+                let tally = &mut station.slots[slot];
+                tally.busy_area += busy - station.slot_marks.0;
+                tally.queue_area += queue - station.slot_marks.1;
+            }
+            station.slot_marks = (busy, queue);
         }
+        self.slots.count += 1;
+        self.slots.start = at;
+        if at + 0.5 * clock.every >= clock.end {
+            self.slots.current = None;
+            self.slots.next = f64::INFINITY;
+        } else {
+            self.slots.current = Some((self.slots.count % clock.slots as u64) as usize);
+            self.slots.next = (self.slots.count + 1) as f64 * clock.every;
+        }
+    }
+
+    /// The counted slot `time` lies in (a time not later than now).
+    #[inline(always)]
+    fn slot_of(&self, time: f64, clock: &SlotClock) -> Option<usize> {
+        if time >= self.slots.start { self.slots.current } else { clock.slot(time) }
     }
 
     /// A visit to `department` begins now (counted by slot when profiled).
     #[inline(always)]
     pub(super) fn slot_visit(&mut self, department: usize) {
-        if let Some(clock) = &self.clock
-            && let Some(slot) = clock.slot(self.now)
-        {
+        if let Some(slot) = self.slots.current {
             self.stations[department].slots[slot].arrivals += 1;
         }
     }
@@ -217,16 +200,16 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
         clock: SlotClock,
     ) {
         let in_time = self.in_time;
+        let visit_slot = self.slot_of(visit_start, &clock);
+        let arrival_slot = first.and_then(|(arrival, _)| self.slot_of(arrival, &clock));
         let station = &mut self.stations[department];
-        if let Some(slot) = clock.slot(visit_start) {
+        if let Some(slot) = visit_slot {
             let tally = &mut station.slots[slot];
             tally.waits += 1;
             tally.wait_sum += wait;
             tally.waited += u64::from(wait > 0.0);
         }
-        if let Some((arrival, abandoned)) = first
-            && let Some(slot) = clock.slot(arrival)
-        {
+        if let (Some((_, abandoned)), Some(slot)) = (first, arrival_slot) {
             let tally = &mut station.slots[slot];
             tally.first_waits += 1;
             tally.in_time += u64::from(!abandoned && wait <= in_time);
@@ -257,31 +240,7 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
                 .collect();
             return Intervals { starts: vec![self.warmup], length: window, counted: window, departments };
         };
-        let now = self.now;
-        self.now = horizon;
-        for department in 0..self.stations.len() {
-            let (busy, waiting) = (self.stations[department].busy, self.stations[department].waiting);
-            self.slot_busy_changes(department, busy);
-            self.slot_queue_changes(department, waiting);
-        }
-        self.now = now;
-        let departments = self
-            .stations
-            .iter()
-            .map(|station| {
-                let areas = station.slot_areas.as_ref().expect("profiled stations keep areas");
-                station
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .map(|(slot, tally)| SlotTally {
-                        busy_area: areas.busy.areas[slot],
-                        queue_area: areas.queue.areas[slot],
-                        ..*tally
-                    })
-                    .collect()
-            })
-            .collect();
+        let departments = self.stations.iter().map(|station| station.slots.clone()).collect();
         Intervals {
             starts: (0..clock.slots).map(|s| s as f64 * clock.every).collect(),
             length: clock.every,

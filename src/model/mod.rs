@@ -90,6 +90,8 @@ struct Simulation<'s, 'o, O: Observer> {
     stalled: Option<Stall>,
     /// The slots of a profiled scenario.
     clock: Option<intervals::SlotClock>,
+    /// The slot in force and the next boundary.
+    slots: intervals::SlotCursor,
     /// A first wait up to this long is "in time" (service level).
     in_time: f64,
 }
@@ -125,7 +127,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 let mut station =
                     Station::new(servers, department.service_mean, (scenario.horizon, scenario.warmup), named);
                 if let Some(clock) = &clock {
-                    station.slot_areas = Some(intervals::SlotAreas::new(clock));
                     station.slots = vec![SlotTally::default(); clock.slots()];
                 }
                 station
@@ -170,6 +171,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             last_service_end: 0.0,
             stall_span: STALL_SERVICE_TIMES * longest_service,
             stalled: None,
+            slots: intervals::SlotCursor::new(clock.as_ref()),
             clock,
             in_time: scenario.customers.service_level_time.unwrap_or(f64::NEG_INFINITY),
         }
@@ -186,19 +188,26 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
         }
-        // Morale updates run on a fixed grid between events, without going
-        // through the calendar.
+        // Morale updates and slot boundaries run on fixed grids between
+        // events, without going through the calendar.
         let tick_interval = self.scenario.behavior.update_interval;
         let mut next_tick = if self.social.is_some() { tick_interval } else { f64::INFINITY };
+        let mut next_mark = next_tick.min(self.slots.next);
         let mut events = 0u64;
         loop {
-            // With the social layer off `next_tick` is infinite and the
-            // calendar is not peeked twice.
-            if next_tick <= horizon && next_tick <= self.calendar.next_time().unwrap_or(f64::INFINITY) {
-                self.calendar.advance_to(next_tick);
-                self.now = next_tick;
-                self.on_tick();
-                next_tick += tick_interval;
+            // With the social layer off and no slots `next_mark` is
+            // infinite and the calendar is not peeked twice.
+            if next_mark <= horizon && next_mark <= self.calendar.next_time().unwrap_or(f64::INFINITY) {
+                self.calendar.advance_to(next_mark);
+                self.now = next_mark;
+                if self.slots.next <= next_mark {
+                    self.cross_slot_boundary();
+                }
+                if next_tick <= next_mark {
+                    self.on_tick();
+                    next_tick += tick_interval;
+                }
+                next_mark = next_tick.min(self.slots.next);
                 continue;
             }
             let Some(event) = self.calendar.pop_until(horizon) else {
@@ -345,9 +354,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             self.begin_service(id);
             return;
         }
-        let waiting = station.waiting;
         self.slot_visit(department);
-        self.slot_queue_changes(department, waiting);
         let work = &self.works[id as usize];
         let station = &mut self.stations[department];
         station.join_queue(now);
@@ -372,8 +379,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let department = work.department as usize;
         if self.clock.is_some() {
             let (visit_start, created, first_wait) = (work.visit_start, work.created, work.first_wait());
-            let busy = self.stations[department].busy;
-            self.slot_busy_changes(department, busy);
             self.slot_wait(department, visit_start, now - visit_start, first_wait.then_some((created, false)));
         }
         let work = &self.works[id as usize];
@@ -423,8 +428,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         self.works[id as usize].cost +=
             (now - work.service_start) * self.scenario.departments[department].cost_per_time;
-        let busy = self.stations[department].busy;
-        self.slot_busy_changes(department, busy);
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
@@ -438,6 +441,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
 
     /// A free server at `department` takes the next work in line, if any;
     /// returns whether it did.
+    #[inline(always)]
     fn serve_next(&mut self, department: usize) -> bool {
         let next = loop {
             let station = &mut self.stations[department];
@@ -453,8 +457,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let Some(next) = next else {
             return false;
         };
-        let waiting = self.stations[department].waiting;
-        self.slot_queue_changes(department, waiting);
         self.stations[department].leave_queue(self.now);
         self.begin_service(next);
         true
@@ -491,8 +493,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         let now = self.now;
         let department = work.department as usize;
-        let waiting = self.stations[department].waiting;
-        self.slot_queue_changes(department, waiting);
         self.slot_wait(department, work.visit_start, now - work.visit_start, Some((work.created, true)));
         let station = &mut self.stations[department];
         station.leave_queue(now);

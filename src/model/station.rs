@@ -139,7 +139,7 @@ impl QueuePath {
 
     /// The area up to `time`, with `waiting` in the queue since the last
     /// change.
-    fn area_until(&self, time: f64, waiting: u32) -> f64 {
+    pub(super) fn area_until(&self, time: f64, waiting: u32) -> f64 {
         self.area + f64::from(waiting) * (time - self.last)
     }
 
@@ -209,8 +209,9 @@ pub(super) struct Station {
     pub path: QueuePath,
     pub crisis: Crisis,
     pub tally: super::DepartmentTally,
-    /// Busy and queue integrals by slot (profiled scenarios only).
-    pub slot_areas: Option<super::intervals::SlotAreas>,
+    /// Busy and queue integrals at the last slot boundary (profiled
+    /// scenarios only).
+    pub slot_marks: (f64, f64),
     /// Counts by slot (profiled scenarios only).
     pub slots: Vec<super::intervals::SlotTally>,
 }
@@ -242,7 +243,7 @@ impl Station {
             path: QueuePath::new(horizon, warmup),
             crisis: Crisis::new(staff, mean_service, warmup),
             tally: Default::default(),
-            slot_areas: None,
+            slot_marks: (0.0, 0.0),
             slots: Vec::new(),
         }
     }
