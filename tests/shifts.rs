@@ -167,3 +167,140 @@ fn the_size_estimate_counts_every_shift_change() {
     let events = |s: &orgsim::scenario::Scenario| orgsim::model::size_estimate(s, 1).events;
     assert!((events(&shifts) - events(&flat) - 6.0).abs() < 1e-6, "{} vs {}", events(&shifts), events(&flat));
 }
+
+/// A day whose demand swings as a sine, with slots as long as a service:
+/// the load lags the arrival rate, which Erlang's pointwise answer ignores.
+fn sine_day() -> orgsim::scenario::Scenario {
+    let rates: Vec<String> = (0..24)
+        .map(|k| {
+            let phase = 2.0 * std::f64::consts::PI * (f64::from(k) + 0.5) / 24.0;
+            format!("{:.3}", 20.0 + 15.0 * phase.sin())
+        })
+        .collect();
+    scenario(&format!(
+        r#"name = "sine"
+horizon = 960.0
+warmup = 48.0
+replications = 20
+seed = 31
+[customers]
+rates = {{ every = 1.0, values = [{}] }}
+[[department]]
+name = "Desk"
+front_line = true
+staff = 40
+service = {{ dist = "exponential", mean = 1.0 }}
+[behavior]
+enabled = false
+"#,
+        rates.join(", ")
+    ))
+}
+
+#[test]
+fn iterative_staffing_meets_the_target_in_every_slot_where_erlang_c_by_slot_does_not() {
+    use orgsim::experiment::jobs::{Plan, Silent};
+    use orgsim::experiment::staffing::{SlotTarget, staff_by_interval};
+    let base = sine_day();
+    let target = SlotTarget::parse("wait_prob<=0.2", &base).unwrap();
+    let plan = Plan { replications: 20, seed: 31, precision: None };
+    let staffing = staff_by_interval(&base, &[target], &[8.0], &plan, &Silent).unwrap();
+    assert!(staffing.iterations >= 2);
+    let desk = &staffing.departments[0];
+    // Each slot's interval is 95% over 20 replications; Bonferroni over 24
+    // slots widens it.
+    let widen = orgsim::experiment::statistics::student_t_critical(1.0 - 0.05 / 24.0, 19)
+        / orgsim::experiment::statistics::student_t_critical(0.95, 19);
+    let mut means = Vec::new();
+    for (slot, measured) in desk.measured[0].iter().enumerate() {
+        let e = measured.unwrap();
+        let upper = e.mean + (e.high - e.mean) * widen;
+        assert!(upper <= 0.2 + 0.05, "slot {slot}: wait_prob {} (upper end {upper})", e.mean);
+        means.push(e.mean);
+    }
+    let average = means.iter().sum::<f64>() / means.len() as f64;
+    assert!(average > 0.1, "not far below the target on average: {average}");
+    // The shifts of eight slots cover what each slot requires.
+    assert!(desk.scheduled.iter().zip(&desk.required).all(|(s, r)| s >= r));
+    // Erlang C slot by slot, run the same way: the lag makes it miss.
+    let naive: Vec<u32> = desk.naive.iter().map(|n| n.unwrap()).collect();
+    assert_ne!(naive, desk.required);
+    let mut file = base.resolved.clone();
+    file.departments[0].staff = None;
+    file.departments[0].shifts = Some(
+        naive
+            .iter()
+            .enumerate()
+            .map(|(k, &staff)| orgsim::scenario::ShiftFile { start: k as f64, length: 1.0, staff })
+            .collect(),
+    );
+    let naive_run = orgsim::experiment::run(orgsim::scenario::Scenario::from_file(file, "naive").unwrap());
+    let rows = orgsim::experiment::intervals::interval_rows(&naive_run.scenario, &naive_run.replications);
+    let column = orgsim::experiment::intervals::INTERVAL_METRICS.iter().position(|m| *m == "wait_prob").unwrap();
+    let missed: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| {
+            let e = row.metrics[column].unwrap();
+            e.mean - (e.mean - e.low) * widen > 0.2
+        })
+        .map(|(slot, _)| slot)
+        .collect();
+    assert!(!missed.is_empty(), "Erlang C by slot misses the target somewhere");
+}
+
+#[test]
+fn optimize_by_interval_writes_a_shift_plan_that_runs() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml")).unwrap();
+    sandbox.write("day.toml", &text.replace("replications = 10", "replications = 4"));
+    let stdout = sandbox
+        .run(&["optimize", "day.toml", "--by-interval", "--target", "wait_prob<=0.2", "--out", "plan", "--no-plots"])
+        .success();
+    assert!(stdout.contains("Staffing by interval for wait_prob<=0.2 (24 slots"), "{stdout}");
+    let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
+    assert_eq!(rows.len(), 48, "two departments × 24 slots");
+    for row in &rows {
+        let get = |key: &str| row[key].parse::<f64>().unwrap_or_else(|_| panic!("{key}: {row:?}"));
+        assert!(get("scheduled_staff") >= get("required_staff") && get("required_staff") >= 1.0, "{row:?}");
+        assert!(get("wait_prob_mean") <= 1.0);
+    }
+    let desk = |slot: usize| rows.iter().filter(|r| r["department"] == "Help Desk").nth(slot).unwrap();
+    let staff = |slot: usize| desk(slot)["required_staff"].parse::<u32>().unwrap();
+    assert!(staff(9) > 2 * staff(2), "the peak needs far more than the night: {} vs {}", staff(9), staff(2));
+    // optimized.toml runs as it is, and its shifts put the scheduled staff
+    // on duty.
+    sandbox.run(&["run", "plan/optimized.toml", "--out", "check", "--quiet", "--no-plots"]).success();
+    let intervals = csv_rows(&sandbox.path("check"), "intervals.csv");
+    let on_duty = intervals.iter().filter(|r| r["department"] == "Help Desk").nth(9).unwrap();
+    assert_eq!(on_duty["staff_mean"], desk(9)["scheduled_staff"]);
+    sandbox.run(&["report", "plan", "--quiet", "--no-plots"]).success();
+    assert!(std::fs::read_to_string(sandbox.path("plan/report.html")).unwrap().contains("Staff by slot"));
+}
+
+#[test]
+fn optimize_by_interval_refuses_what_it_cannot_do() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml")).unwrap();
+    sandbox.write("day.toml", &text);
+    sandbox.write("flat.toml", &desk("staff = 3"));
+    let cases: [(&[&str], &str); 7] = [
+        (&["day.toml", "--target", "wait_prob>=0.2"], "the other comparison"),
+        (&["day.toml", "--target", "wait_prob<=1.5"], "out of range"),
+        (&["day.toml", "--target", "ext_wait_mean<=2"], "not a metric by slot"),
+        (&["day.toml", "--target", "wait_prob<=0.2", "--max-hires", "3"], "--max-hires does not apply"),
+        (&["day.toml", "--target", "wait_prob<=0.2", "--shift-lengths", "450"], "whole number of slots of 60"),
+        (&["day.toml", "--target", "wait_prob<=0.2", "--shift-lengths", "2880"], "at most the period"),
+        (&["flat.toml", "--target", "wait_prob<=0.2"], "never change through a period"),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["optimize", "--by-interval", "--out", "never"];
+        all.extend_from_slice(args);
+        let stderr = sandbox.run(&all).failure();
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!sandbox.path("never").exists(), "{args:?}: nothing written");
+    }
+    // --shift-lengths belongs to --by-interval.
+    let outcome = sandbox.run(&["optimize", "day.toml", "--target", "ext_wait_mean<=2", "--shift-lengths", "480"]);
+    assert_eq!(outcome.output.status.code(), Some(2), "{}", outcome.stderr());
+}

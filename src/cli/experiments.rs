@@ -47,9 +47,20 @@ pub(super) struct OptimizeArgs {
     #[arg(long = "target", value_name = "TARGET", required = true)]
     targets: Vec<String>,
     /// Most people that may be added in total across departments; the
-    /// removal pass takes away at most this many plus one.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
-    max_hires: u32,
+    /// removal pass takes away at most this many plus one [default: 10;
+    /// not with --by-interval].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    max_hires: Option<u32>,
+    /// Staff every department slot by slot of the period (iterative
+    /// staffing algorithm), then cover it with shifts: writes staffing.csv
+    /// and optimized.toml. Targets: wait_prob<=A, abandon_rate<=A,
+    /// service_level>=A.
+    #[arg(long)]
+    by_interval: bool,
+    /// Allowed shift lengths for --by-interval, comma-separated, each a
+    /// whole number of slots and at most the period.
+    #[arg(long, value_name = "LENGTHS", value_delimiter = ',', default_value = "480", requires = "by_interval")]
+    shift_lengths: Vec<f64>,
     #[command(flatten)]
     common: ExperimentArgs,
 }
@@ -119,20 +130,62 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
 
 /// Searches for the cheapest staffing that meets every target.
 pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
+    if args.by_interval {
+        return staff_by_interval(args, quiet);
+    }
     let common = &args.common;
     let mut base = load(args.scenario.as_deref())?;
     let experiment = Experiment::new(&mut base, "optimize", common, quiet)?;
     let targets: Vec<experiment::optimize::Target> =
         args.targets.iter().map(|t| experiment::optimize::Target::parse(t, &base)).collect::<Result<_, _>>()?;
+    let max_hires = args.max_hires.unwrap_or(10);
     // At most one candidate per department for each person added or removed.
-    let evaluations = 1 + 2 * (u64::from(args.max_hires) + 1) * base.departments.len() as u64;
+    let evaluations = 1 + 2 * (u64::from(max_hires) + 1) * base.departments.len() as u64;
     experiment.check_size(common, &[Work { scenario: &base, copies: evaluations }])?;
     let results = experiment.pool.install(|| {
-        experiment::optimize::optimize(&base, &targets, args.max_hires, &experiment.plan, &experiment.progress)
+        experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, &experiment.progress)
     })?;
     let files = vec![
         ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     experiment.finish(files, output::experiments::optimize_table(&results))
+}
+
+/// `optimize --by-interval`: the staff each slot needs, and the shifts that
+/// cover it.
+fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
+    use experiment::staffing::{MOST_ITERATIONS, SlotGrid, SlotTarget};
+    if args.max_hires.is_some() {
+        anyhow::bail!("--max-hires does not apply to --by-interval: the staffing of every slot is free");
+    }
+    let common = &args.common;
+    let mut base = load(args.scenario.as_deref())?;
+    let experiment = Experiment::new(&mut base, "staffing", common, quiet)?;
+    let targets: Vec<SlotTarget> =
+        args.targets.iter().map(|t| SlotTarget::parse(t, &base)).collect::<Result<_, _>>()?;
+    SlotGrid::of(&base)?;
+    // Every iteration and the final measurement run the replications once.
+    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + 1 }])?;
+    let plan = experiment
+        .pool
+        .install(|| {
+            experiment::staffing::staff_by_interval(
+                &base,
+                &targets,
+                &args.shift_lengths,
+                &experiment.plan,
+                &experiment.progress,
+            )
+        })
+        .map_err(|error| match error {
+            experiment::staffing::StaffingError::Stalled(stalled) => anyhow::Error::from(stalled),
+            experiment::staffing::StaffingError::Invalid(invalid) => anyhow::Error::from(invalid),
+        })?;
+    let files = vec![
+        ("staffing.csv".to_string(), output::staffing::staffing_csv(&plan)),
+        ("optimized.toml".to_string(), output::staffing::optimized_toml(&plan)),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::staffing::staffing_table(&plan))
 }

@@ -13,6 +13,8 @@ pub mod jobs;
 pub mod metrics;
 pub mod optimize;
 pub mod shard;
+pub mod shift_cover;
+pub mod staffing;
 pub mod statistics;
 pub mod sweep;
 

@@ -49,25 +49,33 @@ impl fmt::Display for Target {
     }
 }
 
+/// Splits `metric<=value` (or `>=`, `<`, `>`) into its parts; errors show
+/// `example`.
+pub fn split_target(text: &str, example: &str) -> Result<(String, Bound, f64), ExperimentError> {
+    let invalid = |why: String| ExperimentError::Invalid(format!("--target {text:?}: {why}; write e.g. \"{example}\""));
+    let (at, bound, width) =
+        [("<=", Bound::AtMost), (">=", Bound::AtLeast), ("<", Bound::AtMost), (">", Bound::AtLeast)]
+            .iter()
+            .find_map(|(op, bound)| text.find(op).map(|at| (at, *bound, op.len())))
+            .ok_or_else(|| invalid("no comparison".into()))?;
+    let metric = text[..at].trim().to_string();
+    let value: f64 = text[at + width..]
+        .trim()
+        .parse()
+        .map_err(|_| invalid(format!("{:?} is not a number", text[at + width..].trim())))?;
+    if !value.is_finite() {
+        return Err(invalid("the value must be finite".into()));
+    }
+    Ok((metric, bound, value))
+}
+
 impl Target {
     /// Parses `metric<=value` or `metric>=value` (`<` and `>` read the same).
     pub fn parse(text: &str, scenario: &Scenario) -> Result<Target, ExperimentError> {
         let invalid = |why: String| {
             ExperimentError::Invalid(format!("--target {text:?}: {why}; write e.g. \"ext_abandon_rate<=0.05\""))
         };
-        let (at, bound, width) =
-            [("<=", Bound::AtMost), (">=", Bound::AtLeast), ("<", Bound::AtMost), (">", Bound::AtLeast)]
-                .iter()
-                .find_map(|(op, bound)| text.find(op).map(|at| (at, *bound, op.len())))
-                .ok_or_else(|| invalid("no comparison".into()))?;
-        let metric = text[..at].trim().to_string();
-        let value: f64 = text[at + width..]
-            .trim()
-            .parse()
-            .map_err(|_| invalid(format!("{:?} is not a number", text[at + width..].trim())))?;
-        if !value.is_finite() {
-            return Err(invalid("the value must be finite".into()));
-        }
+        let (metric, bound, value) = split_target(text, "ext_abandon_rate<=0.05")?;
         let names = metric_names(scenario);
         if !names.contains(&metric) {
             return Err(invalid(format!(

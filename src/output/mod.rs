@@ -11,6 +11,7 @@ pub mod journal;
 pub mod plots;
 pub mod report;
 pub mod shards;
+pub mod staffing;
 pub mod streams;
 pub mod table;
 pub mod trust;

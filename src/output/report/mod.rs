@@ -41,7 +41,7 @@ pub enum ReportError {
     },
     /// The folder holds no results orgsim knows.
     #[error(
-        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv or optimize.csv",
+        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv, optimize.csv or staffing.csv",
         folder.display()
     )]
     NotAnOutputFolder {
@@ -89,6 +89,7 @@ impl Table {
             "compare" => &["variant", "metric", "significant"],
             "impact" => &["rank", "department", "step"],
             "optimize" => &["targets", "feasible", "recommended"],
+            "staffing" => &["department", "interval_start", "required_staff", "naive_staff", "scheduled_staff"],
             _ => &[],
         };
         let table = Table::read(folder, &format!("{kind}.csv"))?;
@@ -167,13 +168,13 @@ fn write_pictures_and_page(folder: &Path, pictures: &[(Picture, String)], html: 
 }
 
 /// Rebuilds the report of whatever ran in `folder`: a run, or an experiment
-/// (recognized by its `sweep.csv`, `compare.csv`, `impact.csv` or
-/// `optimize.csv`).
+/// (recognized by its `sweep.csv`, `compare.csv`, `impact.csv`,
+/// `optimize.csv` or `staffing.csv`).
 pub fn write_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> {
     if folder.join("summary.csv").exists() {
         return write_run_report(folder, with_plots);
     }
-    for kind in ["sweep", "compare", "impact", "optimize"] {
+    for kind in ["sweep", "compare", "impact", "optimize", "staffing"] {
         if folder.join(format!("{kind}.csv")).exists() {
             return write_experiment_report(folder, kind, with_plots);
         }

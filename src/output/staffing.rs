@@ -1,0 +1,107 @@
+//! The files and the printed summary of staffing by interval:
+//! `staffing.csv` (one row per department and slot) and `optimized.toml`
+//! (the scenario with the covering shifts).
+
+use std::fmt::Write as _;
+
+use crate::experiment::staffing::IntervalStaffing;
+
+use super::format::{number, row, writer};
+use super::table::readable;
+
+/// `staffing.csv`: per department and slot, the staff the algorithm
+/// requires, Erlang's pointwise answer, the staff the shifts put on duty,
+/// and each target's metric measured with the required staff in place.
+pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
+    let mut out = writer();
+    let mut header: Vec<String> =
+        ["department", "interval_start", "interval_end", "required_staff", "naive_staff", "scheduled_staff"]
+            .map(String::from)
+            .to_vec();
+    for target in &plan.targets {
+        header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{}_{part}", target.metric.name())));
+    }
+    row(&mut out, &header);
+    let every = plan.grid.every;
+    for department in &plan.departments {
+        for slot in 0..plan.grid.slots {
+            let mut fields = vec![
+                department.name.clone(),
+                number(Some(slot as f64 * every)),
+                number(Some((slot + 1) as f64 * every)),
+                department.required[slot].to_string(),
+                department.naive[slot].map_or(String::new(), |n| n.to_string()),
+                department.scheduled[slot].to_string(),
+            ];
+            for measured in &department.measured {
+                match measured[slot] {
+                    Some(e) => fields.extend([Some(e.mean), Some(e.low), Some(e.high)].map(number)),
+                    None => fields.extend([String::new(), String::new(), String::new()]),
+                }
+            }
+            row(&mut out, &fields);
+        }
+    }
+    super::format::bytes(out)
+}
+
+/// The scenario with the covering shifts, ready for `orgsim run`.
+pub fn optimized_toml(plan: &IntervalStaffing) -> Vec<u8> {
+    let mut text = String::from(
+        "# Written by `orgsim optimize --by-interval`: the scenario with the shifts that cover the\n# staff each slot requires (see staffing.csv).\n",
+    );
+    text.push_str(&toml::to_string(&plan.optimized).expect("a scenario file always serializes"));
+    text.into_bytes()
+}
+
+/// The summary printed after the search.
+pub fn staffing_table(plan: &IntervalStaffing) -> String {
+    let mut text = String::new();
+    let targets: Vec<String> = plan.targets.iter().map(ToString::to_string).collect();
+    let _ = writeln!(
+        text,
+        "Staffing by interval for {} ({} slots of {}): {} after {} iteration(s)",
+        targets.join(", "),
+        plan.grid.slots,
+        readable(plan.grid.every),
+        if plan.converged { "converged" } else { "stopped at the iteration limit, keeping the larger staffing" },
+        plan.iterations
+    );
+    for department in &plan.departments {
+        let staff_slots = |staff: &[u32]| staff.iter().map(|&s| f64::from(s)).sum::<f64>() * plan.grid.every;
+        let missed: Vec<String> = plan
+            .targets
+            .iter()
+            .zip(&department.measured)
+            .flat_map(|(target, measured)| {
+                measured
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, e)| e.is_some_and(|e| !target.holds(e)))
+                    .map(|(slot, _)| readable(slot as f64 * plan.grid.every))
+            })
+            .collect();
+        let _ = writeln!(
+            text,
+            "  {:<20} required {} staff-time, shifts {} ({} shift(s)); peak {} (naive {})",
+            department.name,
+            readable(staff_slots(&department.required)),
+            readable(staff_slots(&department.scheduled)),
+            department.shifts.len(),
+            department.required.iter().max().copied().unwrap_or(0),
+            department.naive.iter().flatten().max().map_or("–".to_string(), |n| n.to_string()),
+        );
+        if !missed.is_empty() {
+            let _ = writeln!(
+                text,
+                "    the interval of a target misses in the slots starting at {} (more replications narrow it)",
+                missed.join(", ")
+            );
+        }
+    }
+    if !plan.kept.is_empty() {
+        let _ = writeln!(text, "  kept as written (no target applies there): {}", plan.kept.join(", "));
+    }
+    let _ = writeln!(text, "`orgsim run optimized.toml` runs the shift plan.");
+    text
+}
