@@ -375,3 +375,23 @@ fn a_sweep_reaches_the_rates_by_index_and_scale() {
         assert!(stderr.contains(expected), "{path}: {stderr}");
     }
 }
+
+#[test]
+fn with_a_period_the_trend_check_compares_whole_days() {
+    // Five and a half days after a one-day warm-up: halves of the counted
+    // time would set mornings against evenings; halves of the whole days
+    // compare like with like.
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml")).unwrap();
+    sandbox.write("days.toml", &text.replace("horizon = 15840.0", "horizon = 7920.0"));
+    let stderr = sandbox.run(&["run", "days.toml", "--out", "run", "--no-plots"]).stderr();
+    assert!(!stderr.contains("not steady"), "{stderr}");
+    let rows = crate::util::csv_rows(&sandbox.path("run"), "diagnostics.csv");
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!(row["verdict"], "ok", "{row:?}");
+        // Truncations are whole days.
+        let truncation: f64 = row["mser_truncation"].parse().unwrap();
+        assert_eq!(truncation % 1440.0, 0.0, "{row:?}");
+    }
+}

@@ -26,6 +26,14 @@
 //!   matters (by the same rule, from time 0) over every series of a pilot
 //!   run, at most half the horizon.
 //!
+//! - **With a period** (rates or shifts), the series are per-period means
+//!   instead of bins, so that the day's own rhythm is not read as start-up
+//!   or trend: each whole period of the horizon is one point (a bin cut by
+//!   a period boundary is shared in proportion to the overlap), MSER runs on
+//!   the points one by one, the halves are halves of the periods, and
+//!   truncations are whole periods. When a period is shorter than a bin,
+//!   the bins already average whole periods and are used as they are.
+//!
 //! Diagnostics never change results; they say when to doubt them.
 
 use super::statistics::{Estimate, estimate};
@@ -87,15 +95,80 @@ pub struct Diagnostic {
     pub verdict: Verdict,
 }
 
-/// A series per replication: each bin's (sum, weight), whose ratio is the
-/// bin's value; bins with no weight have no value.
+/// A series per replication: each point's (sum, weight), whose ratio is
+/// the point's value (a bin's, or a period's); points with no weight have
+/// no value.
 struct Series {
     department: String,
     name: &'static str,
     replications: Vec<Vec<(f64, f64)>>,
 }
 
+/// The points the series are read on: equal bins, or whole periods.
+#[derive(Debug, Clone, PartialEq)]
+struct Points {
+    /// Time each point covers.
+    width: f64,
+    /// Points per MSER batch.
+    batch: usize,
+    /// For each point, the bins it takes and the share of each.
+    shares: Option<Vec<Vec<(usize, f64)>>>,
+}
+
+impl Points {
+    fn of(scenario: &Scenario, bin_width: f64) -> Points {
+        let bins = Points { width: bin_width, batch: BATCH, shares: None };
+        let Some(period) = scenario.period.filter(|&p| p >= bin_width) else {
+            return bins;
+        };
+        let periods = (scenario.horizon / period + 1e-9).floor() as usize;
+        if periods < 2 {
+            return bins;
+        }
+        let shares = (0..periods)
+            .map(|p| {
+                let (start, end) = (p as f64 * period, (p + 1) as f64 * period);
+                let first = ((start / bin_width) as usize).min(PATH_BINS - 1);
+                (first..PATH_BINS)
+                    .map(|b| (b, b as f64 * bin_width, (b + 1) as f64 * bin_width))
+                    .take_while(|&(_, from, _)| from < end - 1e-9 * period)
+                    .map(|(b, from, to)| (b, (to.min(end) - from.max(start)).max(0.0) / bin_width))
+                    .filter(|&(_, share)| share > 0.0)
+                    .collect()
+            })
+            .collect();
+        Points { width: period, batch: 1, shares: Some(shares) }
+    }
+
+    fn count(&self) -> usize {
+        self.shares.as_ref().map_or(PATH_BINS, Vec::len)
+    }
+
+    /// `bins` read on these points.
+    fn read(&self, bins: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+        match &self.shares {
+            None => bins,
+            Some(shares) => shares
+                .iter()
+                .map(|point| {
+                    point.iter().fold((0.0, 0.0), |(s, w), &(b, share)| (s + share * bins[b].0, w + share * bins[b].1))
+                })
+                .collect(),
+        }
+    }
+}
+
 fn series_of(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Series> {
+    let points = Points::of(scenario, results[0].paths.bin_width);
+    let mut all = bin_series(scenario, results);
+    for series in &mut all {
+        series.replications =
+            std::mem::take(&mut series.replications).into_iter().map(|bins| points.read(bins)).collect();
+    }
+    all
+}
+
+fn bin_series(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Series> {
     let mut all: Vec<Series> = scenario
         .departments
         .iter()
@@ -144,11 +217,12 @@ pub fn mser_truncation(batches: &[Option<f64>]) -> usize {
     best.1
 }
 
-/// MSER-5's truncation of a series, in bins.
-fn truncation_bins(series: &Series) -> Option<usize> {
+/// MSER's truncation of a series, in points.
+fn truncation_points(series: &Series, points: &Points) -> Option<usize> {
+    let batch = points.batch;
     let batches: Vec<Option<f64>> =
-        (0..PATH_BINS / BATCH).map(|b| pooled(series.replications.iter(), b * BATCH..(b + 1) * BATCH)).collect();
-    batches.iter().any(Option::is_some).then(|| mser_truncation(&batches) * BATCH)
+        (0..points.count() / batch).map(|b| pooled(series.replications.iter(), b * batch..(b + 1) * batch)).collect();
+    batches.iter().any(Option::is_some).then(|| mser_truncation(&batches) * batch)
 }
 
 /// Whether a change from `before` to `after` matters: more than 10% of
@@ -184,14 +258,15 @@ fn moved(change: Option<Estimate>, reference: Option<f64>) -> bool {
     })
 }
 
-/// Whether dropping bins `from..truncation` (start-up by MSER) would move
-/// the series' mean over what is kept after them, at `level`.
+/// Whether dropping points `from..truncation` (start-up by MSER) would
+/// move the series' mean over what is kept after them, at `level`.
 fn start_up_matters(series: &Series, from: usize, truncation: usize, level: f64) -> bool {
-    if truncation <= from {
+    let count = series.replications.first().map_or(0, Vec::len);
+    if truncation <= from || truncation >= count {
         return false;
     }
-    let kept = pooled(series.replications.iter(), truncation..PATH_BINS);
-    moved(paired_change(series, truncation..PATH_BINS, from..truncation, level), kept)
+    let kept = pooled(series.replications.iter(), truncation..count);
+    moved(paired_change(series, truncation..count, from..truncation, level), kept)
 }
 
 /// Checks every series of a run: one row per department's queue, then
@@ -200,18 +275,19 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
     if results.is_empty() || results.iter().any(|r| r.paths.queue.len() != scenario.departments.len()) {
         return Vec::new();
     }
-    let bin_width = results[0].paths.bin_width;
+    let points = Points::of(scenario, results[0].paths.bin_width);
+    let count = points.count();
     let all = series_of(scenario, results);
     let level = 1.0 - FAMILY_ERROR / all.len() as f64;
-    // The counted period's whole bins, cut in two equal halves.
-    let first_counted = (((scenario.warmup / bin_width) - 1e-9).ceil().max(0.0) as usize).min(PATH_BINS);
-    let half = (PATH_BINS - first_counted) / 2;
+    // The counted period's whole points, cut in two equal halves.
+    let first_counted = (((scenario.warmup / points.width) - 1e-9).ceil().max(0.0) as usize).min(count);
+    let half = (count - first_counted) / 2;
     let first = first_counted..first_counted + half;
-    let second = PATH_BINS - half..PATH_BINS;
+    let second = count - half..count;
     all.iter()
         .map(|series| {
-            let truncation = truncation_bins(series);
-            let mser = truncation.map(|bins| bins as f64 * bin_width);
+            let truncation = truncation_points(series, &points);
+            let mser = truncation.map(|n| n as f64 * points.width);
             let start_up = truncation.is_some_and(|bins| start_up_matters(series, first_counted, bins, level));
             let change = if half == 0 { None } else { paired_change(series, first.clone(), second.clone(), level) };
             let first_half_mean = pooled(series.replications.iter(), first.clone());
@@ -269,12 +345,12 @@ fn largest_truncation(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
     if pilot.is_empty() || pilot.iter().any(|r| r.paths.queue.len() != scenario.departments.len()) {
         return 0.0;
     }
-    let bin_width = pilot[0].paths.bin_width;
+    let points = Points::of(scenario, pilot[0].paths.bin_width);
     let all = series_of(scenario, pilot);
     let level = 1.0 - FAMILY_ERROR / all.len() as f64;
     all.iter()
-        .filter_map(|series| truncation_bins(series).filter(|&bins| start_up_matters(series, 0, bins, level)))
-        .map(|bins| bins as f64 * bin_width)
+        .filter_map(|series| truncation_points(series, &points).filter(|&n| start_up_matters(series, 0, n, level)))
+        .map(|n| n as f64 * points.width)
         .fold(0.0, f64::max)
         .min(scenario.horizon / 2.0)
 }
@@ -295,6 +371,26 @@ mod tests {
         // Never more than half, even for a series that only climbs.
         let ramp: Vec<Option<f64>> = (0..50).map(|i| Some(f64::from(i))).collect();
         assert_eq!(mser_truncation(&ramp), 25);
+    }
+
+    #[test]
+    fn with_a_period_the_points_are_whole_periods_of_shared_bins() {
+        let scenario = crate::scenario::Scenario::from_toml_str(
+            "name = \"p\"\nhorizon = 1000.0\n[customers]\nrates = { every = 60.0, values = [1.0, 2.0] }\n[[department]]\nname = \"D\"\nfront_line = true\nstaff = 5\nservice = { dist = \"exponential\", mean = 1.0 }\n",
+            "test",
+        )
+        .unwrap();
+        // Bins of 2.5; periods of 120: 8 whole periods, each 48 bins.
+        let points = Points::of(&scenario, 2.5);
+        assert_eq!((points.count(), points.width, points.batch), (8, 120.0, 1));
+        let bins: Vec<(f64, f64)> = (0..PATH_BINS).map(|b| (b as f64, 1.0)).collect();
+        let read = points.read(bins);
+        // Period 1 covers bins 48..96: mean bin index 71.5.
+        assert!((read[1].0 / read[1].1 - 71.5).abs() < 1e-9 && (read[1].1 - 48.0).abs() < 1e-9);
+        // Bins of 7 do not divide 120: a shared bin counts by its overlap.
+        let uneven = Points::of(&scenario, 7.0);
+        let total: f64 = uneven.shares.as_ref().unwrap()[0].iter().map(|&(_, share)| share).sum();
+        assert!((total - 120.0 / 7.0).abs() < 1e-9, "{total}");
     }
 
     #[test]
