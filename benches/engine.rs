@@ -11,17 +11,24 @@ use orgsim::model::simulate;
 use orgsim::scenario::Scenario;
 
 fn mm5(customers: f64) -> Scenario {
-    mm5_with(customers, "enabled = false")
+    mm5_with(customers, "enabled = false", "arrival_rate = 4.5")
+}
+
+/// The same volume (4.5 customers per time unit on average) with a rate
+/// profile of 24 hourly slots and figures by slot.
+fn mm5_day(customers: f64) -> Scenario {
+    let values: Vec<&str> = (0..24).map(|h| if h % 2 == 0 { "4.2" } else { "4.8" }).collect();
+    mm5_with(customers, "enabled = false", &format!("rates = {{ every = 60.0, values = [{}] }}", values.join(", ")))
 }
 
 /// M/M/5 at ρ = 0.9 with the social layer on at its defaults, except that
 /// nothing is sent back for rework: rework adds service per customer and
 /// would make it a different (overloaded) queue.
 fn mm5_social(customers: f64) -> Scenario {
-    mm5_with(customers, "rework_per_defect = 0.0")
+    mm5_with(customers, "rework_per_defect = 0.0", "arrival_rate = 4.5")
 }
 
-fn mm5_with(customers: f64, behavior: &str) -> Scenario {
+fn mm5_with(customers: f64, behavior: &str, demand: &str) -> Scenario {
     let arrival_rate = 4.5;
     Scenario::from_toml_str(
         &format!(
@@ -30,7 +37,7 @@ name = "mm5"
 horizon = {horizon:?}
 warmup = 0.0
 [customers]
-arrival_rate = {arrival_rate:?}
+{demand}
 [[department]]
 name = "Desk"
 front_line = true
@@ -118,6 +125,9 @@ fn engine(c: &mut Criterion) {
     let scenario = mm5(customers);
     report_events("mm5", &scenario);
     group.bench_function("mm5_rho0.9_1e6_customers", |b| b.iter(|| simulate(&scenario, 0, 1)));
+    let scenario = mm5_day(customers);
+    report_events("mm5 day", &scenario);
+    group.bench_function("mm5_rho0.9_1e6_customers_day", |b| b.iter(|| simulate(&scenario, 0, 1)));
     let scenario = mm5_social(customers);
     report_events("mm5 social", &scenario);
     group.bench_function("mm5_rho0.9_1e6_customers_social", |b| b.iter(|| simulate(&scenario, 0, 1)));

@@ -81,6 +81,15 @@ fn bad_shifts_are_refused_with_the_field_and_what_is_valid() {
         let stderr = sandbox.run(&["validate", &format!("{name}.toml")]).failure();
         assert!(stderr.contains(&format!("{name}.toml")) && stderr.contains(expected), "{name}: {stderr}");
     }
+    // A period so short that the staff would change all the time.
+    sandbox.write(
+        "churn.toml",
+        &desk("shifts = [ { start = 0.0, length = 0.0001, staff = 2 } ]")
+            .replace("horizon = 2880.0", "horizon = 2880.0\nperiod = 0.0002"),
+    );
+    assert!(
+        sandbox.run(&["validate", "churn.toml"]).failure().contains("period (0.0002) is too short for the horizon")
+    );
     // With a period, a shift must fit in it.
     sandbox.write(
         "period.toml",
@@ -303,4 +312,36 @@ fn optimize_by_interval_refuses_what_it_cannot_do() {
     // --shift-lengths belongs to --by-interval.
     let outcome = sandbox.run(&["optimize", "day.toml", "--target", "ext_wait_mean<=2", "--shift-lengths", "480"]);
     assert_eq!(outcome.output.status.code(), Some(2), "{}", outcome.stderr());
+}
+
+#[test]
+fn impact_and_optimize_work_on_shifts() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml")).unwrap();
+    let text = text.replace("replications = 10", "replications = 3").replace(
+        "staff = 4\n",
+        "shifts = [ { start = 480.0, length = 540.0, staff = 3 }, { start = 1020.0, length = 900.0, staff = 1 } ]\n",
+    );
+    sandbox.write("day.toml", &text);
+    sandbox.run(&["impact", "day.toml", "--step", "staff", "--out", "impact", "--no-plots", "--quiet"]).success();
+    let rows = csv_rows(&sandbox.path("impact"), "impact.csv");
+    assert!(rows.iter().any(|r| r["department"] == "Billing" && r["step"] == "+1 staff"), "{rows:?}");
+    sandbox
+        .run(&[
+            "optimize",
+            "day.toml",
+            "--target",
+            "ext_abandon_rate<=0.1",
+            "--max-hires",
+            "2",
+            "--out",
+            "optimize",
+            "--no-plots",
+            "--quiet",
+        ])
+        .success();
+    let rows = csv_rows(&sandbox.path("optimize"), "optimize.csv");
+    // Shift departments count by their peak: the desk's day shift of 10.
+    assert_eq!(rows[0]["staff.Help Desk"], "10", "{:?}", rows[0]);
+    assert!(rows.iter().any(|r| r["staff.Help Desk"] == "11"), "a person added to every desk shift");
 }

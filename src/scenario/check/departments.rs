@@ -29,7 +29,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
             probability: need.probability,
             mode: need.mode,
         }));
-        departments.push(check_department(checker, index, department, needs, super::period_of(file))?);
+        departments.push(check_department(checker, index, department, needs, (super::period_of(file), file.horizon))?);
     }
     // A holder with unlimited staff always has a free server for the work
     // that comes back to it: its holds cannot deadlock, and the loop rule
@@ -80,11 +80,26 @@ fn check_department(
     index: usize,
     department: &DepartmentFile,
     needs: Vec<Need>,
-    period: Option<f64>,
+    (period, horizon): (Option<f64>, f64),
 ) -> Result<Department, ScenarioError> {
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
     let (staff, schedule) = check_staff(checker, index, department, period)?;
+    if let Some(schedule) = &schedule {
+        let changes = schedule.staff.len() as f64 * (horizon / schedule.period).ceil();
+        if changes > MOST_SHIFT_CHANGES {
+            return Err(checker.invalid(
+                &at("shifts"),
+                &label("shifts"),
+                format!(
+                    "the staff would change {} times per replication (at most {}): the period ({}) is too short for the horizon",
+                    super::super::ranges::number(changes),
+                    super::super::ranges::number(MOST_SHIFT_CHANGES),
+                    super::super::ranges::number(schedule.period)
+                ),
+            ));
+        }
+    }
     checker.range(
         &at("cost_per_time"),
         &label("cost_per_time"),
@@ -126,6 +141,9 @@ fn check_department(
 
 /// Most shifts in one department.
 pub const MOST_SHIFTS: usize = 1_000;
+
+/// Most changes of a department's staff in one replication.
+pub const MOST_SHIFT_CHANGES: f64 = 1e7;
 
 /// The department's head count and, when it changes through the period,
 /// its schedule: `staff` or `shifts`, never both.
