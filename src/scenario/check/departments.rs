@@ -90,7 +90,7 @@ fn check_department(
         if changes > MOST_SHIFT_CHANGES {
             return Err(checker.invalid(
                 &at("shifts"),
-                &label("shifts"),
+                label("shifts"),
                 format!(
                     "the staff would change {} times per replication (at most {}): the period ({}) is too short for the horizon",
                     super::super::ranges::number(changes),
