@@ -5,6 +5,10 @@
 //! runs out: the arrival falls there. One draw per arrival, on the same
 //! stream as constant arrivals, so variants stay paired.
 
+use rand::distr::Distribution as _;
+use rand_distr::Exp1;
+
+use super::work::Event;
 use crate::scenario::{RateProfile, SurgeFile};
 
 /// The surge factor in force at `time` and when it next changes.
@@ -41,6 +45,49 @@ pub(super) fn next_arrival(profile: &RateProfile, surges: &[SurgeFile], now: f64
         at = if end > at { end } else { at.next_up() };
     }
     f64::INFINITY
+}
+
+impl<O: super::Observer> super::Simulation<'_, '_, O> {
+    /// Draws the next arrival: a unit exponential turned into time through
+    /// the integrated arrival rate, which the surges make piecewise constant.
+    pub(super) fn schedule_next_arrival(&mut self) {
+        let customers = &self.scenario.customers;
+        let unit: f64 = Exp1.sample(&mut self.arrival_stream);
+        if let Some(profile) = &customers.profile {
+            let at = next_arrival(profile, &customers.surges, self.now, unit, self.scenario.horizon);
+            if at <= self.scenario.horizon {
+                self.calendar.schedule(at, Event::Arrival);
+            }
+            return;
+        }
+        let mut remaining = unit / customers.arrival_rate;
+        let mut at = self.now;
+        for surge in &customers.surges {
+            if surge.end <= at {
+                continue;
+            }
+            // Normal rate until the surge starts…
+            if at < surge.start {
+                if at + remaining <= surge.start {
+                    break;
+                }
+                remaining -= surge.start - at;
+                at = surge.start;
+            }
+            // …then `factor` times the rate until it ends.
+            let scaled = remaining / surge.factor;
+            if at + scaled <= surge.end {
+                remaining = scaled;
+                break;
+            }
+            remaining -= (surge.end - at) * surge.factor;
+            at = surge.end;
+        }
+        at += remaining;
+        if at <= self.scenario.horizon {
+            self.calendar.schedule(at, Event::Arrival);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ mod finish;
 mod intervals;
 pub mod load;
 pub mod observer;
+mod shifts;
 pub mod social;
 mod station;
 mod tally;
@@ -41,8 +42,6 @@ mod tally;
 use crate::engine::{Calendar, Stream, stream};
 use crate::scenario::{NeedMode, Scenario};
 use rand::RngExt;
-use rand::distr::Distribution as _;
-use rand_distr::Exp1;
 
 pub use intervals::{Intervals, SHIFT_SLOTS, SlotTally};
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
@@ -246,47 +245,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
     }
 
-    /// Draws the next arrival: a unit exponential turned into time through
-    /// the integrated arrival rate, which the surges make piecewise constant.
-    fn schedule_next_arrival(&mut self) {
-        let customers = &self.scenario.customers;
-        let unit: f64 = Exp1.sample(&mut self.arrival_stream);
-        if let Some(profile) = &customers.profile {
-            let at = arrivals::next_arrival(profile, &customers.surges, self.now, unit, self.scenario.horizon);
-            if at <= self.scenario.horizon {
-                self.calendar.schedule(at, Event::Arrival);
-            }
-            return;
-        }
-        let mut remaining = unit / customers.arrival_rate;
-        let mut at = self.now;
-        for surge in &customers.surges {
-            if surge.end <= at {
-                continue;
-            }
-            // Normal rate until the surge starts…
-            if at < surge.start {
-                if at + remaining <= surge.start {
-                    break;
-                }
-                remaining -= surge.start - at;
-                at = surge.start;
-            }
-            // …then `factor` times the rate until it ends.
-            let scaled = remaining / surge.factor;
-            if at + scaled <= surge.end {
-                remaining = scaled;
-                break;
-            }
-            remaining -= (surge.end - at) * surge.factor;
-            at = surge.end;
-        }
-        at += remaining;
-        if at <= self.scenario.horizon {
-            self.calendar.schedule(at, Event::Arrival);
-        }
-    }
-
     fn allocate(&mut self, work: Work) -> u32 {
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
@@ -437,53 +395,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             return;
         }
         self.serve_next(department);
-    }
-
-    /// A free server at `department` takes the next work in line, if any;
-    /// returns whether it did.
-    #[inline(always)]
-    fn serve_next(&mut self, department: usize) -> bool {
-        let next = loop {
-            let station = &mut self.stations[department];
-            let candidate = match station.priority_queue.pop_front() {
-                Some(first) => Some(first),
-                None => station.queue.pop_front(),
-            };
-            match candidate {
-                Some(stale) if self.works[stale as usize].stage == Stage::Abandoned => self.release(stale),
-                other => break other,
-            }
-        };
-        let Some(next) = next else {
-            return false;
-        };
-        self.stations[department].leave_queue(self.now);
-        self.begin_service(next);
-        true
-    }
-
-    /// The next shift change at `department`: the staff on duty moves to
-    /// the schedule's next segment. Arriving staff take waiting work; staff
-    /// whose shift ends finish what they hold first (see [`Self::end_visit`]).
-    fn on_staff_change(&mut self, department: usize) {
-        let now = self.now;
-        let Some(schedule) = &self.scenario.departments[department].schedule else {
-            return;
-        };
-        let station = &mut self.stations[department];
-        station.shift += 1;
-        if station.shift == schedule.staff.len() {
-            station.shift = 0;
-            station.shift_cycle += schedule.period;
-        }
-        station.overtime.update(now, f64::from(station.excess()));
-        station.staff = schedule.staff[station.shift];
-        station.crisis.set_staff(station.staff, station.waiting, now);
-        let next = station.shift_cycle + schedule.segment_end(station.shift);
-        if next <= self.scenario.horizon {
-            self.calendar.schedule(next, Event::StaffChange(department as u32));
-        }
-        while self.stations[department].busy < self.stations[department].staff && self.serve_next(department) {}
     }
 
     fn on_abandon(&mut self, id: u32, serial: u32) {
