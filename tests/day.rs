@@ -8,28 +8,10 @@ use crate::util::{Sandbox, bonferroni, scenario, values};
 /// A desk of 3 and a back office, with `demand` as the customers' rate
 /// line(s).
 fn desk(demand: &str) -> String {
-    format!(
-        r#"name = "day"
-horizon = 2880.0
-warmup = 240.0
-replications = 6
-seed = 9
-[customers]
-{demand}
-patience = {{ dist = "exponential", mean = 5.0 }}
-[[department]]
-name = "Desk"
-front_line = true
-staff = 3
-service = {{ dist = "exponential", mean = 1.0 }}
-needs = [ {{ dept = "Back", probability = 0.2, mode = "handoff" }} ]
-[[department]]
-name = "Back"
-staff = 2
-service = {{ dist = "exponential", mean = 2.0 }}
-[behavior]
-enabled = false
-"#
+    crate::util::desk_and_back_office(
+        "name = \"day\"\nhorizon = 2880.0\nwarmup = 240.0\nreplications = 6\nseed = 9",
+        &format!("{demand}\npatience = {{ dist = \"exponential\", mean = 5.0 }}"),
+        "staff = 3",
     )
 }
 

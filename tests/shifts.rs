@@ -7,28 +7,10 @@ use crate::util::{Sandbox, csv_rows, scenario};
 /// A desk whose staff is `staff` (a `staff = …` or `shifts = …` line),
 /// fed at 0.8 a minute with one-minute services, and a back office of 2.
 fn desk(staff: &str) -> String {
-    format!(
-        r#"name = "shifts"
-horizon = 2880.0
-warmup = 240.0
-replications = 4
-seed = 12
-[customers]
-arrival_rate = 0.8
-[[department]]
-name = "Desk"
-front_line = true
-{staff}
-cost_per_time = 2.0
-service = {{ dist = "exponential", mean = 1.0 }}
-needs = [ {{ dept = "Back", probability = 0.2, mode = "handoff" }} ]
-[[department]]
-name = "Back"
-staff = 2
-service = {{ dist = "exponential", mean = 2.0 }}
-[behavior]
-enabled = false
-"#
+    crate::util::desk_and_back_office(
+        "name = \"shifts\"\nhorizon = 2880.0\nwarmup = 240.0\nreplications = 4\nseed = 12",
+        "arrival_rate = 0.8",
+        &format!("{staff}\ncost_per_time = 2.0"),
     )
 }
 

@@ -307,3 +307,28 @@ pub fn csv_rows(folder: &std::path::Path, file: &str) -> Vec<std::collections::H
         .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
         .collect()
 }
+
+/// A front-line desk (one-minute exponential services) that hands a fifth
+/// of its work off to a back office of 2: `settings` are the run settings
+/// (name, horizon, …), `customers` the `[customers]` lines and `desk` the
+/// desk's staff lines.
+pub fn desk_and_back_office(settings: &str, customers: &str, desk: &str) -> String {
+    format!(
+        r#"{settings}
+[customers]
+{customers}
+[[department]]
+name = "Desk"
+front_line = true
+{desk}
+service = {{ dist = "exponential", mean = 1.0 }}
+needs = [ {{ dept = "Back", probability = 0.2, mode = "handoff" }} ]
+[[department]]
+name = "Back"
+staff = 2
+service = {{ dist = "exponential", mean = 2.0 }}
+[behavior]
+enabled = false
+"#
+    )
+}
