@@ -119,10 +119,11 @@ enabled = false
     );
 }
 
-/// Random small networks: whenever the check accepts one, work keeps
-/// flowing to the end of every replication (a deadlock would stop every
-/// service for good, and the stall stop would fire), whatever the needs'
-/// modes; forced past the check, hold loops do deadlock.
+/// Random small networks of needs and transfers: whenever the check
+/// accepts one, work keeps flowing to the end of every replication (a
+/// deadlock would stop every service for good, and the stall stop would
+/// fire), whatever the needs' modes; forced past the check, hold loops do
+/// deadlock.
 #[test]
 fn no_accepted_network_stops_making_progress() {
     use rand::{RngExt, SeedableRng};
@@ -136,6 +137,9 @@ fn no_accepted_network_stops_making_progress() {
         }
     }
     let mut rng = rand::rngs::SmallRng::seed_from_u64(10);
+    // Transfers draw from their own generator: the needs stay as they were.
+    let mut transfer_rng = rand::rngs::SmallRng::seed_from_u64(11);
+    let mut with_transfer = 0;
     let (mut accepted, mut with_hold, mut refused_holds, mut forced_stalls) = (0, 0, 0, 0);
     for network in 0..300 {
         let departments = rng.random_range(2..=4);
@@ -152,8 +156,14 @@ fn no_accepted_network_stops_making_progress() {
                     needs.push(format!("{{ dept = \"D{to}\", probability = {probability}, mode = \"{mode}\" }}"));
                 }
             }
+            let to = transfer_rng.random_range(0..departments);
+            let transfers = if to != from && transfer_rng.random_bool(0.4) {
+                format!("{{ dept = \"D{to}\", probability = {} }}", transfer_rng.random_range(0.1..0.5))
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "[[department]]\nname = \"D{from}\"\nfront_line = {}\nstaff = {}\nservice = {{ dist = \"exponential\", mean = 1.0 }}\nneeds = [{}]\n",
+                "[[department]]\nname = \"D{from}\"\nfront_line = {}\nstaff = {}\nservice = {{ dist = \"exponential\", mean = 1.0 }}\nneeds = [{}]\ntransfers = [{transfers}]\n",
                 from == 0,
                 rng.random_range(1..=2),
                 needs.join(", ")
@@ -169,6 +179,7 @@ fn no_accepted_network_stops_making_progress() {
         };
         accepted += 1;
         with_hold += usize::from(holds > 0);
+        with_transfer += usize::from(scenario.departments.iter().any(|d| !d.transfers.is_empty()));
         let mut last = LastEnd(0.0);
         let result = orgsim::model::simulate_observed(&scenario, 0, 5, &mut last);
         // Customers arrive every 10 time units on average; 300 without a
@@ -182,7 +193,10 @@ fn no_accepted_network_stops_making_progress() {
         forced.departments.iter_mut().flat_map(|d| d.needs.iter_mut()).for_each(|n| n.mode = NeedMode::Hold);
         forced_stalls += usize::from(orgsim::model::simulate(&forced, 0, 5).stalled.is_some());
     }
-    assert!(accepted >= 50 && with_hold >= 20 && refused_holds >= 20, "{accepted} {with_hold} {refused_holds}");
+    assert!(
+        accepted >= 50 && with_hold >= 20 && refused_holds >= 20 && with_transfer >= 20,
+        "{accepted} {with_hold} {refused_holds} {with_transfer}"
+    );
     assert!(forced_stalls >= 10, "hold loops deadlock and the stall stop sees it: {forced_stalls}");
 }
 

@@ -13,5 +13,6 @@ mod shifts;
 mod slurm;
 mod social;
 mod theory;
+mod transfers;
 mod trust;
 mod util;

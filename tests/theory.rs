@@ -143,6 +143,46 @@ fn handoff_network_without_followups_matches_jackson_product_form() {
 }
 
 #[test]
+fn transfer_network_matches_jackson_product_form() {
+    // Markov routing: Front passes half its work to Second and a fifth to
+    // Third; Second passes 40% on to Third and sends 10% back to Front.
+    // Visits per customer: Front 1/0.95, Second 0.5/0.95, Third
+    // (0.2 + 0.2)/0.95; each station is M/M/c at its visit rate.
+    let results = experiment::run(scenario(
+        r#"
+name = "transfers"
+horizon = 40000.0
+warmup = 4000.0
+replications = 30
+seed = 8
+[customers]
+arrival_rate = 0.8
+[[department]]
+name = "Front"
+front_line = true
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+transfers = [ { dept = "Second", probability = 0.5 }, { dept = "Third", probability = 0.2 } ]
+[[department]]
+name = "Second"
+staff = 1
+service = { dist = "exponential", mean = 1.0 }
+transfers = [ { dept = "Third", probability = 0.4 }, { dept = "Front", probability = 0.1 } ]
+[[department]]
+name = "Third"
+staff = 1
+service = { dist = "exponential", mean = 2.0 }
+[behavior]
+enabled = false
+"#,
+    ));
+    let (front, second) = (1.0 / 0.95, 0.5 / 0.95);
+    let third = 0.2 * front + 0.4 * second;
+    let stations = [("Front", 2, 1.0, front), ("Second", 1, 1.0, second), ("Third", 1, 0.5, third)];
+    assert_jackson(&results, &stations, &[front, second, third]);
+}
+
+#[test]
 fn hold_tandem_matches_the_product_form_sojourn() {
     // The front line (30 servers, a nearly infinite-server station) consults
     // IT on every case and holds until the reply. With so many servers no
@@ -178,6 +218,49 @@ enabled = false
         bonferroni(&values(&results, "int_delay_mean"), 2),
         theory::mmc_sojourn(2, 1.5, 1.0).unwrap(),
         "IT reply delay (M/M/2 sojourn)",
+    );
+}
+
+#[test]
+fn a_transferred_request_replies_from_where_its_work_ends() {
+    // The front line (30 servers: nobody queues there) holds every case for
+    // IT, and IT passes every request on to Finance, whose completion is
+    // the reply: the hold lasts an M/M/2 sojourn at IT plus one at Finance.
+    let results = experiment::run(scenario(
+        r#"
+name = "forwarded"
+horizon = 40000.0
+warmup = 4000.0
+replications = 30
+seed = 6
+[customers]
+arrival_rate = 1.5
+[[department]]
+name = "Front"
+front_line = true
+staff = 30
+service = { dist = "exponential", mean = 2.0 }
+needs = [ { dept = "IT", probability = 1.0, mode = "hold" } ]
+[[department]]
+name = "IT"
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+transfers = [ { dept = "Finance", probability = 1.0 } ]
+[[department]]
+name = "Finance"
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#,
+    ));
+    let sojourn = theory::mmc_sojourn(2, 1.5, 1.0).unwrap();
+    assert!(theory::erlang_b(30, 1.5 * (2.0 + 2.0 * sojourn)) < 1e-6);
+    assert_covers(bonferroni(&values(&results, "int_delay_mean"), 2), 2.0 * sojourn, "reply delay: IT then Finance");
+    assert_covers(
+        bonferroni(&values(&results, "ext_resolution_mean"), 2),
+        2.0 + 2.0 * sojourn,
+        "resolution: front service and the held request",
     );
 }
 

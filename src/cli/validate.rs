@@ -285,6 +285,9 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             .map(|need| {
                 format!("{} {:.0}% ({})", scenario.departments[need.supplier].name, need.probability * 100.0, need.mode)
             })
+            .chain(department.transfers.iter().map(|transfer| {
+                format!("→ {} {:.0}% (transfer)", scenario.departments[transfer.to].name, transfer.probability * 100.0)
+            }))
             .collect();
         let load = estimate.offered_load[index];
         let front = if department.front_line { "*" } else { " " };
@@ -312,7 +315,7 @@ fn department_table(scenario: &Scenario, text: &mut String) {
     }
     let _ = writeln!(
         text,
-        "(* front line; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
+        "(* front line; needs: requests that come back, → transfers: work that moves on; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
     );
 }
 

@@ -75,6 +75,9 @@ impl<O: Observer> Simulation<'_, '_, O> {
                 let inputs = (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
                 (mood.output_quality(behavior, inputs), mood.morale)
             });
+            if !self.scenario.departments[department].transfers.is_empty() && self.transfer(id, delivered) {
+                return;
+            }
             if work.is_case() {
                 if let Some((quality, attitude)) = delivered {
                     if self.sent_back(id, quality, attitude) {
@@ -194,5 +197,40 @@ impl<O: Observer> Simulation<'_, '_, O> {
     pub(super) fn start_followup(&mut self, id: u32) {
         self.works[id as usize].followup = true;
         self.enqueue(id);
+    }
+
+    /// Work `id`, done at its department, may move on to one of the
+    /// department's transfers: it then queues there, carrying what it
+    /// delivered here (social layer) as an input; `false` when it is done
+    /// here.
+    fn transfer(&mut self, id: u32, delivered: Option<(f64, f64)>) -> bool {
+        let work = self.works[id as usize];
+        let department = work.department as usize;
+        let u: f64 = self.stations[department].transfers_stream.random();
+        let spec = &self.scenario.departments[department];
+        let Some(index) = spec.transfers.iter().position(|t| u < t.cumulative) else {
+            return false;
+        };
+        let to = spec.transfers[index].to;
+        if work.created >= self.warmup {
+            self.links[self.first_link[department] + spec.needs.len() + index].requests += 1;
+        }
+        self.trace("transfer", id, delivered.map(|d| d.0), delivered.map(|d| d.1));
+        let work = &mut self.works[id as usize];
+        work.department = to as u32;
+        work.followup = false;
+        work.redo = false;
+        work.outstanding = 0;
+        work.hold_outstanding = 0;
+        work.has_handoff = false;
+        if work.is_case() {
+            work.need = work.need.saturating_add(1);
+        }
+        if let Some((quality, _)) = delivered {
+            work.input_quality_sum += quality;
+            work.inputs += 1;
+        }
+        self.enqueue(id);
+        true
     }
 }

@@ -29,12 +29,23 @@ pub fn load_estimate(scenario: &Scenario) -> LoadEstimate {
         .iter()
         .enumerate()
         .flat_map(|(from, department)| {
-            department.needs.iter().map(move |need| Edge {
+            let needs = department.needs.iter().map(move |need| Edge {
                 from,
                 to: need.supplier,
                 probability: need.probability,
                 mode: need.mode,
-            })
+                transfer: false,
+            });
+            // Work transferred on is served there, and a request's reply
+            // comes from where its work ends.
+            let transfers = department.transfers.iter().map(move |transfer| Edge {
+                from,
+                to: transfer.to,
+                probability: transfer.probability,
+                mode: NeedMode::Handoff,
+                transfer: true,
+            });
+            needs.chain(transfers)
         })
         .collect();
     let mut external = vec![0.0; n];

@@ -79,7 +79,8 @@ struct Simulation<'s, 'o, O: Observer> {
     external: ExternalTally,
     internal: InternalTally,
     links: Vec<LinkTally>,
-    /// Index in `links` of each department's first need.
+    /// Index in `links` of each department's first need (its transfers
+    /// follow its needs).
     first_link: Vec<usize>,
     paths: Paths,
     /// When a service last ended, anywhere.
@@ -150,13 +151,16 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             interval_satisfaction: (0.0, 0),
             external: ExternalTally::default(),
             internal: InternalTally::default(),
-            links: vec![LinkTally::default(); scenario.departments.iter().map(|d| d.needs.len()).sum()],
+            links: vec![
+                LinkTally::default();
+                scenario.departments.iter().map(|d| d.needs.len() + d.transfers.len()).sum()
+            ],
             first_link: scenario
                 .departments
                 .iter()
                 .scan(0, |next, d| {
                     let first = *next;
-                    *next += d.needs.len();
+                    *next += d.needs.len() + d.transfers.len();
                     Some(first)
                 })
                 .collect(),

@@ -26,7 +26,7 @@ pub struct TraceEvent<'a> {
     /// Simulated time.
     pub time: f64,
     /// What happened: `arrival`, `queue`, `start`, `end`, `request`, `reply`,
-    /// `rework`, `abandon`, `complete`.
+    /// `rework`, `abandon`, `transfer`, `complete`.
     pub event: &'static str,
     /// Department where it happened.
     pub department: &'a str,

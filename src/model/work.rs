@@ -51,7 +51,8 @@ pub(super) struct Work {
     pub(super) inputs: u16,
     /// Times it was sent back for rework (repeat contacts for a case).
     pub(super) repeats: u16,
-    /// Index of the requester's need this request serves.
+    /// Index of the requester's need this request serves; for a customer's
+    /// case (which serves no need), the transfers it has made.
     pub(super) need: u16,
     pub(super) stage: Stage,
     /// The next or current service is the follow-up.
@@ -97,9 +98,10 @@ impl Work {
         self.parent == NO_PARENT
     }
 
-    /// Waiting for the first time: only then may a customer abandon.
+    /// Waiting for the first time, at the front line: only then may a
+    /// customer abandon.
     pub(super) fn first_wait(&self) -> bool {
-        self.is_case() && !self.followup && self.repeats == 0
+        self.is_case() && !self.followup && self.repeats == 0 && self.need == 0
     }
 }
 

@@ -92,7 +92,14 @@ pub fn links(results: &RunResults) -> Vec<u8> {
     );
     let mut index = 0;
     for department in &scenario.departments {
-        for need in &department.needs {
+        // Each department's needs, then its transfers (mode `transfer`:
+        // work moved on, no reply).
+        let links = department
+            .needs
+            .iter()
+            .map(|need| (need.supplier, need.mode.to_string()))
+            .chain(department.transfers.iter().map(|t| (t.to, "transfer".to_string())));
+        for (to, mode) in links {
             let requests: Vec<f64> = results.replications.iter().map(|r| r.links[index].requests as f64).collect();
             let estimate = crate::experiment::estimate(&requests, crate::experiment::CONFIDENCE);
             let replies: u64 = results.replications.iter().map(|r| r.links[index].replies).sum();
@@ -105,8 +112,8 @@ pub fn links(results: &RunResults) -> Vec<u8> {
                 &mut writer,
                 &[
                     department.name.clone(),
-                    scenario.departments[need.supplier].name.clone(),
-                    need.mode.to_string(),
+                    scenario.departments[to].name.clone(),
+                    mode,
                     number(estimate.map(|e| e.mean)),
                     number(estimate.map(|e| e.low)),
                     number(estimate.map(|e| e.high)),

@@ -117,8 +117,8 @@ enum Route {
     At(usize),
 }
 
-/// One step down the tree: `department` and `needs` take the next segment
-/// as the name of an item in their list.
+/// One step down the tree: `department`, `needs` and `transfers` take the
+/// next segment as the name of an item in their list.
 fn route_of<'s>(
     current: &Value,
     segment: &str,
@@ -138,12 +138,13 @@ fn route_of<'s>(
     let (list_key, name_key) = match segment {
         "department" => ("department", "name"),
         "needs" => ("needs", "dept"),
+        "transfers" => ("transfers", "dept"),
         _ => {
             return match current.get(segment) {
                 Some(Value::Table(_) | Value::Array(_)) => Ok(Route::Key(segment.to_string())),
                 Some(_) => Err(error(format!("`{segment}` is a value, not a table"))),
                 None => Err(error(format!(
-                    "no table `{segment}` here; tables are `customers`, `behavior`, `department.<name>` and `department.<name>.needs.<supplier>`"
+                    "no table `{segment}` here; tables are `customers`, `behavior`, `department.<name>`, `department.<name>.needs.<supplier>` and `department.<name>.transfers.<department>`"
                 ))),
             };
         }
@@ -154,6 +155,10 @@ fn route_of<'s>(
         items.iter().position(|item| item.get(name_key).and_then(Value::as_str) == Some(name)).ok_or_else(|| {
             match list_key {
                 "department" => error(format!("no department is named {name:?}; known: {}", names_in(items, name_key))),
+                "transfers" => error(format!(
+                    "this department has no transfer to {name:?}; it transfers to: {}",
+                    names_in(items, name_key)
+                )),
                 _ => {
                     error(format!("this department has no need for {name:?}; it needs: {}", names_in(items, name_key)))
                 }

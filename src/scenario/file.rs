@@ -370,6 +370,10 @@ pub struct DepartmentFile {
     /// What the department needs from others.
     #[serde(default)]
     pub needs: Vec<NeedFile>,
+    /// Where work goes after this department (Markov routing): to exactly
+    /// one of these with their probabilities, otherwise it is done here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferFile>,
     /// Base quality of the department's work, 0..1 (social layer).
     #[serde(default = "default_skill")]
     pub skill: f64,
@@ -411,6 +415,16 @@ pub struct NeedFile {
     /// service time (social layer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_delay: Option<f64>,
+}
+
+/// One entry of a department's `transfers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFile {
+    /// The department the work moves to.
+    pub dept: String,
+    /// Probability that a piece of work moves there.
+    pub probability: f64,
 }
 
 /// How a requester waits for an internal reply.

@@ -27,7 +27,7 @@ pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
 pub use file::{
     BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, ShiftFile, Staff,
-    SurgeFile, Warmup,
+    SurgeFile, TransferFile, Warmup,
 };
 pub use schedule::Schedule;
 
@@ -155,6 +155,8 @@ pub struct Department {
     pub followup_mean: f64,
     /// What this department needs from others.
     pub needs: Vec<Need>,
+    /// Where its work moves on to, and the cumulative probabilities.
+    pub transfers: Vec<Transfer>,
     /// Base quality of its work, training included, at most 1.
     pub skill: f64,
     /// Morale baseline, recognition included, at most 1.
@@ -185,6 +187,17 @@ impl Department {
             None => f64::from(self.staff) * (to - from),
         }
     }
+}
+
+/// One transfer, checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transfer {
+    /// Index of the department the work moves to.
+    pub to: usize,
+    /// Probability that a piece of work moves there.
+    pub probability: f64,
+    /// This and the earlier transfers' probabilities, added up.
+    pub cumulative: f64,
 }
 
 /// One need, checked.

@@ -22,8 +22,10 @@ pub struct Edge {
     pub to: usize,
     /// Probability that a piece of work at `from` needs `to`.
     pub probability: f64,
-    /// How `from` waits.
+    /// How `from` waits (a transfer never holds: `Handoff`).
     pub mode: NeedMode,
+    /// A transfer (the work itself moves on) rather than a need.
+    pub transfer: bool,
 }
 
 /// Solves `a·x = b` by Gaussian elimination with partial pivoting; `None`
@@ -271,7 +273,7 @@ mod tests {
     use super::*;
 
     fn edge(from: usize, to: usize, probability: f64, mode: NeedMode) -> Edge {
-        Edge { from, to, probability, mode }
+        Edge { from, to, probability, mode, transfer: false }
     }
 
     #[test]

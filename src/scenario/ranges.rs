@@ -92,6 +92,7 @@ pub const RANGES: &[KeyRange] = &[
     closed("department.needs.silo_quality_loss", 0.0, 1.0),
     closed("department.needs.collaboration", 0.0, 1.0),
     above("department.needs.expected_delay", 0.0, T),
+    noted(closed("department.transfers.probability", 0.0, 1.0), "each; a department's transfers add up to at most 1"),
     above("<distribution>.mean", 0.0, T),
     above("<distribution>.cv", 0.0, 100.0),
     closed("<distribution>.value", 0.0, T),

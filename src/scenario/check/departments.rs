@@ -28,8 +28,21 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
             to: need.supplier,
             probability: need.probability,
             mode: need.mode,
+            transfer: false,
         }));
-        departments.push(check_department(checker, index, department, needs, (super::period_of(file), file.horizon))?);
+        // A transfer moves the work on and frees the server: for the
+        // network it is a handoff that is never followed up.
+        let transfers = super::transfers::check(checker, &names, index, department)?;
+        edges.extend(transfers.iter().map(|transfer| Edge {
+            from: index,
+            to: transfer.to,
+            probability: transfer.probability,
+            mode: crate::scenario::NeedMode::Handoff,
+            transfer: true,
+        }));
+        let mut checked = check_department(checker, index, department, needs, (super::period_of(file), file.horizon))?;
+        checked.transfers = transfers;
+        departments.push(checked);
     }
     // A holder with unlimited staff always has a free server for the work
     // that comes back to it: its holds cannot deadlock, and the loop rule
@@ -136,6 +149,7 @@ fn check_department(
         followup_mean: followup.as_ref().map_or(0.0, |(_, mean)| *mean),
         followup: followup.map(|(distribution, _)| distribution),
         needs,
+        transfers: Vec::new(),
     })
 }
 
@@ -299,10 +313,10 @@ fn check_network(checker: &Checker, names: &[String], edges: &[Edge], written: &
         cycle
             .windows(2)
             .filter_map(|pair| {
-                written
-                    .iter()
-                    .find(|e| e.from == pair[0] && e.to == pair[1])
-                    .map(|e| format!("{} → {} {} ({})", names[e.from], names[e.to], e.probability, e.mode))
+                written.iter().find(|e| e.from == pair[0] && e.to == pair[1]).map(|e| {
+                    let kind = if e.transfer { "transfer".to_string() } else { e.mode.to_string() };
+                    format!("{} → {} {} ({kind})", names[e.from], names[e.to], e.probability)
+                })
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -311,7 +325,7 @@ fn check_network(checker: &Checker, names: &[String], edges: &[Edge], written: &
         NetworkProblem::Divergent { cycle } => (
             cycle,
             format!(
-                "the loop {} spawns on average at least one new request for each request it serves, so the expected number of requests per customer is infinite; lower the probabilities on the loop ({})",
+                "the loop {} sends on average at least one piece of work (a request or a transfer) around again for each it serves, so the expected number of visits per customer is infinite; lower the probabilities on the loop ({})",
                 render(cycle),
                 links(cycle)
             ),
@@ -330,9 +344,13 @@ fn check_network(checker: &Checker, names: &[String], edges: &[Edge], written: &
             ),
         ),
     };
+    // The field of the loop's first link: a need, or a transfer.
+    let first_is_transfer =
+        cycle.len() > 1 && written.iter().filter(|e| e.from == cycle[0] && e.to == cycle[1]).all(|e| e.transfer);
+    let field = if first_is_transfer { "transfers" } else { "needs" };
     Err(checker.invalid(
-        &[Step::Key("department"), Step::Index(cycle[0]), Step::Key("needs")],
-        format!("department {:?}.needs", names[cycle[0]]),
+        &[Step::Key("department"), Step::Index(cycle[0]), Step::Key(field)],
+        format!("department {:?}.{field}", names[cycle[0]]),
         message,
     ))
 }

@@ -9,6 +9,7 @@ mod behavior;
 mod customers;
 mod departments;
 pub mod sweep;
+mod transfers;
 
 use super::errors::{Checker, Locator, Step};
 use super::file::{self, BehaviorFile, ScenarioFile};
