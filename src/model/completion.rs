@@ -60,24 +60,30 @@ impl<O: Observer> Simulation<'_, '_, O> {
         rejected
     }
 
+    /// Quality and attitude of what `work` delivers at its department
+    /// (social layer).
+    #[inline]
+    fn delivered(&self, work: &super::work::Work) -> Option<(f64, f64)> {
+        self.social.as_ref().map(|social| {
+            let mood = &social.moods[work.department as usize];
+            let inputs = (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
+            (mood.output_quality(&self.scenario.behavior, inputs), mood.morale)
+        })
+    }
+
     /// Work `id` is finished: record it, reply to its requester, and go on
     /// up the chain while requesters finish in turn.
     pub(super) fn complete(&mut self, mut id: u32) {
         loop {
+            if self.moves_on[self.works[id as usize].department as usize] && self.transfer(id) {
+                return;
+            }
             let now = self.now;
             let work = self.works[id as usize];
             let department = work.department as usize;
             let counted = work.created >= self.warmup;
             let behavior = &self.scenario.behavior;
-            // Quality and attitude of the deliverable (social layer).
-            let delivered = self.social.as_ref().map(|social| {
-                let mood = &social.moods[department];
-                let inputs = (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
-                (mood.output_quality(behavior, inputs), mood.morale)
-            });
-            if !self.scenario.departments[department].transfers.is_empty() && self.transfer(id, delivered) {
-                return;
-            }
+            let delivered = self.delivered(&work);
             if work.is_case() {
                 if let Some((quality, attitude)) = delivered {
                     if self.sent_back(id, quality, attitude) {
@@ -203,9 +209,11 @@ impl<O: Observer> Simulation<'_, '_, O> {
     /// department's transfers: it then queues there, carrying what it
     /// delivered here (social layer) as an input; `false` when it is done
     /// here.
-    fn transfer(&mut self, id: u32, delivered: Option<(f64, f64)>) -> bool {
+    #[inline(never)]
+    fn transfer(&mut self, id: u32) -> bool {
         let work = self.works[id as usize];
         let department = work.department as usize;
+        let delivered = self.delivered(&work);
         let u: f64 = self.stations[department].transfers_stream.random();
         let spec = &self.scenario.departments[department];
         let Some(index) = spec.transfers.iter().position(|t| u < t.cumulative) else {
@@ -224,7 +232,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
         work.hold_outstanding = 0;
         work.has_handoff = false;
         if work.is_case() {
-            work.need = work.need.saturating_add(1);
+            work.parent = super::work::MOVED_CASE;
         }
         if let Some((quality, _)) = delivered {
             work.input_quality_sum += quality;

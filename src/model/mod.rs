@@ -82,6 +82,8 @@ struct Simulation<'s, 'o, O: Observer> {
     /// Index in `links` of each department's first need (its transfers
     /// follow its needs).
     first_link: Vec<usize>,
+    /// Whether each department passes work on (has transfers).
+    moves_on: Vec<bool>,
     paths: Paths,
     /// When a service last ended, anywhere.
     last_service_end: f64,
@@ -164,6 +166,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                     Some(first)
                 })
                 .collect(),
+            moves_on: scenario.departments.iter().map(|d| !d.transfers.is_empty()).collect(),
             paths: Paths {
                 bin_width: scenario.horizon / PATH_BINS as f64,
                 bins_per_time: PATH_BINS as f64 / scenario.horizon,

@@ -3,7 +3,10 @@
 
 use crate::scenario::NeedMode;
 
+/// The `parent` of a customer's case at its first department.
 pub(super) const NO_PARENT: u32 = u32::MAX;
+/// The `parent` of a customer's case that a transfer moved on.
+pub(super) const MOVED_CASE: u32 = u32::MAX - 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
@@ -32,7 +35,8 @@ pub(super) struct Work {
     /// Serial of the customer case it belongs to.
     pub(super) case: u32,
     pub(super) department: u32,
-    /// The work this request replies to; `NO_PARENT` for a customer's case.
+    /// The work this request replies to; `NO_PARENT` for a customer's case
+    /// (`MOVED_CASE` once a transfer moved it on).
     pub(super) parent: u32,
     pub(super) created: f64,
     pub(super) visit_start: f64,
@@ -51,8 +55,7 @@ pub(super) struct Work {
     pub(super) inputs: u16,
     /// Times it was sent back for rework (repeat contacts for a case).
     pub(super) repeats: u16,
-    /// Index of the requester's need this request serves; for a customer's
-    /// case (which serves no need), the transfers it has made.
+    /// Index of the requester's need this request serves.
     pub(super) need: u16,
     pub(super) stage: Stage,
     /// The next or current service is the follow-up.
@@ -95,13 +98,13 @@ impl Work {
     }
 
     pub(super) fn is_case(&self) -> bool {
-        self.parent == NO_PARENT
+        self.parent >= MOVED_CASE
     }
 
     /// Waiting for the first time, at the front line: only then may a
     /// customer abandon.
     pub(super) fn first_wait(&self) -> bool {
-        self.is_case() && !self.followup && self.repeats == 0 && self.need == 0
+        self.parent == NO_PARENT && !self.followup && self.repeats == 0
     }
 }
 
