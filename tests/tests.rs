@@ -3,6 +3,7 @@
 
 mod cli;
 mod day;
+mod events;
 mod experiments;
 mod golden;
 mod hardening;

@@ -28,12 +28,27 @@ pub(super) struct RunArgs {
     /// work and case ids, quality, attitude) to this CSV file.
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    /// Also write replication 0 as an event log (the columns process-mining
+    /// tools and `orgsim fit` read) to this CSV file; needs time_unit
+    /// second, minute, hour or day.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// The instant time 0 stands for in the event log (RFC 3339).
+    #[arg(long, value_name = "INSTANT", default_value = output::events::DEFAULT_EVENTS_START, requires = "events")]
+    events_start: String,
 }
 
 /// Runs the scenario and writes its files.
 pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
     args.simulation.apply(&mut scenario)?;
+    let clock = match &args.events {
+        Some(_) => Some(
+            output::events::check_clock(&args.events_start, &scenario.time_unit, scenario.horizon)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     let out = output_folder(args.out.as_deref(), &scenario, None)?;
     let pool = args.simulation.pool()?;
     args.simulation.check_size(&[Work::one(&scenario)], scenario.replications, pool.current_num_threads(), true)?;
@@ -47,6 +62,10 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         Some(path) => Some((path, output::streams::TraceWriter::create(path)?)),
         None => None,
     };
+    let events = match (&args.events, clock) {
+        (Some(path), Some(clock)) => Some((path, output::events::EventLogWriter::create(path, clock)?)),
+        _ => None,
+    };
     let social = scenario.behavior_enabled;
     let created = output::files::prepare_folder(&out)?;
     let (results, parts) = pool.install(|| {
@@ -59,12 +78,19 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         if let Some((path, writer)) = trace {
             writer.abandon(path);
         }
+        if let Some((path, writer)) = events {
+            writer.abandon(path);
+        }
         return Err(stall.into());
     }
     let files = output::run_files(&results);
     output::files::finish_run(&out, created, &files, parts, social)?;
     output::report::write_run_report(&out, !args.no_plots)?;
     if let Some((path, mut writer)) = trace {
+        crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
+        writer.finish(path)?;
+    }
+    if let Some((path, mut writer)) = events {
         crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
         writer.finish(path)?;
     }
@@ -81,6 +107,9 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         ));
         if let Some(path) = &args.trace {
             text.push_str(&format!("wrote the event trace of replication 0 to {}\n", path.display()));
+        }
+        if let Some(path) = &args.events {
+            text.push_str(&format!("wrote replication 0 as an event log to {}\n", path.display()));
         }
         print(&text)?;
     }

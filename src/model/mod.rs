@@ -246,6 +246,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 department: &self.scenario.departments[work.department as usize].name,
                 work: work.serial,
                 case: work.case,
+                parent: (!work.is_case()).then(|| self.works[work.parent as usize].serial),
                 quality,
                 attitude,
             });
@@ -393,6 +394,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         self.works[id as usize].cost +=
             (now - work.service_start) * self.scenario.departments[department].cost_per_time;
+        self.trace("release", id, None, None);
         let station = &mut self.stations[department];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;

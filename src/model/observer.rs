@@ -25,7 +25,9 @@ pub struct Sample<'a> {
 pub struct TraceEvent<'a> {
     /// Simulated time.
     pub time: f64,
-    /// What happened: `arrival`, `queue`, `start`, `end`, `request`, `reply`,
+    /// What happened: `arrival`, `queue`, `start`, `end` (of a service),
+    /// `release` (the server lets the work go: at the end of its service,
+    /// or when the replies it held for are in), `request`, `reply`,
     /// `rework`, `abandon`, `transfer`, `complete`.
     pub event: &'static str,
     /// Department where it happened.
@@ -34,6 +36,8 @@ pub struct TraceEvent<'a> {
     pub work: u32,
     /// The customer case it belongs to.
     pub case: u32,
+    /// The requester's piece of work, for an internal request.
+    pub parent: Option<u32>,
     /// Quality of the delivered work, where there is one.
     pub quality: Option<f64>,
     /// Attitude shown (the department's morale), where there is one.

@@ -4,6 +4,7 @@
 //! folder, then a rename), so a reader never sees half a file.
 
 pub mod csv_files;
+pub mod events;
 pub mod experiments;
 pub mod files;
 pub mod format;
