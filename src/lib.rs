@@ -10,6 +10,7 @@
 //! - [`model`]: departments, customers and internal requests, one replication;
 //! - [`experiment`]: replications in parallel, metrics, confidence intervals;
 //! - [`theory`]: the queueing formulas the model is checked against;
+//! - [`fit`]: reading a real organization's ticket log;
 //! - [`output`]: CSV files and the printed summary, written atomically;
 //! - [`cli`]: the `orgsim` command line.
 //!
@@ -30,6 +31,7 @@
 pub mod cli;
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod output;
 pub mod scenario;

@@ -1,0 +1,6 @@
+//! Reading a real organization's ticket log (the input side of `orgsim
+//! fit`): [`timestamps`] finds each time column's format and turns its
+//! values into instants, in a time zone, counting what daylight-saving
+//! changes did to them.
+
+pub mod timestamps;

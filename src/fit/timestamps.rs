@@ -1,0 +1,215 @@
+//! Timestamps of a ticket log. A column's format is found from all its
+//! values at once: RFC 3339 instants (with an offset), or one civil form
+//! (ISO 8601 without an offset, day-first or month-first dates) read in the
+//! log's time zone. A column whose values read both day-first and
+//! month-first (no day above 12 anywhere) is refused with its values shown:
+//! only `--time-format` can tell. `?` and empty cells are missing.
+//!
+//! A civil time that a daylight-saving change skipped (a gap) or repeated
+//! (a fold) is read the "compatible" way (RFC 5545: a skipped time moves
+//! forward by the gap, a repeated one takes the earlier instant) and
+//! counted.
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::{AmbiguousOffset, TimeZone};
+
+/// What a column's dates begin with, to tell day-first from month-first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Year,
+    Day,
+    Month,
+}
+
+/// Civil forms tried, in order of preference within each family.
+const CIVIL_FORMATS: [(&str, Order); 16] = [
+    ("%Y-%m-%dT%H:%M:%S%.f", Order::Year),
+    ("%Y-%m-%dT%H:%M:%S", Order::Year),
+    ("%Y-%m-%dT%H:%M", Order::Year),
+    ("%Y-%m-%d %H:%M:%S%.f", Order::Year),
+    ("%Y-%m-%d %H:%M:%S", Order::Year),
+    ("%Y-%m-%d %H:%M", Order::Year),
+    ("%d-%m-%Y %H:%M:%S", Order::Day),
+    ("%d-%m-%Y %H:%M", Order::Day),
+    ("%d/%m/%Y %H:%M:%S", Order::Day),
+    ("%d/%m/%Y %H:%M", Order::Day),
+    ("%d.%m.%Y %H:%M:%S", Order::Day),
+    ("%d.%m.%Y %H:%M", Order::Day),
+    ("%m-%d-%Y %H:%M:%S", Order::Month),
+    ("%m-%d-%Y %H:%M", Order::Month),
+    ("%m/%d/%Y %H:%M:%S", Order::Month),
+    ("%m/%d/%Y %H:%M", Order::Month),
+];
+
+/// Most example values an ambiguity error shows.
+const SHOWN_VALUES: usize = 5;
+
+/// How one column's values are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// RFC 3339 instants, each with its own offset.
+    Instant,
+    /// A civil form (strftime) read in the log's time zone.
+    Civil(String),
+}
+
+/// Why a time column cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// No known form reads every value.
+    #[error(
+        "no date-time form reads every value (for instance {example:?}); give the column's form with --time-format, e.g. \"%d-%m-%Y %H:%M\""
+    )]
+    Unknown {
+        /// A value no form read.
+        example: String,
+    },
+    /// Both day-first and month-first read every value.
+    #[error(
+        "the dates read both day-first and month-first (no day above 12), e.g. {examples}; say which with --time-format \"%d-%m-%Y %H:%M\" or \"%m-%d-%Y %H:%M\""
+    )]
+    Ambiguous {
+        /// Some of the values.
+        examples: String,
+    },
+    /// A value does not match the given or detected form.
+    #[error("{value:?} does not match {format:?}")]
+    Mismatch {
+        /// The value.
+        value: String,
+        /// The form.
+        format: String,
+    },
+    /// The time zone is not a known IANA name.
+    #[error("--tz {0:?} is not a known IANA time zone, such as Europe/Paris or UTC")]
+    Zone(String),
+}
+
+/// Whether a cell holds no value.
+pub fn missing(value: &str) -> bool {
+    let value = value.trim();
+    value.is_empty() || value == "?"
+}
+
+/// Finds the one form that reads every non-missing value of a column.
+pub fn detect(values: &[&str]) -> Result<TimeFormat, TimeError> {
+    let present: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !missing(v)).collect();
+    if present.iter().all(|v| v.parse::<Timestamp>().is_ok()) {
+        return Ok(TimeFormat::Instant);
+    }
+    let reads = |format: &str| present.iter().all(|v| DateTime::strptime(format, v).is_ok());
+    let viable: Vec<(&str, Order)> = CIVIL_FORMATS.iter().copied().filter(|(format, _)| reads(format)).collect();
+    let has = |order: Order| viable.iter().any(|&(_, o)| o == order);
+    if has(Order::Day) && has(Order::Month) {
+        let examples: Vec<String> = present.iter().take(SHOWN_VALUES).map(|v| format!("{v:?}")).collect();
+        return Err(TimeError::Ambiguous { examples: examples.join(", ") });
+    }
+    match viable.first() {
+        Some((format, _)) => Ok(TimeFormat::Civil((*format).to_string())),
+        None => {
+            let example = present
+                .iter()
+                .find(|v| {
+                    v.parse::<Timestamp>().is_err()
+                        && !CIVIL_FORMATS.iter().any(|(f, _)| DateTime::strptime(f, v).is_ok())
+                })
+                .or(present.first())
+                .map_or(String::new(), |v| v.to_string());
+            Err(TimeError::Unknown { example })
+        }
+    }
+}
+
+/// Reads a log's times in one zone, counting daylight-saving gaps and folds.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    zone: TimeZone,
+    /// Civil times a change skipped, moved forward.
+    pub gaps: u64,
+    /// Civil times a change repeated, read as the earlier instant.
+    pub folds: u64,
+}
+
+impl Clock {
+    /// A clock in the IANA zone `name`.
+    pub fn new(name: &str) -> Result<Clock, TimeError> {
+        let zone = TimeZone::get(name).map_err(|_| TimeError::Zone(name.to_string()))?;
+        Ok(Clock { zone, gaps: 0, folds: 0 })
+    }
+
+    /// The instant `value` stands for under `format`; `None` when missing.
+    pub fn read(&mut self, format: &TimeFormat, value: &str) -> Result<Option<Timestamp>, TimeError> {
+        let value = value.trim();
+        if missing(value) {
+            return Ok(None);
+        }
+        let mismatch = || TimeError::Mismatch { value: value.to_string(), format: format.to_string() };
+        let civil = match format {
+            TimeFormat::Instant => return value.parse::<Timestamp>().map(Some).map_err(|_| mismatch()),
+            TimeFormat::Civil(form) => DateTime::strptime(form, value).map_err(|_| mismatch())?,
+        };
+        let ambiguous = self.zone.to_ambiguous_timestamp(civil);
+        match ambiguous.offset() {
+            AmbiguousOffset::Unambiguous { .. } => {}
+            AmbiguousOffset::Gap { .. } => self.gaps += 1,
+            AmbiguousOffset::Fold { .. } => self.folds += 1,
+        }
+        ambiguous.compatible().map(Some).map_err(|_| mismatch())
+    }
+}
+
+impl std::fmt::Display for TimeFormat {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeFormat::Instant => formatter.write_str("RFC 3339"),
+            TimeFormat::Civil(form) => formatter.write_str(form),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_with_offsets_need_no_zone() {
+        let format = detect(&["2024-01-01T08:00:00Z", "?", "2024-01-01T09:30:00.250+01:00"]).unwrap();
+        assert_eq!(format, TimeFormat::Instant);
+        let mut clock = Clock::new("Asia/Tokyo").unwrap();
+        let first = clock.read(&format, "2024-01-01T08:00:00Z").unwrap().unwrap();
+        let second = clock.read(&format, "2024-01-01T09:30:00.250+01:00").unwrap().unwrap();
+        assert_eq!(second.as_millisecond() - first.as_millisecond(), 30 * 60 * 1000 + 250);
+        assert_eq!(clock.read(&format, " ").unwrap(), None);
+    }
+
+    #[test]
+    fn a_day_above_twelve_tells_day_first_from_month_first() {
+        // The ServiceNow export's form.
+        let format = detect(&["29-02-2016 04:40", "01-03-2016 09:52", ""]).unwrap();
+        assert_eq!(format, TimeFormat::Civil("%d-%m-%Y %H:%M".into()));
+        let format = detect(&["02/29/2016 04:40:00", "03/01/2016 09:52:10"]).unwrap();
+        assert_eq!(format, TimeFormat::Civil("%m/%d/%Y %H:%M:%S".into()));
+        let error = detect(&["01-02-2016 04:40", "03-04-2016 09:52"]).unwrap_err();
+        assert!(matches!(&error, TimeError::Ambiguous { examples } if examples.contains("\"01-02-2016 04:40\"")));
+        assert!(error.to_string().contains("--time-format"), "{error}");
+        let error = detect(&["2016-02-29 04:40", "next tuesday"]).unwrap_err();
+        assert_eq!(error, TimeError::Unknown { example: "next tuesday".into() });
+    }
+
+    #[test]
+    fn daylight_saving_gaps_and_folds_are_read_and_counted() {
+        let format = detect(&["2024-03-31 02:30", "2024-10-27 02:30"]).unwrap();
+        let mut clock = Clock::new("Europe/Paris").unwrap();
+        // 02:30 on 31 March 2024 never happened in Paris: read as 03:30
+        // summer time, 01:30 UTC.
+        let gap = clock.read(&format, "2024-03-31 02:30").unwrap().unwrap();
+        assert_eq!(gap, "2024-03-31T01:30:00Z".parse::<Timestamp>().unwrap());
+        // 02:30 on 27 October 2024 happened twice: the earlier, summer time.
+        let fold = clock.read(&format, "2024-10-27 02:30").unwrap().unwrap();
+        assert_eq!(fold, "2024-10-27T00:30:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!((clock.gaps, clock.folds), (1, 1));
+        assert!(matches!(Clock::new("Mars/Olympus"), Err(TimeError::Zone(_))));
+        assert!(matches!(clock.read(&format, "27/10/2024 02:30"), Err(TimeError::Mismatch { .. })));
+    }
+}
