@@ -23,28 +23,14 @@ struct Slot {
 /// period: the rates' slots, or with shifts alone the hours of the period;
 /// `None` when nothing changes.
 fn slots(scenario: &Scenario) -> Option<Vec<Slot>> {
-    if let Some(profile) = &scenario.customers.profile {
-        return Some(
-            profile
-                .rates
-                .iter()
-                .enumerate()
-                .map(|(slot, &rate)| Slot {
-                    start: slot as f64 * profile.every,
-                    end: (slot + 1) as f64 * profile.every,
-                    rate,
-                })
-                .collect(),
-        );
-    }
-    let period = scenario.period.filter(|_| scenario.departments.iter().any(|d| d.schedule.is_some()))?;
-    let every = period / crate::model::SHIFT_SLOTS as f64;
+    let (every, count) = scenario.slot_layout()?;
+    let customers = &scenario.customers;
     Some(
-        (0..crate::model::SHIFT_SLOTS)
+        (0..count)
             .map(|slot| Slot {
                 start: slot as f64 * every,
                 end: (slot + 1) as f64 * every,
-                rate: scenario.customers.arrival_rate,
+                rate: customers.profile.as_ref().map_or(customers.arrival_rate, |p| p.rates[slot]),
             })
             .collect(),
     )

@@ -3,7 +3,7 @@
 //! waits, and for the front line the service level and abandonment.
 //!
 //! With a rate profile the slots are the profile's (`every`; with shifts
-//! alone, [`SHIFT_SLOTS`] equal slots of the period), folded over
+//! alone, [`crate::scenario::SHIFT_SLOTS`] equal slots of the period), folded over
 //! the whole periods that lie in [warmup, horizon]: slot s of every such
 //! period adds to row s. Work is counted by the slot its visit began in; the
 //! time averages are integrated across slot boundaries exactly. A
@@ -12,10 +12,6 @@
 
 use super::{DepartmentTally, Simulation};
 use crate::scenario::Scenario;
-
-/// Slots per period when only staff changes through it (shifts with a
-/// constant arrival rate): the hours of a day.
-pub const SHIFT_SLOTS: usize = 24;
 
 /// One department in one slot: raw counts and integrals.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -67,16 +63,9 @@ pub(super) struct SlotClock {
 
 impl SlotClock {
     /// The clock of `scenario`, when demand or staff change through the
-    /// period: the rates' slots, or with shifts alone [`SHIFT_SLOTS`]
-    /// equal slots of the period.
+    /// period ([`Scenario::slot_layout`]).
     pub(super) fn of(scenario: &Scenario) -> Option<SlotClock> {
-        let (every, slots) = match &scenario.customers.profile {
-            Some(profile) => (profile.every, profile.rates.len()),
-            None if scenario.departments.iter().any(|d| d.schedule.is_some()) => {
-                (scenario.period? / SHIFT_SLOTS as f64, SHIFT_SLOTS)
-            }
-            None => return None,
-        };
+        let (every, slots) = scenario.slot_layout()?;
         let period = every * slots as f64;
         let first = (scenario.warmup / period - 1e-9).ceil().max(0.0);
         let last = (scenario.horizon / period + 1e-9).floor();

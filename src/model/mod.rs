@@ -43,7 +43,7 @@ use crate::engine::{Calendar, Stream, stream};
 use crate::scenario::{NeedMode, Scenario};
 use rand::RngExt;
 
-pub use intervals::{Intervals, SHIFT_SLOTS, SlotTally};
+pub use intervals::{Intervals, SlotTally};
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::SocialState;

@@ -104,6 +104,10 @@ pub struct Customers {
     pub value: f64,
 }
 
+/// Slots per period when only staff changes through it (shifts with a
+/// constant arrival rate): the hours of a day.
+pub const SHIFT_SLOTS: usize = 24;
+
 /// Arrival rates by slot, repeating every `every × rates.len()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateProfile {
@@ -289,6 +293,19 @@ impl Scenario {
     pub fn set_replications(&mut self, replications: u32) {
         self.replications = replications;
         self.resolved.replications = replications;
+    }
+
+    /// The slots of the period figures by slot use, as `(every, slots)`:
+    /// the rates' slots, or with shifts alone [`SHIFT_SLOTS`] equal slots of
+    /// the period; `None` when neither demand nor staff change through it.
+    pub fn slot_layout(&self) -> Option<(f64, usize)> {
+        match &self.customers.profile {
+            Some(profile) => Some((profile.every, profile.rates.len())),
+            None if self.departments.iter().any(|d| d.schedule.is_some()) => {
+                Some((self.period? / SHIFT_SLOTS as f64, SHIFT_SLOTS))
+            }
+            None => None,
+        }
     }
 
     /// Mean staff on duty per department over the counted window

@@ -153,17 +153,12 @@ impl SlotGrid {
     /// The grid of `scenario`; an error when nothing changes through a
     /// period.
     pub fn of(scenario: &Scenario) -> Result<SlotGrid, ExperimentError> {
-        let grid = match (&scenario.customers.profile, scenario.period) {
-            (Some(profile), _) => SlotGrid { every: profile.every, slots: profile.rates.len() },
-            (None, Some(period)) if scenario.departments.iter().any(|d| d.schedule.is_some()) => {
-                SlotGrid { every: period / crate::model::SHIFT_SLOTS as f64, slots: crate::model::SHIFT_SLOTS }
-            }
-            _ => {
-                return Err(ExperimentError::Invalid(
-                    "--by-interval staffs slot by slot, but this scenario's demand and staff never change through a period; give customers.rates (or shifts)".into(),
-                ));
-            }
+        let Some((every, slots)) = scenario.slot_layout() else {
+            return Err(ExperimentError::Invalid(
+                "--by-interval staffs slot by slot, but this scenario's demand and staff never change through a period; give customers.rates (or shifts)".into(),
+            ));
         };
+        let grid = SlotGrid { every, slots };
         if grid.slots > MOST_SLOTS {
             return Err(ExperimentError::Invalid(format!(
                 "--by-interval staffs at most {MOST_SLOTS} slots per period (this scenario has {}); use longer slots",
@@ -266,7 +261,11 @@ pub fn staff_by_interval(
             shifts,
             measured: targets
                 .iter()
-                .map(|t| (0..grid.slots).map(|k| row_at(&rows, d, k, grid.slots).metrics[t.metric.column()]).collect())
+                .map(|t| {
+                    (0..grid.slots)
+                        .map(|k| row_at(&rows, (d, base.departments.len()), k, grid.slots).metrics[t.metric.column()])
+                        .collect()
+                })
                 .collect(),
         });
     }
@@ -346,7 +345,8 @@ fn slot_staff(
             SlotMetric::WaitProb => Occupancy::tail_staff(counts, target.value),
             _ if rows.is_empty() => (Occupancy::mean(counts).ceil() as u32).max(1),
             metric => {
-                let measured = row_at(rows, d, k, slots).metrics[metric.column()].map(|e| e.mean);
+                let measured =
+                    row_at(rows, (d, base.departments.len()), k, slots).metrics[metric.column()].map(|e| e.mean);
                 staff + u32::from(measured.is_some_and(|m| !target.met(m)))
             }
         })
@@ -375,10 +375,6 @@ fn cover(
 
 /// Department `d`'s row for slot `k`: a staffing that never changes runs
 /// stationary, with one row per department.
-fn row_at(rows: &[IntervalRow], d: usize, k: usize, slots: usize) -> &IntervalRow {
-    if rows.iter().filter(|r| r.department == rows[0].department).count() == slots {
-        &rows[d * slots + k]
-    } else {
-        &rows[d]
-    }
+fn row_at(rows: &[IntervalRow], (d, departments): (usize, usize), k: usize, slots: usize) -> &IntervalRow {
+    if rows.len() == departments * slots { &rows[d * slots + k] } else { &rows[d] }
 }
