@@ -64,6 +64,7 @@ fn the_event_log_pairs_starts_and_completes_and_keeps_holds_inside() {
                 visits.entry(row["request_id"].clone()).or_default().push((start, time));
             }
             "withdraw" => assert_eq!(row["outcome"], "abandoned", "{row:?}"),
+            "schedule" => assert!(!open.contains_key(&id), "queued while in service: {row:?}"),
             other => panic!("unexpected transition {other}"),
         }
     }

@@ -6,7 +6,7 @@
 //! every command that simulates takes `--replications`, `--seed`,
 //! `--threads` and `--allow-large` from one set), and each command has a
 //! small module: [`run`], [`validate`], [`sweep`], [`experiments`]
-//! (`compare`, `impact`, `optimize`), [`folders`] (`report`, `merge`) and
+//! (`compare`, `impact`, `optimize`), [`fit`], [`folders`] (`report`, `merge`) and
 //! [`slurm`]. Each loads and checks its scenario (reading the file is the
 //! only input this layer does), applies overrides, runs, and hands results
 //! to [`crate::output`]. Errors are carried with anyhow and printed once,
@@ -23,6 +23,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 mod experiments;
+mod fit;
 mod folders;
 mod options;
 mod progress;
@@ -69,6 +70,9 @@ enum Command {
     /// Find the cheapest staffing that meets every target with confidence,
     /// and write optimize.csv.
     Optimize(experiments::OptimizeArgs),
+    /// Build a scenario from a ticket log (CSV event log or status-history
+    /// export), with fit.csv and fit.html; --check simulates it against the log.
+    Fit(fit::FitArgs),
     /// Redraw the charts and report.html of an earlier run from its files.
     Report(folders::ReportArgs),
     /// Join the shards of a sweep run with --shard into sweep.csv, the plots
@@ -109,6 +113,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Compare(args) => experiments::compare(&args, quiet),
         Command::Impact(args) => experiments::impact(&args, quiet),
         Command::Optimize(args) => experiments::optimize(&args, quiet),
+        Command::Fit(args) => fit::fit(&args, quiet),
         Command::Report(args) => folders::report(&args, quiet),
         Command::Merge(args) => folders::merge(&args, quiet),
         Command::Slurm(args) => slurm::command(&args, quiet),

@@ -72,6 +72,31 @@ impl Family {
         }
     }
 
+    /// The family named `name` with this mean and coefficient of variation
+    /// (the way a scenario file gives it).
+    pub fn from_mean_cv(name: &str, mean: f64, cv: f64) -> Option<Family> {
+        if !(mean > 0.0 && cv > 0.0 && mean.is_finite() && cv.is_finite()) {
+            return None;
+        }
+        match name {
+            "exponential" => Some(Family::Exponential { mean }),
+            "lognormal" => {
+                let sigma2 = (1.0 + cv * cv).ln();
+                Some(Family::Lognormal { mu: mean.ln() - sigma2 / 2.0, sigma: sigma2.sqrt() })
+            }
+            "gamma" => {
+                let shape = 1.0 / (cv * cv);
+                Some(Family::Gamma { shape, rate: shape / mean })
+            }
+            _ => None,
+        }
+    }
+
+    /// The density at `x` (0 where undefined).
+    pub fn density(&self, x: f64) -> f64 {
+        self.functions().map_or(0.0, |f| f(x).0.exp())
+    }
+
     /// Log-density and distribution function at `x`; `None` when the
     /// parameters are degenerate.
     fn functions(&self) -> Option<Box<DensityAndCdf>> {

@@ -1,8 +1,22 @@
-//! Reading a real organization's ticket log (the input side of `orgsim
-//! fit`): [`timestamps`] finds each time column's format and turns its
-//! values into instants, in a time zone, counting what daylight-saving
-//! changes did to them; [`families`] fits the time spent at a team
-//! (exponential, lognormal or gamma, by maximum likelihood and BIC).
+//! Building a scenario from a real organization's ticket log (`orgsim
+//! fit`), and checking it against that log:
+//! - [`timestamps`] finds each time column's format and turns its values
+//!   into instants, in a time zone, counting what daylight-saving changes
+//!   did to them, and lays out the slots of the day or week;
+//! - [`log`] reads a CSV event log or status-history export into cases;
+//! - [`visits`] turns a case into visits: transfers, needs (a return to
+//!   the team that passed the case on), time at each team, work time;
+//! - [`families`] fits the time at a team (exponential, lognormal or
+//!   gamma, by maximum likelihood and BIC);
+//! - [`estimate`] makes the estimates: departments, rates, routing, times,
+//!   staff, patience;
+//! - [`scenario_file`] writes them as a commented scenario;
+//! - [`check`] simulates that scenario and compares it with the log.
 
+pub mod check;
+pub mod estimate;
 pub mod families;
+pub mod log;
+pub mod scenario_file;
 pub mod timestamps;
+pub mod visits;

@@ -159,6 +159,83 @@ impl Clock {
     }
 }
 
+/// Slots of a day (or, `weekly`, of a week from Monday 00:00) in local
+/// time, `slot_minutes` long: where instants fall and how long the log's
+/// window covered each.
+#[derive(Debug, Clone)]
+pub struct SlotGrid {
+    zone: TimeZone,
+    slot_minutes: u32,
+    weekly: bool,
+}
+
+impl SlotGrid {
+    /// The grid in the zone of `clock`; `slot_minutes` divides a day.
+    pub fn new(clock: &Clock, slot_minutes: u32, weekly: bool) -> SlotGrid {
+        SlotGrid { zone: clock.zone.clone(), slot_minutes, weekly }
+    }
+
+    /// Slots in one period.
+    pub fn slots(&self) -> usize {
+        let per_day = (1440 / self.slot_minutes) as usize;
+        if self.weekly { 7 * per_day } else { per_day }
+    }
+
+    /// The slot an instant (seconds since the epoch) falls in.
+    pub fn slot_of(&self, seconds: f64) -> usize {
+        let zoned = self.zone.to_datetime(instant(seconds));
+        let minute = zoned.hour() as u32 * 60 + zoned.minute() as u32;
+        let in_day = (minute / self.slot_minutes) as usize;
+        if self.weekly {
+            zoned.weekday().to_monday_zero_offset() as usize * (1440 / self.slot_minutes) as usize + in_day
+        } else {
+            in_day
+        }
+    }
+
+    /// Local midnight of the day of `seconds` (weekly: of its week's
+    /// Monday), in seconds since the epoch.
+    pub fn period_start(&self, seconds: f64) -> f64 {
+        let zoned = self.zone.to_datetime(instant(seconds));
+        let back = if self.weekly { zoned.weekday().to_monday_zero_offset() as i64 } else { 0 };
+        let date = zoned.date().checked_sub(jiff::Span::new().days(back)).unwrap_or(zoned.date());
+        self.local(date, 0)
+    }
+
+    /// Seconds of `[from, to]` that fall in each slot.
+    pub fn exposure(&self, from: f64, to: f64) -> Vec<f64> {
+        let mut seconds = vec![0.0; self.slots()];
+        let per_day = 1440 / self.slot_minutes;
+        let mut date = self.zone.to_datetime(instant(from)).date();
+        while self.local(date, 0) < to {
+            let day_slot = if self.weekly { date.weekday().to_monday_zero_offset() as u32 * per_day } else { 0 };
+            let Ok(next) = date.tomorrow() else { break };
+            for slot in 0..per_day {
+                let begin = self.local(date, slot * self.slot_minutes);
+                let end = if slot + 1 == per_day {
+                    self.local(next, 0)
+                } else {
+                    self.local(date, (slot + 1) * self.slot_minutes)
+                };
+                seconds[(day_slot + slot) as usize] += (end.min(to) - begin.max(from)).max(0.0);
+            }
+            date = next;
+        }
+        seconds
+    }
+
+    /// The instant of local `minute` after midnight on `date`.
+    fn local(&self, date: jiff::civil::Date, minute: u32) -> f64 {
+        let civil = date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
+        self.zone.to_ambiguous_timestamp(civil).compatible().map_or(f64::NAN, |t| t.as_millisecond() as f64 / 1000.0)
+    }
+}
+
+/// The instant `seconds` after the epoch.
+fn instant(seconds: f64) -> Timestamp {
+    Timestamp::from_millisecond((seconds * 1000.0).round() as i64).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
 impl std::fmt::Display for TimeFormat {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -211,5 +288,23 @@ mod tests {
         assert_eq!((clock.gaps, clock.folds), (1, 1));
         assert!(matches!(Clock::new("Mars/Olympus"), Err(TimeError::Zone(_))));
         assert!(matches!(clock.read(&format, "27/10/2024 02:30"), Err(TimeError::Mismatch { .. })));
+    }
+
+    #[test]
+    fn slots_follow_local_time_through_a_daylight_saving_change() {
+        let clock = Clock::new("Europe/Paris").unwrap();
+        let grid = SlotGrid::new(&clock, 60, false);
+        let at = |text: &str| text.parse::<Timestamp>().unwrap().as_millisecond() as f64 / 1000.0;
+        // 07:30 UTC on 31 March 2024 is 09:30 in Paris (summer time).
+        assert_eq!(grid.slot_of(at("2024-03-31T07:30:00Z")), 9);
+        assert_eq!(grid.period_start(at("2024-03-31T07:30:00Z")), at("2024-03-30T23:00:00Z"));
+        // The day of the change has 23 hours: its 02:00 slot is empty.
+        let exposure = grid.exposure(at("2024-03-30T23:00:00Z"), at("2024-03-31T22:00:00Z"));
+        assert_eq!(exposure.iter().sum::<f64>(), 23.0 * 3600.0);
+        assert_eq!((exposure[1], exposure[2], exposure[3]), (3600.0, 0.0, 3600.0));
+        let weekly = SlotGrid::new(&clock, 1440, true);
+        // A Sunday is slot 6; its week starts on Monday 25 March.
+        assert_eq!(weekly.slot_of(at("2024-03-31T07:30:00Z")), 6);
+        assert_eq!(weekly.period_start(at("2024-03-31T07:30:00Z")), at("2024-03-24T23:00:00Z"));
     }
 }

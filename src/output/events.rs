@@ -4,7 +4,8 @@
 //!
 //! Each visit of a piece of work is a `start` (its service begins) and a
 //! `complete` (the server lets it go: a hold stays inside the holder's
-//! start–complete); a customer who gives up waiting is a `withdraw`. The
+//! start–complete), after a `schedule` when it had to queue (when it
+//! joined the queue); a customer who gives up waiting is a `withdraw`. The
 //! rows of a case are written together when it ends, with its `outcome`
 //! (`served` or `abandoned`; empty for a case still open at the horizon),
 //! so the file is grouped by case and in time order within each case.
@@ -153,6 +154,7 @@ impl Observer for EventLogWriter {
 
     fn trace(&mut self, event: &TraceEvent) {
         let transition = match event.event {
+            "queue" => "schedule",
             "start" => "start",
             "release" => "complete",
             "abandon" => "withdraw",

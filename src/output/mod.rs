@@ -7,6 +7,7 @@ pub mod csv_files;
 pub mod events;
 pub mod experiments;
 pub mod files;
+pub mod fit;
 pub mod format;
 pub mod journal;
 pub mod plots;

@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod day;
 pub mod experiment_charts;
+pub mod fit_charts;
 pub mod regimes;
 
 use std::sync::Once;

@@ -7,6 +7,7 @@
 
 mod day;
 mod experiments;
+mod fit;
 mod run;
 mod trust;
 
@@ -15,6 +16,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub use experiments::{impact_chart, sweep_charts, write_experiment_report};
+pub use fit::write_fit_report;
 pub use run::{Figure, RunData, load_run, run_pictures, run_report, write_run_report};
 
 use super::plots::Picture;
@@ -41,7 +43,7 @@ pub enum ReportError {
     },
     /// The folder holds no results orgsim knows.
     #[error(
-        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv, optimize.csv or staffing.csv",
+        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv, optimize.csv, staffing.csv or fit.csv",
         folder.display()
     )]
     NotAnOutputFolder {
@@ -155,6 +157,15 @@ figcaption{margin-top:.4em;color:#333}code{background:#f3f3f3;padding:0 .3em}\
 @media print{body{max-width:none;margin:0}figure{break-inside:avoid}}";
 
 fn write_pictures_and_page(folder: &Path, pictures: &[(Picture, String)], html: String) -> Result<(), ReportError> {
+    write_pictures_and_named_page(folder, pictures, "report.html", html)
+}
+
+fn write_pictures_and_named_page(
+    folder: &Path,
+    pictures: &[(Picture, String)],
+    page_name: &str,
+    html: String,
+) -> Result<(), ReportError> {
     if !pictures.is_empty() {
         let mut files = Vec::new();
         for (picture, _) in pictures {
@@ -163,16 +174,19 @@ fn write_pictures_and_page(folder: &Path, pictures: &[(Picture, String)], html: 
         }
         super::write_files(&folder.join("plots"), &files)?;
     }
-    super::write_files(folder, &[("report.html".to_string(), html.into_bytes())])?;
+    super::write_files(folder, &[(page_name.to_string(), html.into_bytes())])?;
     Ok(())
 }
 
 /// Rebuilds the report of whatever ran in `folder`: a run, or an experiment
 /// (recognized by its `sweep.csv`, `compare.csv`, `impact.csv`,
-/// `optimize.csv` or `staffing.csv`).
+/// `optimize.csv` or `staffing.csv`), or a fit (`fit.csv`: `fit.html`).
 pub fn write_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> {
     if folder.join("summary.csv").exists() {
         return write_run_report(folder, with_plots);
+    }
+    if folder.join("fit.csv").exists() {
+        return write_fit_report(folder);
     }
     for kind in ["sweep", "compare", "impact", "optimize", "staffing"] {
         if folder.join(format!("{kind}.csv")).exists() {

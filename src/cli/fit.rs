@@ -1,0 +1,196 @@
+//! `orgsim fit LOG`: reads a ticket log, estimates a scenario from it,
+//! optionally simulates that scenario against the log (`--check`), and
+//! writes `scenario.toml`, `fit.csv`, `observations.csv`, `fit-check.csv`
+//! and `fit.html`. Every input problem is found before anything is
+//! written.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+
+use super::say;
+use crate::fit::check::{Comparison, check};
+use crate::fit::estimate::{Settings, clean_name, estimate};
+use crate::fit::log::{Columns, read_csv};
+use crate::fit::scenario_file::{NeedMode, scenario_toml};
+use crate::fit::timestamps::Clock;
+use crate::output;
+use crate::scenario::Scenario;
+
+/// The time unit of the fitted scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum TimeUnit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+}
+
+impl TimeUnit {
+    fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Second => "second",
+            TimeUnit::Minute => "minute",
+            TimeUnit::Hour => "hour",
+            TimeUnit::Day => "day",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct FitArgs {
+    /// The ticket log: a CSV file with one row per event or status update.
+    log: PathBuf,
+    /// Output folder [default: output/<log name>/fit]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Column of the case identifier.
+    #[arg(long, value_name = "COLUMN", default_value = "case:concept:name")]
+    case: String,
+    /// Column of the event's time.
+    #[arg(long, value_name = "COLUMN", default_value = "time:timestamp")]
+    time: String,
+    /// Column of the team holding the case after the event.
+    #[arg(long, value_name = "COLUMN", default_value = "org:group")]
+    team: String,
+    /// Column of the activity [default: concept:name when present].
+    #[arg(long, value_name = "COLUMN")]
+    activity: Option<String>,
+    /// Column of start/complete [default: lifecycle:transition when present].
+    #[arg(long, value_name = "COLUMN")]
+    lifecycle: Option<String>,
+    /// Column of the case's opened time [default: its first event].
+    #[arg(long, value_name = "COLUMN")]
+    opened: Option<String>,
+    /// Column of the case's resolved time; later rows are ignored for times.
+    #[arg(long, value_name = "COLUMN")]
+    resolved: Option<String>,
+    /// Column of the case's outcome [default: outcome when present].
+    #[arg(long, value_name = "COLUMN")]
+    outcome: Option<String>,
+    /// The outcome of a customer who gave up.
+    #[arg(long, value_name = "VALUE", default_value = "abandoned")]
+    abandoned_value: String,
+    /// The form of every time column (strftime, e.g. "%d-%m-%Y %H:%M")
+    /// [default: detected per column].
+    #[arg(long, value_name = "FORM")]
+    time_format: Option<String>,
+    /// IANA time zone of times without an offset; slots are in its local time.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    tz: String,
+    /// Teams kept as departments (1 to 1000); the rest become "Other teams".
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    top: u32,
+    /// Minutes per arrival-rate slot (1 to 1440, dividing 1440).
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    slot: u32,
+    /// Time unit of the fitted scenario.
+    #[arg(long, value_enum, default_value = "minute")]
+    time_unit: TimeUnit,
+    /// Simulate the fitted scenario and compare it with the log (fit-check.csv).
+    #[arg(long)]
+    check: bool,
+    /// With --check: also compare the share of cases resolved within T
+    /// (in the time unit; above 0).
+    #[arg(long, value_name = "T", requires = "check")]
+    within: Option<f64>,
+    /// Replications of the check (1 to 100000) [default: 40].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Master seed of the check and of the scenario, 0 to 9223372036854775807 [default: 1].
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=crate::scenario::MOST_SEED))]
+    seed: Option<u64>,
+    /// Worker threads of the check [default: one per core]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
+}
+
+/// Replications of the check unless `--replications` says otherwise: 40
+/// puts the 2.5% and 97.5% quantiles one replication in from each end.
+const CHECK_REPLICATIONS: u32 = 40;
+
+pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
+    if 1440 % args.slot != 0 {
+        bail!("--slot must divide a day of 1440 minutes (e.g. 15, 30, 60, 120; got {})", args.slot);
+    }
+    if let Some(within) = args.within
+        && !(within.is_finite() && within > 0.0 && within <= crate::scenario::ranges::LONGEST_TIME)
+    {
+        bail!("--within must be a time above 0 and at most 1e12 (got {within})");
+    }
+    let bytes = std::fs::read(&args.log).with_context(|| format!("cannot read the log {}", args.log.display()))?;
+    let columns = Columns {
+        case: args.case.clone(),
+        time: args.time.clone(),
+        team: args.team.clone(),
+        activity: args.activity.clone(),
+        lifecycle: args.lifecycle.clone(),
+        opened: args.opened.clone(),
+        resolved: args.resolved.clone(),
+        outcome: args.outcome.clone(),
+        abandoned_value: args.abandoned_value.clone(),
+        time_format: args.time_format.clone(),
+        zone: args.tz.clone(),
+    };
+    let file = args.log.display().to_string();
+    let log = read_csv(&bytes, &file, &columns)?;
+    let clock = Clock::new(&args.tz)?;
+    let unit = args.time_unit.name();
+    let settings = Settings {
+        top: args.top as usize,
+        slot_minutes: args.slot,
+        unit_seconds: output::events::seconds_per_unit(unit).unwrap_or(60.0),
+        time_unit: unit.to_string(),
+    };
+    let fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
+    let stem = args.log.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
+    let name = clean_name(&stem, 0);
+    let seed = args.seed.unwrap_or(1);
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&name).join("fit"));
+    let (text, scenario) = fitted_scenario(&fit, &name, &file, seed, &out)?;
+    let comparisons: Option<Vec<Comparison>> = if args.check {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads.map_or(0, |t| t as usize))
+            .build()
+            .context("cannot start the worker threads")?;
+        let replications = args.replications.unwrap_or(CHECK_REPLICATIONS);
+        Some(pool.install(|| check(&fit, &scenario, replications, seed, args.within)))
+    } else {
+        None
+    };
+    let mut files = vec![
+        ("scenario.toml".to_string(), text.into_bytes()),
+        ("fit.csv".to_string(), output::fit::fit_csv(&fit)),
+        ("observations.csv".to_string(), output::fit::observations_csv(&fit)),
+    ];
+    if let Some(comparisons) = &comparisons {
+        files.push(("fit-check.csv".to_string(), output::fit::check_csv(comparisons)));
+    }
+    output::write_files(&out, &files)?;
+    output::report::write_fit_report(&out)?;
+    let summary = output::fit::fit_summary(&fit, comparisons.as_deref());
+    say(quiet, &format!("{summary}wrote scenario.toml, fit.csv and fit.html in {}\n", out.display()))
+}
+
+/// The fitted scenario's text and its checked form: needs that hold, or,
+/// where a hold would lie on a loop between staffed departments, that hand
+/// off.
+fn fitted_scenario(
+    fit: &crate::fit::estimate::Fit,
+    name: &str,
+    file: &str,
+    seed: u64,
+    out: &Path,
+) -> Result<(String, Scenario)> {
+    let origin = out.join("scenario.toml").display().to_string();
+    let mut last_error = None;
+    for mode in [NeedMode::Hold, NeedMode::Handoff] {
+        let text = scenario_toml(fit, name, file, seed, mode);
+        match Scenario::from_toml_str(&text, &origin) {
+            Ok(scenario) => return Ok((text, scenario)),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(anyhow::anyhow!("the fitted scenario is not valid: {}", last_error.map_or(String::new(), |e| e.to_string())))
+}

@@ -1,0 +1,190 @@
+//! `fit --check`: simulate the fitted scenario under the log's window and
+//! censoring and compare. Each replication runs from time 0 to the log's
+//! last event; only cases opened between the log's first and last opened
+//! case count, on both sides; a case not resolved by the end counts as
+//! unresolved (an infinite resolution time). Each measure's 2.5% and
+//! 97.5% quantiles over replications make a prediction interval for one
+//! log; the verdict is `ok` when the observed value lies inside.
+
+use std::collections::HashMap;
+
+use statrs::statistics::{Data, OrderStatistics};
+
+use super::estimate::Fit;
+use super::log::{Case, Event, Lifecycle, Outcome};
+use super::visits::{Trail, trail};
+use crate::experiment::run_replications_observed;
+use crate::model::{Observer, TraceEvent};
+use crate::scenario::Scenario;
+
+/// One compared measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Its name (`cases_per_day`, `cases.<team>`, …).
+    pub measure: String,
+    /// In the log.
+    pub observed: f64,
+    /// Mean over replications (infinite values left out).
+    pub simulated_mean: f64,
+    /// 2.5% quantile over replications.
+    pub simulated_p025: f64,
+    /// 97.5% quantile over replications.
+    pub simulated_p975: f64,
+}
+
+impl Comparison {
+    /// `ok` inside the interval, else `above` or `below`.
+    pub fn verdict(&self) -> &'static str {
+        if self.observed > self.simulated_p975 {
+            "above"
+        } else if self.observed < self.simulated_p025 {
+            "below"
+        } else {
+            "ok"
+        }
+    }
+}
+
+/// The measures of a set of trails, in the order of [`measure_names`].
+/// `within`: a resolution time in the scenario's unit.
+pub fn measures(fit: &Fit, trails: &[Trail], within: Option<f64>) -> Vec<f64> {
+    let (first, last) = fit.window;
+    let unit = fit.settings.unit_seconds;
+    let counted: Vec<&Trail> = trails.iter().filter(|t| t.opened >= first && t.opened <= last).collect();
+    let n = counted.len().max(1) as f64;
+    let mut values = vec![counted.len() as f64 / ((last - first) / 86_400.0)];
+    for team in 0..fit.teams.len() as u32 {
+        values.push(counted.iter().filter(|t| t.visits.iter().any(|v| v.team == team)).count() as f64);
+    }
+    values.push(counted.iter().map(|t| t.handoffs as f64).sum::<f64>() / n);
+    let mut resolution: Vec<f64> = counted
+        .iter()
+        .filter(|t| t.outcome != Outcome::Abandoned)
+        .map(|t| t.resolved.map_or(f64::INFINITY, |r| (r - t.opened) / unit))
+        .collect();
+    let share =
+        within.map(|limit| resolution.iter().filter(|r| **r <= limit).count() as f64 / resolution.len().max(1) as f64);
+    resolution.sort_by(f64::total_cmp);
+    values.push(rank_quantile(&resolution, 0.5));
+    values.push(rank_quantile(&resolution, 0.9));
+    values.extend(share);
+    values
+}
+
+/// The measure names, for `teams` and with or without `--within`.
+pub fn measure_names(fit: &Fit, within: bool) -> Vec<String> {
+    let mut names = vec!["cases_per_day".to_string()];
+    names.extend(fit.teams.iter().map(|t| format!("cases.{}", t.name)));
+    names.extend(["handoffs_mean", "resolution_p50", "resolution_p90"].map(String::from));
+    if within {
+        names.push("resolved_within_share".into());
+    }
+    names
+}
+
+/// The smallest value with at least a share `q` at or below it (may be
+/// infinite: unresolved cases); NaN for no values.
+fn rank_quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// Simulates `scenario` (the fitted one) `replications` times under
+/// `seed` and compares it with the log behind `fit`.
+pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, within: Option<f64>) -> Vec<Comparison> {
+    let mut scenario = scenario.clone();
+    scenario.horizon = fit.to_time(fit.last_event).max(f64::MIN_POSITIVE);
+    scenario.warmup = 0.0;
+    let teams: HashMap<&str, u32> = fit.teams.iter().enumerate().map(|(i, t)| (t.name.as_str(), i as u32)).collect();
+    let department_team: Vec<u32> =
+        scenario.departments.iter().map(|d| teams.get(d.name.as_str()).copied().unwrap_or(0)).collect();
+    let names: Vec<String> = scenario.departments.iter().map(|d| d.name.clone()).collect();
+    let (_, recorders) = run_replications_observed(&scenario, replications, seed, |_| CaseRecorder {
+        origin: fit.origin,
+        unit: fit.settings.unit_seconds,
+        names: &names,
+        teams: &department_team,
+        cases: Vec::new(),
+        index: HashMap::new(),
+    });
+    let simulated: Vec<Vec<f64>> = recorders
+        .into_iter()
+        .map(|recorder| {
+            let trails: Vec<Trail> = recorder.cases.iter().filter_map(trail).collect();
+            measures(fit, &trails, within)
+        })
+        .collect();
+    let observed = measures(fit, &fit.trails, within);
+    measure_names(fit, within.is_some())
+        .into_iter()
+        .enumerate()
+        .map(|(m, measure)| {
+            let values: Vec<f64> = simulated.iter().map(|v| v[m]).filter(|v| !v.is_nan()).collect();
+            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            let mut data = Data::new(values);
+            let (p025, p975) =
+                if data.is_empty() { (f64::NAN, f64::NAN) } else { (data.quantile(0.025), data.quantile(0.975)) };
+            Comparison {
+                measure,
+                observed: observed[m],
+                simulated_mean: if finite.is_empty() {
+                    f64::NAN
+                } else {
+                    finite.iter().sum::<f64>() / finite.len() as f64
+                },
+                simulated_p025: p025,
+                simulated_p975: p975,
+            }
+        })
+        .collect()
+}
+
+/// Writes a replication down as cases, the way a log would show it.
+struct CaseRecorder<'a> {
+    origin: f64,
+    unit: f64,
+    names: &'a [String],
+    teams: &'a [u32],
+    cases: Vec<Case>,
+    index: HashMap<u32, usize>,
+}
+
+impl Observer for CaseRecorder<'_> {
+    const TRACE: bool = true;
+
+    fn trace(&mut self, event: &TraceEvent) {
+        let time = self.origin + event.time * self.unit;
+        if event.event == "arrival" {
+            self.index.insert(event.case, self.cases.len());
+            self.cases.push(Case {
+                name: String::new(),
+                opened: time,
+                resolved: None,
+                outcome: Outcome::Open,
+                events: Vec::new(),
+            });
+        }
+        let Some(&index) = self.index.get(&event.case) else { return };
+        let case = &mut self.cases[index];
+        let lifecycle = match event.event {
+            "queue" | "arrival" => Lifecycle::Other,
+            "start" => Lifecycle::Start,
+            "release" => Lifecycle::Complete,
+            "abandon" => {
+                case.outcome = Outcome::Abandoned;
+                Lifecycle::Withdraw
+            }
+            "complete" => {
+                case.outcome = Outcome::Resolved;
+                case.resolved = Some(time);
+                return;
+            }
+            _ => return,
+        };
+        let department = self.names.iter().position(|n| n == event.department).unwrap_or(0);
+        case.events.push(Event { time, team: Some(self.teams[department]), lifecycle });
+    }
+}

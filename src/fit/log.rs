@@ -1,0 +1,447 @@
+//! A ticket log read into cases: one row per event (or per status
+//! snapshot) of a case, columns named by [`Columns`]. Every time column's
+//! format is found from all its values ([`super::timestamps`]); cells `?`
+//! and empty are missing. What is odd but usable (unsorted rows, exact
+//! duplicates, rows without a team, times before the case was opened) is
+//! repaired and counted in [`Quality`]; what cannot be read is a
+//! [`LogError`] naming the file, the line and the column.
+
+use std::collections::HashMap;
+
+use super::timestamps::{Clock, TimeFormat, detect, missing};
+
+/// Column names of a log, and how to read them.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// The case identifier.
+    pub case: String,
+    /// The event's time.
+    pub time: String,
+    /// The team holding the case after the event.
+    pub team: String,
+    /// The activity; `None`: `concept:name` when present.
+    pub activity: Option<String>,
+    /// Start/complete of work; `None`: `lifecycle:transition` when present.
+    pub lifecycle: Option<String>,
+    /// When the case was opened (case level); `None`: its first event.
+    pub opened: Option<String>,
+    /// When the case was resolved (case level); later rows are ignored.
+    pub resolved: Option<String>,
+    /// The case's outcome; `None`: `outcome` when present.
+    pub outcome: Option<String>,
+    /// The outcome of a customer who gave up.
+    pub abandoned_value: String,
+    /// One strftime form for every time column; `None`: detected per column.
+    pub time_format: Option<String>,
+    /// IANA zone of times written without an offset.
+    pub zone: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            case: "case:concept:name".into(),
+            time: "time:timestamp".into(),
+            team: "org:group".into(),
+            activity: None,
+            lifecycle: None,
+            opened: None,
+            resolved: None,
+            outcome: None,
+            abandoned_value: "abandoned".into(),
+            time_format: None,
+            zone: "UTC".into(),
+        }
+    }
+}
+
+/// Where work stands after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Work on the case begins (`start`, `resume`).
+    Start,
+    /// Work on the case ends (`complete`, `suspend`).
+    Complete,
+    /// The customer gave up (`withdraw`, `abort`, `ate_abort`).
+    Withdraw,
+    /// Anything else (`schedule`, `assign`, a status snapshot).
+    Other,
+}
+
+impl Lifecycle {
+    fn read(value: &str) -> Lifecycle {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "start" | "resume" => Lifecycle::Start,
+            "complete" | "suspend" => Lifecycle::Complete,
+            "withdraw" | "abort" | "ate_abort" | "pi_abort" => Lifecycle::Withdraw,
+            _ => Lifecycle::Other,
+        }
+    }
+}
+
+/// One event of a case.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub time: f64,
+    /// Index into [`Log::teams`]; `None` when the row names no team.
+    pub team: Option<u32>,
+    /// Where work stands after it.
+    pub lifecycle: Lifecycle,
+}
+
+/// How a case ended, as far as the log says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Resolved (or, without outcome and resolved columns, ended).
+    Resolved,
+    /// The customer gave up.
+    Abandoned,
+    /// Still open when the log ends.
+    Open,
+}
+
+/// One case: its events in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Its identifier in the log.
+    pub name: String,
+    /// When it was opened (seconds since the epoch).
+    pub opened: f64,
+    /// When it was resolved, where the log says.
+    pub resolved: Option<f64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Its events, by time (ties in file order).
+    pub events: Vec<Event>,
+}
+
+/// What was odd in a log and how much of it there was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows earlier than the row before them in the same case (sorted).
+    pub unsorted: u64,
+    /// Rows equal to an earlier row of the same case (dropped).
+    pub duplicates: u64,
+    /// Rows without a team (the case stays with its team).
+    pub missing_team: u64,
+    /// Cases with one event only.
+    pub single_event: u64,
+    /// Events before their case's opened time, and resolved times before
+    /// it (moved to the opened time; a resolved time so read is dropped).
+    pub clock_jumps: u64,
+    /// Rows after their case's resolved time (ignored for times).
+    pub after_resolved: u64,
+    /// Cases still open when the log ends.
+    pub open: u64,
+    /// Civil times a daylight-saving change skipped.
+    pub dst_gaps: u64,
+    /// Civil times a daylight-saving change repeated.
+    pub dst_folds: u64,
+}
+
+/// A log read into cases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Log {
+    /// Team names as the log writes them, in order of first appearance.
+    pub teams: Vec<String>,
+    /// Cases in order of first appearance.
+    pub cases: Vec<Case>,
+    /// Whether any event says when work started or completed.
+    pub has_lifecycle: bool,
+    /// Whether abandoned cases can be told (an outcome column).
+    pub has_outcome: bool,
+    /// What was odd in it.
+    pub quality: Quality,
+    /// The time columns' forms.
+    pub formats: Vec<(String, String)>,
+}
+
+/// Why a log cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}{}: {message}", line.map_or(String::new(), |l| format!(", line {l}")), column.as_ref().map_or(String::new(), |c| format!(", column {c:?}")))]
+pub struct LogError {
+    /// The log's name.
+    pub file: String,
+    /// The line (1 is the header), where one is to blame.
+    pub line: Option<u64>,
+    /// The column, where one is to blame.
+    pub column: Option<String>,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+/// Column positions found in the header.
+struct Positions {
+    case: usize,
+    time: usize,
+    team: usize,
+    lifecycle: Option<usize>,
+    opened: Option<usize>,
+    resolved: Option<usize>,
+    outcome: Option<usize>,
+}
+
+/// Reads a CSV log from `bytes`; `file` names it in errors.
+pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogError> {
+    let error = |line: Option<u64>, column: Option<&str>, message: String| LogError {
+        file: file.to_string(),
+        line,
+        column: column.map(str::to_string),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let header = reader.headers().map_err(|e| error(Some(1), None, format!("the header cannot be read: {e}")))?.clone();
+    let positions =
+        find_columns(&header, columns).map_err(|(column, message)| error(Some(1), Some(&column), message))?;
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!(
+                        "this row has {len} fields where the header has {expected_len}; quote fields that hold commas"
+                    )
+                }
+                csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8; save the log as UTF-8".to_string(),
+                _ => e.to_string(),
+            };
+            error(line, None, message)
+        })?;
+        records.push(record);
+    }
+    if records.is_empty() {
+        return Err(error(None, None, "the log has a header but no rows; export at least one event".into()));
+    }
+    let line = |record: &csv::StringRecord| record.position().map_or(0, |p| p.line());
+    let mut clock = Clock::new(&columns.zone).map_err(|e| error(None, None, e.to_string()))?;
+    let mut formats = Vec::new();
+    let mut format_of = |position: usize, name: &str| -> Result<TimeFormat, LogError> {
+        let format = match &columns.time_format {
+            Some(form) => TimeFormat::Civil(form.clone()),
+            None => {
+                let values: Vec<&str> = records.iter().map(|r| r.get(position).unwrap_or("")).collect();
+                detect(&values).map_err(|e| error(None, Some(name), e.to_string()))?
+            }
+        };
+        formats.push((name.to_string(), format.to_string()));
+        Ok(format)
+    };
+    let time_format = format_of(positions.time, &columns.time)?;
+    let opened_format = positions.opened.map(|p| format_of(p, columns.opened.as_deref().unwrap_or(""))).transpose()?;
+    let resolved_format =
+        positions.resolved.map(|p| format_of(p, columns.resolved.as_deref().unwrap_or(""))).transpose()?;
+    let mut builder = Builder::default();
+    for record in &records {
+        let at = line(record);
+        let cell = |position: usize| record.get(position).unwrap_or("").trim();
+        let case = cell(positions.case);
+        if missing(case) {
+            return Err(error(
+                Some(at),
+                Some(&columns.case),
+                "the case identifier is empty; every row needs one".into(),
+            ));
+        }
+        let mut read = |position: usize, format: &TimeFormat, name: &str| {
+            clock.read(format, cell(position)).map_err(|e| error(Some(at), Some(name), e.to_string()))
+        };
+        let Some(time) = read(positions.time, &time_format, &columns.time)? else {
+            return Err(error(Some(at), Some(&columns.time), "the event time is empty; every row needs one".into()));
+        };
+        let opened = match (positions.opened, &opened_format) {
+            (Some(p), Some(f)) => read(p, f, columns.opened.as_deref().unwrap_or(""))?,
+            _ => None,
+        };
+        let resolved = match (positions.resolved, &resolved_format) {
+            (Some(p), Some(f)) => read(p, f, columns.resolved.as_deref().unwrap_or(""))?,
+            _ => None,
+        };
+        let team = cell(positions.team);
+        let lifecycle = positions.lifecycle.map_or(Lifecycle::Other, |p| Lifecycle::read(cell(p)));
+        let outcome = positions.outcome.map(cell).filter(|v| !missing(v));
+        let abandoned = outcome.map(|v| v.eq_ignore_ascii_case(columns.abandoned_value.trim()));
+        builder.add(Row {
+            case,
+            time: seconds(time),
+            team: (!missing(team)).then_some(team),
+            lifecycle,
+            opened: opened.map(seconds),
+            resolved: resolved.map(seconds),
+            abandoned,
+            text: record.iter().collect::<Vec<_>>().join("\u{1f}"),
+        });
+    }
+    let mut log = builder.finish(positions.outcome.is_some(), positions.resolved.is_some());
+    log.quality.dst_gaps = clock.gaps;
+    log.quality.dst_folds = clock.folds;
+    log.formats = formats;
+    Ok(log)
+}
+
+fn seconds(instant: jiff::Timestamp) -> f64 {
+    instant.as_millisecond() as f64 / 1000.0
+}
+
+/// Finds each named column in the header; `Err((column, message))`.
+fn find_columns(header: &csv::StringRecord, columns: &Columns) -> Result<Positions, (String, String)> {
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err((name.to_string(), "this column name appears twice in the header; rename one".into()));
+        }
+    }
+    let shown = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    let required = |name: &str, flag: &str| {
+        names.iter().position(|n| *n == name.trim()).ok_or_else(|| {
+            (name.to_string(), format!("no such column; name the right one with {flag} (the header has {})", shown()))
+        })
+    };
+    let optional = |given: &Option<String>, default: Option<&str>, flag: &str| match given {
+        Some(name) => required(name, flag).map(Some),
+        None => Ok(default.and_then(|d| names.iter().position(|n| *n == d))),
+    };
+    let _activity = optional(&columns.activity, Some("concept:name"), "--activity")?;
+    Ok(Positions {
+        case: required(&columns.case, "--case")?,
+        time: required(&columns.time, "--time")?,
+        team: required(&columns.team, "--team")?,
+        lifecycle: optional(&columns.lifecycle, Some("lifecycle:transition"), "--lifecycle")?,
+        opened: optional(&columns.opened, None, "--opened")?,
+        resolved: optional(&columns.resolved, None, "--resolved")?,
+        outcome: optional(&columns.outcome, Some("outcome"), "--outcome")?,
+    })
+}
+
+/// One row, read.
+struct Row<'a> {
+    case: &'a str,
+    time: f64,
+    team: Option<&'a str>,
+    lifecycle: Lifecycle,
+    opened: Option<f64>,
+    resolved: Option<f64>,
+    abandoned: Option<bool>,
+    /// The whole row, to find exact duplicates.
+    text: String,
+}
+
+/// A case being gathered.
+struct Gathering {
+    name: String,
+    opened: Option<f64>,
+    resolved: Option<f64>,
+    abandoned: Option<bool>,
+    events: Vec<Event>,
+    seen: std::collections::HashSet<String>,
+    last_time: f64,
+}
+
+/// Gathers rows into cases and teams.
+#[derive(Default)]
+struct Builder {
+    teams: Vec<String>,
+    team_index: HashMap<String, u32>,
+    cases: Vec<Gathering>,
+    case_index: HashMap<String, usize>,
+    quality: Quality,
+    has_lifecycle: bool,
+}
+
+impl Builder {
+    fn add(&mut self, row: Row) {
+        self.quality.rows += 1;
+        let index = match self.case_index.get(row.case) {
+            Some(&i) => i,
+            None => {
+                self.case_index.insert(row.case.to_string(), self.cases.len());
+                self.cases.push(Gathering {
+                    name: row.case.to_string(),
+                    opened: None,
+                    resolved: None,
+                    abandoned: None,
+                    events: Vec::new(),
+                    seen: Default::default(),
+                    last_time: f64::NEG_INFINITY,
+                });
+                self.cases.len() - 1
+            }
+        };
+        let team = row.team.map(|name| match self.team_index.get(name) {
+            Some(&t) => t,
+            None => {
+                self.team_index.insert(name.to_string(), self.teams.len() as u32);
+                self.teams.push(name.to_string());
+                self.teams.len() as u32 - 1
+            }
+        });
+        let case = &mut self.cases[index];
+        if !case.seen.insert(row.text) {
+            self.quality.duplicates += 1;
+            return;
+        }
+        if row.time < case.last_time {
+            self.quality.unsorted += 1;
+        }
+        case.last_time = row.time;
+        if team.is_none() {
+            self.quality.missing_team += 1;
+        }
+        self.has_lifecycle |= matches!(row.lifecycle, Lifecycle::Start | Lifecycle::Complete);
+        case.opened = case.opened.or(row.opened);
+        case.resolved = case.resolved.or(row.resolved);
+        case.abandoned = case.abandoned.or(row.abandoned);
+        case.events.push(Event { time: row.time, team, lifecycle: row.lifecycle });
+    }
+
+    fn finish(mut self, has_outcome: bool, has_resolved: bool) -> Log {
+        let quality = &mut self.quality;
+        let cases = self
+            .cases
+            .into_iter()
+            .map(|mut gathering| {
+                // A stable sort keeps file order among equal times.
+                gathering.events.sort_by(|a, b| a.time.total_cmp(&b.time));
+                let first = gathering.events[0].time;
+                let opened = gathering.opened.unwrap_or(first);
+                for event in gathering.events.iter_mut().filter(|e| e.time < opened) {
+                    quality.clock_jumps += 1;
+                    event.time = opened;
+                }
+                let mut resolved = gathering.resolved;
+                if resolved.is_some_and(|r| r < opened) {
+                    quality.clock_jumps += 1;
+                    resolved = None;
+                }
+                if let Some(at) = resolved {
+                    quality.after_resolved += gathering.events.iter().filter(|e| e.time > at).count() as u64;
+                }
+                if gathering.events.len() == 1 {
+                    quality.single_event += 1;
+                }
+                let outcome = match gathering.abandoned {
+                    Some(true) => Outcome::Abandoned,
+                    Some(false) => Outcome::Resolved,
+                    None if resolved.is_some() => Outcome::Resolved,
+                    None if has_outcome || has_resolved => Outcome::Open,
+                    None => Outcome::Resolved,
+                };
+                if outcome == Outcome::Open {
+                    quality.open += 1;
+                }
+                Case { name: gathering.name, opened, resolved, outcome, events: gathering.events }
+            })
+            .collect();
+        Log {
+            teams: self.teams,
+            cases,
+            has_lifecycle: self.has_lifecycle,
+            has_outcome,
+            quality: self.quality,
+            formats: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! A case's path through the teams. Consecutive events at one team are one
+//! stretch; a change of team either sends the case on (a transfer) or, when
+//! the case later comes straight back to the team that passed it on, was a
+//! request of that team (a need), and the team's visit goes on after the
+//! return. Each visit keeps the time the case spent at its own team (its
+//! stretches, not the time away at a need) and, where the log says when
+//! work started and completed, the work time, the wait before work began
+//! and the span a server was taken.
+
+use super::log::{Case, Event, Lifecycle, Outcome};
+
+/// How a visit began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// The case's first team.
+    Entry,
+    /// Passed on by visit `from`, for good.
+    Transfer(usize),
+    /// Asked for by visit `from`, which got the case back.
+    Need(usize),
+}
+
+/// One visit of a case at a team.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// The team.
+    pub team: u32,
+    /// How it began.
+    pub arrival: Arrival,
+    /// When it began.
+    pub start: f64,
+    /// Time the case spent at this team during the visit.
+    pub own_time: f64,
+    /// Time between a `start` and its `complete` at this team, where the
+    /// log has them.
+    pub work: Option<f64>,
+    /// From the visit's start to its first `start`.
+    pub wait: Option<f64>,
+    /// From its first `start` to its last `complete` (a server taken).
+    pub busy: Option<(f64, f64)>,
+}
+
+/// A case as a sequence of visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trail {
+    /// When it was opened.
+    pub opened: f64,
+    /// When it was resolved; `None` when still open (or abandoned).
+    pub resolved: Option<f64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Its visits in order.
+    pub visits: Vec<Visit>,
+    /// Team changes.
+    pub handoffs: u32,
+    /// When a customer who gave up did so.
+    pub withdrawn: Option<f64>,
+}
+
+/// A run of events at one team.
+struct Stretch<'a> {
+    team: u32,
+    start: f64,
+    end: f64,
+    events: &'a [Event],
+}
+
+/// The trail of `case`; `None` when no event names a team.
+pub fn trail(case: &Case) -> Option<Trail> {
+    let end_of_case = case.resolved;
+    // Rows after the resolved time are ignored for times; rows without a
+    // team stay with the team before them.
+    let mut events: Vec<Event> = Vec::with_capacity(case.events.len());
+    let mut current = None;
+    for event in &case.events {
+        if end_of_case.is_some_and(|r| event.time > r) {
+            break;
+        }
+        current = event.team.or(current);
+        if let Some(team) = current {
+            events.push(Event { team: Some(team), ..*event });
+        }
+    }
+    let last = events.last()?;
+    let close = end_of_case.unwrap_or(last.time).max(last.time);
+    let mut stretches: Vec<Stretch> = Vec::new();
+    let mut begin = 0;
+    for i in 1..=events.len() {
+        if i == events.len() || events[i].team != events[begin].team {
+            let end = if i == events.len() { close } else { events[i].time };
+            stretches.push(Stretch {
+                team: events[begin].team.unwrap_or(0),
+                start: events[begin].time,
+                end,
+                events: &events[begin..i],
+            });
+            begin = i;
+        }
+    }
+    let withdrawn = events.iter().find(|e| e.lifecycle == Lifecycle::Withdraw).map(|e| e.time);
+    let mut visits: Vec<Visit> = Vec::new();
+    // Visits that may still get the case back, innermost last.
+    let mut holders: Vec<usize> = Vec::new();
+    // Per visit: whether work is under way at the end of its last stretch.
+    let mut working: Vec<Option<f64>> = Vec::new();
+    for stretch in &stretches {
+        let returns = holders.len() >= 2 && visits[holders[holders.len() - 2]].team == stretch.team;
+        let index = if returns {
+            let away = holders.pop().unwrap_or_default();
+            if let Arrival::Transfer(from) = visits[away].arrival {
+                visits[away].arrival = Arrival::Need(from);
+            }
+            *holders.last().unwrap_or(&0)
+        } else {
+            let arrival = match holders.last() {
+                None => Arrival::Entry,
+                Some(&from) => Arrival::Transfer(from),
+            };
+            visits.push(Visit {
+                team: stretch.team,
+                arrival,
+                start: stretch.start,
+                own_time: 0.0,
+                work: None,
+                wait: None,
+                busy: None,
+            });
+            working.push(None);
+            holders.push(visits.len() - 1);
+            visits.len() - 1
+        };
+        let visit = &mut visits[index];
+        visit.own_time += stretch.end - stretch.start;
+        // Work inside this stretch: a start opens it, a complete closes it;
+        // work still open when the case leaves goes on when it returns.
+        let mut open = working[index].map(|_| stretch.start);
+        for event in stretch.events {
+            match event.lifecycle {
+                Lifecycle::Start => {
+                    if visit.wait.is_none() {
+                        visit.wait = Some(event.time - visit.start);
+                    }
+                    let busy = visit.busy.get_or_insert((event.time, event.time));
+                    busy.1 = busy.1.max(event.time);
+                    open = open.or(Some(event.time));
+                }
+                Lifecycle::Complete => {
+                    if let Some(since) = open.take() {
+                        *visit.work.get_or_insert(0.0) += event.time - since;
+                    }
+                    if let Some(busy) = visit.busy.as_mut() {
+                        busy.1 = busy.1.max(event.time);
+                    }
+                }
+                Lifecycle::Withdraw | Lifecycle::Other => {}
+            }
+        }
+        if let Some(since) = open {
+            *visit.work.get_or_insert(0.0) += stretch.end - since;
+        }
+        working[index] = open;
+    }
+    let resolved = match case.outcome {
+        Outcome::Resolved => Some(close),
+        Outcome::Abandoned | Outcome::Open => None,
+    };
+    Some(Trail {
+        opened: case.opened,
+        resolved,
+        outcome: case.outcome,
+        handoffs: stretches.len() as u32 - 1,
+        visits,
+        withdrawn,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(steps: &[(f64, u32, Lifecycle)], outcome: Outcome, resolved: Option<f64>) -> Case {
+        Case {
+            name: "c".into(),
+            opened: steps[0].0,
+            resolved,
+            outcome,
+            events: steps.iter().map(|&(time, team, lifecycle)| Event { time, team: Some(team), lifecycle }).collect(),
+        }
+    }
+
+    #[test]
+    fn a_return_to_the_team_that_passed_the_case_on_is_a_need() {
+        use Lifecycle::*;
+        // 0 works 0–2, asks 1 (waits 2–3, works 3–5), gets it back, then
+        // passes it to 2 for good.
+        let steps = [
+            (0.0, 0, Start),
+            (2.0, 1, Other),
+            (3.0, 1, Start),
+            (5.0, 1, Complete),
+            (5.0, 0, Complete),
+            (5.0, 2, Start),
+            (9.0, 2, Complete),
+        ];
+        let trail = trail(&case(&steps, Outcome::Resolved, None)).unwrap();
+        let summary: Vec<(u32, Arrival, f64, Option<f64>)> =
+            trail.visits.iter().map(|v| (v.team, v.arrival, v.own_time, v.work)).collect();
+        assert_eq!(
+            summary,
+            [
+                (0, Arrival::Entry, 2.0, Some(2.0)),
+                (1, Arrival::Need(0), 3.0, Some(2.0)),
+                (2, Arrival::Transfer(0), 4.0, Some(4.0)),
+            ]
+        );
+        assert_eq!(trail.visits[1].wait, Some(1.0));
+        assert_eq!(trail.visits[0].busy, Some((0.0, 5.0)));
+        assert_eq!((trail.handoffs, trail.resolved), (3, Some(9.0)));
+    }
+
+    #[test]
+    fn rows_after_the_resolved_time_are_ignored() {
+        use Lifecycle::Other;
+        let steps = [(0.0, 0, Other), (1.0, 0, Other), (4.0, 1, Other), (6.0, 1, Other), (30.0, 0, Other)];
+        let trail = trail(&case(&steps, Outcome::Resolved, Some(10.0))).unwrap();
+        let times: Vec<(u32, f64)> = trail.visits.iter().map(|v| (v.team, v.own_time)).collect();
+        assert_eq!(times, [(0, 4.0), (1, 6.0)]);
+        assert_eq!(trail.resolved, Some(10.0));
+    }
+}

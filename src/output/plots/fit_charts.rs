@@ -1,0 +1,164 @@
+//! The charts of `fit.html`: the arrival profile (each day's or week's
+//! rate per slot as dots, the fitted rate as a line) and a team's time as a
+//! histogram under its fitted density.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Chart, font, house_style, palette};
+use crate::fit::families::Family;
+
+fn failed(error: impl std::fmt::Display) -> String {
+    error.to_string()
+}
+
+/// Cases opened per time unit, slot by slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileChart {
+    /// The scenario's time unit.
+    pub time_unit: String,
+    /// Slot length, in the unit.
+    pub every: f64,
+    /// The fitted rate of each slot.
+    pub fitted: Vec<f64>,
+    /// (slot start, rate) of each slot of each day or week of the log.
+    pub observed: Vec<(f64, f64)>,
+}
+
+impl Chart for ProfileChart {
+    fn name(&self) -> &str {
+        "fit-arrivals"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let end = self.every * self.fitted.len() as f64;
+        let top =
+            self.observed.iter().map(|o| o.1).chain(self.fitted.iter().copied()).fold(0.0, f64::max).max(1e-9) * 1.1;
+        let unit = &self.time_unit;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Cases opened: the log slot by slot, and the fitted rate", ("sans-serif", font::TITLE))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(120)
+            .build_cartesian_2d(0.0..end, 0.0..top)
+            .map_err(failed)?;
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_desc(format!("time of the period ({unit}s from its start)"))
+            .y_desc(format!("cases per {unit}"))
+            .draw()
+            .map_err(failed)?;
+        let dots = palette(0.55).mix(0.35);
+        chart
+            .draw_series(self.observed.iter().map(|&(x, y)| Circle::new((x + self.every / 2.0, y), 4, dots.filled())))
+            .map_err(failed)?
+            .label("one day (or week) of the log")
+            .legend(move |(x, y)| Circle::new((x + 10, y), 6, dots.filled()));
+        let line = palette(0.0);
+        let steps = self.fitted.iter().enumerate().flat_map(|(i, &rate)| {
+            let start = i as f64 * self.every;
+            [(start, rate), (start + self.every, rate)]
+        });
+        chart
+            .draw_series(LineSeries::new(steps, line.stroke_width(4)))
+            .map_err(failed)?
+            .label("fitted rate")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", font::TICK))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(failed)
+    }
+}
+
+/// A team's time: histogram of the log's values, fitted density on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedHistogram {
+    /// The chart's file stem, from the department's name.
+    name: String,
+    /// The department.
+    pub team: String,
+    /// The values, in the scenario's unit.
+    pub sample: Vec<f64>,
+    /// The chosen family, if one was fitted.
+    pub family: Option<Family>,
+}
+
+impl FittedHistogram {
+    /// The chart of `team`'s `sample` under `family`; `index` keeps file
+    /// names apart when two names clean to the same stem.
+    pub fn new(team: String, sample: Vec<f64>, family: Option<Family>, index: usize) -> Self {
+        let clean: String = team.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        FittedHistogram { name: format!("fit-time-{}-{clean}", index + 1), team, sample, family }
+    }
+}
+
+impl Chart for FittedHistogram {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let mut sorted = self.sample.clone();
+        sorted.sort_by(f64::total_cmp);
+        // The histogram covers up to the 99th percentile; the rest is off to the right.
+        let end = sorted[((sorted.len() as f64 * 0.99) as usize).min(sorted.len() - 1)].max(1e-9);
+        let bins = 40usize;
+        let width = end / bins as f64;
+        let mut counts = vec![0usize; bins];
+        for &x in sorted.iter().filter(|x| **x <= end) {
+            counts[((x / width) as usize).min(bins - 1)] += 1;
+        }
+        let n = sorted.len() as f64;
+        let heights: Vec<f64> = counts.iter().map(|&c| c as f64 / n / width).collect();
+        let curve: Vec<(f64, f64)> = self
+            .family
+            .map(|family| (1..=200).map(|i| i as f64 * end / 200.0).map(|x| (x, family.density(x))).collect())
+            .unwrap_or_default();
+        let top = heights
+            .iter()
+            .copied()
+            .chain(curve.iter().map(|p| p.1))
+            .filter(|y| y.is_finite())
+            .fold(0.0, f64::max)
+            .max(1e-12)
+            * 1.1;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("Time at {} ({} visits)", self.team, sorted.len()), ("sans-serif", font::TITLE))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(120)
+            .build_cartesian_2d(0.0..end, 0.0..top)
+            .map_err(failed)?;
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.x_desc("time (scenario units)").y_desc("density").draw().map_err(failed)?;
+        let bar = palette(0.6).mix(0.6);
+        chart
+            .draw_series(
+                heights.iter().enumerate().map(|(i, &h)| {
+                    Rectangle::new([(i as f64 * width, 0.0), ((i + 1) as f64 * width, h)], bar.filled())
+                }),
+            )
+            .map_err(failed)?;
+        if let Some(family) = self.family {
+            let line = palette(0.0);
+            chart
+                .draw_series(LineSeries::new(curve.into_iter().map(|(x, y)| (x, y.min(top))), line.stroke_width(4)))
+                .map_err(failed)?
+                .label(format!("fitted {}", family.name()))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
+            chart
+                .configure_series_labels()
+                .label_font(("sans-serif", font::TICK))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw()
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! `fit.html`: what a log gave and how well the fitted scenario matches
+//! it, drawn only from `fit.csv`, `observations.csv` and (with `--check`)
+//! `fit-check.csv`, so `orgsim report DIR` rebuilds it: the log's quality
+//! counts, the arrival profile (observed slot by slot against the fitted
+//! rates), each team's time with the fitted density, the routing, and the
+//! check table with its verdicts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{ReportError, Table, escape, figures, page};
+use crate::fit::families::Family;
+use crate::output::plots::fit_charts::{FittedHistogram, ProfileChart};
+use crate::output::plots::{Picture, render};
+
+/// Rebuilds `fit.html` (and its charts under `plots/`) in `folder`.
+pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
+    let fit = Table::read(folder, "fit.csv")?;
+    let observations = Table::read(folder, "observations.csv")?;
+    let check = if folder.join("fit-check.csv").exists() { Some(Table::read(folder, "fit-check.csv")?) } else { None };
+    let text =
+        |row: &std::collections::HashMap<String, String>, column: &str| row.get(column).cloned().unwrap_or_default();
+    let rows_of = |kind: &'static str| fit.rows.iter().filter(move |r| r.get("kind").map(String::as_str) == Some(kind));
+    let mut body = String::new();
+    let _ = writeln!(body, "<h2>The log</h2><table><tr><th>count</th><th>value</th></tr>");
+    for row in rows_of("log") {
+        let value = if text(row, "parameter") == "time_format" {
+            format!("{} read as {}", text(row, "target"), text(row, "statistic"))
+        } else {
+            text(row, "value")
+        };
+        let _ = writeln!(body, "<tr><td>{}</td><td>{}</td></tr>", escape(&text(row, "parameter")), escape(&value));
+    }
+    let _ = writeln!(body, "</table>");
+    let _ = writeln!(
+        body,
+        "<h2>Departments</h2><table><tr><th>department</th><th>visits</th><th>staff</th><th>time at team</th><th>family</th><th>mean</th><th>cv</th><th>KS distance</th></tr>"
+    );
+    let mut pictures: Vec<(Picture, String)> = Vec::new();
+    let mut histograms = Vec::new();
+    for visit in rows_of("visits") {
+        let team = text(visit, "team");
+        let staff = rows_of("staff").find(|r| text(r, "team") == team);
+        let staff = staff.map_or(String::new(), |r| {
+            if text(r, "statistic") == "unlimited" { "unlimited (unknown)".into() } else { text(r, "value") }
+        });
+        let chosen = rows_of("service").filter(|r| text(r, "team") == team && text(r, "statistic") == "chosen");
+        let params: BTreeMap<String, String> =
+            chosen.clone().map(|r| (text(r, "parameter"), text(r, "value"))).collect();
+        let family = chosen.clone().next().map_or("fixed".to_string(), |r| text(r, "target"));
+        let what = rows_of("service").find(|r| text(r, "team") == team && text(r, "target") == "sample");
+        let what = what.map_or(String::new(), |r| {
+            if text(r, "statistic") == "work" { "work".into() } else { "waiting and work".into() }
+        });
+        let cell = |name: &str| params.get(name).cloned().unwrap_or_default();
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&team),
+            escape(&text(visit, "value")),
+            escape(&staff),
+            what,
+            family,
+            cell("mean"),
+            cell("cv"),
+            cell("ks")
+        );
+        let sample: Vec<f64> = observations
+            .rows
+            .iter()
+            .filter(|r| text(r, "kind") == "service" && text(r, "team") == team)
+            .filter_map(|r| text(r, "value").parse().ok())
+            .collect();
+        let number = |name: &str| params.get(name).and_then(|v| v.parse::<f64>().ok());
+        let density = match (number("mean"), number("cv")) {
+            (Some(mean), Some(cv)) => Family::from_mean_cv(&family, mean, cv),
+            _ => None,
+        };
+        if sample.len() >= 2 {
+            histograms.push(FittedHistogram::new(team.clone(), sample, density, histograms.len()));
+        }
+    }
+    let _ = writeln!(body, "</table>");
+    routing(&mut body, &fit);
+    if let Some(profile) = profile_chart(&fit, &observations)? {
+        let sentence = "Cases opened per time unit, slot by slot: each dot one day (or week) of the log, the line the fitted rate.";
+        pictures.push((render(&profile).map_err(|message| draw_error("arrival profile", message))?, sentence.into()));
+    }
+    for histogram in histograms.iter().take(12) {
+        let sentence = format!("Time at {}: the log's values and the fitted density.", histogram.team);
+        pictures.push((render(histogram).map_err(|message| draw_error("time at team", message))?, sentence));
+    }
+    if let Some(check) = &check {
+        check_table(&mut body, check);
+    }
+    body.push_str(&figures(&pictures));
+    let html = page("orgsim fit: the scenario and the log", &body);
+    super::write_pictures_and_named_page(folder, &pictures, "fit.html", html)
+}
+
+fn draw_error(chart: &str, message: String) -> ReportError {
+    ReportError::Draw { chart: chart.to_string(), message }
+}
+
+/// The transfers and needs, with the visits behind each.
+fn routing(body: &mut String, fit: &Table) {
+    let _ = writeln!(
+        body,
+        "<h2>Handoffs</h2><table><tr><th>from</th><th>to</th><th>kind</th><th>probability</th><th>cases</th><th>of visits</th></tr>"
+    );
+    for row in fit.rows.iter().filter(|r| matches!(r.get("kind").map(String::as_str), Some("transfer" | "need"))) {
+        let cell = |c: &str| escape(row.get(c).map_or("", String::as_str));
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            cell("team"),
+            cell("target"),
+            cell("kind"),
+            cell("value"),
+            cell("n"),
+            cell("statistic").trim_start_matches("of=")
+        );
+    }
+    let _ = writeln!(body, "</table>");
+}
+
+/// The check: each measure, the log's value and the simulated range.
+fn check_table(body: &mut String, check: &Table) {
+    let outside = check.rows.iter().filter(|r| r.get("verdict").is_some_and(|v| v != "ok")).count();
+    let _ = writeln!(
+        body,
+        "<h2>Check against the log</h2><p class=\"story\">{} of {} measures of the log lie inside the range the fitted scenario gives one log (2.5% to 97.5% over replications).</p>",
+        check.rows.len() - outside,
+        check.rows.len()
+    );
+    let _ = writeln!(
+        body,
+        "<table><tr><th>measure</th><th>observed</th><th>simulated mean</th><th>2.5%</th><th>97.5%</th><th>verdict</th></tr>"
+    );
+    for row in &check.rows {
+        let cell = |c: &str| escape(row.get(c).map_or("", String::as_str));
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            cell("measure"),
+            cell("observed"),
+            cell("simulated_mean"),
+            cell("simulated_p025"),
+            cell("simulated_p975"),
+            cell("verdict")
+        );
+    }
+    let _ = writeln!(body, "</table>");
+}
+
+/// The arrival profile from the `rate` rows of `fit.csv` and the opening
+/// times in `observations.csv`; `None` without rates.
+fn profile_chart(fit: &Table, observations: &Table) -> Result<Option<ProfileChart>, ReportError> {
+    let mut fitted = Vec::new();
+    let mut starts = Vec::new();
+    for row in fit.rows.iter().filter(|r| r.get("kind").map(String::as_str) == Some("rate")) {
+        starts.push(fit.number(row, "target")?.unwrap_or(f64::NAN));
+        fitted.push(fit.number(row, "value")?.unwrap_or(0.0));
+    }
+    if starts.len() < 2 || starts[1].partial_cmp(&starts[0]) != Some(std::cmp::Ordering::Greater) {
+        return Ok(None);
+    }
+    let every = starts[1] - starts[0];
+    let period = every * starts.len() as f64;
+    let time_unit = fit
+        .rows
+        .iter()
+        .find(|r| r.get("parameter").map(String::as_str) == Some("time_unit"))
+        .and_then(|r| r.get("statistic").cloned())
+        .unwrap_or_else(|| "time unit".into());
+    let mut counts: BTreeMap<(i64, usize), u64> = BTreeMap::new();
+    for row in observations.rows.iter().filter(|r| r.get("kind").map(String::as_str) == Some("opened")) {
+        let Some(time) = observations.number(row, "value")? else { continue };
+        let slot = ((time.rem_euclid(period) / every) as usize).min(starts.len() - 1);
+        *counts.entry(((time / period).floor() as i64, slot)).or_default() += 1;
+    }
+    let periods: std::collections::BTreeSet<i64> = counts.keys().map(|k| k.0).collect();
+    let mut observed = Vec::new();
+    for &p in &periods {
+        for (slot, start) in starts.iter().enumerate() {
+            observed.push((*start, counts.get(&(p, slot)).copied().unwrap_or(0) as f64 / every));
+        }
+    }
+    Ok(Some(ProfileChart { time_unit, every, fitted, observed }))
+}
