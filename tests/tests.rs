@@ -5,6 +5,7 @@ mod cli;
 mod day;
 mod events;
 mod experiments;
+mod fit;
 mod golden;
 mod hardening;
 mod invariants;

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::timestamps::{Clock, TimeFormat, detect, missing};
+use super::timestamps::{Clock, TimeError, TimeFormat, detect, missing, reads_all};
 
 /// Column names of a log, and how to read them.
 #[derive(Debug, Clone)]
@@ -218,22 +218,29 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     }
     let line = |record: &csv::StringRecord| record.position().map_or(0, |p| p.line());
     let mut clock = Clock::new(&columns.zone).map_err(|e| error(None, None, e.to_string()))?;
-    let mut formats = Vec::new();
-    let mut format_of = |position: usize, name: &str| -> Result<TimeFormat, LogError> {
-        let format = match &columns.time_format {
-            Some(form) => TimeFormat::Civil(form.clone()),
-            None => {
-                let values: Vec<&str> = records.iter().map(|r| r.get(position).unwrap_or("")).collect();
-                detect(&values).map_err(|e| error(None, Some(name), e.to_string()))?
+    let named: Vec<(usize, &str)> = [
+        Some((positions.time, columns.time.as_str())),
+        positions.opened.map(|p| (p, columns.opened.as_deref().unwrap_or(""))),
+        positions.resolved.map(|p| (p, columns.resolved.as_deref().unwrap_or(""))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let found = time_formats(&records, &named, columns.time_format.as_deref()).map_err(|(name, e)| {
+        // Point at the first row holding a value no form reads.
+        let at = match (&e, named.iter().find(|(_, n)| *n == name)) {
+            (TimeError::Unknown { example }, Some((position, _))) => {
+                records.iter().find(|r| r.get(*position).map(str::trim) == Some(example.as_str())).map(line)
             }
+            _ => None,
         };
-        formats.push((name.to_string(), format.to_string()));
-        Ok(format)
-    };
-    let time_format = format_of(positions.time, &columns.time)?;
-    let opened_format = positions.opened.map(|p| format_of(p, columns.opened.as_deref().unwrap_or(""))).transpose()?;
-    let resolved_format =
-        positions.resolved.map(|p| format_of(p, columns.resolved.as_deref().unwrap_or(""))).transpose()?;
+        error(at, Some(name), e.to_string())
+    })?;
+    let formats: Vec<(String, String)> =
+        named.iter().zip(&found).map(|((_, n), f)| (n.to_string(), f.to_string())).collect();
+    let time_format = found[0].clone();
+    let opened_format = positions.opened.map(|_| found[1].clone());
+    let resolved_format = positions.resolved.map(|_| found[found.len() - 1].clone());
     let mut builder = Builder::default();
     for record in &records {
         let at = line(record);
@@ -280,6 +287,43 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     log.quality.dst_folds = clock.folds;
     log.formats = formats;
     Ok(log)
+}
+
+/// The form of each time column: `--time-format` for all, or each
+/// column's own; a column that reads both day-first and month-first takes
+/// the civil form another time column of the log settled on, when that
+/// reads all its values. `Err((column, why))`.
+fn time_formats<'a>(
+    records: &[csv::StringRecord],
+    named: &[(usize, &'a str)],
+    given: Option<&str>,
+) -> Result<Vec<TimeFormat>, (&'a str, TimeError)> {
+    if let Some(form) = given {
+        return Ok(named.iter().map(|_| TimeFormat::Civil(form.to_string())).collect());
+    }
+    let values: Vec<Vec<&str>> =
+        named.iter().map(|(p, _)| records.iter().map(|r| r.get(*p).unwrap_or("")).collect()).collect();
+    let detected: Vec<Result<TimeFormat, TimeError>> = values.iter().map(|v| detect(v)).collect();
+    let settled: Vec<&str> = detected
+        .iter()
+        .filter_map(|d| match d {
+            Ok(TimeFormat::Civil(form)) => Some(form.as_str()),
+            _ => None,
+        })
+        .collect();
+    named
+        .iter()
+        .zip(&detected)
+        .zip(&values)
+        .map(|(((_, name), found), values)| match found {
+            Ok(format) => Ok(format.clone()),
+            Err(TimeError::Ambiguous { .. }) if settled.iter().any(|f| reads_all(f, values)) => {
+                let form = settled.iter().find(|f| reads_all(f, values)).copied().unwrap_or_default();
+                Ok(TimeFormat::Civil(form.to_string()))
+            }
+            Err(e) => Err((*name, e.clone())),
+        })
+        .collect()
 }
 
 fn seconds(instant: jiff::Timestamp) -> f64 {

@@ -102,7 +102,13 @@ pub fn detect(values: &[&str]) -> Result<TimeFormat, TimeError> {
     let viable: Vec<(&str, Order)> = CIVIL_FORMATS.iter().copied().filter(|(format, _)| reads(format)).collect();
     let has = |order: Order| viable.iter().any(|&(_, o)| o == order);
     if has(Order::Day) && has(Order::Month) {
-        let examples: Vec<String> = present.iter().take(SHOWN_VALUES).map(|v| format!("{v:?}")).collect();
+        let mut examples: Vec<String> = Vec::new();
+        for value in &present {
+            let shown = format!("{value:?}");
+            if !examples.contains(&shown) && examples.len() < SHOWN_VALUES {
+                examples.push(shown);
+            }
+        }
         return Err(TimeError::Ambiguous { examples: examples.join(", ") });
     }
     match viable.first() {
@@ -119,6 +125,11 @@ pub fn detect(values: &[&str]) -> Result<TimeFormat, TimeError> {
             Err(TimeError::Unknown { example })
         }
     }
+}
+
+/// Whether the civil `form` reads every non-missing value.
+pub fn reads_all(form: &str, values: &[&str]) -> bool {
+    values.iter().map(|v| v.trim()).filter(|v| !missing(v)).all(|v| DateTime::strptime(form, v).is_ok())
 }
 
 /// Reads a log's times in one zone, counting daylight-saving gaps and folds.

@@ -88,12 +88,9 @@ pub fn trail(case: &Case) -> Option<Trail> {
     for i in 1..=events.len() {
         if i == events.len() || events[i].team != events[begin].team {
             let end = if i == events.len() { close } else { events[i].time };
-            stretches.push(Stretch {
-                team: events[begin].team.unwrap_or(0),
-                start: events[begin].time,
-                end,
-                events: &events[begin..i],
-            });
+            // The first team held the case from its opening.
+            let start = if begin == 0 { case.opened.min(events[0].time) } else { events[begin].time };
+            stretches.push(Stretch { team: events[begin].team.unwrap_or(0), start, end, events: &events[begin..i] });
             begin = i;
         }
     }
