@@ -317,7 +317,7 @@ fn bad_logs_and_flags_get_a_clear_error_and_nothing_is_written() {
         ("named.csv", format!("{header}{good}"), &["--resolved", "closed_at"], "column \"closed_at\": no such column"),
         (
             "twice.csv",
-            format!("case:concept:name,org:group,org:group,time:timestamp\n1,A,A,2024-01-01T08:00:00Z\n"),
+            "case:concept:name,org:group,org:group,time:timestamp\n1,A,A,2024-01-01T08:00:00Z\n".to_string(),
             &[],
             "appears twice in the header",
         ),
