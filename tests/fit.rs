@@ -307,7 +307,7 @@ fn bad_logs_and_flags_get_a_clear_error_and_nothing_is_written() {
     let mut latin = format!("{header}1,A,2024-01-01T08:00:00Z\n").into_bytes();
     latin.extend(b"2,Caf\xe9,2024-01-01T09:00:00Z\n");
     std::fs::write(sandbox.path("latin.csv"), latin).unwrap();
-    let logs: [(&str, String, &[&str], &str); 16] = [
+    let logs: [(&str, String, &[&str], &str); 17] = [
         (
             "noteam.csv",
             "case:concept:name,time:timestamp\n1,2024-01-01T08:00:00Z\n".into(),
@@ -369,6 +369,7 @@ fn bad_logs_and_flags_get_a_clear_error_and_nothing_is_written() {
             "no row names a team",
         ),
         ("missing.csv", String::new(), &[], "cannot read the log missing.csv"),
+        ("broken.xes", "<log><trace>".into(), &[], "broken.xes: the XES log holds no events"),
     ];
     for (name, text, flags, expected) in logs {
         if !text.is_empty() || name == "nothing.csv" {

@@ -15,6 +15,7 @@ use crate::fit::estimate::{Settings, clean_name, estimate};
 use crate::fit::log::{Columns, read_csv};
 use crate::fit::scenario_file::{NeedMode, scenario_toml};
 use crate::fit::timestamps::Clock;
+use crate::fit::xes::{is_xes, read_xes};
 use crate::output;
 use crate::scenario::Scenario;
 
@@ -40,7 +41,8 @@ impl TimeUnit {
 
 #[derive(Debug, Args)]
 pub(super) struct FitArgs {
-    /// The ticket log: a CSV file with one row per event or status update.
+    /// The ticket log: a CSV file with one row per event or status update,
+    /// or an XES log (.xes, .xes.gz).
     log: PathBuf,
     /// Output folder [default: output/<log name>/fit]
     #[arg(long, value_name = "DIR")]
@@ -134,7 +136,7 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         zone: args.tz.clone(),
     };
     let file = args.log.display().to_string();
-    let log = read_csv(&bytes, &file, &columns)?;
+    let log = if is_xes(&file) { read_xes(&bytes, &file, &columns)? } else { read_csv(&bytes, &file, &columns)? };
     let clock = Clock::new(&args.tz)?;
     let unit = args.time_unit.name();
     let settings = Settings {

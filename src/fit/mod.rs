@@ -3,7 +3,8 @@
 //! - [`timestamps`] finds each time column's format and turns its values
 //!   into instants, in a time zone, counting what daylight-saving changes
 //!   did to them, and lays out the slots of the day or week;
-//! - [`log`] reads a CSV event log or status-history export into cases;
+//! - [`log`] reads a CSV event log or status-history export into cases,
+//!   and [`xes`] an XES log (IEEE 1849) through the same reader;
 //! - [`visits`] turns a case into visits: transfers, needs (a return to
 //!   the team that passed the case on), time at each team, work time;
 //! - [`families`] fits the time at a team (exponential, lognormal or
@@ -20,3 +21,4 @@ pub mod log;
 pub mod scenario_file;
 pub mod timestamps;
 pub mod visits;
+pub mod xes;
