@@ -436,3 +436,56 @@ fn teams_beyond_the_top_are_lumped_and_odd_names_cleaned() {
     assert!(text.contains("staff = \"unlimited\"") && text.contains("replace with the real staff"), "{text}");
     sandbox.run(&["validate", "output/teams/fit/scenario.toml"]).success();
 }
+
+#[test]
+fn the_shipped_example_log_is_what_orgsim_writes_for_its_scenario() {
+    let sandbox = Sandbox::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let scenario = format!("{root}/scenarios/helpdesk-log.toml");
+    sandbox.run(&["run", &scenario, "--out", "run", "--quiet", "--no-plots", "--events", "events.csv"]).success();
+    let written = std::fs::read(sandbox.path("events.csv")).unwrap();
+    let shipped = std::fs::read(format!("{root}/scenarios/helpdesk-log.csv")).unwrap();
+    assert!(
+        written == shipped,
+        "scenarios/helpdesk-log.csv is stale: regenerate it with the command in scenarios/helpdesk-log.toml"
+    );
+}
+
+#[test]
+fn a_log_of_two_weeks_or_more_gives_rates_by_slot_of_the_week() {
+    let sandbox = Sandbox::new();
+    let mut log = String::from("case,team,opened,closed\n");
+    // A case every six hours from Wednesday 3 January 2024 for 15 days,
+    // each at the desk for 30 minutes.
+    let start: jiff::Timestamp = "2024-01-03T00:00:00Z".parse().unwrap();
+    let mut case = 0;
+    for quarter in 0..15 * 4 {
+        let opened = start + jiff::SignedDuration::from_hours(6 * quarter);
+        log.push_str(&format!(
+            "{case},Desk,{opened},\n{case},Desk,{},\n",
+            opened + jiff::SignedDuration::from_mins(30)
+        ));
+        case += 1;
+    }
+    sandbox.write("weeks.csv", &log);
+    sandbox
+        .run(&["fit", "weeks.csv", "--case", "case", "--team", "team", "--time", "opened", "--slot", "1440", "--quiet"])
+        .success();
+    let folder = sandbox.path("output/weeks/fit");
+    let rates: Vec<f64> = csv_rows(&folder, "fit.csv")
+        .into_iter()
+        .filter(|r| r["kind"] == "rate")
+        .map(|r| r["value"].parse().unwrap())
+        .collect();
+    // Seven daily slots from Monday, four cases a day: 4 / 1440 per minute;
+    // the window ends with the last case opened, at 18:00 on the third
+    // Wednesday, so Wednesdays saw 12 cases in 2.75 days.
+    assert_eq!(rates.len(), 7);
+    for (day, rate) in rates.into_iter().enumerate() {
+        let expected = if day == 2 { 12.0 / (2.75 * 1440.0) } else { 4.0 / 1440.0 };
+        assert!((rate - expected).abs() < 1e-9, "day {day}: {rate} against {expected}");
+    }
+    let text = std::fs::read_to_string(folder.join("scenario.toml")).unwrap();
+    assert!(text.contains("period = 10080.0") && text.contains("week (Monday first)"), "{text}");
+    assert!(text.contains("service = { dist = \"fixed\", value = 30.0 }"), "{text}");
+}

@@ -148,9 +148,10 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
     let fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
     let stem = args.log.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
     let name = clean_name(&stem, 0);
+    let scenario_name = format!("{name}-fitted");
     let seed = args.seed.unwrap_or(1);
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&name).join("fit"));
-    let (text, scenario) = fitted_scenario(&fit, &name, &file, seed, &out)?;
+    let (text, scenario) = fitted_scenario(&fit, &scenario_name, &file, seed, &out)?;
     let comparisons: Option<Vec<Comparison>> = if args.check {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.threads.map_or(0, |t| t as usize))
