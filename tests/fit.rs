@@ -458,8 +458,8 @@ fn a_log_of_two_weeks_or_more_gives_rates_by_slot_of_the_week() {
     // A case every six hours from Wednesday 3 January 2024 for 15 days,
     // each at the desk for 30 minutes.
     let start: jiff::Timestamp = "2024-01-03T00:00:00Z".parse().unwrap();
-    let mut case = 0;
-    for quarter in 0..15 * 4 {
+    for case in 0..15 * 4 {
+        let quarter = case;
         let opened = start + jiff::SignedDuration::from_hours(6 * quarter);
         log.push_str(&format!(
             "{case},Desk,{opened},\n{case},Desk,{},\n",
