@@ -459,13 +459,11 @@ fn a_log_of_two_weeks_or_more_gives_rates_by_slot_of_the_week() {
     // each at the desk for 30 minutes.
     let start: jiff::Timestamp = "2024-01-03T00:00:00Z".parse().unwrap();
     for case in 0..15 * 4 {
-        let quarter = case;
-        let opened = start + jiff::SignedDuration::from_hours(6 * quarter);
+        let opened = start + jiff::SignedDuration::from_hours(6 * case);
         log.push_str(&format!(
             "{case},Desk,{opened},\n{case},Desk,{},\n",
             opened + jiff::SignedDuration::from_mins(30)
         ));
-        case += 1;
     }
     sandbox.write("weeks.csv", &log);
     sandbox
