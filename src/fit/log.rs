@@ -196,23 +196,7 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     let header = reader.headers().map_err(|e| error(Some(1), None, format!("the header cannot be read: {e}")))?.clone();
     let positions =
         find_columns(&header, columns).map_err(|(column, message)| error(Some(1), Some(&column), message))?;
-    let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line());
-            let message = match e.kind() {
-                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                    format!(
-                        "this row has {len} fields where the header has {expected_len}; quote fields that hold commas"
-                    )
-                }
-                csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8; save the log as UTF-8".to_string(),
-                _ => e.to_string(),
-            };
-            error(line, None, message)
-        })?;
-        records.push(record);
-    }
+    let records = all_records(&mut reader).map_err(|(line, message)| error(line, None, message))?;
     if records.is_empty() {
         return Err(error(None, None, "the log has a header but no rows; export at least one event".into()));
     }
@@ -238,49 +222,14 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     })?;
     let formats: Vec<(String, String)> =
         named.iter().zip(&found).map(|((_, n), f)| (n.to_string(), f.to_string())).collect();
-    let time_format = found[0].clone();
     let opened_format = positions.opened.map(|_| found[1].clone());
     let resolved_format = positions.resolved.map(|_| found[found.len() - 1].clone());
+    let forms = Forms { time: found[0].clone(), opened: opened_format, resolved: resolved_format };
     let mut builder = Builder::default();
     for record in &records {
-        let at = line(record);
-        let cell = |position: usize| record.get(position).unwrap_or("").trim();
-        let case = cell(positions.case);
-        if missing(case) {
-            return Err(error(
-                Some(at),
-                Some(&columns.case),
-                "the case identifier is empty; every row needs one".into(),
-            ));
-        }
-        let mut read = |position: usize, format: &TimeFormat, name: &str| {
-            clock.read(format, cell(position)).map_err(|e| error(Some(at), Some(name), e.to_string()))
-        };
-        let Some(time) = read(positions.time, &time_format, &columns.time)? else {
-            return Err(error(Some(at), Some(&columns.time), "the event time is empty; every row needs one".into()));
-        };
-        let opened = match (positions.opened, &opened_format) {
-            (Some(p), Some(f)) => read(p, f, columns.opened.as_deref().unwrap_or(""))?,
-            _ => None,
-        };
-        let resolved = match (positions.resolved, &resolved_format) {
-            (Some(p), Some(f)) => read(p, f, columns.resolved.as_deref().unwrap_or(""))?,
-            _ => None,
-        };
-        let team = cell(positions.team);
-        let lifecycle = positions.lifecycle.map_or(Lifecycle::Other, |p| Lifecycle::read(cell(p)));
-        let outcome = positions.outcome.map(cell).filter(|v| !missing(v));
-        let abandoned = outcome.map(|v| v.eq_ignore_ascii_case(columns.abandoned_value.trim()));
-        builder.add(Row {
-            case,
-            time: seconds(time),
-            team: (!missing(team)).then_some(team),
-            lifecycle,
-            opened: opened.map(seconds),
-            resolved: resolved.map(seconds),
-            abandoned,
-            text: record.iter().collect::<Vec<_>>().join("\u{1f}"),
-        });
+        let row = read_row(record, &positions, columns, &forms, &mut clock)
+            .map_err(|(column, message)| error(Some(line(record)), Some(column), message))?;
+        builder.add(row);
     }
     let mut log = builder.finish(positions.outcome.is_some(), positions.resolved.is_some());
     log.quality.dst_gaps = clock.gaps;
@@ -324,6 +273,72 @@ fn time_formats<'a>(
             Err(e) => Err((*name, e.clone())),
         })
         .collect()
+}
+
+/// Every record after the header; `Err((line, why))` at the first that
+/// cannot be read.
+fn all_records(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<csv::StringRecord>, (Option<u64>, String)> {
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!(
+                        "this row has {len} fields where the header has {expected_len}; quote fields that hold commas"
+                    )
+                }
+                csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8; save the log as UTF-8".to_string(),
+                _ => e.to_string(),
+            };
+            (line, message)
+        })?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// The forms of the time columns.
+struct Forms {
+    time: TimeFormat,
+    opened: Option<TimeFormat>,
+    resolved: Option<TimeFormat>,
+}
+
+/// One record as a row; `Err((column, why))`.
+fn read_row<'r, 'c>(
+    record: &'r csv::StringRecord,
+    positions: &Positions,
+    columns: &'c Columns,
+    forms: &Forms,
+    clock: &mut Clock,
+) -> Result<Row<'r>, (&'c str, String)> {
+    let cell = |position: usize| record.get(position).unwrap_or("").trim();
+    let case = cell(positions.case);
+    if missing(case) {
+        return Err((&columns.case, "the case identifier is empty; every row needs one".into()));
+    }
+    let mut read = |position: Option<usize>, format: Option<&TimeFormat>, name: &'c str| match (position, format) {
+        (Some(p), Some(f)) => clock.read(f, cell(p)).map_err(|e| (name, e.to_string())),
+        _ => Ok(None),
+    };
+    let Some(time) = read(Some(positions.time), Some(&forms.time), &columns.time)? else {
+        return Err((&columns.time, "the event time is empty; every row needs one".into()));
+    };
+    let opened = read(positions.opened, forms.opened.as_ref(), columns.opened.as_deref().unwrap_or(""))?;
+    let resolved = read(positions.resolved, forms.resolved.as_ref(), columns.resolved.as_deref().unwrap_or(""))?;
+    let team = cell(positions.team);
+    let outcome = positions.outcome.map(cell).filter(|v| !missing(v));
+    Ok(Row {
+        case,
+        time: seconds(time),
+        team: (!missing(team)).then_some(team),
+        lifecycle: positions.lifecycle.map_or(Lifecycle::Other, |p| Lifecycle::read(cell(p))),
+        opened: opened.map(seconds),
+        resolved: resolved.map(seconds),
+        abandoned: outcome.map(|v| v.eq_ignore_ascii_case(columns.abandoned_value.trim())),
+        text: record.iter().collect::<Vec<_>>().join("\u{1f}"),
+    })
 }
 
 fn seconds(instant: jiff::Timestamp) -> f64 {

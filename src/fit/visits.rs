@@ -67,22 +67,9 @@ struct Stretch<'a> {
 
 /// The trail of `case`; `None` when no event names a team.
 pub fn trail(case: &Case) -> Option<Trail> {
-    let end_of_case = case.resolved;
-    // Rows after the resolved time are ignored for times; rows without a
-    // team stay with the team before them.
-    let mut events: Vec<Event> = Vec::with_capacity(case.events.len());
-    let mut current = None;
-    for event in &case.events {
-        if end_of_case.is_some_and(|r| event.time > r) {
-            break;
-        }
-        current = event.team.or(current);
-        if let Some(team) = current {
-            events.push(Event { team: Some(team), ..*event });
-        }
-    }
+    let events = kept_events(case);
     let last = events.last()?;
-    let close = end_of_case.unwrap_or(last.time).max(last.time);
+    let close = case.resolved.unwrap_or(last.time).max(last.time);
     let mut stretches: Vec<Stretch> = Vec::new();
     let mut begin = 0;
     for i in 1..=events.len() {
@@ -94,13 +81,48 @@ pub fn trail(case: &Case) -> Option<Trail> {
             begin = i;
         }
     }
-    let withdrawn = events.iter().find(|e| e.lifecycle == Lifecycle::Withdraw).map(|e| e.time);
+    let resolved = match case.outcome {
+        Outcome::Resolved => Some(close),
+        Outcome::Abandoned | Outcome::Open => None,
+    };
+    Some(Trail {
+        opened: case.opened,
+        resolved,
+        outcome: case.outcome,
+        handoffs: stretches.len() as u32 - 1,
+        visits: visits_of(&stretches),
+        withdrawn: events.iter().find(|e| e.lifecycle == Lifecycle::Withdraw).map(|e| e.time),
+    })
+}
+
+/// The events that count: none after the resolved time, and each with a
+/// team (a row without one stays with the team before it; leading rows
+/// without one are dropped).
+fn kept_events(case: &Case) -> Vec<Event> {
+    let mut events: Vec<Event> = Vec::with_capacity(case.events.len());
+    let mut current = None;
+    for event in &case.events {
+        if case.resolved.is_some_and(|r| event.time > r) {
+            break;
+        }
+        current = event.team.or(current);
+        if let Some(team) = current {
+            events.push(Event { team: Some(team), ..*event });
+        }
+    }
+    events
+}
+
+/// Stretches → visits: a stretch back at the team below the current one
+/// is a return (the visit away was a need), any other starts a visit.
+fn visits_of(stretches: &[Stretch]) -> Vec<Visit> {
     let mut visits: Vec<Visit> = Vec::new();
     // Visits that may still get the case back, innermost last.
     let mut holders: Vec<usize> = Vec::new();
-    // Per visit: whether work is under way at the end of its last stretch.
+    // Per visit: since when work is under way at the end of its last
+    // stretch, if it is.
     let mut working: Vec<Option<f64>> = Vec::new();
-    for stretch in &stretches {
+    for stretch in stretches {
         let returns = holders.len() >= 2 && visits[holders[holders.len() - 2]].team == stretch.team;
         let index = if returns {
             let away = holders.pop().unwrap_or_default();
@@ -109,10 +131,7 @@ pub fn trail(case: &Case) -> Option<Trail> {
             }
             *holders.last().unwrap_or(&0)
         } else {
-            let arrival = match holders.last() {
-                None => Arrival::Entry,
-                Some(&from) => Arrival::Transfer(from),
-            };
+            let arrival = holders.last().map_or(Arrival::Entry, |&from| Arrival::Transfer(from));
             visits.push(Visit {
                 team: stretch.team,
                 arrival,
@@ -126,49 +145,42 @@ pub fn trail(case: &Case) -> Option<Trail> {
             holders.push(visits.len() - 1);
             visits.len() - 1
         };
-        let visit = &mut visits[index];
-        visit.own_time += stretch.end - stretch.start;
-        // Work inside this stretch: a start opens it, a complete closes it;
-        // work still open when the case leaves goes on when it returns.
-        let mut open = working[index].map(|_| stretch.start);
-        for event in stretch.events {
-            match event.lifecycle {
-                Lifecycle::Start => {
-                    if visit.wait.is_none() {
-                        visit.wait = Some(event.time - visit.start);
-                    }
-                    let busy = visit.busy.get_or_insert((event.time, event.time));
-                    busy.1 = busy.1.max(event.time);
-                    open = open.or(Some(event.time));
-                }
-                Lifecycle::Complete => {
-                    if let Some(since) = open.take() {
-                        *visit.work.get_or_insert(0.0) += event.time - since;
-                    }
-                    if let Some(busy) = visit.busy.as_mut() {
-                        busy.1 = busy.1.max(event.time);
-                    }
-                }
-                Lifecycle::Withdraw | Lifecycle::Other => {}
-            }
-        }
-        if let Some(since) = open {
-            *visit.work.get_or_insert(0.0) += stretch.end - since;
-        }
-        working[index] = open;
+        working[index] = add_stretch(&mut visits[index], stretch, working[index]);
     }
-    let resolved = match case.outcome {
-        Outcome::Resolved => Some(close),
-        Outcome::Abandoned | Outcome::Open => None,
-    };
-    Some(Trail {
-        opened: case.opened,
-        resolved,
-        outcome: case.outcome,
-        handoffs: stretches.len() as u32 - 1,
-        visits,
-        withdrawn,
-    })
+    visits
+}
+
+/// Adds a stretch's time and work to its visit; returns since when work
+/// is still under way at its end. A start opens work, a complete closes
+/// it; work open when the case leaves goes on when it returns.
+fn add_stretch(visit: &mut Visit, stretch: &Stretch, working: Option<f64>) -> Option<f64> {
+    visit.own_time += stretch.end - stretch.start;
+    let mut open = working.map(|_| stretch.start);
+    for event in stretch.events {
+        match event.lifecycle {
+            Lifecycle::Start => {
+                if visit.wait.is_none() {
+                    visit.wait = Some(event.time - visit.start);
+                }
+                let busy = visit.busy.get_or_insert((event.time, event.time));
+                busy.1 = busy.1.max(event.time);
+                open = open.or(Some(event.time));
+            }
+            Lifecycle::Complete => {
+                if let Some(since) = open.take() {
+                    *visit.work.get_or_insert(0.0) += event.time - since;
+                }
+                if let Some(busy) = visit.busy.as_mut() {
+                    busy.1 = busy.1.max(event.time);
+                }
+            }
+            Lifecycle::Withdraw | Lifecycle::Other => {}
+        }
+    }
+    if let Some(since) = open {
+        *visit.work.get_or_insert(0.0) += stretch.end - since;
+    }
+    open
 }
 
 #[cfg(test)]

@@ -79,6 +79,8 @@ impl Chart for ProfileChart {
 pub struct FittedHistogram {
     /// The chart's file stem, from the department's name.
     name: String,
+    /// The scenario's time unit.
+    time_unit: String,
     /// The department.
     pub team: String,
     /// The values, in the scenario's unit.
@@ -90,9 +92,10 @@ pub struct FittedHistogram {
 impl FittedHistogram {
     /// The chart of `team`'s `sample` under `family`; `index` keeps file
     /// names apart when two names clean to the same stem.
-    pub fn new(team: String, sample: Vec<f64>, family: Option<Family>, index: usize) -> Self {
+    pub fn new(team: String, sample: Vec<f64>, family: Option<Family>, index: usize, time_unit: &str) -> Self {
         let clean: String = team.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        FittedHistogram { name: format!("fit-time-{}-{clean}", index + 1), team, sample, family }
+        let name = format!("fit-time-{}-{clean}", index + 1);
+        FittedHistogram { name, time_unit: time_unit.to_string(), team, sample, family }
     }
 }
 
@@ -135,7 +138,10 @@ impl Chart for FittedHistogram {
             .map_err(failed)?;
         let mut mesh = chart.configure_mesh();
         house_style(&mut mesh);
-        mesh.x_desc("time (scenario units)").y_desc("density").draw().map_err(failed)?;
+        mesh.x_desc(format!("time ({}s; the slowest 1% off to the right)", self.time_unit))
+            .y_desc("density")
+            .draw()
+            .map_err(failed)?;
         let bar = palette(0.6).mix(0.6);
         chart
             .draw_series(

@@ -5,7 +5,7 @@
 //! rates), each team's time with the fitted density, the routing, and the
 //! check table with its verdicts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -14,17 +14,33 @@ use crate::fit::families::Family;
 use crate::output::plots::fit_charts::{FittedHistogram, ProfileChart};
 use crate::output::plots::{Picture, render};
 
+type Row = HashMap<String, String>;
+
+/// A field of a row, empty when absent.
+fn text(row: &Row, column: &str) -> String {
+    row.get(column).cloned().unwrap_or_default()
+}
+
+/// The rows of `fit.csv` of one kind.
+fn rows_of<'a>(fit: &'a Table, kind: &'static str) -> impl Iterator<Item = &'a Row> + Clone {
+    fit.rows.iter().filter(move |r| r.get("kind").map(String::as_str) == Some(kind))
+}
+
+/// The scenario's time unit, from the `log` rows of `fit.csv`.
+fn time_unit(fit: &Table) -> String {
+    rows_of(fit, "log")
+        .find(|r| r.get("parameter").map(String::as_str) == Some("time_unit"))
+        .map_or_else(|| "time unit".into(), |r| text(r, "statistic"))
+}
+
 /// Rebuilds `fit.html` (and its charts under `plots/`) in `folder`.
 pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
     let fit = Table::read(folder, "fit.csv")?;
     let observations = Table::read(folder, "observations.csv")?;
     let check = if folder.join("fit-check.csv").exists() { Some(Table::read(folder, "fit-check.csv")?) } else { None };
-    let text =
-        |row: &std::collections::HashMap<String, String>, column: &str| row.get(column).cloned().unwrap_or_default();
-    let rows_of = |kind: &'static str| fit.rows.iter().filter(move |r| r.get("kind").map(String::as_str) == Some(kind));
     let mut body = String::new();
     let _ = writeln!(body, "<h2>The log</h2><table><tr><th>count</th><th>value</th></tr>");
-    for row in rows_of("log") {
+    for row in rows_of(&fit, "log") {
         let value = if text(row, "parameter") == "time_format" {
             format!("{} read as {}", text(row, "target"), text(row, "statistic"))
         } else {
@@ -33,24 +49,46 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
         let _ = writeln!(body, "<tr><td>{}</td><td>{}</td></tr>", escape(&text(row, "parameter")), escape(&value));
     }
     let _ = writeln!(body, "</table>");
+    let histograms = departments(&mut body, &fit, &observations);
+    routing(&mut body, &fit);
+    let mut pictures: Vec<(Picture, String)> = Vec::new();
+    if let Some(profile) = profile_chart(&fit, &observations)? {
+        let sentence = "Cases opened per time unit, slot by slot: each dot one day (or week) of the log, the line the fitted rate.";
+        pictures.push((render(&profile).map_err(|message| draw_error("arrival profile", message))?, sentence.into()));
+    }
+    for histogram in histograms.iter().take(12) {
+        let sentence = format!("Time at {}: the log's values and the fitted density.", histogram.team);
+        pictures.push((render(histogram).map_err(|message| draw_error("time at team", message))?, sentence));
+    }
+    if let Some(check) = &check {
+        check_table(&mut body, check);
+    }
+    body.push_str(&figures(&pictures));
+    let html = page("orgsim fit: the scenario and the log", &body);
+    super::write_pictures_and_named_page(folder, &pictures, "fit.html", html)
+}
+
+/// The departments table; returns each team's histogram under its fitted
+/// density.
+fn departments(body: &mut String, fit: &Table, observations: &Table) -> Vec<FittedHistogram> {
     let _ = writeln!(
         body,
         "<h2>Departments</h2><table><tr><th>department</th><th>visits</th><th>staff</th><th>time at team</th><th>family</th><th>mean</th><th>cv</th><th>KS distance</th></tr>"
     );
-    let mut pictures: Vec<(Picture, String)> = Vec::new();
     let mut histograms = Vec::new();
-    for visit in rows_of("visits") {
+    let unit = time_unit(fit);
+    for visit in rows_of(fit, "visits") {
         let team = text(visit, "team");
-        let staff = rows_of("staff").find(|r| text(r, "team") == team);
-        let staff = staff.map_or(String::new(), |r| {
+        let name = &team;
+        let of_team = |kind: &'static str| rows_of(fit, kind).filter(move |r| r.get("team") == Some(name));
+        let staff = of_team("staff").next().map_or(String::new(), |r| {
             if text(r, "statistic") == "unlimited" { "unlimited (unknown)".into() } else { text(r, "value") }
         });
-        let chosen = rows_of("service").filter(|r| text(r, "team") == team && text(r, "statistic") == "chosen");
+        let chosen = of_team("service").filter(|r| text(r, "statistic") == "chosen");
         let params: BTreeMap<String, String> =
             chosen.clone().map(|r| (text(r, "parameter"), text(r, "value"))).collect();
         let family = chosen.clone().next().map_or("fixed".to_string(), |r| text(r, "target"));
-        let what = rows_of("service").find(|r| text(r, "team") == team && text(r, "target") == "sample");
-        let what = what.map_or(String::new(), |r| {
+        let what = of_team("service").find(|r| text(r, "target") == "sample").map_or(String::new(), |r| {
             if text(r, "statistic") == "work" { "work".into() } else { "waiting and work".into() }
         });
         let cell = |name: &str| params.get(name).cloned().unwrap_or_default();
@@ -78,25 +116,11 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
             _ => None,
         };
         if sample.len() >= 2 {
-            histograms.push(FittedHistogram::new(team.clone(), sample, density, histograms.len()));
+            histograms.push(FittedHistogram::new(team.clone(), sample, density, histograms.len(), &unit));
         }
     }
     let _ = writeln!(body, "</table>");
-    routing(&mut body, &fit);
-    if let Some(profile) = profile_chart(&fit, &observations)? {
-        let sentence = "Cases opened per time unit, slot by slot: each dot one day (or week) of the log, the line the fitted rate.";
-        pictures.push((render(&profile).map_err(|message| draw_error("arrival profile", message))?, sentence.into()));
-    }
-    for histogram in histograms.iter().take(12) {
-        let sentence = format!("Time at {}: the log's values and the fitted density.", histogram.team);
-        pictures.push((render(histogram).map_err(|message| draw_error("time at team", message))?, sentence));
-    }
-    if let Some(check) = &check {
-        check_table(&mut body, check);
-    }
-    body.push_str(&figures(&pictures));
-    let html = page("orgsim fit: the scenario and the log", &body);
-    super::write_pictures_and_named_page(folder, &pictures, "fit.html", html)
+    histograms
 }
 
 fn draw_error(chart: &str, message: String) -> ReportError {
@@ -168,12 +192,7 @@ fn profile_chart(fit: &Table, observations: &Table) -> Result<Option<ProfileChar
     }
     let every = starts[1] - starts[0];
     let period = every * starts.len() as f64;
-    let time_unit = fit
-        .rows
-        .iter()
-        .find(|r| r.get("parameter").map(String::as_str) == Some("time_unit"))
-        .and_then(|r| r.get("statistic").cloned())
-        .unwrap_or_else(|| "time unit".into());
+    let time_unit = time_unit(fit);
     let mut counts: BTreeMap<(i64, usize), u64> = BTreeMap::new();
     for row in observations.rows.iter().filter(|r| r.get("kind").map(String::as_str) == Some("opened")) {
         let Some(time) = observations.number(row, "value")? else { continue };
