@@ -487,3 +487,27 @@ fn a_log_of_two_weeks_or_more_gives_rates_by_slot_of_the_week() {
     assert!(text.contains("period = 10080.0") && text.contains("week (Monday first)"), "{text}");
     assert!(text.contains("service = { dist = \"fixed\", value = 30.0 }"), "{text}");
 }
+
+#[test]
+fn shares_that_add_up_to_one_still_do_in_the_fitted_scenario() {
+    let sandbox = Sandbox::new();
+    let mut log = String::from("case:concept:name,org:group,time:timestamp\n");
+    // Cases begin at Intake, Phone or Mail, a third each; Intake always
+    // passes its case on, to one of three teams in turn.
+    for case in 0..36 {
+        let first = ["Intake", "Phone", "Mail"][case % 3];
+        let next = ["Alpha", "Beta", "Gamma"][(case / 3) % 3];
+        let day = 1 + case / 10;
+        let minute = case % 10;
+        log.push_str(&format!("{case},{first},2024-01-0{day}T08:0{minute}:00Z\n"));
+        log.push_str(&format!("{case},{next},2024-01-0{day}T09:0{minute}:00Z\n"));
+        log.push_str(&format!("{case},{next},2024-01-0{day}T10:0{minute}:00Z\n"));
+    }
+    sandbox.write("shares.csv", &log);
+    sandbox.run(&["fit", "shares.csv", "--quiet"]).success();
+    sandbox.run(&["validate", "output/shares/fit/scenario.toml"]).success();
+    let text = std::fs::read_to_string(sandbox.path("output/shares/fit/scenario.toml")).unwrap();
+    let third = (1.0f64 / 3.0).to_string();
+    assert!(text.contains(&format!("\"Intake\" = {third}")) && text.contains(&format!("\"Mail\" = {third}")), "{text}");
+    assert!(text.contains(&format!("{{ dept = \"Alpha\", probability = {third} }}")), "{text}");
+}

@@ -28,6 +28,13 @@ pub fn float(value: f64) -> String {
     }
 }
 
+/// A share as TOML writes a float, to full precision: shares that add up
+/// to 1 (the entry split, a team that always passes work on) still do.
+pub fn share(value: f64) -> String {
+    let text = value.to_string();
+    if text.contains('.') || text.contains('e') { text } else { format!("{text}.0") }
+}
+
 /// A TOML basic string.
 pub fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
@@ -119,7 +126,7 @@ fn entry(text: &mut String, fit: &Fit) {
     }
     let total: u64 = first.iter().map(|t| t.entries).sum();
     let parts: Vec<String> =
-        first.iter().map(|t| format!("{} = {}", quoted(&t.name), float(t.entries as f64 / total as f64))).collect();
+        first.iter().map(|t| format!("{} = {}", quoted(&t.name), share(t.entries as f64 / total as f64))).collect();
     let _ = writeln!(text, "# Where cases began, from {total} cases.");
     let _ = writeln!(text, "entry = {{ {} }}", parts.join(", "));
 }
@@ -178,7 +185,7 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
                 format!(
                     "{{ dept = {}, probability = {}, mode = \"{mode}\" }}",
                     quoted(&fit.teams[to].name),
-                    float(n as f64 / routed)
+                    share(n as f64 / routed)
                 )
             })
             .collect();
@@ -196,7 +203,7 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
             .transfers
             .iter()
             .map(|&(to, n)| {
-                format!("{{ dept = {}, probability = {} }}", quoted(&fit.teams[to].name), float(n as f64 / routed))
+                format!("{{ dept = {}, probability = {} }}", quoted(&fit.teams[to].name), share(n as f64 / routed))
             })
             .collect();
         let counts: Vec<String> = team.transfers.iter().map(|&(to, n)| format!("{} {n}", fit.teams[to].name)).collect();
