@@ -63,8 +63,11 @@ pub struct FlowChart {
     pub nodes: Vec<FlowNode>,
     /// Internal requests.
     pub links: Vec<FlowLink>,
-    /// External customers per replication.
+    /// External customers per replication (from a log: cases).
     pub arrivals: f64,
+    /// Whether the picture is of a ticket log (`orgsim fit`): arrows count
+    /// cases, and nothing is known of how busy a team was.
+    pub from_log: bool,
 }
 
 impl FlowChart {
@@ -149,7 +152,11 @@ impl Chart for FlowChart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let social = self.nodes.iter().any(|n| n.morale.is_some());
-        let title = format!("How work flows through {}: internal requests per replication", self.scenario);
+        let title = if self.from_log {
+            format!("How cases moved between the teams of {}: transfers and needs", self.scenario)
+        } else {
+            format!("How work flows through {}: internal requests per replication", self.scenario)
+        };
         root.draw(&Text::new(title, (40, 24), ("sans-serif", font::TITLE).into_font().color(&BLACK)))
             .map_err(failed)?;
         let columns = self.columns();
@@ -193,7 +200,7 @@ impl Chart for FlowChart {
         ))
         .map_err(failed)?;
         root.draw(&Text::new(
-            format!("{:.0} per run", self.arrivals),
+            if self.from_log { format!("{:.0} cases", self.arrivals) } else { format!("{:.0} per run", self.arrivals) },
             (entry.0 as i32, entry.1 as i32 + 30),
             label.pos(Pos::new(HPos::Center, VPos::Top)),
         ))
@@ -229,8 +236,13 @@ impl Chart for FlowChart {
         }
         for (i, node) in self.nodes.iter().enumerate() {
             let (x, y) = position[i];
-            let fill =
-                if social { palette(node.morale.unwrap_or(0.0)) } else { palette(1.0 - node.utilization.min(1.0)) };
+            let fill = if self.from_log {
+                palette(0.6)
+            } else if social {
+                palette(node.morale.unwrap_or(0.0))
+            } else {
+                palette(1.0 - node.utilization.min(1.0))
+            };
             let centre = (x.round() as i32, y.round() as i32);
             let r = radius(i).round() as i32;
             root.draw(&Circle::new(centre, r, fill.filled())).map_err(failed)?;
@@ -254,6 +266,8 @@ impl Chart for FlowChart {
             .map_err(failed)?;
             root.draw(&Text::new(
                 match node.staff {
+                    Some(staff) if self.from_log => format!("{} staff", crate::scenario::ranges::number(staff)),
+                    None if self.from_log => "staff unknown".to_string(),
                     Some(staff) => {
                         format!(
                             "{} staff · {:.0}% busy",
@@ -270,13 +284,14 @@ impl Chart for FlowChart {
         }
         if social {
             colour_bar(root, 1250, 840, "morale (circles), satisfaction (arrows)")?;
-        } else {
+        } else if !self.from_log {
             colour_bar(root, 1250, 840, "idle share (circles)")?;
         }
+        let what = if self.from_log { "cases" } else { "requests" };
         let legend = if self.nodes.len() > 1 && spacing < 60.0 {
-            format!("arrow width: requests · circle size: staff · {} departments (too many to label)", self.nodes.len())
+            format!("arrow width: {what} · circle size: staff · {} departments (too many to label)", self.nodes.len())
         } else {
-            "arrow width: requests · circle size: staff".to_string()
+            format!("arrow width: {what} · circle size: staff")
         };
         root.draw(&Text::new(legend, (40, 860), ("sans-serif", font::TICK).into_font().color(&BLACK))).map_err(failed)
     }

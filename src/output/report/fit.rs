@@ -11,6 +11,7 @@ use std::path::Path;
 
 use super::{ReportError, Table, escape, figures, page};
 use crate::fit::families::Family;
+use crate::output::plots::charts::{FlowChart, FlowLink, FlowNode};
 use crate::output::plots::fit_charts::{FittedHistogram, ProfileChart};
 use crate::output::plots::{Picture, render};
 
@@ -52,6 +53,11 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
     let histograms = departments(&mut body, &fit, &observations);
     routing(&mut body, &fit);
     let mut pictures: Vec<(Picture, String)> = Vec::new();
+    let flow = flow_chart(&fit)?;
+    if !flow.nodes.is_empty() {
+        let sentence = "The teams as a network: arrows are transfers and needs, as wide as the cases behind them.";
+        pictures.push((render(&flow).map_err(|message| draw_error("flow", message))?, sentence.into()));
+    }
     if let Some(profile) = profile_chart(&fit, &observations)? {
         let sentence = "Cases opened per time unit, slot by slot: each dot one day (or week) of the log, the line the fitted rate.";
         pictures.push((render(&profile).map_err(|message| draw_error("arrival profile", message))?, sentence.into()));
@@ -125,6 +131,39 @@ fn departments(body: &mut String, fit: &Table, observations: &Table) -> Vec<Fitt
 
 fn draw_error(chart: &str, message: String) -> ReportError {
     ReportError::Draw { chart: chart.to_string(), message }
+}
+
+/// The teams, their staff where known, and the cases behind each
+/// transfer and need, from `fit.csv`.
+fn flow_chart(fit: &Table) -> Result<FlowChart, ReportError> {
+    let names: Vec<String> = rows_of(fit, "visits").map(|r| text(r, "team")).collect();
+    let mut nodes = Vec::new();
+    for name in &names {
+        let staff = rows_of(fit, "staff").find(|r| &text(r, "team") == name);
+        nodes.push(FlowNode {
+            name: name.clone(),
+            staff: match staff {
+                Some(row) => fit.number(row, "value")?,
+                None => None,
+            },
+            front_line: rows_of(fit, "entry").any(|r| &text(r, "team") == name),
+            morale: None,
+            utilization: 0.0,
+        });
+    }
+    let mut links = Vec::new();
+    for row in rows_of(fit, "transfer").chain(rows_of(fit, "need")) {
+        let position = |column: &str| names.iter().position(|n| *n == text(row, column));
+        if let (Some(from), Some(to)) = (position("team"), position("target")) {
+            links.push(FlowLink { from, to, requests: fit.number(row, "n")?.unwrap_or(0.0), satisfaction: None });
+        }
+    }
+    let cases = rows_of(fit, "log").find(|r| text(r, "parameter") == "cases");
+    let arrivals = match cases {
+        Some(row) => fit.number(row, "value")?.unwrap_or(0.0),
+        None => 0.0,
+    };
+    Ok(FlowChart { scenario: "the log".into(), nodes, links, arrivals, from_log: true })
 }
 
 /// The transfers and needs, with the visits behind each.

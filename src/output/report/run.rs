@@ -144,7 +144,7 @@ fn load_flow(
             satisfaction: links_table.number(row, "satisfaction_mean")?,
         });
     }
-    Ok(FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals })
+    Ok(FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals, from_log: false })
 }
 
 /// The waits chart's data: the bins of `waits.csv`.
