@@ -294,7 +294,10 @@ fn fit_writes_a_scenario_that_runs_and_checks_it_against_the_log() {
     sandbox.run(&["report", "output/events/fit", "--quiet"]).success();
     let html = std::fs::read_to_string(folder.join("fit.html")).unwrap();
     assert!(html.contains("Check against the log") && html.contains("<svg"), "fit.html");
-    assert!(folder.join("plots/flow.svg").exists() && html.contains("How cases moved between the teams"), "the network");
+    assert!(
+        folder.join("plots/flow.svg").exists() && html.contains("How cases moved between the teams"),
+        "the network"
+    );
     let fit = csv_rows(&folder, "fit.csv");
     assert_eq!(fit[0].keys().len(), 7);
     assert!(fit.iter().any(|r| r["kind"] == "service" && r["team"] == "Front" && r["statistic"] == "chosen"));

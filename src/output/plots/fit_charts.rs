@@ -3,6 +3,7 @@
 //! histogram under its fitted density.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{Chart, font, house_style, palette};
@@ -10,6 +11,39 @@ use crate::fit::families::Family;
 
 fn failed(error: impl std::fmt::Display) -> String {
     error.to_string()
+}
+
+/// A chart's axes on [0, end] × [0, top], in the house style.
+type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+fn axes<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: String,
+    (end, top): (f64, f64),
+    (x_desc, y_desc): (String, &str),
+) -> Result<Axes<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", font::TITLE))
+        .margin(30)
+        .x_label_area_size(90)
+        .y_label_area_size(120)
+        .build_cartesian_2d(0.0..end, 0.0..top)
+        .map_err(failed)?;
+    let mut mesh = chart.configure_mesh();
+    house_style(&mut mesh);
+    mesh.x_desc(x_desc).y_desc(y_desc).draw().map_err(failed)?;
+    Ok(chart)
+}
+
+/// The legend box of the series drawn with labels.
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Axes<'a, DB>) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", font::TICK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(failed)
 }
 
 /// Cases opened per time unit, slot by slot.
@@ -35,19 +69,9 @@ impl Chart for ProfileChart {
         let top =
             self.observed.iter().map(|o| o.1).chain(self.fitted.iter().copied()).fold(0.0, f64::max).max(1e-9) * 1.1;
         let unit = &self.time_unit;
-        let mut chart = ChartBuilder::on(root)
-            .caption("Cases opened: the log slot by slot, and the fitted rate", ("sans-serif", font::TITLE))
-            .margin(30)
-            .x_label_area_size(90)
-            .y_label_area_size(120)
-            .build_cartesian_2d(0.0..end, 0.0..top)
-            .map_err(failed)?;
-        let mut mesh = chart.configure_mesh();
-        house_style(&mut mesh);
-        mesh.x_desc(format!("time of the period ({unit}s from its start)"))
-            .y_desc(format!("cases per {unit}"))
-            .draw()
-            .map_err(failed)?;
+        let title = "Cases opened: the log slot by slot, and the fitted rate".to_string();
+        let descriptions = (format!("time of the period ({unit}s from its start)"), format!("cases per {unit}"));
+        let mut chart = axes(root, title, (end, top), (descriptions.0, &descriptions.1))?;
         let dots = palette(0.55).mix(0.35);
         chart
             .draw_series(self.observed.iter().map(|&(x, y)| Circle::new((x + self.every / 2.0, y), 4, dots.filled())))
@@ -64,13 +88,7 @@ impl Chart for ProfileChart {
             .map_err(failed)?
             .label("fitted rate")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", font::TICK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(failed)
+        legend(&mut chart)
     }
 }
 
@@ -129,19 +147,9 @@ impl Chart for FittedHistogram {
             .fold(0.0, f64::max)
             .max(1e-12)
             * 1.1;
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("Time at {} ({} visits)", self.team, sorted.len()), ("sans-serif", font::TITLE))
-            .margin(30)
-            .x_label_area_size(90)
-            .y_label_area_size(120)
-            .build_cartesian_2d(0.0..end, 0.0..top)
-            .map_err(failed)?;
-        let mut mesh = chart.configure_mesh();
-        house_style(&mut mesh);
-        mesh.x_desc(format!("time ({}s; the slowest 1% off to the right)", self.time_unit))
-            .y_desc("density")
-            .draw()
-            .map_err(failed)?;
+        let title = format!("Time at {} ({} visits)", self.team, sorted.len());
+        let x_desc = format!("time ({}s; the slowest 1% off to the right)", self.time_unit);
+        let mut chart = axes(root, title, (end, top), (x_desc, "density"))?;
         let bar = palette(0.6).mix(0.6);
         chart
             .draw_series(
@@ -157,13 +165,7 @@ impl Chart for FittedHistogram {
                 .map_err(failed)?
                 .label(format!("fitted {}", family.name()))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
-            chart
-                .configure_series_labels()
-                .label_font(("sans-serif", font::TICK))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .draw()
-                .map_err(failed)?;
+            legend(&mut chart)?;
         }
         Ok(())
     }
