@@ -276,6 +276,13 @@ fn fit_writes_a_scenario_that_runs_and_checks_it_against_the_log() {
     // The model is the log's own: most measures lie inside one log's range.
     let inside = check.iter().filter(|r| r["verdict"] == "ok").count();
     assert!(inside >= 7, "{check:?}");
+    // One thread or many: the same bytes.
+    let args = ["fit", "events.csv", "--check", "--within", "30", "--replications", "20", "--seed", "3", "--quiet"];
+    sandbox.run(&[&args[..], &["--threads", "1", "--out", "one"]].concat()).success();
+    for file in ["scenario.toml", "fit.csv", "observations.csv", "fit-check.csv"] {
+        let many = std::fs::read(folder.join(file)).unwrap();
+        assert!(many == std::fs::read(sandbox.path("one").join(file)).unwrap(), "{file} depends on the threads");
+    }
     // The fitted scenario is accepted as is, and the report rebuilds.
     sandbox.run(&["validate", "output/events/fit/scenario.toml"]).success();
     sandbox

@@ -13,8 +13,9 @@ use statrs::statistics::{Data, OrderStatistics};
 use super::estimate::Fit;
 use super::log::{Case, Event, Lifecycle, Outcome};
 use super::visits::{Trail, trail};
-use crate::experiment::run_replications_observed;
-use crate::model::{Observer, TraceEvent};
+use rayon::prelude::*;
+
+use crate::model::{Observer, TraceEvent, simulate_observed};
 use crate::scenario::Scenario;
 
 /// One compared measure.
@@ -102,17 +103,20 @@ pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, withi
     let department_team: Vec<u32> =
         scenario.departments.iter().map(|d| teams.get(d.name.as_str()).copied().unwrap_or(0)).collect();
     let names: Vec<String> = scenario.departments.iter().map(|d| d.name.clone()).collect();
-    let (_, recorders) = run_replications_observed(&scenario, replications, seed, |_| CaseRecorder {
-        origin: fit.origin,
-        unit: fit.settings.unit_seconds,
-        names: &names,
-        teams: &department_team,
-        cases: Vec::new(),
-        index: HashMap::new(),
-    });
-    let simulated: Vec<Vec<f64>> = recorders
-        .into_iter()
-        .map(|recorder| {
+    // Each replication is reduced to its measures as soon as it ends, so
+    // memory holds one replication's cases per thread.
+    let simulated: Vec<Vec<f64>> = (0..replications)
+        .into_par_iter()
+        .map(|replication| {
+            let mut recorder = CaseRecorder {
+                origin: fit.origin,
+                unit: fit.settings.unit_seconds,
+                names: &names,
+                teams: &department_team,
+                cases: Vec::new(),
+                index: HashMap::new(),
+            };
+            simulate_observed(&scenario, replication, seed, &mut recorder);
             let trails: Vec<Trail> = recorder.cases.iter().filter_map(trail).collect();
             measures(fit, &trails, within)
         })
