@@ -446,6 +446,11 @@ fn teams_beyond_the_top_are_lumped_and_odd_names_cleaned() {
     let text = std::fs::read_to_string(folder.join("scenario.toml")).unwrap();
     assert!(text.contains("staff = \"unlimited\"") && text.contains("replace with the real staff"), "{text}");
     sandbox.run(&["validate", "output/teams/fit/scenario.toml"]).success();
+    let html = std::fs::read_to_string(folder.join("fit.html")).unwrap();
+    assert!(
+        html.contains("modelled with unlimited staff") && html.contains("Desk-1"),
+        "the report names what to replace"
+    );
 }
 
 #[test]

@@ -126,6 +126,15 @@ fn departments(body: &mut String, fit: &Table, observations: &Table) -> Vec<Fitt
         }
     }
     let _ = writeln!(body, "</table>");
+    let unknown: Vec<String> =
+        rows_of(fit, "staff").filter(|r| text(r, "statistic") == "unlimited").map(|r| text(r, "team")).collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            body,
+            "<p class=\"story\">The log gives no start and complete times for {}: their time mixes waiting and work, and they are modelled with unlimited staff. To study staffing, replace <code>staff = \"unlimited\"</code> and their <code>service</code> in scenario.toml with the real head count and work time.</p>",
+            escape(&unknown.join(", "))
+        );
+    }
     histograms
 }
 
