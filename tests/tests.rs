@@ -3,6 +3,7 @@
 
 mod cli;
 mod day;
+mod designs;
 mod events;
 mod experiments;
 mod fit;

@@ -6,12 +6,14 @@
 //! the output does not depend on the number of threads.
 
 pub mod compare;
+pub mod design;
 pub mod diagnostics;
 pub mod impact;
 pub mod intervals;
 pub mod jobs;
 pub mod metrics;
 pub mod optimize;
+pub mod sensitivity;
 pub mod shard;
 pub mod shift_cover;
 pub mod staffing;

@@ -14,6 +14,7 @@
 
 use toml::Value;
 
+use super::design::{Block, latin_hypercube, saltelli};
 use super::jobs::{Plan, Progress, replicate};
 use super::{ExperimentError, RunResults};
 use crate::scenario::{Scenario, SweepSpec, edit};
@@ -25,8 +26,10 @@ pub use crate::scenario::Design;
 pub struct Parameter {
     /// Its path, e.g. `department.IT.staff`.
     pub path: String,
-    /// The values it takes.
+    /// The values it takes (empty for a sampled design, which draws them).
     pub values: Vec<Value>,
+    /// A sampled design's range: (from, to).
+    pub range: Option<(f64, f64)>,
 }
 
 /// One point of the sweep: a value per parameter and the scenario it gives.
@@ -36,6 +39,8 @@ pub struct Point {
     pub number: usize,
     /// The parameters' values at this point, in parameter order.
     pub values: Vec<Value>,
+    /// Its Saltelli block, in a Sobol design.
+    pub block: Option<Block>,
     /// The checked scenario.
     pub scenario: Scenario,
 }
@@ -94,53 +99,35 @@ fn spec<'s>(base: &'s Scenario, origin: &str) -> Result<&'s SweepSpec, Experimen
 pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, ExperimentError> {
     let spec = spec(base, origin)?;
     let design = spec.design;
-    let parameters: Vec<Parameter> =
-        spec.parameters.iter().map(|p| Parameter { path: p.path.clone(), values: p.values.build() }).collect();
+    let parameters: Vec<Parameter> = spec
+        .parameters
+        .iter()
+        .map(|p| Parameter {
+            path: p.path.clone(),
+            values: p.values.build(),
+            range: match p.values {
+                crate::scenario::Values::Interval { from, to, .. } => Some((from, to)),
+                _ => None,
+            },
+        })
+        .collect();
     let mut file = base.resolved.clone();
     file.sweep = None;
     let path_error = |source| ExperimentError::Path { origin: origin.to_string(), source };
-    // One parameter at a time varies around the scenario's own values.
-    let base_values: Vec<Value> = match design {
-        Design::Grid => Vec::new(),
-        Design::OneAtATime => parameters
+    let combinations = combinations(spec, &parameters, base.seed, || {
+        parameters
             .iter()
             .map(|parameter| {
                 edit::get(&file, &parameter.path).map_err(path_error)?.ok_or_else(|| {
                     sweep_error(origin, format!("`{}` has no value in the scenario to vary around", parameter.path))
                 })
             })
-            .collect::<Result<_, _>>()?,
-    };
-    let combinations: Vec<Vec<Value>> = match design {
-        Design::Grid => parameters.iter().fold(vec![Vec::new()], |combinations, parameter| {
-            combinations
-                .into_iter()
-                .flat_map(|prefix| {
-                    parameter.values.iter().map(move |value| {
-                        let mut next = prefix.clone();
-                        next.push(value.clone());
-                        next
-                    })
-                })
-                .collect()
-        }),
-        Design::OneAtATime => parameters
-            .iter()
-            .enumerate()
-            .flat_map(|(index, parameter)| {
-                let base_values = &base_values;
-                parameter.values.iter().map(move |value| {
-                    let mut values = base_values.clone();
-                    values[index] = value.clone();
-                    values
-                })
-            })
-            .collect(),
-    };
+            .collect::<Result<Vec<Value>, _>>()
+    })?;
     let points = combinations
         .into_iter()
         .enumerate()
-        .map(|(index, values)| {
+        .map(|(index, (block, values))| {
             let mut point = file.clone();
             for (parameter, value) in parameters.iter().zip(&values) {
                 point = edit::set(&point, &parameter.path, value).map_err(path_error)?;
@@ -156,10 +143,65 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
                     .join(", ")
             );
             let scenario = Scenario::from_file(point, &label)?;
-            Ok(Point { number: index + 1, values, scenario })
+            Ok(Point { number: index + 1, values, block, scenario })
         })
         .collect::<Result<Vec<_>, ExperimentError>>()?;
     Ok(SweepPlan { design, parameters, points })
+}
+
+/// A point's block (Sobol designs) and its values.
+type Combination = (Option<Block>, Vec<Value>);
+
+/// Every point's values (with its block in a Sobol design), in order;
+/// `around` gives the scenario's own values (one at a time).
+fn combinations(
+    spec: &SweepSpec,
+    parameters: &[Parameter],
+    run_seed: u64,
+    around: impl FnOnce() -> Result<Vec<Value>, ExperimentError>,
+) -> Result<Vec<Combination>, ExperimentError> {
+    let draw = |unit: &[f64]| -> Vec<Value> {
+        spec.parameters.iter().zip(unit).filter_map(|(p, &u)| p.values.at(u)).collect()
+    };
+    let (k, samples, seed) = (parameters.len(), spec.samples.unwrap_or(0) as usize, spec.seed.unwrap_or(run_seed));
+    Ok(match spec.design {
+        Design::Grid => parameters
+            .iter()
+            .fold(vec![Vec::new()], |combinations, parameter| {
+                combinations
+                    .into_iter()
+                    .flat_map(|prefix| {
+                        parameter.values.iter().map(move |value| {
+                            let mut next = prefix.clone();
+                            next.push(value.clone());
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .into_iter()
+            .map(|values| (None, values))
+            .collect(),
+        Design::OneAtATime => {
+            let base_values = around()?;
+            parameters
+                .iter()
+                .enumerate()
+                .flat_map(|(index, parameter)| {
+                    let base_values = &base_values;
+                    parameter.values.iter().map(move |value| {
+                        let mut values = base_values.clone();
+                        values[index] = value.clone();
+                        (None, values)
+                    })
+                })
+                .collect()
+        }
+        Design::Lhs => latin_hypercube(samples, k, seed).iter().map(|unit| (None, draw(unit))).collect(),
+        Design::Sobol => {
+            saltelli(samples, k, seed).into_iter().map(|(block, unit)| (Some(block), draw(&unit))).collect()
+        }
+    })
 }
 
 /// Runs every point of the sweep.

@@ -35,6 +35,9 @@ pub fn sweep_header(plan: &SweepPlan) -> String {
     let mut out = writer();
     let metrics = plan.points.first().map_or(Vec::new(), |point| metric_names(&point.scenario));
     let mut header = vec!["point".to_string()];
+    if plan.design == crate::experiment::sweep::Design::Sobol {
+        header.push("block".to_string());
+    }
     header.extend(plan.parameters.iter().map(|p| format!("param.{}", p.path)));
     for metric in &metrics {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
@@ -48,6 +51,7 @@ pub fn sweep_header(plan: &SweepPlan) -> String {
 pub fn sweep_row(point: &Point, results: &RunResults) -> String {
     let mut out = writer();
     let mut row = vec![point.number.to_string()];
+    row.extend(point.block.map(|block| block.label()));
     row.extend(point.values.iter().map(value_text));
     for metric in metric_names(&point.scenario) {
         row.extend(estimate_fields(results.metric(&metric).and_then(|r| r.estimate)));

@@ -62,6 +62,11 @@ pub const RANGES: &[KeyRange] = &[
     noted(closed("warmup", 0.0, T), "shorter than `horizon`; or `\"auto\"` (MSER-5 on a pilot run)"),
     whole("replications", 1.0, 1e6),
     noted(whole("seed", 0.0, 9.223_372_036_854_776e18), "at most 9223372036854775807, the largest TOML integer"),
+    noted(
+        whole("sweep.samples", 2.0, 1e5),
+        "with `design = \"lhs\"` or `\"sobol\"`; a Sobol design at most 65536, with samples × (parameters + 2) at most 100000 points",
+    ),
+    noted(whole("sweep.seed", 0.0, 9.223_372_036_854_776e18), "the design's seed; absent: the run's seed"),
     noted(above("sample_every", 0.0, T), "at least horizon / 1,000,000 and 1/1,000 of the shortest mean service time"),
     noted(
         above("period", 0.0, T),

@@ -225,3 +225,64 @@ impl Chart for StaffingChart {
             .map_err(failed)
     }
 }
+
+/// A metric against each swept parameter of a sampled design, one panel
+/// per parameter (at most eight).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterChart {
+    /// File stem.
+    pub name: String,
+    /// The metric.
+    pub metric: String,
+    /// Per parameter: its path and the (value, metric) of every point.
+    pub panels: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+impl Chart for ScatterChart {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let (title, body) = root.split_vertically(80);
+        title
+            .draw(&Text::new(
+                format!("{} against each swept parameter (one dot per point of the design)", self.metric),
+                (40, 24),
+                ("sans-serif", font::TITLE).into_font().color(&BLACK),
+            ))
+            .map_err(failed)?;
+        let panels = &self.panels[..self.panels.len().min(8)];
+        let columns = panels.len().clamp(1, 4);
+        let rows = panels.len().div_ceil(columns).max(1);
+        let areas = body.split_evenly((rows, columns));
+        let finite = |v: &f64| v.is_finite();
+        let ys: Vec<f64> = panels.iter().flat_map(|p| p.1.iter().map(|q| q.1)).filter(finite).collect();
+        let (y_low, y_high) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &y| (l.min(y), h.max(y)));
+        let (y_low, y_high) = if y_low < y_high { (y_low, y_high) } else { (y_low - 1.0, y_low + 1.0) };
+        let colour = palette(0.3).mix(0.5);
+        for ((path, points), area) in panels.iter().zip(areas) {
+            let xs: Vec<f64> = points.iter().map(|p| p.0).filter(finite).collect();
+            let (low, high) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+            let (low, high) = if low < high { (low, high) } else { (low - 1.0, low + 1.0) };
+            let mut chart = ChartBuilder::on(&area)
+                .margin(20)
+                .x_label_area_size(70)
+                .y_label_area_size(90)
+                .build_cartesian_2d(low..high, y_low..y_high)
+                .map_err(failed)?;
+            let mut mesh = chart.configure_mesh();
+            house_style(&mut mesh);
+            mesh.x_desc(path.as_str()).x_labels(4).y_labels(5).draw().map_err(failed)?;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .filter(|p| p.0.is_finite() && p.1.is_finite())
+                        .map(|&p| Circle::new(p, 3, colour.filled())),
+                )
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+}

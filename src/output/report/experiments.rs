@@ -12,6 +12,7 @@ use super::super::table::readable;
 use super::run::assumptions;
 use super::{ReportError, Table, escape, figures, number_of, page, write_pictures_and_page};
 use crate::experiment::metrics::chart_metrics;
+use crate::output::sensitivity::{Sensitivity, sensitivity, sensitivity_csv};
 use crate::scenario::ScenarioFile;
 
 /// The charts of an experiment, from its CSV file.
@@ -27,6 +28,15 @@ fn experiment_pictures(
     };
     let mut pictures = Vec::new();
     match kind {
+        "sweep" if sampled_design(scenario) == Some("lhs") => {
+            for chart in scatter_charts(folder, &table, scenario.behavior.enabled)? {
+                let sentence =
+                    format!("{} at every point of the Latin hypercube, against each parameter.", chart.metric);
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
+        // A Sobol design's charts are its indices (sensitivity-<metric>).
+        "sweep" if sampled_design(scenario).is_some() => {}
         "sweep" => {
             let charts = sweep_charts(folder, scenario.behavior.enabled)?;
             for (chart, sentence) in charts {
@@ -246,7 +256,11 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         .map_err(|source| ReportError::Read { path: scenario_path.clone(), source })?;
     let scenario: ScenarioFile = toml::from_str(&text)
         .map_err(|e| ReportError::Content { path: scenario_path.clone(), message: e.message().trim().to_string() })?;
-    let pictures = if with_plots { experiment_pictures(folder, kind, &scenario)? } else { Vec::new() };
+    let sensitivity = if kind == "sweep" { write_sensitivity(folder, scenario.seed)? } else { None };
+    let mut pictures = if with_plots { experiment_pictures(folder, kind, &scenario)? } else { Vec::new() };
+    if with_plots && let Some(sensitivity) = &sensitivity {
+        pictures.extend(sensitivity_pictures(sensitivity, scenario.behavior.enabled)?);
+    }
     let what = match kind {
         "sweep" => "a parameter sweep: every point of the [sweep] table, each with the same customers",
         "compare" => "a paired comparison: variants against the base, each with the same customers",
@@ -280,15 +294,103 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
     write_pictures_and_page(folder, &pictures, page(&format!("orgsim {kind}: {}", scenario.name), &body))
 }
 
+/// The `[sweep]` design of a folder's scenario when it is sampled
+/// (`lhs`, `sobol`).
+fn sampled_design(scenario: &ScenarioFile) -> Option<&str> {
+    scenario.sweep.as_ref()?.get("design")?.as_str().filter(|d| matches!(*d, "lhs" | "sobol"))
+}
+
+/// One scatter chart per key metric: its mean at every point against
+/// each parameter.
+fn scatter_charts(
+    folder: &Path,
+    table: &Table,
+    social: bool,
+) -> Result<Vec<crate::output::plots::experiment_charts::ScatterChart>, ReportError> {
+    use crate::output::plots::experiment_charts::ScatterChart;
+    let Some(first) = table.rows.first() else { return Ok(Vec::new()) };
+    let parameters = swept_parameters(folder)?;
+    let mut charts = Vec::new();
+    for metric in chart_metrics(social) {
+        let column = format!("{metric}_mean");
+        if !first.contains_key(&column) {
+            continue;
+        }
+        let mut panels = Vec::new();
+        for parameter in &parameters {
+            let mut points = Vec::new();
+            for row in &table.rows {
+                let x = table.number(row, parameter)?.unwrap_or(f64::NAN);
+                let y = table.number(row, &column)?.unwrap_or(f64::NAN);
+                points.push((x, y));
+            }
+            panels.push((parameter.trim_start_matches("param.").to_string(), points));
+        }
+        charts.push(ScatterChart { name: format!("scatter-{metric}"), metric: metric.to_string(), panels });
+    }
+    Ok(charts)
+}
+
+/// The `param.<path>` columns of a folder's `sweep.csv`, in its order.
+fn swept_parameters(folder: &Path) -> Result<Vec<String>, ReportError> {
+    let text = std::fs::read_to_string(folder.join("sweep.csv"))
+        .map_err(|source| ReportError::Read { path: folder.join("sweep.csv"), source })?;
+    Ok(text.lines().next().unwrap_or("").split(',').filter(|h| h.starts_with("param.")).map(String::from).collect())
+}
+
+/// Writes `sensitivity.csv` beside the `sweep.csv` of a Sobol design (the
+/// bootstrap under `seed`); `None` for other designs.
+fn write_sensitivity(folder: &Path, seed: u64) -> Result<Option<Sensitivity>, ReportError> {
+    let path = folder.join("sweep.csv");
+    let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Read { path: path.clone(), source })?;
+    let sensitivity = sensitivity(&text, seed).map_err(|message| ReportError::Content { path, message })?;
+    if let Some(sensitivity) = &sensitivity {
+        crate::output::write_files(folder, &[("sensitivity.csv".to_string(), sensitivity_csv(sensitivity))])?;
+    }
+    Ok(sensitivity)
+}
+
+/// One chart per key metric: each parameter's first-order and total
+/// index with its interval.
+fn sensitivity_pictures(sensitivity: &Sensitivity, social: bool) -> Result<Vec<(Picture, String)>, ReportError> {
+    use crate::output::plots::experiment_charts::IntervalChart;
+    let mut pictures = Vec::new();
+    for metric in chart_metrics(social) {
+        let rows: Vec<_> = sensitivity
+            .iter()
+            .filter(|(m, _, _)| m == metric)
+            .filter_map(|(_, parameter, indices)| indices.map(|i| (parameter, i)))
+            .flat_map(|(parameter, i)| {
+                [
+                    (format!("{parameter} · first order"), i.s1, i.s1_interval.0, i.s1_interval.1),
+                    (format!("{parameter} · total"), i.st, i.st_interval.0, i.st_interval.1),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let chart = IntervalChart {
+            name: format!("sensitivity-{metric}"),
+            title: format!("How much of {metric}'s variance each parameter explains"),
+            x_label: "Sobol index (share of variance), 95% bootstrap interval".into(),
+            rows,
+        };
+        let sentence = format!(
+            "Sobol indices of {metric}: first order (the parameter alone) and total (with its interactions); a total near 0 means the parameter does not matter over its range."
+        );
+        let picture = render(&chart).map_err(|message| ReportError::Draw { chart: chart.name.clone(), message })?;
+        pictures.push((picture, sentence));
+    }
+    Ok(pictures)
+}
+
 /// The sweep charts of a sweep's output folder: one per key metric, the
 /// first swept parameter on x, one line per value of the others; each with
 /// its sentence. Empty when the first parameter is not numeric.
 pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, String)>, ReportError> {
     let table = Table::read(folder, "sweep.csv")?;
-    let text = std::fs::read_to_string(folder.join("sweep.csv"))
-        .map_err(|source| ReportError::Read { path: folder.join("sweep.csv"), source })?;
-    let params: Vec<String> =
-        text.lines().next().unwrap_or("").split(',').filter(|h| h.starts_with("param.")).map(String::from).collect();
+    let params = swept_parameters(folder)?;
     let mut charts = Vec::new();
     let Some(x_param) = params.first() else {
         return Ok(charts);

@@ -9,6 +9,10 @@
 //! "department.IT.staff" = [2, 3, 4, 5, 6]
 //! "customers.arrival_rate" = { from = 1.0, to = 3.0, steps = 9 }
 //! ```
+//!
+//! A sampled design (`"lhs"`, a Latin hypercube, or `"sobol"`, Saltelli's
+//! scheme for Sobol indices) draws `samples` points over ranges
+//! `{ from, to }`, from the design's own `seed` (absent: the run's seed).
 
 use toml::Value;
 
@@ -27,7 +31,27 @@ pub enum Design {
     Grid,
     /// Each parameter varied alone, the others at the scenario's values.
     OneAtATime,
+    /// A Latin hypercube of `samples` points over the ranges.
+    Lhs,
+    /// Saltelli's scheme on a scrambled Sobol sequence: `samples` × (k + 2)
+    /// points, for first-order and total Sobol indices.
+    Sobol,
 }
+
+impl Design {
+    /// Whether its points are drawn over ranges `{ from, to }`.
+    pub fn is_sampled(self) -> bool {
+        matches!(self, Design::Lhs | Design::Sobol)
+    }
+}
+
+/// The most samples of a Sobol design: the scrambled Sobol sequence gives
+/// 2^16 points per dimension.
+pub const MOST_SOBOL_SAMPLES: u64 = 1 << 16;
+
+/// The most parameters of a Sobol design: its sequence has 256
+/// dimensions, two per parameter.
+pub const MOST_SOBOL_PARAMETERS: usize = 128;
 
 /// The values of one parameter, as written: counted without being built.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +70,16 @@ pub enum Values {
         /// Whether every value is a whole number.
         integral: bool,
     },
+    /// A range a sampled design draws from: uniform on [from, to], or for a
+    /// whole-number key floor(U·(to − from + 1)) + from.
+    Interval {
+        /// Lowest value.
+        from: f64,
+        /// Highest value.
+        to: f64,
+        /// Whether the key takes whole numbers.
+        whole: bool,
+    },
 }
 
 impl Values {
@@ -54,6 +88,20 @@ impl Values {
         match self {
             Values::List(values) => values.len() as u64,
             Values::Range { steps, .. } => *steps,
+            Values::Interval { .. } => 0,
+        }
+    }
+
+    /// The value at `u` in [0, 1) of a drawn range (`None` for a list or a
+    /// stepped range).
+    pub fn at(&self, u: f64) -> Option<Value> {
+        match *self {
+            Values::Interval { from, to, whole: true } => {
+                let span = to - from + 1.0;
+                Some(Value::Integer(((u * span).floor().min(span - 1.0) + from) as i64))
+            }
+            Values::Interval { from, to, whole: false } => Some(Value::Float(from + u * (to - from))),
+            _ => None,
         }
     }
 
@@ -61,6 +109,7 @@ impl Values {
     pub fn build(&self) -> Vec<Value> {
         match self {
             Values::List(values) => values.clone(),
+            Values::Interval { .. } => Vec::new(),
             &Values::Range { from, to, steps, integral } => {
                 let step = (to - from) / (steps - 1) as f64;
                 (0..steps)
@@ -92,6 +141,10 @@ pub struct SweepSpec {
     pub parameters: Vec<ParameterSpec>,
     /// How many points the design has.
     pub points: u64,
+    /// Points drawn by a sampled design (`None` for grids).
+    pub samples: Option<u64>,
+    /// The sampled design's seed; `None`: the run's seed.
+    pub seed: Option<u64>,
 }
 
 /// Parameters a sweep cannot vary, and what to use instead.
@@ -118,28 +171,61 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Option<Swe
         return Ok(None);
     };
     let mut design = Design::Grid;
-    let mut parameters = Vec::new();
+    let (mut samples, mut seed) = (None, None);
+    let mut raw = Vec::new();
     for (key, spec) in table {
         let path = [Step::Key("sweep"), Step::Key(key)];
         let field = format!("sweep.{key:?}");
-        if key == "design" {
-            design = match spec.as_str() {
-                Some("grid") => Design::Grid,
-                Some("one-at-a-time") => Design::OneAtATime,
-                _ => {
-                    return Err(checker.invalid(
-                        &path,
-                        field,
-                        format!("must be \"grid\" or \"one-at-a-time\" (got {spec})"),
-                    ));
+        match key.as_str() {
+            "design" => {
+                design = match spec.as_str() {
+                    Some("grid") => Design::Grid,
+                    Some("one-at-a-time") => Design::OneAtATime,
+                    Some("lhs") => Design::Lhs,
+                    Some("sobol") => Design::Sobol,
+                    _ => {
+                        return Err(checker.invalid(
+                            &path,
+                            field,
+                            format!("must be \"grid\", \"one-at-a-time\", \"lhs\" or \"sobol\" (got {spec})"),
+                        ));
+                    }
                 }
-            };
-            continue;
+            }
+            "samples" | "seed" => {
+                let Some(number) = spec.as_integer() else {
+                    let message = if key == "seed" {
+                        format!(
+                            "is the sampled design's seed, a whole number (got {spec}); the seed cannot be swept: every point runs under the same seed, given with --seed"
+                        )
+                    } else {
+                        format!("must be a whole number (got {spec})")
+                    };
+                    return Err(checker.invalid(&path, format!("sweep.{key}"), message));
+                };
+                let field = format!("sweep.{key}");
+                checker.range(&path, &field, &field, number as f64)?;
+                if key == "samples" { samples = Some(number as u64) } else { seed = Some(number as u64) }
+            }
+            _ => {
+                if let Some(instead) = refused(key) {
+                    return Err(checker.invalid(&path, field, format!("cannot be swept: {instead}")));
+                }
+                raw.push((key, spec));
+            }
         }
-        if let Some(instead) = refused(key) {
-            return Err(checker.invalid(&path, field, format!("cannot be swept: {instead}")));
-        }
-        let values = values(spec).map_err(|message| checker.invalid(&path, field.clone(), message))?;
+    }
+    let mut parameters = Vec::new();
+    for (key, spec) in raw {
+        let path = [Step::Key("sweep"), Step::Key(key)];
+        let field = format!("sweep.{key:?}");
+        let values = if design.is_sampled() {
+            let whole = matches!(super::super::edit::get(file, key), Ok(Some(Value::Integer(_))));
+            interval(spec, whole)
+        } else {
+            values(spec)
+        };
+        let values = values.map_err(|message| checker.invalid(&path, field.clone(), message))?;
         parameters.push(ParameterSpec { path: key.clone(), values });
     }
     if parameters.is_empty() {
@@ -149,21 +235,86 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Option<Swe
             "no parameters to sweep; add e.g. \"department.IT.staff\" = [2, 3, 4]",
         ));
     }
-    let points = match design {
-        Design::Grid => parameters.iter().fold(1u64, |product, p| product.saturating_mul(p.values.count())),
-        Design::OneAtATime => parameters.iter().fold(0u64, |sum, p| sum.saturating_add(p.values.count())),
+    let points = count(checker, design, samples, &parameters)?;
+    Ok(Some(SweepSpec { design, parameters, points, samples: samples.filter(|_| design.is_sampled()), seed }))
+}
+
+/// The number of points of a design, refused above [`MOST_POINTS`].
+fn count(
+    checker: &Checker,
+    design: Design,
+    samples: Option<u64>,
+    parameters: &[ParameterSpec],
+) -> Result<u64, ScenarioError> {
+    let sweep = [Step::Key("sweep")];
+    let k = parameters.len() as u64;
+    let points = match (design, samples) {
+        (Design::Grid, None) => parameters.iter().fold(1u64, |product, p| product.saturating_mul(p.values.count())),
+        (Design::OneAtATime, None) => parameters.iter().fold(0u64, |sum, p| sum.saturating_add(p.values.count())),
+        (Design::Grid | Design::OneAtATime, Some(_)) => {
+            return Err(checker.invalid(
+                &sweep,
+                "sweep.samples",
+                "only a sampled design (design = \"lhs\" or \"sobol\") draws samples; a grid takes its values from the lists and steps",
+            ));
+        }
+        (Design::Lhs | Design::Sobol, None) => {
+            return Err(checker.invalid(
+                &sweep,
+                "sweep.samples",
+                "a sampled design needs the number of points to draw, e.g. samples = 256",
+            ));
+        }
+        (Design::Lhs, Some(n)) => n,
+        (Design::Sobol, Some(n)) => {
+            if n > MOST_SOBOL_SAMPLES || parameters.len() > MOST_SOBOL_PARAMETERS {
+                return Err(checker.invalid(
+                    &sweep,
+                    "sweep.samples",
+                    format!(
+                        "a Sobol design takes at most {MOST_SOBOL_SAMPLES} samples and {MOST_SOBOL_PARAMETERS} parameters (got {n} and {k})"
+                    ),
+                ));
+            }
+            n.saturating_mul(k + 2)
+        }
     };
     if points > MOST_POINTS {
         return Err(checker.invalid(
-            &[Step::Key("sweep")],
+            &sweep,
             "sweep",
             format!(
-                "the design has {} points, more than the {MOST_POINTS} one sweep may hold; use fewer values or steps, or split it into several sweeps",
+                "the design has {} points, more than the {MOST_POINTS} one sweep may hold; use fewer values, steps or samples, or split it into several sweeps",
                 if points == u64::MAX { "over 1.8e19".to_string() } else { points.to_string() }
             ),
         ));
     }
-    Ok(Some(SweepSpec { design, parameters, points }))
+    Ok(points)
+}
+
+/// The range a sampled design draws one parameter from: `{ from, to }`.
+fn interval(spec: &Value, whole: bool) -> Result<Values, String> {
+    let Value::Table(range) = spec else {
+        return Err(format!("a sampled design draws each parameter from a range {{ from, to }} (got {spec})"));
+    };
+    if let Some(unknown) = range.keys().find(|k| !["from", "to"].contains(&k.as_str())) {
+        return Err(format!(
+            "a sampled design draws its values: give {{ from, to }} only (got `{unknown}`; steps belong to design = \"grid\")"
+        ));
+    }
+    let number = |key: &str| match range.get(key) {
+        Some(Value::Integer(i)) => Ok(*i as f64),
+        Some(Value::Float(f)) if f.is_finite() => Ok(*f),
+        _ => Err(format!("a range needs a finite number `{key}`: {{ from = 1.0, to = 3.0 }}")),
+    };
+    let (from, to) = (number("from")?, number("to")?);
+    if from.partial_cmp(&to) != Some(std::cmp::Ordering::Less) || !(to - from).is_finite() {
+        return Err(format!("`from` must be below `to` (got {from} and {to})"));
+    }
+    if whole && (from.fract() != 0.0 || to.fract() != 0.0) {
+        return Err(format!("this key takes whole numbers: give whole `from` and `to` (got {from} and {to})"));
+    }
+    Ok(Values::Interval { from, to, whole })
 }
 
 /// The values of one parameter: a list, or an evenly spaced range.

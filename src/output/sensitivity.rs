@@ -1,0 +1,71 @@
+//! `sensitivity.csv` of a Sobol sweep, computed from its `sweep.csv`
+//! alone (so `merge` and `orgsim report` recompute it from a folder): for
+//! every metric the sweep reports (its `<metric>_mean` column) and every
+//! swept parameter, the first-order and total Sobol indices with their
+//! bootstrap intervals (see [`crate::experiment::sensitivity`]).
+
+use super::format::{bytes, number, row, writer};
+use crate::experiment::design::Block;
+use crate::experiment::sensitivity::{Indices, RESAMPLES, sobol_indices, split_blocks};
+
+/// The columns of `sensitivity.csv`.
+pub const COLUMNS: [&str; 8] =
+    ["metric", "parameter", "s1", "s1_ci_low", "s1_ci_high", "st", "st_ci_low", "st_ci_high"];
+
+/// Every metric's indices: (metric, parameter, indices when the metric
+/// varies).
+pub type Sensitivity = Vec<(String, String, Option<Indices>)>;
+
+/// The indices of the Sobol sweep in `sweep_csv` (bootstrap under
+/// `seed`); `Ok(None)` when the sweep is not a Sobol design (no `block`
+/// column); `Err` names what is wrong with the file.
+pub fn sensitivity(sweep_csv: &str, seed: u64) -> Result<Option<Sensitivity>, String> {
+    let mut reader = csv::Reader::from_reader(sweep_csv.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    let Some(block_column) = header.iter().position(|h| h == "block") else {
+        return Ok(None);
+    };
+    let parameters: Vec<&str> = header.iter().filter_map(|h| h.strip_prefix("param.")).collect();
+    let metrics: Vec<(usize, &str)> =
+        header.iter().enumerate().filter_map(|(i, h)| h.strip_suffix("_mean").map(|m| (i, m))).collect();
+    let mut rows = Vec::new();
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| e.to_string())?;
+        let label = record.get(block_column).unwrap_or("");
+        let block =
+            Block::parse(label).ok_or_else(|| format!("row {}: {label:?} is not a block (A, B, AB<i>)", line + 2))?;
+        rows.push((block, record));
+    }
+    let mut out = Vec::new();
+    for (column, metric) in metrics {
+        let outputs: Option<Vec<(Block, f64)>> = rows
+            .iter()
+            .map(|(block, record)| record.get(column).and_then(|v| v.parse::<f64>().ok()).map(|y| (*block, y)))
+            .collect();
+        let indices = outputs
+            .and_then(|points| split_blocks(&points, parameters.len()))
+            .and_then(|(a, b, ab)| sobol_indices(&a, &b, &ab, RESAMPLES, seed));
+        for (i, parameter) in parameters.iter().enumerate() {
+            out.push((metric.to_string(), parameter.to_string(), indices.as_ref().map(|all| all[i])));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// `sensitivity.csv`.
+pub fn sensitivity_csv(sensitivity: &Sensitivity) -> Vec<u8> {
+    let mut out = writer();
+    row(&mut out, &COLUMNS.map(String::from));
+    for (metric, parameter, indices) in sensitivity {
+        let mut fields = vec![metric.clone(), parameter.clone()];
+        match indices {
+            Some(i) => fields.extend(
+                [i.s1, i.s1_interval.0, i.s1_interval.1, i.st, i.st_interval.0, i.st_interval.1]
+                    .map(|v| number(Some(v))),
+            ),
+            None => fields.extend(std::iter::repeat_n(String::new(), 6)),
+        }
+        row(&mut out, &fields);
+    }
+    bytes(out)
+}
