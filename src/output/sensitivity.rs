@@ -4,6 +4,8 @@
 //! swept parameter, the first-order and total Sobol indices with their
 //! bootstrap intervals (see [`crate::experiment::sensitivity`]).
 
+use rayon::prelude::*;
+
 use super::format::{bytes, number, row, writer};
 use crate::experiment::design::Block;
 use crate::experiment::sensitivity::{Indices, RESAMPLES, sobol_indices, split_blocks};
@@ -36,19 +38,25 @@ pub fn sensitivity(sweep_csv: &str, seed: u64) -> Result<Option<Sensitivity>, St
             Block::parse(label).ok_or_else(|| format!("row {}: {label:?} is not a block (A, B, AB<i>)", line + 2))?;
         rows.push((block, record));
     }
-    let mut out = Vec::new();
-    for (column, metric) in metrics {
-        let outputs: Option<Vec<(Block, f64)>> = rows
-            .iter()
-            .map(|(block, record)| record.get(column).and_then(|v| v.parse::<f64>().ok()).map(|y| (*block, y)))
-            .collect();
-        let indices = outputs
-            .and_then(|points| split_blocks(&points, parameters.len()))
-            .and_then(|(a, b, ab)| sobol_indices(&a, &b, &ab, RESAMPLES, seed));
-        for (i, parameter) in parameters.iter().enumerate() {
-            out.push((metric.to_string(), parameter.to_string(), indices.as_ref().map(|all| all[i])));
-        }
-    }
+    // Metrics in parallel (each bootstrap is seeded alone), in column order.
+    let per_metric: Vec<Sensitivity> = metrics
+        .par_iter()
+        .map(|&(column, metric)| {
+            let outputs: Option<Vec<(Block, f64)>> = rows
+                .iter()
+                .map(|(block, record)| record.get(column).and_then(|v| v.parse::<f64>().ok()).map(|y| (*block, y)))
+                .collect();
+            let indices = outputs
+                .and_then(|points| split_blocks(&points, parameters.len()))
+                .and_then(|(a, b, ab)| sobol_indices(&a, &b, &ab, RESAMPLES, seed));
+            parameters
+                .iter()
+                .enumerate()
+                .map(|(i, parameter)| (metric.to_string(), parameter.to_string(), indices.as_ref().map(|all| all[i])))
+                .collect()
+        })
+        .collect();
+    let out: Sensitivity = per_metric.into_iter().flatten().collect();
     Ok(Some(out))
 }
 
