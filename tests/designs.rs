@@ -63,6 +63,15 @@ fn a_sobol_design_finds_the_one_parameter_that_matters() {
     std::fs::remove_file(folder.join("sensitivity.csv")).unwrap();
     sandbox.run(&["report", "out", "--quiet"]).success();
     assert!(written == std::fs::read(folder.join("sensitivity.csv")).unwrap(), "report recomputes the same indices");
+    // A grid sweep into the same folder leaves no stale indices behind.
+    let grid = queue("grid", 2)
+        .replace("samples = 2\n", "")
+        .replace("{ from = 3, to = 6 }", "[3, 4]")
+        .replace("{ from = 0.5, to = 2.0 }", "[1.0]")
+        .replace("{ from = 1.0, to = 100.0 }", "[10.0]");
+    sandbox.write("grid.toml", &grid);
+    let stdout = sandbox.run(&["sweep", "grid.toml", "--out", "out", "--no-plots"]).success();
+    assert!(!folder.join("sensitivity.csv").exists() && !stdout.contains("sensitivity.csv"), "{stdout}");
 }
 
 #[test]

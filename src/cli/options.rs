@@ -275,6 +275,10 @@ impl Experiment {
         output::report::write_experiment_report(&self.out, self.command, self.plots)?;
         if !self.quiet {
             let mut names = files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+            // The report computes the indices of a Sobol sweep from its sweep.csv.
+            if self.out.join("sensitivity.csv").exists() && files.iter().any(|(name, _)| name == "sweep.csv") {
+                names.push_str(", sensitivity.csv");
+            }
             names.push_str(if self.plots { ", report.html, plots/" } else { ", report.html" });
             print(&format!("{table}\nwrote {names} to {}\n", self.out.display()))?;
         }

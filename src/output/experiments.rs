@@ -72,7 +72,9 @@ pub fn sweep_table(sweep: &SweepResults) -> String {
     let mut header: Vec<String> = sweep.plan.parameters.iter().map(|p| p.path.clone()).collect();
     header.extend(metrics.iter().map(|m| m.to_string()));
     let _ = writeln!(text, "{}", header.join(" | "));
-    for (point, results) in sweep.plan.points.iter().zip(&sweep.results) {
+    // A sampled design's points are draws, not settings to read one by one.
+    let shown = if sweep.plan.design.is_sampled() { SAMPLED_ROWS_SHOWN } else { usize::MAX };
+    for (point, results) in sweep.plan.points.iter().zip(&sweep.results).take(shown) {
         let mut cells: Vec<String> = point.values.iter().map(value_text).collect();
         cells.extend(metrics.iter().map(|m| {
             results
@@ -82,8 +84,14 @@ pub fn sweep_table(sweep: &SweepResults) -> String {
         }));
         let _ = writeln!(text, "{}", cells.join(" | "));
     }
+    if sweep.results.len() > shown {
+        let _ = writeln!(text, "… {} more points in sweep.csv", sweep.results.len() - shown);
+    }
     text
 }
+
+/// Rows of a sampled design the printed table shows.
+const SAMPLED_ROWS_SHOWN: usize = 10;
 
 /// `compare.csv`: per variant and metric, both means and the paired
 /// difference with its interval.

@@ -344,8 +344,18 @@ fn write_sensitivity(folder: &Path, seed: u64) -> Result<Option<Sensitivity>, Re
     let path = folder.join("sweep.csv");
     let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Read { path: path.clone(), source })?;
     let sensitivity = sensitivity(&text, seed).map_err(|message| ReportError::Content { path, message })?;
-    if let Some(sensitivity) = &sensitivity {
-        crate::output::write_files(folder, &[("sensitivity.csv".to_string(), sensitivity_csv(sensitivity))])?;
+    match &sensitivity {
+        Some(sensitivity) => {
+            crate::output::write_files(folder, &[("sensitivity.csv".to_string(), sensitivity_csv(sensitivity))])?;
+        }
+        // A sweep of another design leaves no indices of an earlier one.
+        None => {
+            let stale = folder.join("sensitivity.csv");
+            if stale.exists() {
+                std::fs::remove_file(&stale)
+                    .map_err(|source| crate::output::OutputError { path: stale.clone(), source })?;
+            }
+        }
     }
     Ok(sensitivity)
 }

@@ -100,7 +100,13 @@ impl Values {
                 let span = to - from + 1.0;
                 Some(Value::Integer(((u * span).floor().min(span - 1.0) + from) as i64))
             }
-            Values::Interval { from, to, whole: false } => Some(Value::Float(from + u * (to - from))),
+            Values::Interval { from, to, whole: false } => {
+                // Six significant digits: a design's draws read as numbers,
+                // not as the last bits of a 32-bit sequence.
+                let value = from + u * (to - from);
+                let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
+                Some(Value::Float(rounded.clamp(from, to)))
+            }
             _ => None,
         }
     }
