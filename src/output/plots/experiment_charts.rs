@@ -215,14 +215,7 @@ impl Chart for StaffingChart {
                 .label("recommended")
                 .legend(|(x, y)| Circle::new((x + 15, y), 10, BLACK.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", font::TICK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(failed)
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 

@@ -3,7 +3,6 @@
 //! histogram under its fitted density.
 
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{Chart, font, house_style, palette};
@@ -14,7 +13,7 @@ fn failed(error: impl std::fmt::Display) -> String {
 }
 
 /// A chart's axes on [0, end] × [0, top], in the house style.
-type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Axes<'a, DB> = super::RealAxes<'a, DB>;
 
 fn axes<'a, DB: DrawingBackend>(
     root: &'a DrawingArea<DB, Shift>,
@@ -35,15 +34,9 @@ fn axes<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// The legend box of the series drawn with labels.
+/// The legend box of the series drawn with labels, where plotters puts it.
 fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Axes<'a, DB>) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", font::TICK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(failed)
+    super::legend(chart, SeriesLabelPosition::MiddleRight)
 }
 
 /// Cases opened per time unit, slot by slot.

@@ -119,6 +119,25 @@ where
         .light_line_style(WHITE);
 }
 
+/// Axes on two real ranges.
+pub type RealAxes<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// The house legend box at `position`, of the series drawn with labels.
+pub fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut RealAxes<'a, DB>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(("sans-serif", font::TICK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
 /// Font sizes for slide-sized charts.
 pub mod font {
     /// Title.
