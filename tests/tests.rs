@@ -11,6 +11,7 @@ mod golden;
 mod hardening;
 mod invariants;
 mod report;
+mod robust;
 mod scenarios;
 mod shifts;
 mod slurm;

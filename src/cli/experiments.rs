@@ -35,6 +35,13 @@ pub(super) struct ImpactArgs {
     /// with the social layer off]
     #[arg(long, value_name = "METRIC")]
     by: Option<String>,
+    /// Rank the teams in many plausible worlds (a Latin hypercube over the
+    /// social layer's assumptions): robust.csv, robust-assumptions.csv.
+    #[arg(long)]
+    robust: bool,
+    /// Plausible worlds of --robust (2 to 10000); --replications apply per world.
+    #[arg(long, value_name = "N", default_value_t = 64, requires = "robust", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    worlds: u32,
     #[command(flatten)]
     common: ExperimentArgs,
 }
@@ -107,12 +114,15 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
 pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
     let mut base = load(args.scenario.as_deref())?;
-    let experiment = Experiment::new(&mut base, "impact", common, quiet)?;
+    let experiment = Experiment::new(&mut base, if args.robust { "robust" } else { "impact" }, common, quiet)?;
     let steps: Vec<experiment::impact::Step> = if args.steps.is_empty() {
         experiment::impact::Step::ALL.into_iter().filter(|step| base.behavior_enabled || !step.social()).collect()
     } else {
         args.steps.iter().map(|step| experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
     };
+    if args.robust {
+        return robust_impact(args, &base, &steps, &experiment, quiet);
+    }
     let plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
     let mut work = vec![Work::one(&base)];
     work.extend(plan.improvements.iter().map(|improvement| Work::one(&improvement.scenario)));
@@ -126,6 +136,56 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     experiment.finish(files, output::experiments::impact_table(&results))
+}
+
+/// Ranks the internal teams in many plausible worlds.
+fn robust_impact(
+    args: &ImpactArgs,
+    base: &crate::scenario::Scenario,
+    steps: &[experiment::impact::Step],
+    experiment: &Experiment,
+    quiet: bool,
+) -> Result<()> {
+    use experiment::robust::{best_gains, importance, plan_robust, robustness, run_robust};
+    let plan = plan_robust(base, steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
+    let work: Vec<Work> = plan
+        .worlds
+        .iter()
+        .flat_map(|(world, impact)| {
+            std::iter::once(Work::one(world)).chain(impact.improvements.iter().map(|i| Work::one(&i.scenario)))
+        })
+        .collect();
+    experiment.check_size(&args.common, &work)?;
+    let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
+    let (teams, gains) = best_gains(&results);
+    let table = robustness(&teams, &gains);
+    // Importance needs more worlds than assumptions: each partial rank
+    // correlation holds all the others fixed.
+    let enough = plan.values.len() >= plan.assumptions.len() + 10;
+    let weights = if enough {
+        let leader = table.first().and_then(|t| teams.iter().position(|n| *n == t.department)).unwrap_or(0);
+        let outcome: Vec<f64> = gains.iter().map(|world| world[leader]).collect();
+        Some(experiment.pool.install(|| {
+            importance(&plan.assumptions, &plan.values, &outcome, crate::experiment::sensitivity::RESAMPLES, base.seed)
+        }))
+    } else {
+        if !quiet {
+            eprintln!(
+                "warning: {} worlds are too few to tell which of the {} assumptions the ranking leans on (it takes at least {}); robust-assumptions.csv leaves the importance empty, the rank stability stands",
+                plan.values.len(),
+                plan.assumptions.len(),
+                plan.assumptions.len() + 10
+            );
+        }
+        None
+    };
+    let leaning = weights.as_deref().and_then(experiment::robust::leaning).map(|i| plan.assumptions[i].name.clone());
+    let files = vec![
+        ("robust.csv".to_string(), output::robust::robust_csv(&table)),
+        ("robust-assumptions.csv".to_string(), output::robust::assumptions_csv(&plan.assumptions, weights.as_deref())),
+        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
+    ];
+    experiment.finish(files, output::robust::robust_table(&table, leaning.as_deref()))
 }
 
 /// Searches for the cheapest staffing that meets every target.

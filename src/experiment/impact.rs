@@ -208,7 +208,15 @@ pub fn run_impact(
     let labels: Vec<(String, Step)> = improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
     scenarios.extend(improvements.into_iter().map(|improvement| improvement.scenario));
     let replications = replicate(&scenarios, run, progress)?;
-    let mut runs = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r));
+    let runs = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect();
+    Ok(rank_impact(runs, labels, &by))
+}
+
+/// Ranks the improvements: `runs` are the baseline's results and then each
+/// improvement's, in the order of `labels`.
+pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str) -> ImpactResults {
+    let by = by.to_string();
+    let mut runs = runs.into_iter();
     let base = runs.next().expect("the base runs");
     let sign = if higher_is_better(&by) == Some(true) { 1.0 } else { -1.0 };
     let confidence = 1.0 - (1.0 - super::CONFIDENCE) / labels.len().max(1) as f64;
@@ -226,5 +234,5 @@ pub fn run_impact(
         })
         .collect();
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
-    Ok(ImpactResults { base, by, rows })
+    ImpactResults { base, by, rows }
 }

@@ -13,6 +13,7 @@ pub mod intervals;
 pub mod jobs;
 pub mod metrics;
 pub mod optimize;
+pub mod robust;
 pub mod sensitivity;
 pub mod shard;
 pub mod shift_cover;

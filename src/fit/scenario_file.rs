@@ -19,8 +19,7 @@ pub enum NeedMode {
 
 /// A number as TOML writes a float, to six significant digits.
 pub fn float(value: f64) -> String {
-    let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
-    let text = rounded.to_string();
+    let text = crate::scenario::ranges::six_digits(value).to_string();
     if text.contains('.') || text.contains('e') || text.contains("inf") || text.contains("NaN") {
         text
     } else {

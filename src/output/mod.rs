@@ -12,6 +12,7 @@ pub mod format;
 pub mod journal;
 pub mod plots;
 pub mod report;
+pub mod robust;
 pub mod sensitivity;
 pub mod shards;
 pub mod staffing;

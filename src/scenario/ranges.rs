@@ -136,6 +136,13 @@ pub const RANGES: &[KeyRange] = &[
     closed("behavior.churn_after_bad", 0.0, 1.0),
 ];
 
+/// `value` to six significant digits: what orgsim writes where a number
+/// is drawn or estimated (a design's draws, a fitted time, a plausible
+/// range), so it reads as a number rather than as floating-point noise.
+pub fn six_digits(value: f64) -> f64 {
+    format!("{value:.5e}").parse().unwrap_or(value)
+}
+
 /// The range of `key`. Every key a check uses is in [`RANGES`]; a missing
 /// one is a programming error that the unit tests catch.
 pub fn range(key: &str) -> &'static KeyRange {
@@ -183,6 +190,13 @@ pub fn number(value: f64) -> String {
 }
 
 impl KeyRange {
+    /// The nearest value to `value` inside the range (an open lower end
+    /// is approached to within a billionth).
+    pub fn clamp(&self, value: f64) -> f64 {
+        let low = if self.low_open { self.low + 1e-9 * (1.0 + self.low.abs()) } else { self.low };
+        value.clamp(low, self.high)
+    }
+
     /// Whether `value` is valid.
     pub fn contains(&self, value: f64) -> bool {
         let low_ok = if self.low_open { value > self.low } else { value >= self.low };

@@ -251,6 +251,9 @@ fn staffing_table(table: &Table) -> Result<String, ReportError> {
 
 /// Builds `plots/` and `report.html` for an experiment's output folder.
 pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> Result<(), ReportError> {
+    if kind == "robust" {
+        return super::write_robust_report(folder, with_plots);
+    }
     let scenario_path = folder.join("scenario.toml");
     let text = std::fs::read_to_string(&scenario_path)
         .map_err(|source| ReportError::Read { path: scenario_path.clone(), source })?;

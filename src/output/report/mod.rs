@@ -8,6 +8,7 @@
 mod day;
 mod experiments;
 mod fit;
+mod robust;
 mod run;
 mod trust;
 
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use experiments::{impact_chart, sweep_charts, write_experiment_report};
 pub use fit::write_fit_report;
+pub use robust::write_robust_report;
 pub use run::{Figure, RunData, load_run, run_pictures, run_report, write_run_report};
 
 use super::plots::Picture;
@@ -43,7 +45,7 @@ pub enum ReportError {
     },
     /// The folder holds no results orgsim knows.
     #[error(
-        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv, optimize.csv, staffing.csv or fit.csv",
+        "{} is not an orgsim output folder: it has no summary.csv (from `orgsim run`), sweep.csv, compare.csv, impact.csv, optimize.csv, staffing.csv, fit.csv or robust.csv",
         folder.display()
     )]
     NotAnOutputFolder {
@@ -187,6 +189,9 @@ pub fn write_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> 
     }
     if folder.join("fit.csv").exists() {
         return write_fit_report(folder);
+    }
+    if folder.join("robust.csv").exists() {
+        return write_robust_report(folder, with_plots);
     }
     for kind in ["sweep", "compare", "impact", "optimize", "staffing"] {
         if folder.join(format!("{kind}.csv")).exists() {

@@ -103,9 +103,8 @@ impl Values {
             Values::Interval { from, to, whole: false } => {
                 // Six significant digits: a design's draws read as numbers,
                 // not as the last bits of a 32-bit sequence.
-                let value = from + u * (to - from);
-                let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
-                Some(Value::Float(rounded.clamp(from, to)))
+                let value = super::super::ranges::six_digits(from + u * (to - from));
+                Some(Value::Float(value.clamp(from, to)))
             }
             _ => None,
         }

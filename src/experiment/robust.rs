@@ -1,0 +1,527 @@
+//! A robust impact ranking (`orgsim impact --robust`): the impact
+//! experiment repeated in many plausible worlds, a Latin hypercube over the
+//! ranges of the model's assumptions, each world paired against its own
+//! baseline; how often each team ranks first, and which assumptions the
+//! leading team's gain leans on (partial rank correlation).
+//!
+//! The assumptions ([`assumptions`]): every `behavior` coefficient but the
+//! two weight triples, each from half to one and a half times the
+//! scenario's value, clamped to the key's valid range (the defaults are
+//! assumptions, docs/MODEL.md §4); the two weight triples that must add up
+//! to 1, drawn uniformly on the simplex; one shift of every department's
+//! `skill` and one of every `morale` in [−0.1, 0.1] (clamped to [0, 1]);
+//! and `customers.expected_resolution` from half to twice its value.
+
+use rand::RngExt;
+use toml::Value;
+
+use super::design::latin_hypercube;
+use super::impact::{ImpactPlan, ImpactResults, Step, plan_impact, rank_impact};
+use super::jobs::{Plan, Progress, replicate};
+use super::{ExperimentError, RunResults};
+use crate::engine::streams::stream;
+use crate::scenario::ranges::{range, six_digits};
+use crate::scenario::{Scenario, edit};
+
+/// The `behavior` coefficients varied one by one.
+const COEFFICIENTS: [&str; 20] = [
+    "morale_slowdown",
+    "stress_threshold",
+    "stress_window",
+    "rush_speedup",
+    "rush_quality_loss",
+    "rework_per_defect",
+    "rework_cap",
+    "loss_aversion",
+    "quality_reference",
+    "attitude_reference",
+    "repeat_penalty",
+    "experience_weight",
+    "customer_experience_weight",
+    "contagion_rate",
+    "negative_contagion_factor",
+    "stress_morale_rate",
+    "recovery_rate",
+    "negative_fade_factor",
+    "churn_base",
+    "churn_after_bad",
+];
+
+/// The weight triples that add up to 1.
+const TRIPLES: [[&str; 3]; 2] = [
+    ["quality_weight_skill", "quality_weight_morale", "quality_weight_inputs"],
+    ["weight_timeliness", "weight_quality", "weight_attitude"],
+];
+
+/// How an assumption enters a world.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A key set to the drawn value.
+    Key(String),
+    /// Component `component` of a triple drawn on the simplex (`group` is
+    /// the triple's index); one row per component, two design dimensions
+    /// per triple.
+    Simplex {
+        /// The triple.
+        group: usize,
+        /// Which of its three keys.
+        component: usize,
+    },
+    /// Added to every department's `skill`.
+    SkillShift,
+    /// Added to every department's `morale`.
+    MoraleShift,
+}
+
+/// One assumption and its plausible range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assumption {
+    /// Its name in `robust-assumptions.csv` (the key's path, or `skill`,
+    /// `morale`).
+    pub name: String,
+    /// How it enters a world.
+    pub kind: Kind,
+    /// Lowest plausible value.
+    pub from: f64,
+    /// Highest plausible value.
+    pub to: f64,
+}
+
+/// The assumptions of `base` with their ranges; coefficients whose value
+/// is 0 have no relative range and are left out.
+pub fn assumptions(base: &Scenario) -> Vec<Assumption> {
+    let file = &base.resolved;
+    let mut list = Vec::new();
+    for key in COEFFICIENTS {
+        let path = format!("behavior.{key}");
+        let Ok(Some(value)) = edit::get(file, &path) else { continue };
+        let Some(value) = value.as_float().or(value.as_integer().map(|i| i as f64)) else { continue };
+        if value <= 0.0 {
+            continue;
+        }
+        let valid = range(&path);
+        let (from, to) = (valid.clamp(six_digits(0.5 * value)), valid.clamp(six_digits(1.5 * value)));
+        if from < to {
+            list.push(Assumption { name: path.clone(), kind: Kind::Key(path), from, to });
+        }
+    }
+    for (group, triple) in TRIPLES.iter().enumerate() {
+        for (component, key) in triple.iter().enumerate() {
+            let name = format!("behavior.{key}");
+            list.push(Assumption { name, kind: Kind::Simplex { group, component }, from: 0.0, to: 1.0 });
+        }
+    }
+    list.push(Assumption { name: "skill".into(), kind: Kind::SkillShift, from: -0.1, to: 0.1 });
+    list.push(Assumption { name: "morale".into(), kind: Kind::MoraleShift, from: -0.1, to: 0.1 });
+    let expected = base.customers.expected_resolution;
+    if expected > 0.0 {
+        let path = "customers.expected_resolution".to_string();
+        let valid = range(&path);
+        list.push(Assumption {
+            name: path.clone(),
+            kind: Kind::Key(path),
+            from: valid.clamp(six_digits(0.5 * expected)),
+            to: valid.clamp(six_digits(2.0 * expected)),
+        });
+    }
+    list
+}
+
+/// Design dimensions: one per assumption, two per triple.
+fn dimensions(assumptions: &[Assumption]) -> usize {
+    assumptions.iter().filter(|a| !matches!(a.kind, Kind::Simplex { component: 2, .. })).count()
+}
+
+/// Each world's value of every assumption, from a Latin hypercube of
+/// `worlds` points under `seed`.
+pub fn world_values(assumptions: &[Assumption], worlds: usize, seed: u64) -> Vec<Vec<f64>> {
+    let design = latin_hypercube(worlds, dimensions(assumptions), seed);
+    design
+        .iter()
+        .map(|unit| {
+            let mut column = 0;
+            let mut values = Vec::with_capacity(assumptions.len());
+            let mut simplex = [0.0; 3];
+            for assumption in assumptions {
+                let value = match assumption.kind {
+                    // Two sorted uniforms cut [0, 1] into a uniform point
+                    // of the simplex.
+                    Kind::Simplex { component: 0, .. } => {
+                        let (a, b) = (unit[column], unit[column + 1]);
+                        let (low, high) = (a.min(b), a.max(b));
+                        simplex = [low, high - low, 1.0 - high];
+                        column += 2;
+                        simplex[0]
+                    }
+                    Kind::Simplex { component, .. } => simplex[component],
+                    _ => {
+                        column += 1;
+                        assumption.from + unit[column - 1] * (assumption.to - assumption.from)
+                    }
+                };
+                values.push(value);
+            }
+            values
+        })
+        .collect()
+}
+
+/// `base` in the world `values`.
+fn world(
+    base: &Scenario,
+    assumptions: &[Assumption],
+    values: &[f64],
+    index: usize,
+) -> Result<Scenario, ExperimentError> {
+    let mut file = base.resolved.clone();
+    file.sweep = None;
+    let path_error = |source| ExperimentError::Path { origin: base.name.clone(), source };
+    for (assumption, &value) in assumptions.iter().zip(values) {
+        match &assumption.kind {
+            Kind::Key(path) => file = edit::set(&file, path, &Value::Float(value)).map_err(path_error)?,
+            Kind::Simplex { group, component } => {
+                let path = format!("behavior.{}", TRIPLES[*group][*component]);
+                file = edit::set(&file, &path, &Value::Float(value)).map_err(path_error)?;
+            }
+            Kind::SkillShift => file.departments.iter_mut().for_each(|d| d.skill = (d.skill + value).clamp(0.0, 1.0)),
+            Kind::MoraleShift => {
+                file.departments.iter_mut().for_each(|d| d.morale = (d.morale + value).clamp(0.0, 1.0))
+            }
+        }
+    }
+    Ok(Scenario::from_file(file, &format!("{} (plausible world {})", base.name, index + 1))?)
+}
+
+/// What `impact --robust` will run.
+#[derive(Debug, Clone)]
+pub struct RobustPlan {
+    /// The assumptions and their ranges.
+    pub assumptions: Vec<Assumption>,
+    /// Each world's assumption values.
+    pub values: Vec<Vec<f64>>,
+    /// Each world's baseline and impact plan.
+    pub worlds: Vec<(Scenario, ImpactPlan)>,
+}
+
+/// Plans `worlds` worlds of `base` (a Latin hypercube under `seed`), each
+/// with the impact plan of `steps` ranked by `by`.
+pub fn plan_robust(
+    base: &Scenario,
+    steps: &[Step],
+    by: Option<&str>,
+    worlds: usize,
+    seed: u64,
+) -> Result<RobustPlan, ExperimentError> {
+    if !base.behavior_enabled {
+        return Err(ExperimentError::Invalid(
+            "--robust varies the social layer's assumptions, which this scenario switches off; run impact without --robust".into(),
+        ));
+    }
+    let assumptions = assumptions(base);
+    let values = world_values(&assumptions, worlds, seed);
+    let worlds = values
+        .iter()
+        .enumerate()
+        .map(|(index, values)| {
+            let scenario = world(base, &assumptions, values, index)?;
+            let plan = plan_impact(&scenario, steps, by)?;
+            Ok((scenario, plan))
+        })
+        .collect::<Result<Vec<_>, ExperimentError>>()?;
+    Ok(RobustPlan { assumptions, values, worlds })
+}
+
+/// Every world's impact results, in world order.
+pub fn run_robust(
+    plan: &RobustPlan,
+    run: &Plan,
+    progress: &dyn Progress,
+) -> Result<Vec<ImpactResults>, super::Stalled> {
+    // One flat job list: every world's baseline and improvements.
+    let mut scenarios = Vec::new();
+    for (base, impact) in &plan.worlds {
+        scenarios.push(base.clone());
+        scenarios.extend(impact.improvements.iter().map(|i| i.scenario.clone()));
+    }
+    let mut replications = replicate(&scenarios, run, progress)?.into_iter();
+    let mut scenarios = scenarios.into_iter();
+    let mut results = Vec::with_capacity(plan.worlds.len());
+    for (_, impact) in &plan.worlds {
+        let count = 1 + impact.improvements.len();
+        let runs: Vec<RunResults> = scenarios
+            .by_ref()
+            .take(count)
+            .zip(replications.by_ref().take(count))
+            .map(|(s, r)| RunResults::new(s, r))
+            .collect();
+        let labels = impact.improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
+        results.push(rank_impact(runs, labels, &impact.by));
+    }
+    Ok(results)
+}
+
+/// How one team fared over the worlds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRobustness {
+    /// The department.
+    pub department: String,
+    /// Share of worlds where its best step gains most.
+    pub first_share: f64,
+    /// Share of worlds where it is among the three best.
+    pub top3_share: f64,
+    /// Median, 5% and 95% quantiles of its best step's gain over the worlds.
+    pub gain: (f64, f64, f64),
+    /// Worlds counted.
+    pub worlds: usize,
+}
+
+/// Each team's best gain in each world: `gains[world][team]`, teams in
+/// the order of `teams`.
+pub fn best_gains(results: &[ImpactResults]) -> (Vec<String>, Vec<Vec<f64>>) {
+    let mut teams: Vec<String> = Vec::new();
+    for row in results.iter().flat_map(|r| &r.rows) {
+        if !teams.contains(&row.department) {
+            teams.push(row.department.clone());
+        }
+    }
+    let gains = results
+        .iter()
+        .map(|result| {
+            teams
+                .iter()
+                .map(|team| {
+                    result
+                        .rows
+                        .iter()
+                        .filter(|r| &r.department == team)
+                        .map(|r| r.gain)
+                        .fold(f64::NEG_INFINITY, f64::max)
+                })
+                .collect()
+        })
+        .collect();
+    (teams, gains)
+}
+
+/// The rank-stability table, most often first at the top.
+pub fn robustness(teams: &[String], gains: &[Vec<f64>]) -> Vec<TeamRobustness> {
+    let worlds = gains.len();
+    let mut table: Vec<TeamRobustness> = teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let (mut first, mut top3) = (0usize, 0usize);
+            for world in gains {
+                let better = world.iter().filter(|g| **g > world[t]).count();
+                first += usize::from(better == 0);
+                top3 += usize::from(better < 3);
+            }
+            let mut own: Vec<f64> = gains.iter().map(|w| w[t]).filter(|g| g.is_finite()).collect();
+            own.sort_by(f64::total_cmp);
+            let quantile = |q: f64| {
+                if own.is_empty() {
+                    f64::NAN
+                } else {
+                    let mut data = statrs::statistics::Data::new(own.clone());
+                    statrs::statistics::OrderStatistics::quantile(&mut data, q)
+                }
+            };
+            TeamRobustness {
+                department: team.clone(),
+                first_share: first as f64 / worlds.max(1) as f64,
+                top3_share: top3 as f64 / worlds.max(1) as f64,
+                gain: (quantile(0.5), quantile(0.05), quantile(0.95)),
+                worlds,
+            }
+        })
+        .collect();
+    table.sort_by(|a, b| b.first_share.total_cmp(&a.first_share).then(b.gain.0.total_cmp(&a.gain.0)));
+    table
+}
+
+/// The importance of each assumption to `outcome` (one value per world):
+/// the partial rank correlation, with a 95% bootstrap interval
+/// (`resamples` draws under `seed`). The components of a weight triple are
+/// each conditioned on every assumption outside their triple.
+pub fn importance(
+    assumptions: &[Assumption],
+    values: &[Vec<f64>],
+    outcome: &[f64],
+    resamples: usize,
+    seed: u64,
+) -> Vec<(f64, (f64, f64))> {
+    let n = values.len();
+    let estimate = |rows: &[usize]| -> Vec<f64> {
+        let y = ranks(&rows.iter().map(|&r| outcome[r]).collect::<Vec<_>>());
+        let columns: Vec<Vec<f64>> =
+            (0..assumptions.len()).map(|j| ranks(&rows.iter().map(|&r| values[r][j]).collect::<Vec<_>>())).collect();
+        (0..assumptions.len())
+            .map(|j| {
+                let group = |a: &Assumption| match a.kind {
+                    Kind::Simplex { group, .. } => Some(group),
+                    _ => None,
+                };
+                let others: Vec<&Vec<f64>> = (0..assumptions.len())
+                    .filter(|&o| {
+                        o != j && (group(&assumptions[o]).is_none() || group(&assumptions[o]) != group(&assumptions[j]))
+                    })
+                    .map(|o| &columns[o])
+                    .collect();
+                correlation(&residuals(&columns[j], &others), &residuals(&y, &others))
+            })
+            .collect()
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let point = estimate(&all);
+    let mut rng = stream(seed, 0, "robust:bootstrap");
+    let draws: Vec<Vec<f64>> = (0..resamples)
+        .map(|_| {
+            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            estimate(&rows)
+        })
+        .collect();
+    point
+        .iter()
+        .enumerate()
+        .map(|(j, &value)| {
+            let mut column: Vec<f64> = draws.iter().map(|d| d[j]).filter(|v| v.is_finite()).collect();
+            if column.is_empty() {
+                return (value, (f64::NAN, f64::NAN));
+            }
+            column.sort_by(f64::total_cmp);
+            let mut data = statrs::statistics::Data::new(column);
+            let low = statrs::statistics::OrderStatistics::quantile(&mut data, 0.025);
+            let high = statrs::statistics::OrderStatistics::quantile(&mut data, 0.975);
+            (value, (low, high))
+        })
+        .collect()
+}
+
+/// The assumption the outcome leans on most: the largest importance whose
+/// interval excludes 0, else the largest; `None` when none was estimated.
+pub fn leaning(importance: &[(f64, (f64, f64))]) -> Option<usize> {
+    let key = |&(value, (low, high)): &(f64, (f64, f64))| (low > 0.0 || high < 0.0, value.abs());
+    importance
+        .iter()
+        .enumerate()
+        .filter(|(_, (value, _))| value.is_finite())
+        .max_by(|a, b| {
+            let (ka, kb) = (key(a.1), key(b.1));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        })
+        .map(|(index, _)| index)
+}
+
+/// Ranks from 1, ties at their mean rank.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start;
+        while end + 1 < order.len() && values[order[end + 1]] == values[order[start]] {
+            end += 1;
+        }
+        let rank = (start + end) as f64 / 2.0 + 1.0;
+        for &index in &order[start..=end] {
+            ranks[index] = rank;
+        }
+        start = end + 1;
+    }
+    ranks
+}
+
+/// What is left of `y` after least squares on a constant and `xs`.
+fn residuals(y: &[f64], xs: &[&Vec<f64>]) -> Vec<f64> {
+    let n = y.len();
+    let p = xs.len() + 1;
+    let x = |row: usize, column: usize| if column == 0 { 1.0 } else { xs[column - 1][row] };
+    // Normal equations (XᵀX)β = Xᵀy, solved by Gaussian elimination with
+    // partial pivoting; a tiny ridge keeps a rank-deficient sample solvable.
+    let mut matrix = vec![vec![0.0; p + 1]; p];
+    for (i, row) in matrix.iter_mut().enumerate() {
+        for (j, cell) in row.iter_mut().enumerate().take(p) {
+            *cell = (0..n).map(|r| x(r, i) * x(r, j)).sum::<f64>() + if i == j && i > 0 { 1e-9 } else { 0.0 };
+        }
+        row[p] = (0..n).map(|r| x(r, i) * y[r]).sum();
+    }
+    for column in 0..p {
+        let pivot =
+            (column..p).max_by(|&a, &b| matrix[a][column].abs().total_cmp(&matrix[b][column].abs())).unwrap_or(column);
+        matrix.swap(column, pivot);
+        let lead = matrix[column][column];
+        if lead.abs() < 1e-12 {
+            continue;
+        }
+        let pivot_row = matrix[column].clone();
+        for (index, row) in matrix.iter_mut().enumerate() {
+            if index != column {
+                let factor = row[column] / lead;
+                for (cell, lead_cell) in row.iter_mut().zip(&pivot_row).skip(column) {
+                    *cell -= factor * lead_cell;
+                }
+            }
+        }
+    }
+    let beta: Vec<f64> =
+        (0..p).map(|i| if matrix[i][i].abs() < 1e-12 { 0.0 } else { matrix[i][p] / matrix[i][i] }).collect();
+    (0..n).map(|r| y[r] - (0..p).map(|j| beta[j] * x(r, j)).sum::<f64>()).collect()
+}
+
+/// Pearson's correlation; NaN when either side does not vary.
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let (va, vb): (f64, f64) = (a.iter().map(|x| (x - ma).powi(2)).sum(), b.iter().map(|y| (y - mb).powi(2)).sum());
+    if va <= 1e-12 || vb <= 1e-12 { f64::NAN } else { cov / (va * vb).sqrt() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_rank_correlation_finds_the_input_that_drives_the_output() {
+        // y rises with x0, ignores x1, falls with x2 (weakly), plus noise.
+        let assumptions: Vec<Assumption> = (0..3)
+            .map(|i| Assumption { name: format!("x{i}"), kind: Kind::Key(format!("x{i}")), from: 0.0, to: 1.0 })
+            .collect();
+        let values = latin_hypercube(200, 3, 4);
+        let mut rng = stream(9, 0, "noise");
+        let outcome: Vec<f64> = values.iter().map(|v| 3.0 * v[0] - 0.5 * v[2] + 0.2 * rng.random::<f64>()).collect();
+        let found = importance(&assumptions, &values, &outcome, 200, 1);
+        assert!(found[0].0 > 0.9 && found[0].1.0 > 0.8, "{:?}", found[0]);
+        assert!(found[1].1.0 < 0.0 && found[1].1.1 > 0.0, "x1 does not matter: {:?}", found[1]);
+        assert!(found[2].0 < -0.5 && found[2].1.1 < 0.0, "{:?}", found[2]);
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+    }
+
+    #[test]
+    fn every_range_lies_inside_its_key_and_triples_add_up_to_one() {
+        let base = Scenario::default_scenario();
+        let list = assumptions(&base);
+        assert!(list.len() >= 25, "{}", list.len());
+        for a in list.iter().filter(|a| matches!(a.kind, Kind::Key(_))) {
+            let valid = range(&a.name);
+            assert!(a.from < a.to && valid.contains(a.from) && valid.contains(a.to), "{a:?}");
+        }
+        let worlds = world_values(&list, 16, 3);
+        for values in &worlds {
+            for group in 0..2 {
+                let sum: f64 = list
+                    .iter()
+                    .zip(values)
+                    .filter(|(a, _)| matches!(a.kind, Kind::Simplex { group: g, .. } if g == group))
+                    .map(|(_, v)| v)
+                    .sum();
+                assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+            }
+        }
+        // Every world is a valid scenario.
+        for (index, values) in worlds.iter().enumerate() {
+            world(&base, &list, values, index).unwrap();
+        }
+    }
+}

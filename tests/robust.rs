@@ -1,0 +1,86 @@
+//! `orgsim impact --robust`: the ranking over plausible worlds, what it
+//! leans on, and the refusals.
+
+use crate::util::{Sandbox, csv_rows};
+
+/// The baseline organization on a shorter horizon.
+fn short_baseline() -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml")).unwrap();
+    text.replace("horizon = 10000.0", "horizon = 3000.0").replace("warmup = 2000.0", "warmup = 500.0")
+}
+
+#[test]
+fn the_ranking_over_plausible_worlds_says_how_stable_it_is_and_what_it_leans_on() {
+    let sandbox = Sandbox::new();
+    sandbox.write("base.toml", &short_baseline());
+    let args = ["impact", "base.toml", "--robust", "--worlds", "40", "--replications", "1"];
+    let stdout = sandbox.run(&[&args[..], &["--out", "many"]].concat()).success();
+    assert!(stdout.contains("ranks first in") && stdout.contains("leans most on"), "{stdout}");
+    let folder = sandbox.path("many");
+    let ranks = csv_rows(&folder, "robust.csv");
+    let number = |row: &std::collections::HashMap<String, String>, c: &str| row[c].parse::<f64>().unwrap();
+    // Every internal team, each world counted once as somebody's first.
+    assert_eq!(ranks.len(), 6, "{ranks:?}");
+    let firsts: f64 = ranks.iter().map(|r| number(r, "first_share")).sum();
+    assert!((firsts - 1.0).abs() < 1e-9, "{firsts}");
+    for row in &ranks {
+        assert!(number(row, "top3_share") >= number(row, "first_share") && row["worlds"] == "40", "{row:?}");
+        assert!(
+            number(row, "gain_p05") <= number(row, "gain_median")
+                && number(row, "gain_median") <= number(row, "gain_p95")
+        );
+    }
+    assert!(number(&ranks[0], "first_share") >= number(&ranks[1], "first_share"));
+    let assumptions = csv_rows(&folder, "robust-assumptions.csv");
+    assert!(assumptions.len() >= 25 && assumptions.len() + 10 <= 40, "{}", assumptions.len());
+    for row in &assumptions {
+        let (value, low, high) = (number(row, "importance"), number(row, "ci_low"), number(row, "ci_high"));
+        assert!((-1.0..=1.0).contains(&value) && low <= high, "{row:?}");
+        assert!(number(row, "from") < number(row, "to"), "{row:?}");
+    }
+    let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(html.contains("ranks first in") && html.contains("leans most on"), "report sentence");
+    for chart in ["robust-ranks", "robust-assumptions"] {
+        assert!(folder.join(format!("plots/{chart}.svg")).exists(), "{chart}");
+    }
+    // One thread or many: the same bytes; and the folder rebuilds its report.
+    sandbox.run(&[&args[..], &["--out", "one", "--threads", "1", "--quiet", "--no-plots"]].concat()).success();
+    for file in ["robust.csv", "robust-assumptions.csv"] {
+        let a = std::fs::read(folder.join(file)).unwrap();
+        assert!(a == std::fs::read(sandbox.path("one").join(file)).unwrap(), "{file} depends on the threads");
+    }
+    std::fs::remove_file(folder.join("report.html")).unwrap();
+    sandbox.run(&["report", "many", "--quiet"]).success();
+    assert!(std::fs::read_to_string(folder.join("report.html")).unwrap().contains("leans most on"));
+}
+
+#[test]
+fn too_few_worlds_keep_the_stability_and_say_why_the_importance_is_missing() {
+    let sandbox = Sandbox::new();
+    sandbox.write("base.toml", &short_baseline());
+    let outcome =
+        sandbox.run(&["impact", "base.toml", "--robust", "--worlds", "8", "--replications", "1", "--out", "few"]);
+    let stdout = outcome.success();
+    assert!(outcome.stderr().contains("too few to tell which"), "{}", outcome.stderr());
+    assert!(stdout.contains("too few worlds to say"), "{stdout}");
+    let assumptions = csv_rows(&sandbox.path("few"), "robust-assumptions.csv");
+    assert!(assumptions.iter().all(|r| r["importance"].is_empty() && !r["from"].is_empty()));
+    assert_eq!(csv_rows(&sandbox.path("few"), "robust.csv")[0]["worlds"], "8");
+}
+
+#[test]
+fn robust_flags_and_scenarios_it_cannot_use_are_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("base.toml", &short_baseline());
+    let day = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml");
+    let cases: [(&[&str], &str); 3] = [
+        (&["impact", "base.toml", "--robust", "--worlds", "1"], "--worlds"),
+        (&["impact", "base.toml", "--worlds", "8"], "--robust"),
+        (&["impact", day, "--robust", "--worlds", "8"], "switches off"),
+    ];
+    for (args, expected) in cases {
+        let stderr = sandbox.run(&[args, &["--out", "never", "--quiet"]].concat()).failure();
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!sandbox.path("never").exists(), "{args:?}: nothing written");
+    }
+}
