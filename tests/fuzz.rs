@@ -110,7 +110,7 @@ const EXTREMES: [&str; 22] = [
     "[]",
 ];
 
-const LINES: [&str; 26] = [
+const LINES: [&str; 27] = [
     "[[department]]\nname = \"Extra\"\nstaff = 2\ntraining = 0.1\nrecognition = 0.2\nservice = { dist = \"triangular\", min = 1.0, mode = 2.0, max = 4.0 }\nfollowup = { dist = \"uniform\", min = 0.5, max = 1.5 }",
     "[[department]]\nname = \"Asker\"\nstaff = 1\nservice = { dist = \"fixed\", value = 1.0 }\nneeds = [ { dept = \"Asker2\", probability = 0.5, mode = \"handoff\", expected_delay = 3.0, silo_delay = 1.0, silo_quality_loss = 0.1, collaboration = 0.5 } ]\n[[department]]\nname = \"Asker2\"\nstaff = 1\nservice = { dist = \"gamma\", mean = 1.0, cv = 0.5 }",
     "sample_every = 1e-300",
@@ -121,6 +121,7 @@ const LINES: [&str; 26] = [
     "[sweep]\ndesign = \"one-at-a-time\"\n\"department.IT.staff\" = [1, 2, 3]",
     "[sweep]\ndesign = \"lhs\"\nsamples = 40\nseed = 3\n\"department.IT.staff\" = { from = 1, to = 9 }\n\"customers.arrival_rate\" = { from = 0.5, to = 2.0 }",
     "[sweep]\ndesign = \"sobol\"\nsamples = 65536\n\"customers.arrival_rate\" = { from = 0.5, to = 2.0 }",
+    "[robust]\nskill = { from = -0.1, to = 0.1 }\nmorale = { from = -0.5, to = 0.5 }\n\"behavior.rework_per_defect\" = { from = 0.1, to = 2.0 }",
     "[sweep]\n\"behavior.contagion_rate\" = [0.0, 0.01]\n\"customers.arrival_rate\" = [0.5, 1.0]",
     "[[customers.surges]]\nstart = 10.0\nend = 5.0\nfactor = 2.0",
     "[[customers.surges]]\nstart = 0.0\nend = 1e300\nfactor = 1e300",

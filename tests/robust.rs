@@ -84,3 +84,35 @@ fn robust_flags_and_scenarios_it_cannot_use_are_refused() {
         assert!(!sandbox.path("never").exists(), "{args:?}: nothing written");
     }
 }
+
+#[test]
+fn a_scenario_gives_its_own_plausible_ranges_and_bad_ones_are_refused() {
+    let sandbox = Sandbox::new();
+    let own =
+        "\n[robust]\n\"behavior.rework_per_defect\" = { from = 0.2, to = 3.0 }\nskill = { from = -0.02, to = 0.05 }\n";
+    sandbox.write("own.toml", &format!("{}{own}", short_baseline()));
+    sandbox
+        .run(&["impact", "own.toml", "--robust", "--worlds", "4", "--replications", "1", "--out", "own", "--quiet"])
+        .success();
+    let rows = csv_rows(&sandbox.path("own"), "robust-assumptions.csv");
+    let range = |name: &str| {
+        let row = rows.iter().find(|r| r["assumption"] == name).unwrap();
+        (row["from"].clone(), row["to"].clone())
+    };
+    assert_eq!(range("behavior.rework_per_defect"), ("0.2".to_string(), "3".to_string()));
+    assert_eq!(range("skill"), ("-0.02".to_string(), "0.05".to_string()));
+    let cases = [
+        ("\"behavior.enabled\" = { from = 0, to = 1 }", "is not an assumption an impact ranking varies"),
+        ("\"behavior.weight_quality\" = { from = 0.1, to = 0.5 }", "drawn over the whole simplex"),
+        ("\"behavior.rework_cap\" = { from = 0.5, to = 0.2 }", "`from` must be below `to`"),
+        ("\"behavior.rework_cap\" = { from = 0.5, to = 2.0 }", "robust.\"behavior.rework_cap\".to"),
+        ("morale = { from = -2.0, to = 0.1 }", "must be a number ≥ -1"),
+        ("skill = 0.1", "must be a range { from, to }"),
+        ("skill = { from = 0.0, to = 0.1, steps = 3 }", "unknown key `steps`"),
+    ];
+    for (line, expected) in cases {
+        sandbox.write("bad.toml", &format!("{}\n[robust]\n{line}\n", short_baseline()));
+        let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
+        assert!(stderr.contains(expected) && stderr.contains("bad.toml"), "{line}: expected {expected:?} in\n{stderr}");
+    }
+}

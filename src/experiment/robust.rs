@@ -23,35 +23,7 @@ use crate::engine::streams::stream;
 use crate::scenario::ranges::{range, six_digits};
 use crate::scenario::{Scenario, edit};
 
-/// The `behavior` coefficients varied one by one.
-const COEFFICIENTS: [&str; 20] = [
-    "morale_slowdown",
-    "stress_threshold",
-    "stress_window",
-    "rush_speedup",
-    "rush_quality_loss",
-    "rework_per_defect",
-    "rework_cap",
-    "loss_aversion",
-    "quality_reference",
-    "attitude_reference",
-    "repeat_penalty",
-    "experience_weight",
-    "customer_experience_weight",
-    "contagion_rate",
-    "negative_contagion_factor",
-    "stress_morale_rate",
-    "recovery_rate",
-    "negative_fade_factor",
-    "churn_base",
-    "churn_after_bad",
-];
-
-/// The weight triples that add up to 1.
-const TRIPLES: [[&str; 3]; 2] = [
-    ["quality_weight_skill", "quality_weight_morale", "quality_weight_inputs"],
-    ["weight_timeliness", "weight_quality", "weight_attitude"],
-];
+use crate::scenario::{ROBUST_COEFFICIENTS as COEFFICIENTS, ROBUST_TRIPLES as TRIPLES};
 
 /// How an assumption enters a world.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,23 +59,18 @@ pub struct Assumption {
     pub to: f64,
 }
 
-/// The assumptions of `base` with their ranges; coefficients whose value
-/// is 0 have no relative range and are left out.
+/// The assumptions of `base` with their ranges: the rule, or the
+/// scenario's `[robust]` range where it gives one.
 pub fn assumptions(base: &Scenario) -> Vec<Assumption> {
     let file = &base.resolved;
     let mut list = Vec::new();
     for key in COEFFICIENTS {
         let path = format!("behavior.{key}");
         let Ok(Some(value)) = edit::get(file, &path) else { continue };
-        let Some(value) = value.as_float().or(value.as_integer().map(|i| i as f64)) else { continue };
-        if value <= 0.0 {
-            continue;
-        }
+        let value = value.as_float().or(value.as_integer().map(|i| i as f64)).unwrap_or(0.0);
         let valid = range(&path);
         let (from, to) = (valid.clamp(six_digits(0.5 * value)), valid.clamp(six_digits(1.5 * value)));
-        if from < to {
-            list.push(Assumption { name: path.clone(), kind: Kind::Key(path), from, to });
-        }
+        list.push(Assumption { name: path.clone(), kind: Kind::Key(path), from, to });
     }
     for (group, triple) in TRIPLES.iter().enumerate() {
         for (component, key) in triple.iter().enumerate() {
@@ -124,6 +91,15 @@ pub fn assumptions(base: &Scenario) -> Vec<Assumption> {
             to: valid.clamp(six_digits(2.0 * expected)),
         });
     }
+    // The scenario's own ranges replace the rule; a range that the rule
+    // leaves empty (a coefficient of 0) and the scenario does not give is
+    // no assumption.
+    for assumption in &mut list {
+        if let Some(own) = base.robust.iter().find(|r| r.name == assumption.name) {
+            (assumption.from, assumption.to) = (own.from, own.to);
+        }
+    }
+    list.retain(|a| a.from < a.to);
     list
 }
 

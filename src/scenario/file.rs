@@ -223,6 +223,9 @@ pub struct ScenarioFile {
     /// optionally `design = "grid"` or `"one-at-a-time"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<toml::Table>,
+    /// Plausible ranges of the assumptions `orgsim impact --robust` varies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robust: Option<toml::Table>,
 }
 
 /// The `[customers]` table.

@@ -21,6 +21,7 @@ mod schedule;
 use std::fmt;
 
 pub use check::MOST_SEED;
+pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
@@ -77,6 +78,8 @@ pub struct Scenario {
     pub behavior: BehaviorFile,
     /// The checked `[sweep]` table, if the file has one.
     pub sweep: Option<SweepSpec>,
+    /// The `[robust]` table's ranges.
+    pub robust: Vec<RobustRange>,
     /// The file with every default written out, for `scenario.toml`.
     pub resolved: ScenarioFile,
 }

@@ -67,6 +67,8 @@ pub const RANGES: &[KeyRange] = &[
         "with `design = \"lhs\"` or `\"sobol\"`; a Sobol design at most 65536, with samples × (parameters + 2) at most 100000 points",
     ),
     noted(whole("sweep.seed", 0.0, 9.223_372_036_854_776e18), "the design's seed; absent: the run's seed"),
+    noted(closed("robust.skill", -1.0, 1.0), "a shift of every department's skill (`[robust]`, `impact --robust`)"),
+    noted(closed("robust.morale", -1.0, 1.0), "a shift of every department's morale (`[robust]`, `impact --robust`)"),
     noted(above("sample_every", 0.0, T), "at least horizon / 1,000,000 and 1/1,000 of the shortest mean service time"),
     noted(
         above("period", 0.0, T),

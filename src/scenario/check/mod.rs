@@ -1,13 +1,15 @@
 //! Checking a parsed [`ScenarioFile`] into a [`Scenario`], one section at a
 //! time: the run settings here, then [`departments`] (names, staff, needs and
 //! the network of needs), [`customers`] (arrivals, entry, surges),
-//! [`behavior`] (the social layer) and [`sweep`] (the `[sweep]` table).
+//! [`behavior`] (the social layer), [`sweep`] (the `[sweep]` table) and
+//! [`robust`] (the `[robust]` table).
 //! Every numeric value is held to its range in [`super::ranges`]; the
 //! defaults are then written out so the resolved file repeats the run.
 
 mod behavior;
 mod customers;
 mod departments;
+pub mod robust;
 pub mod sweep;
 mod transfers;
 
@@ -43,6 +45,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         finest_tick(&checker, &file, &departments, "behavior.update_interval", Some(file.behavior.update_interval))?;
     }
     let sweep = sweep::check(&checker, &file)?;
+    let robust = robust::check(&checker, &file)?;
     resolve_defaults(&mut file, &departments, &customers, &entry_shares, sample_every);
     Ok(Scenario {
         name: file.name.clone(),
@@ -65,6 +68,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         behavior_enabled: file.behavior.enabled,
         behavior: file.behavior.clone(),
         sweep,
+        robust,
         resolved: file,
     })
 }
