@@ -320,7 +320,9 @@ fn read_folder(kind: &str, folder: &Path, scratch: &Path, rng: &mut SmallRng) {
     *CURRENT.lock().unwrap() = format!("{kind}: {}:\n{mutated}", target.display());
     let _ = match kind {
         "run" => orgsim::output::report::write_run_report(scratch, false).map_err(|e| e.to_string()),
-        "shards" => orgsim::output::shards::merge(scratch, &scratch.join("merged")).map_err(|e| e.to_string()),
+        "shards" => {
+            orgsim::output::shards::merge(scratch, &scratch.join("merged")).map(|_| ()).map_err(|e| e.to_string())
+        }
         experiment => {
             orgsim::output::report::write_experiment_report(scratch, experiment, false).map_err(|e| e.to_string())
         }

@@ -116,3 +116,26 @@ fn a_scenario_gives_its_own_plausible_ranges_and_bad_ones_are_refused() {
         assert!(stderr.contains(expected) && stderr.contains("bad.toml"), "{line}: expected {expected:?} in\n{stderr}");
     }
 }
+
+#[test]
+fn worlds_spread_over_shards_merge_into_the_files_of_one_machine() {
+    let sandbox = Sandbox::new();
+    sandbox.write("base.toml", &short_baseline());
+    let args = ["impact", "base.toml", "--robust", "--worlds", "6", "--replications", "1", "--quiet"];
+    sandbox.run(&[&args[..], &["--out", "one", "--no-plots"]].concat()).success();
+    for shard in ["0/2", "1/2"] {
+        sandbox.run(&[&args[..], &["--shard", shard, "--out", "shards"]].concat()).success();
+    }
+    sandbox.run(&["merge", "shards", "--out", "merged", "--quiet"]).success();
+    for file in ["robust.csv", "robust-assumptions.csv", "robust-worlds.csv"] {
+        let one = std::fs::read(sandbox.path("one").join(file)).unwrap();
+        assert!(one == std::fs::read(sandbox.path("merged").join(file)).unwrap(), "{file} differs after merge");
+    }
+    assert!(sandbox.path("merged/report.html").exists());
+    // A missing shard is named.
+    std::fs::remove_file(sandbox.path("shards/shard-1-of-2.toml")).unwrap();
+    let stderr = sandbox.run(&["merge", "shards", "--out", "incomplete"]).failure();
+    assert!(stderr.contains("shard-1-of-2"), "{stderr}");
+    let stderr = sandbox.run(&["impact", "base.toml", "--shard", "0/2", "--out", "never"]).failure();
+    assert!(stderr.contains("--robust"), "--shard needs --robust: {stderr}");
+}

@@ -39,6 +39,10 @@ pub(super) struct ImpactArgs {
     /// social layer's assumptions): robust.csv, robust-assumptions.csv.
     #[arg(long)]
     robust: bool,
+    /// With --robust: run only shard K of N of the worlds (K from 0),
+    /// writing shard-K-of-N.csv and its manifest; `orgsim merge` joins them.
+    #[arg(long, value_name = "K/N", requires = "robust")]
+    shard: Option<String>,
     /// Plausible worlds of --robust (2 to 10000); --replications apply per world.
     #[arg(long, value_name = "N", default_value_t = 64, requires = "robust", value_parser = clap::value_parser!(u32).range(2..=10_000))]
     worlds: u32,
@@ -146,7 +150,7 @@ fn robust_impact(
     experiment: &Experiment,
     quiet: bool,
 ) -> Result<()> {
-    use experiment::robust::{best_gains, importance, plan_robust, robustness, run_robust};
+    use experiment::robust::{best_gains, plan_robust, run_robust, summarize};
     let plan = plan_robust(base, steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
     let work: Vec<Work> = plan
         .worlds
@@ -156,36 +160,81 @@ fn robust_impact(
         })
         .collect();
     experiment.check_size(&args.common, &work)?;
+    if let Some(shard) = &args.shard {
+        return robust_shard(shard, base, steps, args, plan, experiment, quiet);
+    }
     let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
-    let (teams, gains) = best_gains(&results);
-    let table = robustness(&teams, &gains);
-    // Importance needs more worlds than assumptions: each partial rank
-    // correlation holds all the others fixed.
-    let enough = plan.values.len() >= plan.assumptions.len() + 10;
-    let weights = if enough {
-        let leader = table.first().and_then(|t| teams.iter().position(|n| *n == t.department)).unwrap_or(0);
-        let outcome: Vec<f64> = gains.iter().map(|world| world[leader]).collect();
-        Some(experiment.pool.install(|| {
-            importance(&plan.assumptions, &plan.values, &outcome, crate::experiment::sensitivity::RESAMPLES, base.seed)
-        }))
-    } else {
-        if !quiet {
-            eprintln!(
-                "warning: {} worlds are too few to tell which of the {} assumptions the ranking leans on (it takes at least {}); robust-assumptions.csv leaves the importance empty, the rank stability stands",
-                plan.values.len(),
-                plan.assumptions.len(),
-                plan.assumptions.len() + 10
-            );
-        }
-        None
-    };
-    let leaning = weights.as_deref().and_then(experiment::robust::leaning).map(|i| plan.assumptions[i].name.clone());
+    let (teams, gains) = best_gains(&plan, &results);
+    let summary = experiment.pool.install(|| summarize(&plan.assumptions, &plan.values, &teams, &gains, base.seed));
+    if summary.importance.is_none() && !quiet {
+        eprintln!("warning: {}", output::robust::too_few_worlds(plan.values.len(), plan.assumptions.len()));
+    }
+    let numbers: Vec<usize> = (1..=plan.values.len()).collect();
     let files = vec![
-        ("robust.csv".to_string(), output::robust::robust_csv(&table)),
-        ("robust-assumptions.csv".to_string(), output::robust::assumptions_csv(&plan.assumptions, weights.as_deref())),
+        ("robust.csv".to_string(), output::robust::robust_csv(&summary.table)),
+        (
+            "robust-assumptions.csv".to_string(),
+            output::robust::assumptions_csv(&plan.assumptions, summary.importance.as_deref()),
+        ),
+        (
+            "robust-worlds.csv".to_string(),
+            output::robust::worlds_csv(&numbers, &plan.assumptions, &plan.values, &teams, &gains),
+        ),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::robust::robust_table(&table, leaning.as_deref()))
+    experiment.finish(files, output::robust::robust_table(&summary.table, summary.leaning.as_deref()))
+}
+
+/// Runs one shard of the worlds and writes its rows of robust-worlds.csv
+/// with a manifest.
+fn robust_shard(
+    shard: &str,
+    base: &crate::scenario::Scenario,
+    steps: &[experiment::impact::Step],
+    args: &ImpactArgs,
+    mut plan: experiment::robust::RobustPlan,
+    experiment: &Experiment,
+    quiet: bool,
+) -> Result<()> {
+    use experiment::robust::{best_gains, restrict, run_robust, shard_worlds};
+    let shard = experiment::shard::Shard::parse(shard)?;
+    if args.common.precision.is_some() {
+        anyhow::bail!("--precision cannot be used with --shard: every shard must run the same replications");
+    }
+    let worlds = plan.values.len();
+    let members = shard_worlds(worlds, shard.index, shard.count);
+    restrict(&mut plan, &members);
+    let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
+    let (teams, gains) = best_gains(&plan, &results);
+    // The hash covers what every shard must share: the scenario, seed and
+    // replications, the steps and the ranking metric.
+    let setting = format!("{}|{steps:?}|{:?}", experiment::shard::sweep_hash(base), args.by);
+    let manifest = experiment::shard::Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_hash: format!("{:016x}", crate::engine::streams::fnv1a(setting.as_bytes())),
+        seed: base.seed,
+        replications: base.replications,
+        shard: shard.index,
+        shards: shard.count,
+        points_total: worlds,
+        points: members.clone(),
+        kind: Some("robust".into()),
+    };
+    experiment.progress.clear();
+    let rows = output::robust::worlds_csv(&members, &plan.assumptions, &plan.values, &teams, &gains);
+    output::write_files(&experiment.out, &output::shards::shard_files(&manifest, rows, base.to_toml()))?;
+    if !quiet {
+        super::print(&format!(
+            "shard {} of {}: {} of {worlds} worlds; wrote {}.csv and {}.toml to {}\n",
+            shard.index,
+            shard.count,
+            members.len(),
+            shard.stem(),
+            shard.stem(),
+            experiment.out.display()
+        ))?;
+    }
+    Ok(())
 }
 
 /// Searches for the cheapest staffing that meets every target.

@@ -43,7 +43,8 @@ pub(super) fn report(args: &ReportArgs, quiet: bool) -> Result<()> {
 /// Joins the shards of a sweep.
 pub(super) fn merge(args: &MergeArgs, quiet: bool) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| args.folder.clone());
-    output::shards::merge(&args.folder, &out)?;
-    output::report::write_experiment_report(&out, "sweep", true)?;
-    say(quiet, &format!("merged the shards in {} into {}\n", args.folder.display(), out.join("sweep.csv").display()))
+    let kind = output::shards::merge(&args.folder, &out)?;
+    output::report::write_experiment_report(&out, kind, true)?;
+    let file = if kind == "robust" { "robust.csv" } else { "sweep.csv" };
+    say(quiet, &format!("merged the shards in {} into {}\n", args.folder.display(), out.join(file).display()))
 }

@@ -80,6 +80,7 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
             shards: shard.count,
             points_total,
             points: members,
+            kind: None,
         };
         experiment.progress.clear();
         output::write_files(

@@ -252,12 +252,12 @@ pub struct TeamRobustness {
 }
 
 /// Each team's best gain in each world: `gains[world][team]`, teams in
-/// the order of `teams`.
-pub fn best_gains(results: &[ImpactResults]) -> (Vec<String>, Vec<Vec<f64>>) {
+/// the order the plan improves them (the same in every world and shard).
+pub fn best_gains(plan: &RobustPlan, results: &[ImpactResults]) -> (Vec<String>, Vec<Vec<f64>>) {
     let mut teams: Vec<String> = Vec::new();
-    for row in results.iter().flat_map(|r| &r.rows) {
-        if !teams.contains(&row.department) {
-            teams.push(row.department.clone());
+    for improvement in plan.worlds.first().map_or(&[][..], |(_, impact)| &impact.improvements[..]) {
+        if !teams.contains(&improvement.department) {
+            teams.push(improvement.department.clone());
         }
     }
     let gains = results
@@ -277,6 +277,20 @@ pub fn best_gains(results: &[ImpactResults]) -> (Vec<String>, Vec<Vec<f64>>) {
         })
         .collect();
     (teams, gains)
+}
+
+/// Keeps only the worlds numbered (from 1) in `members`.
+pub fn restrict(plan: &mut RobustPlan, members: &[usize]) {
+    let keep = |index: &usize| members.contains(&(index + 1));
+    plan.values = plan.values.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, v)| v.clone()).collect();
+    plan.worlds =
+        std::mem::take(&mut plan.worlds).into_iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, w)| w).collect();
+}
+
+/// The worlds (numbered from 1) of shard `index` of `shards`: every
+/// world costs about the same, so they are dealt round.
+pub fn shard_worlds(worlds: usize, index: u32, shards: u32) -> Vec<usize> {
+    (1..=worlds).filter(|w| (w - 1) % shards as usize == index as usize).collect()
 }
 
 /// The rank-stability table, most often first at the top.
@@ -313,6 +327,43 @@ pub fn robustness(teams: &[String], gains: &[Vec<f64>]) -> Vec<TeamRobustness> {
         .collect();
     table.sort_by(|a, b| b.first_share.total_cmp(&a.first_share).then(b.gain.0.total_cmp(&a.gain.0)));
     table
+}
+
+/// What a robust ranking concludes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The rank-stability table, most often first at the top.
+    pub table: Vec<TeamRobustness>,
+    /// Each assumption's importance and interval; `None` with too few
+    /// worlds.
+    pub importance: Option<Vec<(f64, (f64, f64))>>,
+    /// The assumption the leading team's gain leans on most.
+    pub leaning: Option<String>,
+}
+
+/// Whether `worlds` are enough to tell the importance of `assumptions`
+/// apart: each partial correlation holds all the others fixed.
+pub fn enough_worlds(worlds: usize, assumptions: usize) -> bool {
+    worlds >= assumptions + 10
+}
+
+/// The conclusions from each world's assumption values and each team's
+/// best gain there (bootstrap under `seed`).
+pub fn summarize(
+    assumptions: &[Assumption],
+    values: &[Vec<f64>],
+    teams: &[String],
+    gains: &[Vec<f64>],
+    seed: u64,
+) -> Summary {
+    let table = robustness(teams, gains);
+    let importance = enough_worlds(values.len(), assumptions.len()).then(|| {
+        let leader = table.first().and_then(|t| teams.iter().position(|n| *n == t.department)).unwrap_or(0);
+        let outcome: Vec<f64> = gains.iter().map(|world| world[leader]).collect();
+        importance(assumptions, values, &outcome, super::sensitivity::RESAMPLES, seed)
+    });
+    let leaning = importance.as_deref().and_then(leaning).map(|i| assumptions[i].name.clone());
+    Summary { table, importance, leaning }
 }
 
 /// The importance of each assumption to `outcome` (one value per world):

@@ -83,6 +83,10 @@ pub struct Manifest {
     pub points_total: usize,
     /// The point numbers this shard ran.
     pub points: Vec<usize>,
+    /// What was split: absent for a sweep's points, `robust` for the
+    /// worlds of `impact --robust`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// A hash that identifies the sweep: 64-bit FNV-1a of the resolved scenario

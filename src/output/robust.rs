@@ -46,6 +46,89 @@ pub fn assumptions_csv(assumptions: &[Assumption], importance: Option<&[(f64, (f
     bytes(out)
 }
 
+/// The warning when there are too few worlds for the importance.
+pub fn too_few_worlds(worlds: usize, assumptions: usize) -> String {
+    format!(
+        "{worlds} worlds are too few to tell which of the {assumptions} assumptions the ranking leans on (it takes at least {}); robust-assumptions.csv leaves the importance empty, the rank stability stands",
+        assumptions + 10
+    )
+}
+
+/// `robust-worlds.csv`: per world (numbered from 1) its value of every
+/// assumption and each team's best gain there, the data `robust.csv` and
+/// `robust-assumptions.csv` are computed from (and that `merge` joins).
+pub fn worlds_csv(
+    numbers: &[usize],
+    assumptions: &[Assumption],
+    values: &[Vec<f64>],
+    teams: &[String],
+    gains: &[Vec<f64>],
+) -> Vec<u8> {
+    let mut out = writer();
+    let mut header = vec!["world".to_string()];
+    header.extend(assumptions.iter().map(|a| a.name.clone()));
+    header.extend(teams.iter().map(|t| format!("gain.{t}")));
+    row(&mut out, &header);
+    for ((number, values), gains) in numbers.iter().zip(values).zip(gains) {
+        let mut fields = vec![number.to_string()];
+        fields.extend(values.iter().chain(gains).map(|v| number_or_inf(*v)));
+        row(&mut out, &fields);
+    }
+    bytes(out)
+}
+
+/// A value of `robust-worlds.csv`: a gain no step could measure is `-inf`.
+fn number_or_inf(value: f64) -> String {
+    if value == f64::NEG_INFINITY { "-inf".into() } else { number(Some(value)) }
+}
+
+/// The worlds of a `robust-worlds.csv`: assumption names, team names,
+/// values and gains per world.
+pub type Worlds = (Vec<String>, Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// Reads `robust-worlds.csv` back; `Err` says what is wrong.
+pub fn read_worlds(text: &str) -> Result<Worlds, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    if header.get(0) != Some("world") {
+        return Err("the first column must be `world`".into());
+    }
+    let names: Vec<String> = header.iter().skip(1).filter(|h| !h.starts_with("gain.")).map(String::from).collect();
+    let teams: Vec<String> = header.iter().filter_map(|h| h.strip_prefix("gain.")).map(String::from).collect();
+    let (mut values, mut gains) = (Vec::new(), Vec::new());
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| e.to_string())?;
+        let numbers: Vec<f64> = record
+            .iter()
+            .skip(1)
+            .map(|v| v.parse::<f64>().map_err(|_| format!("row {}: {v:?} is not a number", line + 2)))
+            .collect::<Result<_, _>>()?;
+        values.push(numbers[..names.len()].to_vec());
+        gains.push(numbers[names.len()..].to_vec());
+    }
+    Ok((names, teams, values, gains))
+}
+
+/// The files of a robust ranking from its joined `robust-worlds.csv`, the
+/// base `scenario.toml` it ran (which gives the assumptions' ranges) and
+/// its seed; `Err` says why the worlds do not fit the scenario.
+pub fn merged_files(worlds: &str, scenario: &str, seed: u64) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use crate::experiment::robust::{assumptions, summarize};
+    let (names, teams, values, gains) = read_worlds(worlds)?;
+    let base = crate::scenario::Scenario::from_toml_str(scenario, "scenario.toml").map_err(|e| e.to_string())?;
+    let assumptions = assumptions(&base);
+    if assumptions.iter().map(|a| &a.name).ne(names.iter()) {
+        return Err("the shards' assumptions differ from those of scenario.toml".into());
+    }
+    let summary = summarize(&assumptions, &values, &teams, &gains, seed);
+    Ok(vec![
+        ("robust.csv".to_string(), robust_csv(&summary.table)),
+        ("robust-assumptions.csv".to_string(), assumptions_csv(&assumptions, summary.importance.as_deref())),
+        ("robust-worlds.csv".to_string(), worlds.as_bytes().to_vec()),
+        ("scenario.toml".to_string(), scenario.as_bytes().to_vec()),
+    ])
+}
+
 /// The headline: who ranks first how often (`leader`: its name and share
 /// of worlds), and what the conclusion leans on most.
 pub fn headline(leader: Option<(&str, f64)>, leaning: Option<&str>) -> String {

@@ -1,7 +1,8 @@
-//! Shard files of a split sweep and their merge: `shard-K-of-N.csv` (the
-//! shard's rows of `sweep.csv`), `shard-K-of-N.toml` (its manifest) and the
-//! shared `scenario.toml`; merging checks that every shard of the same sweep
-//! is there exactly once and writes the `sweep.csv` one machine would have.
+//! Shard files of a split sweep (or of the worlds of `impact --robust`)
+//! and their merge: `shard-K-of-N.csv` (the shard's rows of `sweep.csv`, or
+//! of `robust-worlds.csv`), `shard-K-of-N.toml` (its manifest) and the
+//! shared `scenario.toml`; merging checks that every shard of the same run
+//! is there exactly once and writes the files one machine would have.
 
 use std::path::{Path, PathBuf};
 
@@ -48,9 +49,11 @@ fn read(path: &Path) -> Result<String, MergeError> {
     std::fs::read_to_string(path).map_err(|source| MergeError::Read { path: path.to_path_buf(), source })
 }
 
-/// Checks the shards in `folder` and writes `sweep.csv` and `scenario.toml`
-/// into `out`.
-pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
+/// Checks the shards in `folder` and writes into `out` what one machine
+/// would have: `sweep.csv` and `scenario.toml` for a sweep, the files of
+/// `impact --robust` for its worlds. Returns the report kind (`sweep`,
+/// `robust`).
+pub fn merge(folder: &Path, out: &Path) -> Result<&'static str, MergeError> {
     let mismatch = |message: String| MergeError::Mismatch { folder: folder.display().to_string(), message };
     let mut manifests = read_manifests(folder)?;
     let Some((_, first)) = manifests.first() else {
@@ -65,11 +68,16 @@ pub fn merge(folder: &Path, out: &Path) -> Result<(), MergeError> {
     manifests.sort_by_key(|(_, m)| m.shard);
     let csv = joined_rows(folder, &manifests)?;
     let scenario = read(&folder.join("scenario.toml"))?;
+    if first.kind.as_deref() == Some("robust") {
+        let files = super::robust::merged_files(&csv, &scenario, first.seed).map_err(mismatch)?;
+        write_files(out, &files)?;
+        return Ok("robust");
+    }
     write_files(
         out,
         &[("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), scenario.into_bytes())],
     )?;
-    Ok(())
+    Ok("sweep")
 }
 
 /// Every `shard-*.toml` manifest in `folder`, with its file stem.
