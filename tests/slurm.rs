@@ -100,3 +100,52 @@ fn a_failed_shard_cancels_the_merge_and_is_named() {
     let log = std::fs::read_to_string(sandbox.path("broken/slurm/shard-1.log")).unwrap();
     assert!(log.contains("fails on purpose"), "{log}");
 }
+
+#[test]
+fn robust_worlds_through_slurm_merge_to_the_bytes_of_a_local_run() {
+    let sandbox = Sandbox::new();
+    sandbox.write("small.toml", &SMALL.replace("\n[behavior]\nenabled = false\n", "\n"));
+    // The scripts, written everywhere: the shards run impact --robust with
+    // every value quoted.
+    sandbox
+        .run(&[
+            "slurm",
+            "small.toml",
+            "--robust",
+            "--worlds",
+            "6",
+            "--step",
+            "staff",
+            "--by",
+            "revenue_at_risk",
+            "--shards",
+            "2",
+            "--out",
+            "scripts",
+            "--quiet",
+        ])
+        .success();
+    let script = std::fs::read_to_string(sandbox.path("scripts/slurm/array.sh")).unwrap();
+    assert!(
+        script.contains(" impact ") && script.contains("--robust --worlds 6 --step 'staff' --by 'revenue_at_risk'"),
+        "{script}"
+    );
+    let stderr = sandbox.run(&["slurm", "small.toml", "--worlds", "6", "--shards", "2"]).failure();
+    assert!(stderr.contains("--robust"), "{stderr}");
+    if !cluster() {
+        return;
+    }
+    let args = ["--robust", "--worlds", "6", "--replications", "2"];
+    sandbox.run(&[&["impact", "small.toml", "--out", "local", "--quiet"][..], &args[..]].concat()).success();
+    let output = run_bounded(
+        &sandbox,
+        &[&["slurm", "small.toml", "--shards", "2", "--out", "cluster", "--submit", "--wait"][..], &args[..]].concat(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for file in ["robust.csv", "robust-assumptions.csv", "robust-worlds.csv"] {
+        let local = std::fs::read(sandbox.path("local").join(file)).unwrap();
+        let cluster = std::fs::read(sandbox.path("cluster").join(file)).unwrap();
+        assert!(local == cluster, "{file} differs between the local ranking and the cluster's");
+    }
+}

@@ -1,5 +1,6 @@
-//! `orgsim slurm`: hands a sweep to a Slurm cluster as a job array of
-//! shards and a merge job that runs only if every shard succeeds.
+//! `orgsim slurm`: hands a sweep (or, with `--robust`, the plausible worlds
+//! of `impact --robust`) to a Slurm cluster as a job array of shards and a
+//! merge job that runs only if every shard succeeds.
 //!
 //! The scripts are written under `<out>/slurm/`; with `--submit` they are
 //! submitted with `sbatch`, the merge with `--dependency=afterok:<array>`
@@ -29,8 +30,21 @@ use crate::output;
 
 #[derive(Debug, Args)]
 pub(super) struct SlurmArgs {
-    /// Scenario file with a [sweep] table.
+    /// Scenario file with a [sweep] table (with --robust: any scenario with
+    /// the social layer on).
     scenario: PathBuf,
+    /// Spread the plausible worlds of `impact --robust` instead of a sweep's points.
+    #[arg(long)]
+    robust: bool,
+    /// With --robust: plausible worlds (2 to 10000).
+    #[arg(long, value_name = "N", default_value_t = 64, requires = "robust", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    worlds: u32,
+    /// With --robust: the improvement steps to try (repeatable) [default: all that apply].
+    #[arg(long = "step", value_name = "STEP", requires = "robust")]
+    steps: Vec<String>,
+    /// With --robust: the metric to rank by.
+    #[arg(long, value_name = "METRIC", requires = "robust")]
+    by: Option<String>,
     /// Number of shards (array tasks).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     shards: u32,
@@ -70,8 +84,33 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
     // The cluster runs it, but a sweep that is too large for it is refused
     // here, before a script is written, unless --allow-large.
     let threads = args.cpus_per_task as usize * args.shards as usize;
-    plan_checked(&base, &origin, |work| args.simulation.check_size(work, base.replications, threads, false))?;
-    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&base.name).join("sweep"));
+    let robust = if args.robust {
+        let steps: Vec<crate::experiment::impact::Step> = if args.steps.is_empty() {
+            crate::experiment::impact::Step::ALL
+                .into_iter()
+                .filter(|step| base.behavior_enabled || !step.social())
+                .collect()
+        } else {
+            args.steps.iter().map(|step| crate::experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
+        };
+        let plan =
+            crate::experiment::robust::plan_robust(&base, &steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
+        let work: Vec<super::options::Work> = plan
+            .worlds
+            .iter()
+            .flat_map(|(world, impact)| {
+                std::iter::once(super::options::Work::one(world))
+                    .chain(impact.improvements.iter().map(|i| super::options::Work::one(&i.scenario)))
+            })
+            .collect();
+        args.simulation.check_size(&work, base.replications, threads, false)?;
+        Some(RobustRequest { worlds: args.worlds, steps: args.steps.clone(), by: args.by.clone() })
+    } else {
+        plan_checked(&base, &origin, |work| args.simulation.check_size(work, base.replications, threads, false))?;
+        None
+    };
+    let folder = if robust.is_some() { "robust" } else { "sweep" };
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&base.name).join(folder));
     let program = match &args.program {
         Some(program) => program.clone(),
         None => std::env::current_exe().context("cannot find the orgsim binary; give --program")?,
@@ -90,6 +129,7 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
         threads: args.simulation.threads,
         allow_large: args.simulation.allow_large,
         warmup: args.simulation.warmup,
+        robust,
     };
     let report = run(&request, args.submit, args.wait)?;
     say(quiet, &report)
@@ -124,6 +164,18 @@ pub struct Request<'a> {
     /// Warm-up, if overridden (`auto`: each shard chooses the same one on
     /// the base scenario, which is deterministic).
     pub warmup: Option<crate::scenario::Warmup>,
+    /// The worlds of `impact --robust` instead of a sweep, if asked.
+    pub robust: Option<RobustRequest>,
+}
+
+/// What a robust ranking's shards run.
+pub struct RobustRequest {
+    /// Plausible worlds.
+    pub worlds: u32,
+    /// Improvement steps, as given (checked).
+    pub steps: Vec<String>,
+    /// The ranking metric, if given.
+    pub by: Option<String>,
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {
@@ -159,6 +211,19 @@ fn sbatch_path(path: &Path) -> Result<String> {
         );
     }
     Ok(text)
+}
+
+/// The flags of a robust ranking's shards, every value quoted.
+fn robust_flags(robust: Option<&RobustRequest>) -> String {
+    let Some(robust) = robust else { return String::new() };
+    let mut flags = format!(" --robust --worlds {}", robust.worlds);
+    for step in &robust.steps {
+        flags.push_str(&format!(" --step {}", quote(step)));
+    }
+    if let Some(by) = &robust.by {
+        flags.push_str(&format!(" --by {}", quote(by)));
+    }
+    flags
 }
 
 /// The two batch scripts: (array, merge).
@@ -208,7 +273,9 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
          {options}\
          # One shard of the sweep per array task, on all the task's CPUs.\n\
          export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-{cpus}}}\"\n\
-         exec {program} sweep {scenario} --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --out {out} --quiet{overrides}\n",
+         exec {program} {command} {scenario}{robust} --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --out {out} --quiet{overrides}\n",
+        command = if request.robust.is_some() { "impact" } else { "sweep" },
+        robust = robust_flags(request.robust.as_ref()),
         name = job_name(request.name),
         last = request.shards - 1,
         cpus = request.cpus_per_task,
@@ -273,8 +340,9 @@ pub fn run(request: &Request, submit: bool, wait: bool) -> Result<String> {
         return Ok(report);
     }
     wait_for_jobs(&array_id, &merge_id)?;
-    if request.out.join("sweep.csv").exists() && request.out.join("report.html").exists() {
-        report.push_str(&format!("merged: {}\n", request.out.join("sweep.csv").display()));
+    let merged = request.out.join(if request.robust.is_some() { "robust.csv" } else { "sweep.csv" });
+    if merged.exists() && request.out.join("report.html").exists() {
+        report.push_str(&format!("merged: {}\n", merged.display()));
         return Ok(report);
     }
     let failed: Vec<u32> = (0..request.shards)
@@ -289,8 +357,10 @@ pub fn run(request: &Request, submit: bool, wait: bool) -> Result<String> {
         .collect();
     let reruns: Vec<String> = failed.iter().map(|k| format!("--shard {k}/{}", request.shards)).collect();
     bail!(
-        "the sweep did not finish: {} failed, so the merge was cancelled; rerun `orgsim sweep` with {}, then `orgsim merge {}`",
+        "the {} did not finish: {} failed, so the merge was cancelled; rerun `orgsim {}` with {}, then `orgsim merge {}`",
+        if request.robust.is_some() { "robust ranking" } else { "sweep" },
         named.join(", "),
+        if request.robust.is_some() { "impact --robust" } else { "sweep" },
         reruns.join(", "),
         request.out.display()
     )
