@@ -161,3 +161,21 @@ fn bad_design_keys_are_refused_with_what_would_be_valid() {
     let stderr = sandbox.run(&["validate", "seed.toml"]).failure();
     assert!(stderr.contains("sweep.seed"), "{stderr}");
 }
+
+#[test]
+fn a_whole_number_key_is_drawn_whole_whatever_the_scenario_writes_there() {
+    let sandbox = Sandbox::new();
+    // The desk's staff is "unlimited" in the file: the key still takes
+    // whole numbers, so the design draws whole head counts.
+    let text = queue("lhs", 12).replace("staff = 3", "staff = \"unlimited\"").replace(
+        "\"department.Desk.staff\" = { from = 3, to = 6 }",
+        "\"department.Desk.staff\" = { from = 3, to = 5 }",
+    );
+    sandbox.write("unlimited.toml", &text);
+    sandbox.run(&["sweep", "unlimited.toml", "--out", "out", "--quiet", "--no-plots"]).success();
+    let staff: Vec<String> = csv_rows(&sandbox.path("out"), "sweep.csv")
+        .into_iter()
+        .map(|r| r["param.department.Desk.staff"].clone())
+        .collect();
+    assert!(staff.iter().all(|s| ["3", "4", "5"].contains(&s.as_str())), "{staff:?}");
+}

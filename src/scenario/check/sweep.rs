@@ -225,7 +225,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Option<Swe
         let path = [Step::Key("sweep"), Step::Key(key)];
         let field = format!("sweep.{key:?}");
         let values = if design.is_sampled() {
-            let whole = matches!(super::super::edit::get(file, key), Ok(Some(Value::Integer(_))));
+            let whole = whole_key(key) || matches!(super::super::edit::get(file, key), Ok(Some(Value::Integer(_))));
             interval(spec, whole)
         } else {
             values(spec)
@@ -295,6 +295,23 @@ fn count(
         ));
     }
     Ok(points)
+}
+
+/// Whether the key a sweep path names takes whole numbers (staff): the
+/// path without its item names (`department.IT.staff` →
+/// `department.staff`) looked up among the valid ranges.
+fn whole_key(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut key = Vec::new();
+    let mut index = 0;
+    while index < parts.len() {
+        key.push(parts[index]);
+        // A department, need or transfer is named by the part after it.
+        let named = matches!(parts[index], "department" | "needs" | "transfers");
+        index += if named { 2 } else { 1 };
+    }
+    let key = key.join(".");
+    super::super::ranges::RANGES.iter().any(|range| range.key == key && range.whole)
 }
 
 /// The range a sampled design draws one parameter from: `{ from, to }`.
