@@ -119,11 +119,7 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     let common = &args.common;
     let mut base = load(args.scenario.as_deref())?;
     let experiment = Experiment::new(&mut base, if args.robust { "robust" } else { "impact" }, common, quiet)?;
-    let steps: Vec<experiment::impact::Step> = if args.steps.is_empty() {
-        experiment::impact::Step::ALL.into_iter().filter(|step| base.behavior_enabled || !step.social()).collect()
-    } else {
-        args.steps.iter().map(|step| experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
-    };
+    let steps = experiment::impact::Step::chosen(&args.steps, base.behavior_enabled)?;
     if args.robust {
         return robust_impact(args, &base, &steps, &experiment, quiet);
     }
@@ -152,13 +148,7 @@ fn robust_impact(
 ) -> Result<()> {
     use experiment::robust::{best_gains, plan_robust, run_robust, summarize};
     let plan = plan_robust(base, steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
-    let work: Vec<Work> = plan
-        .worlds
-        .iter()
-        .flat_map(|(world, impact)| {
-            std::iter::once(Work::one(world)).chain(impact.improvements.iter().map(|i| Work::one(&i.scenario)))
-        })
-        .collect();
+    let work: Vec<Work> = plan.scenarios().map(Work::one).collect();
     experiment.check_size(&args.common, &work)?;
     if let Some(shard) = &args.shard {
         return robust_shard(shard, base, steps, args, plan, experiment, quiet);

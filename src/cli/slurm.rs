@@ -85,24 +85,10 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
     // here, before a script is written, unless --allow-large.
     let threads = args.cpus_per_task as usize * args.shards as usize;
     let robust = if args.robust {
-        let steps: Vec<crate::experiment::impact::Step> = if args.steps.is_empty() {
-            crate::experiment::impact::Step::ALL
-                .into_iter()
-                .filter(|step| base.behavior_enabled || !step.social())
-                .collect()
-        } else {
-            args.steps.iter().map(|step| crate::experiment::impact::Step::parse(step)).collect::<Result<_, _>>()?
-        };
+        let steps = crate::experiment::impact::Step::chosen(&args.steps, base.behavior_enabled)?;
         let plan =
             crate::experiment::robust::plan_robust(&base, &steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
-        let work: Vec<super::options::Work> = plan
-            .worlds
-            .iter()
-            .flat_map(|(world, impact)| {
-                std::iter::once(super::options::Work::one(world))
-                    .chain(impact.improvements.iter().map(|i| super::options::Work::one(&i.scenario)))
-            })
-            .collect();
+        let work: Vec<super::options::Work> = plan.scenarios().map(super::options::Work::one).collect();
         args.simulation.check_size(&work, base.replications, threads, false)?;
         Some(RobustRequest { worlds: args.worlds, steps: args.steps.clone(), by: args.by.clone() })
     } else {

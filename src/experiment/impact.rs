@@ -33,6 +33,17 @@ impl Step {
     /// Every step, in report order.
     pub const ALL: [Step; 4] = [Step::Staff, Step::Skill, Step::Morale, Step::Silo];
 
+    /// The steps `given` (`staff`, `skill`, `morale`, `silo`), or with none
+    /// given every step that applies (the social ones only with the social
+    /// layer on).
+    pub fn chosen(given: &[String], social: bool) -> Result<Vec<Step>, ExperimentError> {
+        if given.is_empty() {
+            Ok(Step::ALL.into_iter().filter(|step| social || !step.social()).collect())
+        } else {
+            given.iter().map(|step| Step::parse(step)).collect()
+        }
+    }
+
     /// Parses `staff`, `skill`, `morale` or `silo`.
     pub fn parse(text: &str) -> Result<Step, ExperimentError> {
         match text {

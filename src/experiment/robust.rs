@@ -179,6 +179,16 @@ pub struct RobustPlan {
     pub worlds: Vec<(Scenario, ImpactPlan)>,
 }
 
+impl RobustPlan {
+    /// Every scenario the plan runs: each world's baseline, then its
+    /// improvements.
+    pub fn scenarios(&self) -> impl Iterator<Item = &Scenario> {
+        self.worlds
+            .iter()
+            .flat_map(|(base, impact)| std::iter::once(base).chain(impact.improvements.iter().map(|i| &i.scenario)))
+    }
+}
+
 /// Plans `worlds` worlds of `base` (a Latin hypercube under `seed`), each
 /// with the impact plan of `steps` ranked by `by`.
 pub fn plan_robust(
@@ -214,11 +224,7 @@ pub fn run_robust(
     progress: &dyn Progress,
 ) -> Result<Vec<ImpactResults>, super::Stalled> {
     // One flat job list: every world's baseline and improvements.
-    let mut scenarios = Vec::new();
-    for (base, impact) in &plan.worlds {
-        scenarios.push(base.clone());
-        scenarios.extend(impact.improvements.iter().map(|i| i.scenario.clone()));
-    }
+    let scenarios: Vec<Scenario> = plan.scenarios().cloned().collect();
     let mut replications = replicate(&scenarios, run, progress)?.into_iter();
     let mut scenarios = scenarios.into_iter();
     let mut results = Vec::with_capacity(plan.worlds.len());
