@@ -9,6 +9,7 @@ pub mod compare;
 pub mod design;
 pub mod diagnostics;
 pub mod impact;
+pub mod importance;
 pub mod intervals;
 pub mod jobs;
 pub mod metrics;

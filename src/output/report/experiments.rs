@@ -28,21 +28,7 @@ fn experiment_pictures(
     };
     let mut pictures = Vec::new();
     match kind {
-        "sweep" if sampled_design(scenario) == Some("lhs") => {
-            for chart in scatter_charts(folder, &table, scenario.behavior.enabled)? {
-                let sentence =
-                    format!("{} at every point of the Latin hypercube, against each parameter.", chart.metric);
-                pictures.push((draw(render(&chart), &chart.name)?, sentence));
-            }
-        }
-        // A Sobol design's charts are its indices (sensitivity-<metric>).
-        "sweep" if sampled_design(scenario).is_some() => {}
-        "sweep" => {
-            let charts = sweep_charts(folder, scenario.behavior.enabled)?;
-            for (chart, sentence) in charts {
-                pictures.push((draw(render(&chart), &chart.name)?, sentence));
-            }
-        }
+        "sweep" => pictures.extend(sweep_pictures(folder, &table, scenario)?),
         "compare" => {
             let mut rows = Vec::new();
             for row in &table.rows {
@@ -295,6 +281,37 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         scenario.replications
     );
     write_pictures_and_page(folder, &pictures, page(&format!("orgsim {kind}: {}", scenario.name), &body))
+}
+
+/// A sweep's charts by design: scatter charts (LHS), none here (Sobol:
+/// its charts are its indices, `sensitivity-<metric>`), or the metric
+/// against the first parameter (grids).
+fn sweep_pictures(
+    folder: &Path,
+    table: &Table,
+    scenario: &ScenarioFile,
+) -> Result<Vec<(Picture, String)>, ReportError> {
+    let draw = |picture: Result<Picture, String>, name: &str| {
+        picture.map_err(|message| ReportError::Draw { chart: name.to_string(), message })
+    };
+    let social = scenario.behavior.enabled;
+    let mut pictures = Vec::new();
+    match sampled_design(scenario) {
+        Some("lhs") => {
+            for chart in scatter_charts(folder, table, social)? {
+                let sentence =
+                    format!("{} at every point of the Latin hypercube, against each parameter.", chart.metric);
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
+        Some(_) => {}
+        None => {
+            for (chart, sentence) in sweep_charts(folder, social)? {
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
+    }
+    Ok(pictures)
 }
 
 /// The `[sweep]` design of a folder's scenario when it is sampled
