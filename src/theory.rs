@@ -79,6 +79,80 @@ pub fn erlang_a(servers: u32, arrival_rate: f64, service_rate: f64, abandonment_
     Some(ErlangA { p_wait, p_abandon, wait_mean: p_abandon / abandonment_rate })
 }
 
+/// Erlang A (M/M/n+M): the share of all arrivals served after a wait of at
+/// most `tau`; customers who abandon count as misses. `None` when the
+/// queue's distribution cannot be summed (extreme λ/θ).
+///
+/// An arrival that finds all n servers busy and j customers waiting is
+/// served when its offered wait V (the time until a server would take it)
+/// ends before its patience. V is a sum of exponential stages of rates
+/// nμ + kθ, k = 0..j, so U = e^(−θV) ~ Beta(nμ/θ, j + 1) (a product of
+/// independent Beta(nμ/θ + k, 1) variables), and P(served, V ≤ τ) =
+/// E[U·1{U ≥ e^(−θτ)}] = a/(a + b)·P(U′ ≥ e^(−θτ)) with U′ ~ Beta(a + 1, b),
+/// a = nμ/θ, b = j + 1: a regularized incomplete beta function. The states
+/// are weighted by the stationary distribution (PASTA), summed in logs.
+pub fn erlang_a_service_level(
+    servers: u32,
+    arrival_rate: f64,
+    service_rate: f64,
+    abandonment_rate: f64,
+    tau: f64,
+) -> Option<f64> {
+    let (n, lambda, mu, theta) = (f64::from(servers), arrival_rate, service_rate, abandonment_rate);
+    if !(lambda > 0.0 && mu > 0.0 && theta > 0.0 && tau >= 0.0) || servers == 0 {
+        return None;
+    }
+    // Log weights relative to state n: below n (no wait), and n + j.
+    let mut below = Vec::with_capacity(servers as usize);
+    let mut log = 0.0;
+    for k in (0..servers).rev() {
+        log += (f64::from(k + 1) * mu / lambda).ln();
+        below.push(log);
+    }
+    let mut queue = vec![0.0];
+    let mut log = 0.0;
+    let mut j = 1.0;
+    loop {
+        log += (lambda / (n * mu + j * theta)).ln();
+        queue.push(log);
+        // Past the mode every later weight is smaller: stop when negligible.
+        if n * mu + j * theta > lambda && log < -745.0 {
+            break;
+        }
+        if queue.len() > 1_000_000 {
+            return None;
+        }
+        j += 1.0;
+    }
+    let top = below.iter().chain(&queue).copied().fold(f64::NEG_INFINITY, f64::max);
+    let weight = |l: f64| (l - top).exp();
+    let total: f64 = below.iter().chain(&queue).map(|&l| weight(l)).sum();
+    let no_wait: f64 = below.iter().map(|&l| weight(l)).sum();
+    let a = n * mu / theta;
+    let late_end = 1.0 - (-theta * tau).exp();
+    let in_time: f64 = queue
+        .iter()
+        .enumerate()
+        .map(|(j, &l)| {
+            let w = weight(l);
+            if w == 0.0 || late_end <= 0.0 {
+                return 0.0;
+            }
+            let b = j as f64 + 1.0;
+            // P(U′ ≥ c) = I_{1−c}(b, a + 1).
+            w * a / (a + b) * statrs::function::beta::beta_reg(b, a + 1.0, late_end.min(1.0))
+        })
+        .sum();
+    Some((no_wait + in_time) / total)
+}
+
+/// Erlang C (M/M/n): the share of arrivals that wait at most `tau`,
+/// 1 − C(n, a)·e^(−(nμ − λ)τ); `None` when the queue is unstable.
+pub fn erlang_c_service_level(servers: u32, arrival_rate: f64, service_rate: f64, tau: f64) -> Option<f64> {
+    let c = erlang_c(servers, arrival_rate / service_rate)?;
+    Some(1.0 - c * (-(f64::from(servers) * service_rate - arrival_rate) * tau).exp())
+}
+
 /// M/M/1 where a finished job returns to the queue with probability
 /// `feedback`: mean total time in the system, 1 / (μ(1 − p) − λ).
 pub fn mm1_feedback_sojourn(arrival_rate: f64, service_rate: f64, feedback: f64) -> Option<f64> {
@@ -100,6 +174,32 @@ mod tests {
         let (p_wait, wait) = mmc_wait(10, 2.0, 0.25).unwrap();
         assert!((p_wait - 0.40918).abs() < 5e-6);
         assert!((wait - 0.81836).abs() < 5e-6);
+    }
+
+    #[test]
+    fn erlang_a_service_level_matches_the_reference_values() {
+        // n = 10, λ = 2, μ = 0.25, θ = 0.5 (patience mean 2).
+        for (tau, expected) in [(0.5, 0.85159), (1.0, 0.90053), (2.0, 0.92820)] {
+            let level = erlang_a_service_level(10, 2.0, 0.25, 0.5, tau).unwrap();
+            assert!((level - expected).abs() < 5e-6, "τ = {tau}: {level}");
+        }
+        // τ = 0: served without waiting; τ → ∞: everyone who does not abandon.
+        let a = erlang_a(10, 2.0, 0.25, 0.5).unwrap();
+        let at_zero = erlang_a_service_level(10, 2.0, 0.25, 0.5, 0.0).unwrap();
+        assert!((at_zero - (1.0 - a.p_wait)).abs() < 1e-9, "{at_zero}");
+        let forever = erlang_a_service_level(10, 2.0, 0.25, 0.5, 1e6).unwrap();
+        assert!((forever - (1.0 - a.p_abandon)).abs() < 1e-9, "{forever}");
+        // Overloaded and tiny patience: still a share.
+        let level = erlang_a_service_level(3, 40.0, 1.0, 5.0, 0.1).unwrap();
+        assert!((0.0..=1.0).contains(&level), "{level}");
+    }
+
+    #[test]
+    fn erlang_a_service_level_tends_to_erlang_c_as_patience_grows() {
+        let c = erlang_c_service_level(5, 4.0, 1.0, 0.5).unwrap();
+        let a = erlang_a_service_level(5, 4.0, 1.0, 1e-5, 0.5).unwrap();
+        assert!((a - c).abs() < 1e-3, "{a} vs {c}");
+        assert!(erlang_c_service_level(4, 4.0, 1.0, 0.5).is_none(), "unstable");
     }
 
     #[test]

@@ -256,7 +256,13 @@ fn experiment_reports_carry_their_charts() {
         .collect();
     let tornado = impact_chart(&sandbox.path("impact")).unwrap();
     assert_eq!(tornado.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), ranking);
-    assert!(tornado.rows.windows(2).all(|pair| pair[0].1 >= pair[1].1), "best gain first");
+    // Ranked by the gain that chose the order; the bars are the
+    // confirmation's figures.
+    let rows = crate::util::csv_rows(&sandbox.path("impact"), "impact.csv");
+    let screening: Vec<f64> = rows.iter().map(|r| r["screening_gain"].parse().unwrap()).collect();
+    assert!(screening.windows(2).all(|pair| pair[0] >= pair[1]), "best gain first: {screening:?}");
+    let confirmed: Vec<f64> = rows.iter().map(|r| r["gain_in_revenue_at_risk"].parse().unwrap()).collect();
+    assert_eq!(tornado.rows.iter().map(|r| r.1).collect::<Vec<_>>(), confirmed);
     // One line per value of the second swept parameter, one point per value of the first.
     for (chart, _) in sweep_charts(&sandbox.path("sweep"), true).unwrap() {
         assert_eq!(chart.series.len(), 2, "{}: a line per IT skill", chart.name);

@@ -2,6 +2,7 @@
 //! area.
 
 mod cli;
+mod confirm;
 mod day;
 mod designs;
 mod events;

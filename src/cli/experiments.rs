@@ -47,6 +47,8 @@ pub(super) struct ImpactArgs {
     #[arg(long, value_name = "N", default_value_t = 64, requires = "robust", value_parser = clap::value_parser!(u32).range(2..=10_000))]
     worlds: u32,
     #[command(flatten)]
+    confirm: ConfirmArgs,
+    #[command(flatten)]
     common: ExperimentArgs,
 }
 
@@ -73,7 +75,32 @@ pub(super) struct OptimizeArgs {
     #[arg(long, value_name = "LENGTHS", value_delimiter = ',', default_value = "480", requires = "by_interval")]
     shift_lengths: Vec<f64>,
     #[command(flatten)]
+    confirm: ConfirmArgs,
+    #[command(flatten)]
     common: ExperimentArgs,
+}
+
+/// How a recommendation is confirmed on fresh replications.
+#[derive(Debug, Args)]
+pub(super) struct ConfirmArgs {
+    /// Replications of each confirmation round, 1 to 1,000,000: the
+    /// recommendation is measured again under seeds derived from the master
+    /// seed and `confirm:<round>`, and only those figures are reported
+    /// [default: as many as the choice used]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    confirm_replications: Option<u32>,
+}
+
+impl ConfirmArgs {
+    fn confirm(&self) -> experiment::confirm::Confirm {
+        experiment::confirm::Confirm::Rounds(self.confirm_replications)
+    }
+
+    /// `runs` confirmation runs of a scenario as copies of it run with
+    /// the choice's `replications` (the size check's unit).
+    fn copies(&self, runs: u64, replications: u32) -> u64 {
+        (runs * u64::from(self.confirm_replications.unwrap_or(replications))).div_ceil(u64::from(replications.max(1)))
+    }
 }
 
 /// Runs the variants against the base, paired.
@@ -121,16 +148,24 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     let experiment = Experiment::new(&mut base, if args.robust { "robust" } else { "impact" }, common, quiet)?;
     let steps = experiment::impact::Step::chosen(&args.steps, base.behavior_enabled)?;
     if args.robust {
+        if args.confirm.confirm_replications.is_some() {
+            anyhow::bail!(
+                "--confirm-replications does not apply to --robust: its shares are measured over the worlds, not chosen"
+            );
+        }
         return robust_impact(args, &base, &steps, &experiment, quiet);
     }
     let plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
-    let mut work = vec![Work::one(&base)];
-    work.extend(plan.improvements.iter().map(|improvement| Work::one(&improvement.scenario)));
+    // The screening run and the confirmation run, each of every variant.
+    let copies = 1 + args.confirm.copies(1, experiment.plan.replications);
+    let mut work = vec![Work { scenario: &base, copies }];
+    work.extend(plan.improvements.iter().map(|improvement| Work { scenario: &improvement.scenario, copies }));
     experiment.check_size(common, &work)?;
     let base_scenario = base.clone();
-    let results = experiment
-        .pool
-        .install(|| experiment::impact::run_impact(base_scenario, plan, &experiment.plan, &experiment.progress))?;
+    let confirm = args.confirm.confirm();
+    let results = experiment.pool.install(|| {
+        experiment::impact::run_impact(base_scenario, plan, &experiment.plan, confirm, &experiment.progress)
+    })?;
     let files = vec![
         ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
@@ -238,11 +273,18 @@ pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     let targets: Vec<experiment::optimize::Target> =
         args.targets.iter().map(|t| experiment::optimize::Target::parse(t, &base)).collect::<Result<_, _>>()?;
     let max_hires = args.max_hires.unwrap_or(10);
-    // At most one candidate per department for each person added or removed.
-    let evaluations = 1 + 2 * (u64::from(max_hires) + 1) * base.departments.len() as u64;
+    // At most one candidate per department for each person added or
+    // removed, and the confirmation rounds.
+    let departments = base.departments.len() as u64;
+    let evaluations = 1
+        + 2 * (u64::from(max_hires) + 1) * departments
+        + args
+            .confirm
+            .copies(u64::from(experiment::confirm::MOST_ROUNDS) * (1 + departments), experiment.plan.replications);
     experiment.check_size(common, &[Work { scenario: &base, copies: evaluations }])?;
+    let confirm = args.confirm.confirm();
     let results = experiment.pool.install(|| {
-        experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, &experiment.progress)
+        experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, confirm, &experiment.progress)
     })?;
     let files = vec![
         ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
@@ -264,8 +306,11 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     let targets: Vec<SlotTarget> =
         args.targets.iter().map(|t| SlotTarget::parse(t, &base)).collect::<Result<_, _>>()?;
     SlotGrid::of(&base)?;
-    // Every iteration and the final measurement run the replications once.
-    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + 1 }])?;
+    // Every iteration runs the replications once, and so does every
+    // confirmation round with its own.
+    let rounds = args.confirm.copies(u64::from(experiment::confirm::MOST_SLOT_ROUNDS), experiment.plan.replications);
+    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + rounds }])?;
+    let confirm = args.confirm.confirm();
     let plan = experiment
         .pool
         .install(|| {
@@ -274,6 +319,7 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
                 &targets,
                 &args.shift_lengths,
                 &experiment.plan,
+                confirm,
                 &experiment.progress,
             )
         })

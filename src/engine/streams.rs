@@ -35,6 +35,13 @@ pub fn stream_seed(master_seed: u64, replication: u32, name: &str) -> u64 {
     splitmix64(mixed ^ fnv1a(name.as_bytes()))
 }
 
+/// A master seed derived from `master_seed` and a `label` (e.g.
+/// `confirm:1`): the seed of replications that must be independent of those
+/// run under `master_seed` itself, and the same wherever it is computed.
+pub fn labelled_seed(master_seed: u64, label: &str) -> u64 {
+    splitmix64(splitmix64(master_seed ^ 0x6a09_e667_f3bc_c909) ^ fnv1a(label.as_bytes()))
+}
+
 /// A fresh generator for stream `name` in `replication`.
 pub fn stream(master_seed: u64, replication: u32, name: &str) -> Stream {
     Stream::seed_from_u64(stream_seed(master_seed, replication, name))
@@ -57,5 +64,14 @@ mod tests {
         let a: Vec<u64> = (0..4).map(|_| first.next_u64()).collect();
         let b: Vec<u64> = (0..4).map(|_| second.next_u64()).collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn labelled_seeds_differ_by_label_and_seed_and_from_the_master_seed() {
+        let one = labelled_seed(7, "confirm:1");
+        assert_eq!(one, labelled_seed(7, "confirm:1"));
+        assert_ne!(one, labelled_seed(7, "confirm:2"));
+        assert_ne!(one, labelled_seed(8, "confirm:1"));
+        assert_ne!(one, 7);
     }
 }

@@ -7,13 +7,20 @@
 //! family-wise: each is taken at 1 − 0.05/rows (Bonferroni), and a change
 //! marked significant is unlikely to be one of the chance findings that 5%
 //! intervals over many rows would produce.
+//!
+//! The ranking is chosen on the plan's replications; the figures reported
+//! come from a confirmation run of the same improvements on fresh
+//! replications ([`super::confirm`]), so the top team's gain is not the
+//! luckiest of many draws.
 
 use std::fmt;
 
 use super::compare::{Difference, differences_at};
+use super::confirm::{Confirm, round_plan};
 use super::jobs::{Plan, Progress, replicate};
 use super::metrics::{higher_is_better, metric_names};
 use super::{ExperimentError, RunResults};
+use crate::model::ReplicationResult;
 use crate::scenario::Scenario;
 
 /// One way to improve a department's service.
@@ -108,6 +115,9 @@ pub struct ImpactRow {
     pub gain: f64,
     /// The family-wise interval of the gain.
     pub gain_interval: (f64, f64),
+    /// The gain on the replications that chose the ranking, when the
+    /// figures above come from a confirmation run.
+    pub screening_gain: Option<f64>,
 }
 
 /// A finished attribution.
@@ -117,8 +127,13 @@ pub struct ImpactResults {
     pub base: RunResults,
     /// The ranking metric.
     pub by: String,
-    /// Rows ranked by `gain`, best first.
+    /// Rows ranked best first: by `gain`, or with confirmation by the gain
+    /// on the replications that chose the ranking (`screening_gain`), the
+    /// figures being the confirmation run's.
     pub rows: Vec<ImpactRow>,
+    /// The replications that chose the ranking, when the figures come from
+    /// a confirmation run.
+    pub screening_replications: Option<usize>,
 }
 
 /// The metrics an impact report shows.
@@ -207,11 +222,14 @@ pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<
     Ok(ImpactPlan { improvements: variants, by })
 }
 
-/// Runs the baseline and every improvement, paired, and ranks them.
+/// Runs the baseline and every improvement, paired, and ranks them; with
+/// confirmation, runs them all again on fresh replications (round 1 of
+/// [`super::confirm`]) and reports those figures in the ranking's order.
 pub fn run_impact(
     base: Scenario,
     plan: ImpactPlan,
     run: &Plan,
+    confirm: Confirm,
     progress: &dyn Progress,
 ) -> Result<ImpactResults, super::Stalled> {
     let ImpactPlan { improvements, by } = plan;
@@ -219,8 +237,30 @@ pub fn run_impact(
     let labels: Vec<(String, Step)> = improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
     scenarios.extend(improvements.into_iter().map(|improvement| improvement.scenario));
     let replications = replicate(&scenarios, run, progress)?;
-    let runs = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect();
-    Ok(rank_impact(runs, labels, &by))
+    let chosen_on = replications[0].len();
+    let runs = |scenarios: &[Scenario], replications: Vec<Vec<ReplicationResult>>| {
+        scenarios.iter().cloned().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect()
+    };
+    let screening = rank_impact(runs(&scenarios, replications), labels.clone(), &by);
+    let Some(fresh) = confirm.replications(chosen_on) else {
+        return Ok(screening);
+    };
+    let replications = replicate(&scenarios, &round_plan(run, fresh, 1), progress)?;
+    let mut confirmed = rank_impact(runs(&scenarios, replications), labels, &by);
+    let mut rows = Vec::with_capacity(screening.rows.len());
+    for chosen in &screening.rows {
+        let at = confirmed
+            .rows
+            .iter()
+            .position(|r| r.department == chosen.department && r.step == chosen.step)
+            .expect("the same improvements ran in both");
+        let mut row = confirmed.rows.swap_remove(at);
+        row.screening_gain = Some(chosen.gain);
+        rows.push(row);
+    }
+    confirmed.rows = rows;
+    confirmed.screening_replications = Some(chosen_on);
+    Ok(confirmed)
 }
 
 /// Ranks the improvements: `runs` are the baseline's results and then each
@@ -241,9 +281,9 @@ pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str)
                 let (a, b) = (sign * e.low, sign * e.high);
                 (a.min(b), a.max(b))
             });
-            ImpactRow { department, step, differences, gain, gain_interval }
+            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None }
         })
         .collect();
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
-    ImpactResults { base, by, rows }
+    ImpactResults { base, by, rows, screening_replications: None }
 }

@@ -6,6 +6,7 @@
 //! the output does not depend on the number of threads.
 
 pub mod compare;
+pub mod confirm;
 pub mod design;
 pub mod diagnostics;
 pub mod impact;

@@ -10,10 +10,16 @@
 //! first, while every target still holds. Every staffing evaluated runs the
 //! same replications under the same seed, so candidates are compared on the
 //! same customers.
+//!
+//! The choice is then confirmed ([`super::confirm`]): measured on fresh
+//! replications, and where a target misses there, the person that round's
+//! replications say helps most is added and the next round measures again.
+//! Only the last round's figures are reported.
 
 use std::collections::HashMap;
 use std::fmt;
 
+use super::confirm::{Confirm, MOST_ROUNDS, round_plan};
 use super::jobs::{Plan, Progress, replicate};
 use super::metrics::metric_names;
 use super::{Estimate, ExperimentError, RunResults};
@@ -49,16 +55,23 @@ impl fmt::Display for Target {
     }
 }
 
-/// Splits `metric<=value` (or `>=`, `<`, `>`) into its parts; errors show
-/// `example`.
+/// Splits `metric<=value` or `metric>=value` into its parts; errors show
+/// `example`. Strict comparisons (`<`, `>`) are refused: a target is met
+/// at its value, and reading `<` as `<=` would be a silent change.
 pub fn split_target(text: &str, example: &str) -> Result<(String, Bound, f64), ExperimentError> {
     let invalid = |why: String| ExperimentError::Invalid(format!("--target {text:?}: {why}; write e.g. \"{example}\""));
     let (at, bound, width) =
         [("<=", Bound::AtMost), (">=", Bound::AtLeast), ("<", Bound::AtMost), (">", Bound::AtLeast)]
             .iter()
             .find_map(|(op, bound)| text.find(op).map(|at| (at, *bound, op.len())))
-            .ok_or_else(|| invalid("no comparison".into()))?;
+            .ok_or_else(|| invalid("no comparison; the valid forms are METRIC<=VALUE and METRIC>=VALUE".into()))?;
     let metric = text[..at].trim().to_string();
+    if width == 1 {
+        let op = &text[at..=at];
+        return Err(invalid(format!(
+            "the strict comparison {op:?} is not a target form; the valid forms are METRIC<=VALUE and METRIC>=VALUE (a target is met at its value)"
+        )));
+    }
     let value: f64 = text[at + width..]
         .trim()
         .parse()
@@ -70,7 +83,7 @@ pub fn split_target(text: &str, example: &str) -> Result<(String, Bound, f64), E
 }
 
 impl Target {
-    /// Parses `metric<=value` or `metric>=value` (`<` and `>` read the same).
+    /// Parses `metric<=value` or `metric>=value`.
     pub fn parse(text: &str, scenario: &Scenario) -> Result<Target, ExperimentError> {
         let invalid = |why: String| {
             ExperimentError::Invalid(format!("--target {text:?}: {why}; write e.g. \"ext_abandon_rate<=0.05\""))
@@ -106,8 +119,12 @@ impl Target {
 pub struct Candidate {
     /// Staff per department, scenario order.
     pub staff: Vec<u32>,
-    /// Which phase of the search proposed it: `start`, `add` or `remove`.
+    /// Which phase of the search proposed it: `start`, `add`, `remove`, or
+    /// `confirm` (an addition chosen on a confirmation round's replications).
     pub phase: &'static str,
+    /// The replications it was measured on: 0 for the search's own seed,
+    /// `r` for confirmation round `r`'s.
+    pub round: u32,
     /// Its results.
     pub results: RunResults,
     /// Sum of the targets' shortfalls (0: every target holds).
@@ -129,6 +146,21 @@ impl Candidate {
     }
 }
 
+/// The recommendation measured on replications that played no part in
+/// choosing it ([`super::confirm`]).
+#[derive(Debug, Clone)]
+pub struct Confirmation {
+    /// Rounds run, 1 to [`MOST_ROUNDS`].
+    pub rounds: u32,
+    /// Whether every target holds at its interval's unfavourable end in the
+    /// last round.
+    pub confirmed: bool,
+    /// Why confirmation stopped short, when it did.
+    pub stopped: Option<String>,
+    /// The recommended staffing's results in the last round.
+    pub results: RunResults,
+}
+
 /// A finished search.
 #[derive(Debug, Clone)]
 pub struct OptimizeResults {
@@ -137,11 +169,15 @@ pub struct OptimizeResults {
     /// Every staffing evaluated, in order.
     pub candidates: Vec<Candidate>,
     /// Index of the recommendation: the cheapest feasible candidate, or the
-    /// one closest to feasible when none is.
+    /// one closest to feasible when none is; after confirmation rounds that
+    /// added staff, the last staffing they chose.
     pub best: usize,
     /// Whether the removal pass stopped at its cap (`max_hires` + 1 people)
     /// while removing still kept every target.
     pub removal_capped: bool,
+    /// The recommendation on fresh replications (`None` when the search ran
+    /// without confirmation).
+    pub confirmation: Option<Confirmation>,
 }
 
 impl OptimizeResults {
@@ -149,15 +185,23 @@ impl OptimizeResults {
     pub fn recommended(&self) -> &Candidate {
         &self.candidates[self.best]
     }
+
+    /// The figures to report for the recommendation: the last confirmation
+    /// round's, or the search's own without confirmation.
+    pub fn reported(&self) -> &RunResults {
+        self.confirmation.as_ref().map_or(&self.recommended().results, |c| &c.results)
+    }
 }
 
 struct Search<'a> {
     base: &'a Scenario,
     targets: &'a [Target],
-    plan: &'a Plan,
+    /// The replications in use: the search's, or a confirmation round's.
+    plan: Plan,
+    round: u32,
     progress: &'a dyn Progress,
     candidates: Vec<Candidate>,
-    seen: HashMap<Vec<u32>, usize>,
+    seen: HashMap<(u32, Vec<u32>), usize>,
 }
 
 impl Search<'_> {
@@ -176,77 +220,101 @@ impl Search<'_> {
         Scenario::from_file(file, &self.base.name).expect("changing staff keeps a valid scenario valid")
     }
 
-    /// Evaluates the staffings not seen yet, in one flat job list; returns
-    /// the candidate index of each.
-    fn evaluate(&mut self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Result<Vec<usize>, super::Stalled> {
-        let fresh: Vec<Vec<u32>> = {
-            let mut fresh: Vec<Vec<u32>> = Vec::new();
-            for staff in &staffings {
-                if !self.seen.contains_key(staff) && !fresh.contains(staff) {
-                    fresh.push(staff.clone());
-                }
-            }
-            fresh
-        };
-        let scenarios: Vec<Scenario> = fresh.iter().map(|staff| self.scenario(staff)).collect();
-        let replications = replicate(&scenarios, self.plan, self.progress)?;
-        for ((staff, scenario), replications) in fresh.into_iter().zip(scenarios).zip(replications) {
-            let results = RunResults::new(scenario, replications);
-            let shortfall =
-                self.targets.iter().map(|t| t.shortfall(results.metric(&t.metric).and_then(|r| r.estimate))).sum();
-            let cost = results.metric("staff_cost").and_then(|r| r.estimate).map_or(f64::INFINITY, |e| e.mean);
-            self.seen.insert(staff.clone(), self.candidates.len());
-            self.candidates.push(Candidate { staff, phase, results, shortfall, cost });
-        }
-        Ok(staffings.iter().map(|staff| self.seen[staff]).collect())
+    /// Runs `staffings` in one flat job list under the plan in use.
+    fn measure(&self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Result<Vec<Candidate>, super::Stalled> {
+        let scenarios: Vec<Scenario> = staffings.iter().map(|staff| self.scenario(staff)).collect();
+        let replications = replicate(&scenarios, &self.plan, self.progress)?;
+        Ok(staffings
+            .into_iter()
+            .zip(scenarios)
+            .zip(replications)
+            .map(|((staff, scenario), replications)| {
+                let results = RunResults::new(scenario, replications);
+                let shortfall =
+                    self.targets.iter().map(|t| t.shortfall(results.metric(&t.metric).and_then(|r| r.estimate))).sum();
+                let cost = results.metric("staff_cost").and_then(|r| r.estimate).map_or(f64::INFINITY, |e| e.mean);
+                Candidate { staff, phase, round: self.round, results, shortfall, cost }
+            })
+            .collect())
     }
-}
 
-/// Searches for the cheapest staffing meeting every target, adding at most
-/// `max_hires` people in total to the scenario's staffing.
-pub fn optimize(
-    base: &Scenario,
-    targets: &[Target],
-    max_hires: u32,
-    plan: &Plan,
-    progress: &dyn Progress,
-) -> Result<OptimizeResults, super::Stalled> {
-    let mut search = Search { base, targets, plan, progress, candidates: Vec::new(), seen: HashMap::new() };
-    // Head counts: shifts count by their peak, and the search adds to
-    // every shift alike (never removing below the written schedule).
-    let start: Vec<u32> = base.departments.iter().map(|d| d.staff).collect();
-    let mut current = search.evaluate(vec![start.clone()], "start")?[0];
-    let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| u64::from(s.saturating_sub(*b))).sum::<u64>();
-    // No department grows past the largest staff a scenario may have.
-    let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
-    // Add: the largest shortfall reduction per unit of cost.
-    while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < u64::from(max_hires) {
-        let here = search.candidates[current].staff.clone();
+    /// Evaluates the staffings not seen yet under the plan in use, as
+    /// candidates; returns the candidate index of each.
+    fn evaluate(&mut self, staffings: Vec<Vec<u32>>, phase: &'static str) -> Result<Vec<usize>, super::Stalled> {
+        let mut fresh: Vec<Vec<u32>> = Vec::new();
+        for staff in &staffings {
+            if !self.seen.contains_key(&(self.round, staff.clone())) && !fresh.contains(staff) {
+                fresh.push(staff.clone());
+            }
+        }
+        for candidate in self.measure(fresh, phase)? {
+            self.seen.insert((self.round, candidate.staff.clone()), self.candidates.len());
+            self.candidates.push(candidate);
+        }
+        Ok(staffings.iter().map(|staff| self.seen[&(self.round, staff.clone())]).collect())
+    }
+
+    /// One more person where it buys the largest reduction of the
+    /// shortfall per unit of cost, from staffing `here` whose shortfall and
+    /// cost are given; `None` when no department can grow.
+    fn add_one(
+        &mut self,
+        here: &[u32],
+        (shortfall, cost): (f64, f64),
+        phase: &'static str,
+    ) -> Result<Option<usize>, super::Stalled> {
+        // No department grows past the largest staff a scenario may have.
+        let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
         let options: Vec<Vec<u32>> = (0..here.len())
-            .filter(|&d| here[d] < most_staff && !base.departments[d].unlimited)
+            .filter(|&d| here[d] < most_staff && !self.base.departments[d].unlimited)
             .map(|d| {
-                let mut next = here.clone();
+                let mut next = here.to_vec();
                 next[d] += 1;
                 next
             })
             .collect();
         if options.is_empty() {
-            break;
+            return Ok(None);
         }
-        let indices = search.evaluate(options, "add")?;
-        let (shortfall, cost) = (search.candidates[current].shortfall, search.candidates[current].cost);
+        let indices = self.evaluate(options, phase)?;
         let value = |i: usize| {
-            let candidate = &search.candidates[i];
+            let candidate = &self.candidates[i];
             let gain = if shortfall.is_infinite() { 0.0 } else { shortfall - candidate.shortfall };
             (gain / (candidate.cost - cost).max(1e-9), -candidate.shortfall)
         };
-        current = indices
-            .into_iter()
-            .max_by(|&a, &b| {
-                let (va, vb) = (value(a), value(b));
-                va.0.total_cmp(&vb.0).then(va.1.total_cmp(&vb.1)).then(b.cmp(&a))
-            })
-            .expect("at least one department");
+        Ok(indices.into_iter().max_by(|&a, &b| {
+            let (va, vb) = (value(a), value(b));
+            va.0.total_cmp(&vb.0).then(va.1.total_cmp(&vb.1)).then(b.cmp(&a))
+        }))
+    }
+}
+
+/// Searches for the cheapest staffing meeting every target, adding at most
+/// `max_hires` people in total to the scenario's staffing, then confirms it
+/// on fresh replications as `confirm` says.
+pub fn optimize(
+    base: &Scenario,
+    targets: &[Target],
+    max_hires: u32,
+    plan: &Plan,
+    confirm: Confirm,
+    progress: &dyn Progress,
+) -> Result<OptimizeResults, super::Stalled> {
+    let mut search =
+        Search { base, targets, plan: *plan, round: 0, progress, candidates: Vec::new(), seen: HashMap::new() };
+    // Head counts: shifts count by their peak, and the search adds to
+    // every shift alike (never removing below the written schedule).
+    let start: Vec<u32> = base.departments.iter().map(|d| d.staff).collect();
+    let mut current = search.evaluate(vec![start.clone()], "start")?[0];
+    let hires = |staff: &[u32]| staff.iter().zip(&start).map(|(s, b)| u64::from(s.saturating_sub(*b))).sum::<u64>();
+    // Add: the largest shortfall reduction per unit of cost.
+    while !search.candidates[current].feasible() && hires(&search.candidates[current].staff) < u64::from(max_hires) {
+        let here = &search.candidates[current];
+        let (staff, measured) = (here.staff.clone(), (here.shortfall, here.cost));
+        match search.add_one(&staff, measured, "add")? {
+            Some(next) => current = next,
+            None => break,
+        }
     }
     // Remove: the largest saving that keeps every target, at most
     // max_hires + 1 people (the size check counts that many rounds), so an
@@ -289,5 +357,47 @@ pub fn optimize(
                 })
                 .expect("the start was evaluated")
         });
-    Ok(OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best, removal_capped })
+    let (best, confirmation) = match confirm.replications(search.candidates[best].results.replications.len()) {
+        None => (best, None),
+        Some(replications) => {
+            let budget = |staff: &[u32]| hires(staff) < u64::from(max_hires);
+            let (best, confirmation) = confirm_choice(&mut search, best, replications, &budget)?;
+            (best, Some(confirmation))
+        }
+    };
+    Ok(OptimizeResults { targets: targets.to_vec(), candidates: search.candidates, best, removal_capped, confirmation })
+}
+
+/// Measures candidate `best` on fresh replications, round after round;
+/// where a target misses, adds the person that round's replications say
+/// helps most (within the budget) and measures again in the next round.
+fn confirm_choice(
+    search: &mut Search,
+    mut best: usize,
+    replications: u32,
+    budget: &dyn Fn(&[u32]) -> bool,
+) -> Result<(usize, Confirmation), super::Stalled> {
+    let choosing = search.plan;
+    let mut round = 1;
+    loop {
+        search.plan = round_plan(&choosing, replications, round);
+        search.round = round;
+        let staff = search.candidates[best].staff.clone();
+        let measured = search.measure(vec![staff.clone()], "confirm")?.remove(0);
+        let stopped = if measured.feasible() {
+            None
+        } else if round == MOST_ROUNDS {
+            Some(format!("a target still missed after {MOST_ROUNDS} confirmation rounds"))
+        } else if !budget(&staff) {
+            Some("a target missed on fresh replications and --max-hires allows no one more".to_string())
+        } else if let Some(next) = search.add_one(&staff, (measured.shortfall, measured.cost), "confirm")? {
+            best = next;
+            round += 1;
+            continue;
+        } else {
+            Some("a target missed on fresh replications and no department can grow".to_string())
+        };
+        let confirmed = measured.feasible();
+        return Ok((best, Confirmation { rounds: round, confirmed, stopped, results: measured.results }));
+    }
 }

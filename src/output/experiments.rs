@@ -179,6 +179,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
         format!("gain_in_{}", impact.by),
         "gain_ci_low".to_string(),
         "gain_ci_high".to_string(),
+        "screening_gain".to_string(),
     ];
     for metric in metrics {
         header.extend(["change", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
@@ -192,6 +193,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
             number(Some(row.gain)),
             number(Some(row.gain_interval.0)),
             number(Some(row.gain_interval.1)),
+            row.screening_gain.map_or(String::new(), |g| number(Some(g))),
         ];
         for metric in metrics {
             fields.extend(estimate_fields(row.differences.iter().find(|d| d.metric == *metric).and_then(|d| d.paired)));
@@ -242,10 +244,21 @@ pub fn impact_table(impact: &ImpactResults) -> String {
         "changes are improved − baseline, mean ± half-width of a family-wise 95% interval over the {} rows; * significant",
         impact.rows.len()
     );
+    if let Some(screening) = impact.screening_replications {
+        let _ = writeln!(
+            text,
+            "ranked on {screening} replications; every figure above comes from {} fresh replications (seed label {}) that played no part in the ranking",
+            impact.base.replications.len(),
+            crate::experiment::confirm::label(1)
+        );
+    }
     text
 }
 
-/// `optimize.csv`: every staffing evaluated.
+/// `optimize.csv`: every staffing evaluated, with the selection columns
+/// measured on the replications named by `round` (0: the search's own, `r`:
+/// confirmation round `r`'s), and for the recommended row its figures on
+/// the last confirmation round's fresh replications.
 pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
     let mut out = writer();
     let Some(first) = search.candidates.first() else {
@@ -256,8 +269,10 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
     let mut header = vec![
         "candidate".to_string(),
         "phase".to_string(),
+        "round".to_string(),
         "feasible".to_string(),
         "recommended".to_string(),
+        "confirmed".to_string(),
         "targets".to_string(),
     ];
     header.extend(departments.iter().map(|d| format!("staff.{}", d.name)));
@@ -265,53 +280,99 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
     for target in &search.targets {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{}_{part}", target.metric)));
     }
+    for target in &search.targets {
+        header.extend(
+            ["confirmed_mean", "confirmed_ci_low", "confirmed_ci_high"].map(|part| format!("{}_{part}", target.metric)),
+        );
+    }
     write(&mut out, &header);
     for (index, candidate) in search.candidates.iter().enumerate() {
+        let recommended = index == search.best;
+        let confirmation = search.confirmation.as_ref().filter(|_| recommended);
         let mut row = vec![
             (index + 1).to_string(),
             candidate.phase.to_string(),
+            candidate.round.to_string(),
             candidate.feasible().to_string(),
-            (index == search.best).to_string(),
+            recommended.to_string(),
+            confirmation.map_or(String::new(), |c| c.confirmed.to_string()),
             targets.clone(),
         ];
-        row.extend(candidate.staff.iter().map(u32::to_string));
+        row.extend(candidate.staff.iter().enumerate().map(staff_text(departments)));
         row.push(number(Some(candidate.cost)));
         for target in &search.targets {
             row.extend(estimate_fields(candidate.results.metric(&target.metric).and_then(|r| r.estimate)));
+        }
+        for target in &search.targets {
+            row.extend(estimate_fields(
+                confirmation.and_then(|c| c.results.metric(&target.metric)).and_then(|r| r.estimate),
+            ));
         }
         write(&mut out, &row);
     }
     bytes(out)
 }
 
-/// The printed recommendation.
+/// A department's head count as written: `unlimited` where it has no limit.
+fn staff_text(departments: &[crate::scenario::Department]) -> impl Fn((usize, &u32)) -> String + '_ {
+    move |(d, staff)| if departments[d].unlimited { "unlimited".to_string() } else { staff.to_string() }
+}
+
+/// An estimate as `mean [low, high]` (the mean alone without an interval).
+fn interval_text(estimate: Option<Estimate>) -> String {
+    estimate.map_or("–".into(), |e| {
+        if e.low.is_nan() {
+            readable(e.mean)
+        } else {
+            format!("{} [{}, {}]", readable(e.mean), readable(e.low), readable(e.high))
+        }
+    })
+}
+
+/// The printed recommendation, with the figures of its last confirmation
+/// round.
 pub fn optimize_table(search: &OptimizeResults) -> String {
     let mut text = String::new();
     let start = &search.candidates[0];
     let best = search.recommended();
-    let verdict = if best.feasible() {
-        "Cheapest staffing that meets every target"
-    } else {
-        "No staffing within the hiring budget meets every target; the closest"
+    let departments = &start.results.scenario.departments;
+    let verdict = match &search.confirmation {
+        Some(c) if c.confirmed => "Cheapest staffing that meets every target, confirmed on fresh replications",
+        Some(_) => "NOT CONFIRMED: the staffing below misses a target on fresh replications",
+        None if best.feasible() => "Cheapest staffing that meets every target",
+        None => "No staffing within the hiring budget meets every target; the closest",
     };
     let _ = writeln!(text, "{verdict} ({} staffings evaluated):", search.candidates.len());
-    for ((department, from), to) in start.results.scenario.departments.iter().zip(&start.staff).zip(&best.staff) {
+    let shown = staff_text(departments);
+    for (d, ((department, from), to)) in departments.iter().zip(&start.staff).zip(&best.staff).enumerate() {
         let change = i64::from(*to) - i64::from(*from);
         let note = if change == 0 { String::new() } else { format!("  ({change:+})") };
-        let _ = writeln!(text, "  {:<24} {from:>4} → {to:<4}{note}", department.name);
+        let _ = writeln!(text, "  {:<24} {:>9} → {:<9}{note}", department.name, shown((d, from)), shown((d, to)));
     }
-    let _ = writeln!(text, "staff cost {} (now {})", readable(best.cost), readable(start.cost));
+    let reported = search.reported();
+    let cost = |results: &crate::experiment::RunResults| {
+        results.metric("staff_cost").and_then(|r| r.estimate).map_or("–".into(), |e| readable(e.mean))
+    };
+    let _ = writeln!(text, "staff cost {} (now {})", cost(reported), cost(&start.results));
     for target in &search.targets {
-        let shown = |candidate: &crate::experiment::optimize::Candidate| {
-            candidate.results.metric(&target.metric).and_then(|r| r.estimate).map_or("–".into(), |e| {
-                if e.low.is_nan() {
-                    readable(e.mean)
-                } else {
-                    format!("{} [{}, {}]", readable(e.mean), readable(e.low), readable(e.high))
-                }
-            })
+        let figure = |results: &crate::experiment::RunResults| {
+            interval_text(results.metric(&target.metric).and_then(|r| r.estimate))
         };
-        let _ = writeln!(text, "  target {target}: {} (now {})", shown(best), shown(start));
+        let _ = writeln!(text, "  target {target}: {} (now {})", figure(reported), figure(&start.results));
+    }
+    if let Some(confirmation) = &search.confirmation {
+        let added = search.candidates[search.best].round > 0;
+        let _ = writeln!(
+            text,
+            "figures from confirmation round {} ({} replications under seed label {}, none used to choose){}",
+            confirmation.rounds,
+            reported.replications.len(),
+            crate::experiment::confirm::label(confirmation.rounds),
+            if added { "; the search's choice missed on fresh replications, so people were added" } else { "" }
+        );
+        if let Some(why) = &confirmation.stopped {
+            let _ = writeln!(text, "could not confirm: {why}; add replications or raise --max-hires");
+        }
     }
     if search.removal_capped {
         let _ = writeln!(

@@ -10,14 +10,25 @@ use super::format::{number, row, writer};
 use super::table::readable;
 
 /// `staffing.csv`: per department and slot, the staff the algorithm
-/// requires, Erlang's pointwise answer, the staff the shifts put on duty,
-/// and each target's metric measured with the required staff in place.
+/// requires (people added in confirmation included), Erlang's pointwise
+/// answers (`naive_staff`: Erlang A or C; `erlang_c_staff`: Erlang C
+/// ignoring abandonment), the staff the shifts put on duty, whether the
+/// slot is confirmed, and each target's metric measured with the required
+/// staff in place in the last confirmation round.
 pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
     let mut out = writer();
-    let mut header: Vec<String> =
-        ["department", "interval_start", "interval_end", "required_staff", "naive_staff", "scheduled_staff"]
-            .map(String::from)
-            .to_vec();
+    let mut header: Vec<String> = [
+        "department",
+        "interval_start",
+        "interval_end",
+        "required_staff",
+        "naive_staff",
+        "erlang_c_staff",
+        "scheduled_staff",
+        "confirmed",
+    ]
+    .map(String::from)
+    .to_vec();
     for target in &plan.targets {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{}_{part}", target.metric.name())));
     }
@@ -31,7 +42,9 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
                 number(Some((slot + 1) as f64 * every)),
                 department.required[slot].to_string(),
                 department.naive[slot].map_or(String::new(), |n| n.to_string()),
+                department.erlang_c[slot].map_or(String::new(), |n| n.to_string()),
                 department.scheduled[slot].to_string(),
+                department.confirmed.as_ref().map_or(String::new(), |met| met[slot].to_string()),
             ];
             for measured in &department.measured {
                 match measured[slot] {
@@ -81,23 +94,40 @@ pub fn staffing_table(plan: &IntervalStaffing) -> String {
                     .map(|(slot, _)| readable(slot as f64 * plan.grid.every))
             })
             .collect();
+        // A peak only where every slot has a formula's answer.
+        let peak = |staff: &[Option<u32>]| {
+            staff.iter().copied().collect::<Option<Vec<u32>>>().and_then(|all| all.into_iter().max())
+        };
+        let shown = |staff: Option<u32>| staff.map_or("–".to_string(), |n| n.to_string());
         let _ = writeln!(
             text,
-            "  {:<20} required {} staff-time, shifts {} ({} shift(s)); peak {} (naive {})",
+            "  {:<20} required {} staff-time, shifts {} ({} shift(s)); peak {} (Erlang pointwise {}, Erlang C without abandonment {})",
             department.name,
             readable(staff_slots(&department.required)),
             readable(staff_slots(&department.scheduled)),
             department.shifts.len(),
             department.required.iter().max().copied().unwrap_or(0),
-            department.naive.iter().flatten().max().map_or("–".to_string(), |n| n.to_string()),
+            shown(peak(&department.naive)),
+            shown(peak(&department.erlang_c)),
         );
         if !missed.is_empty() {
             let _ = writeln!(
                 text,
-                "    the interval of a target misses in the slots starting at {} (more replications narrow it)",
+                "    NOT CONFIRMED: the interval of a target misses in the slots starting at {} (more replications narrow it)",
                 missed.join(", ")
             );
         }
+    }
+    if let Some(replications) = plan.confirm_replications {
+        let all = plan.departments.iter().all(|d| d.confirmed.as_ref().is_none_or(|met| met.iter().all(|&m| m)));
+        let _ = writeln!(
+            text,
+            "{} in confirmation round {} ({replications} replications under seed label {}, none used to choose); {} person-slot(s) added during confirmation",
+            if all { "every slot meets the targets" } else { "some slots still miss" },
+            plan.confirm_rounds,
+            crate::experiment::confirm::label(plan.confirm_rounds),
+            plan.confirm_added
+        );
     }
     if !plan.kept.is_empty() {
         let _ = writeln!(text, "  kept as written (no target applies there): {}", plan.kept.join(", "));

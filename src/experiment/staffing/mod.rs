@@ -16,14 +16,23 @@
 //!    [`MOST_ITERATIONS`] iterations, keeping the larger of the last two
 //!    staffings where they oscillate.
 //!
+//! 4. Confirm ([`super::confirm`]): measure the staffing on fresh
+//!    replications and add one person to every slot whose interval's
+//!    unfavourable end misses a target, round after round, until every slot
+//!    meets the targets (at most [`MOST_SLOT_ROUNDS`] rounds). The measured
+//!    figures reported are the last round's.
+//!
 //! The **naive** staffing beside it is the pointwise stationary
-//! approximation: Erlang C (or Erlang A with exponential patience) at each
-//! slot's own rate, as if every slot were in steady state. Every iteration
-//! runs the same replications under the same seed.
+//! approximation: Erlang A (exponential patience) or Erlang C at each
+//! slot's own rate, as if every slot were in steady state, and the
+//! **Erlang C** staffing the classic spreadsheet gives, ignoring
+//! abandonment ([`naive`]). Every iteration runs the same replications
+//! under the same seed.
 
 mod naive;
 mod occupancy;
 
+use super::confirm::{Confirm, MOST_SLOT_ROUNDS, round_plan};
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
@@ -182,16 +191,24 @@ pub struct DepartmentStaffing {
     pub name: String,
     /// Staff each slot needs (the algorithm's result).
     pub required: Vec<u32>,
-    /// Erlang C (or A) at each slot's own rate; `None` where no formula
-    /// applies.
+    /// Erlang A (exponential patience at the front line) or Erlang C at
+    /// each slot's own rate; `None` where no formula applies.
     pub naive: Vec<Option<u32>>,
+    /// Erlang C ignoring abandonment (the classic spreadsheet) for the
+    /// `wait_prob` and `service_level` targets; `None` for `abandon_rate`
+    /// alone.
+    pub erlang_c: Vec<Option<u32>>,
     /// Staff on duty per slot under the shifts that cover `required`.
     pub scheduled: Vec<u32>,
     /// Those shifts.
     pub shifts: Vec<ShiftFile>,
     /// Per target (in order), per slot: the metric measured with
-    /// `required` in place.
+    /// `required` in place, in the last confirmation round.
     pub measured: Vec<Vec<Option<Estimate>>>,
+    /// Per slot: whether every target holds at the unfavourable end of its
+    /// interval in the last confirmation round (`None` without
+    /// confirmation).
+    pub confirmed: Option<Vec<bool>>,
 }
 
 /// What staffing by interval found.
@@ -209,6 +226,12 @@ pub struct IntervalStaffing {
     pub iterations: usize,
     /// Whether the staffing stopped changing.
     pub converged: bool,
+    /// The confirmation rounds run (none without confirmation).
+    pub confirm_rounds: u32,
+    /// People added to slots during confirmation, in all.
+    pub confirm_added: u32,
+    /// The replications of each confirmation round.
+    pub confirm_replications: Option<u32>,
     /// The scenario with the covering shifts (`optimized.toml`).
     pub optimized: ScenarioFile,
 }
@@ -224,23 +247,57 @@ pub enum StaffingError {
     Stalled(#[from] Stalled),
 }
 
-/// Finds the staffing by interval that meets `targets` in every slot.
+/// Finds the staffing by interval that meets `targets` in every slot, and
+/// confirms it as `confirm` says: each round measures the staffing on fresh
+/// replications and adds one person to every slot whose interval's
+/// unfavourable end misses a target, until every slot meets them or
+/// [`MOST_SLOT_ROUNDS`] rounds have run.
 pub fn staff_by_interval(
     base: &Scenario,
     targets: &[SlotTarget],
     lengths: &[f64],
     plan: &Plan,
+    confirm: Confirm,
     progress: &dyn Progress,
 ) -> Result<IntervalStaffing, StaffingError> {
     let grid = SlotGrid::of(base)?;
     let lengths = super::shift_cover::lengths_in_slots(lengths, grid.every, grid.period())?;
     let plan = Plan { precision: None, ..*plan };
-    let (required, iterations, converged) = iterate(base, targets, grid, &plan, progress)?;
-    // Measure the targets with the required staffing in place.
-    let required_scenario = checked(staffed_file(base, grid, &required, false), base)?;
-    let (_, results) = sample_occupancy(&required_scenario, grid, &plan, progress)?;
-    let rows = interval_rows(&required_scenario, &results);
-    let naive = naive::naive_staffing(base, grid, targets);
+    let (mut required, iterations, converged) = iterate(base, targets, grid, &plan, progress)?;
+    let confirm_replications = confirm.replications(plan.replications as usize);
+    let mut rounds = 0;
+    let mut added = 0;
+    let (rows, confirmed) = loop {
+        // The targets measured with the required staffing in place: on the
+        // choosing seed without confirmation, else on this round's own.
+        let measuring = match confirm_replications {
+            None => plan,
+            Some(replications) => round_plan(&plan, replications, rounds + 1),
+        };
+        let required_scenario = checked(staffed_file(base, grid, &required, false), base)?;
+        let (_, results) = sample_occupancy(&required_scenario, grid, &measuring, progress)?;
+        let rows = interval_rows(&required_scenario, &results);
+        if confirm_replications.is_none() {
+            break (rows, None);
+        }
+        rounds += 1;
+        let met = slots_met(base, targets, grid, &required, &rows);
+        let misses: u32 = met.iter().flatten().flatten().map(|&m| u32::from(!m)).sum();
+        if misses == 0 || rounds == MOST_SLOT_ROUNDS {
+            break (rows, Some(met));
+        }
+        let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
+        for (staff, met) in required.iter_mut().zip(&met) {
+            let (Some(staff), Some(met)) = (staff, met) else { continue };
+            for (slot, met) in staff.iter_mut().zip(met) {
+                if !met && *slot < most_staff {
+                    *slot += 1;
+                    added += 1;
+                }
+            }
+        }
+    };
+    let closed = naive::closed_form_staffing(base, grid, targets);
     let mut departments = Vec::new();
     let mut optimized = base.resolved.clone();
     optimized.sweep = None;
@@ -256,7 +313,8 @@ pub fn staff_by_interval(
             index: d,
             name: base.departments[d].name.clone(),
             required: required.clone(),
-            naive: naive[d].clone(),
+            naive: closed.naive[d].clone(),
+            erlang_c: closed.erlang_c[d].clone(),
             scheduled,
             shifts,
             measured: targets
@@ -267,6 +325,7 @@ pub fn staff_by_interval(
                         .collect()
                 })
                 .collect(),
+            confirmed: confirmed.as_ref().and_then(|met| met[d].clone()),
         });
     }
     let kept = base
@@ -276,7 +335,49 @@ pub fn staff_by_interval(
         .filter(|&(d, department)| required[d].is_none() && !department.unlimited)
         .map(|(_, department)| department.name.clone())
         .collect();
-    Ok(IntervalStaffing { targets: targets.to_vec(), grid, departments, kept, iterations, converged, optimized })
+    Ok(IntervalStaffing {
+        targets: targets.to_vec(),
+        grid,
+        departments,
+        kept,
+        iterations,
+        converged,
+        confirm_rounds: rounds,
+        confirm_added: added,
+        confirm_replications,
+        optimized,
+    })
+}
+
+/// Per staffed department and slot: whether every target that applies
+/// holds at its interval's unfavourable end in `rows` (a slot with nothing
+/// to measure holds).
+fn slots_met(
+    base: &Scenario,
+    targets: &[SlotTarget],
+    grid: SlotGrid,
+    staffing: &Staffing,
+    rows: &[IntervalRow],
+) -> Vec<Option<Vec<bool>>> {
+    let departments = base.departments.len();
+    staffing
+        .iter()
+        .enumerate()
+        .map(|(d, staff)| {
+            staff.as_ref()?;
+            Some(
+                (0..grid.slots)
+                    .map(|k| {
+                        let row = row_at(rows, (d, departments), k, grid.slots);
+                        targets
+                            .iter()
+                            .filter(|t| t.metric.applies(&base.departments[d]))
+                            .all(|t| row.metrics[t.metric.column()].is_none_or(|e| t.holds(e)))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The algorithm's loop: the required staffing, the iterations run and
