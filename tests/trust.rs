@@ -108,7 +108,7 @@ fn diagnostics_flag_a_short_warm_up_and_a_trend_and_pass_a_steady_queue() {
     // Flagged, yet everything is written and the exit code is 0.
     assert!(sandbox.path("cold/summary.csv").exists() && sandbox.path("cold/report.html").exists());
     let report = std::fs::read_to_string(sandbox.path("cold/report.html")).unwrap();
-    assert!(report.contains("Can these numbers be trusted?") && report.contains("Not yet"));
+    assert!(report.contains("Can these numbers be trusted?") && report.contains("No, not yet"));
     // --quiet says nothing, the file still tells.
     let quiet = sandbox.run(&["run", "loaded.toml", "--out", "quiet", "--no-plots", "--quiet"]);
     assert_eq!(quiet.success(), "");
@@ -310,4 +310,106 @@ fn the_library_run_chooses_an_auto_warm_up_too() {
     // The same as choosing it by hand first.
     experiment::choose_warmup(&mut scenario).unwrap();
     assert_eq!(scenario.warmup, results.scenario.warmup);
+}
+
+/// A desk whose cases half the time wait on a back office that takes 300
+/// minutes a request: over a counted window of 1,800 minutes, the cases
+/// that arrive late are still open at the horizon.
+fn slow_back_office(horizon: f64) -> String {
+    format!(
+        r#"name = "slow"
+horizon = {horizon:.1}
+warmup = 200.0
+replications = 6
+seed = 3
+[customers]
+arrival_rate = 0.5
+[[department]]
+name = "Desk"
+front_line = true
+staff = 2
+service = {{ dist = "exponential", mean = 1.0 }}
+needs = [ {{ dept = "Back", probability = 0.5, mode = "handoff" }} ]
+[[department]]
+name = "Back"
+staff = "unlimited"
+service = {{ dist = "exponential", mean = 300.0 }}
+[behavior]
+enabled = false
+"#
+    )
+}
+
+#[test]
+fn resolution_cut_by_the_horizon_is_measured_and_said_censored() {
+    let sandbox = Sandbox::new();
+    sandbox.write("slow.toml", &slow_back_office(2000.0));
+    let output = sandbox.run(&["run", "slow.toml", "--out", "run", "--no-plots"]);
+    let stderr = output.stderr();
+    output.success();
+    let folder = sandbox.path("run");
+    let summary = rows(&folder, "summary.csv");
+    let open: f64 = summary.iter().find(|r| r["metric"] == "ext_open_share").unwrap()["mean"].parse().unwrap();
+    // Half the cases spend 300 minutes at the back office: about
+    // 0.5 × 300 / 1800 of the window's customers are open at the end.
+    assert!(open > 0.04 && open < 0.15, "ext_open_share {open}");
+    let back_open: f64 =
+        summary.iter().find(|r| r["metric"] == "department.Back.open_share").unwrap()["mean"].parse().unwrap();
+    assert!(back_open > 0.05, "the back office holds the open work: {back_open}");
+    let diagnostics = rows(&folder, "diagnostics.csv");
+    let resolution = diagnostics.iter().find(|r| r["series"] == "resolution").expect("a censoring row");
+    assert_eq!((resolution["department"].as_str(), resolution["verdict"].as_str()), ("external", "censored"));
+    assert!((resolution["open_share"].parse::<f64>().unwrap() - open).abs() < 1e-9);
+    assert!(stderr.contains("censored") && stderr.contains("longer horizon"), "{stderr}");
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("No, not yet") && report.contains("biased low"), "the trust section says no");
+    // Ten times the horizon: the share of open cases falls under 1%.
+    sandbox.write("long.toml", &slow_back_office(40000.0));
+    sandbox.run(&["run", "long.toml", "--out", "long", "--no-plots", "--quiet"]).success();
+    let diagnostics = rows(&sandbox.path("long"), "diagnostics.csv");
+    let resolution = diagnostics.iter().find(|r| r["series"] == "resolution").unwrap();
+    assert_eq!(resolution["verdict"], "ok", "{resolution:?}");
+}
+
+#[test]
+fn every_sweep_point_carries_a_verdict_and_an_overloaded_one_is_warned_about_once() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "desk.toml",
+        r#"name = "desk"
+horizon = 4000.0
+warmup = 400.0
+replications = 4
+seed = 2
+[customers]
+arrival_rate = 4.0
+[[department]]
+name = "Desk"
+front_line = true
+staff = 6
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+[sweep]
+"department.Desk.staff" = [3, 7]
+"#,
+    );
+    let outcome = sandbox.run(&["sweep", "desk.toml", "--out", "sweep", "--no-plots"]);
+    let stderr = outcome.stderr();
+    outcome.success();
+    let points = rows(&sandbox.path("sweep"), "sweep.csv");
+    // Three servers for a load of 4: the queue grows without bound.
+    assert_eq!(points[0]["verdict"], "overloaded", "{:?}", points[0]);
+    assert_eq!(points[1]["verdict"], "ok", "{:?}", points[1]);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("point 1 (department.Desk.staff = 3): overloaded"), "{stderr}");
+    // The same verdicts, row for row, in a compare of the two staffings.
+    let text = std::fs::read_to_string(sandbox.path("desk.toml")).unwrap();
+    let plain = text.split("[sweep]").next().unwrap();
+    sandbox.write("three.toml", &plain.replace("staff = 6", "staff = 3"));
+    sandbox.write("seven.toml", &plain.replace("staff = 6", "staff = 7"));
+    sandbox.run(&["compare", "seven.toml", "three.toml", "--out", "compare", "--no-plots", "--quiet"]).success();
+    let compared = rows(&sandbox.path("compare"), "compare.csv");
+    assert!(compared.iter().all(|r| r["verdict"] == "overloaded"), "the pair is as doubtful as its worse run");
 }

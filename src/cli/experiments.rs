@@ -138,7 +138,12 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
         ("compare.csv".to_string(), output::experiments::compare_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::experiments::compare_table(&results))
+    let verdicts: Vec<_> = results
+        .variants
+        .iter()
+        .map(|v| (format!("variant {}", v.label), results.base.verdict().max(v.results.verdict())))
+        .collect();
+    experiment.finish(files, output::experiments::compare_table(&results), &verdicts)
 }
 
 /// Ranks the internal teams by what improving each is worth.
@@ -170,7 +175,8 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
         ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::experiments::impact_table(&results))
+    let verdicts: Vec<_> = results.rows.iter().map(|r| (format!("{} {}", r.department, r.step), r.verdict)).collect();
+    experiment.finish(files, output::experiments::impact_table(&results), &verdicts)
 }
 
 /// Ranks the internal teams in many plausible worlds.
@@ -207,7 +213,7 @@ fn robust_impact(
         ),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::robust::robust_table(&summary.table, summary.leaning.as_deref()))
+    experiment.finish(files, output::robust::robust_table(&summary.table, summary.leaning.as_deref()), &[])
 }
 
 /// Runs one shard of the worlds and writes its rows of robust-worlds.csv
@@ -290,7 +296,16 @@ pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
         ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::experiments::optimize_table(&results))
+    let mut verdicts: Vec<_> = results
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("candidate {} ({})", i + 1, c.phase), c.results.verdict()))
+        .collect();
+    if let Some(confirmation) = &results.confirmation {
+        verdicts.push(("the recommendation on fresh replications".into(), confirmation.results.verdict()));
+    }
+    experiment.finish(files, output::experiments::optimize_table(&results), &verdicts)
 }
 
 /// `optimize --by-interval`: the staff each slot needs, and the shifts that
@@ -332,5 +347,6 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
         ("optimized.toml".to_string(), output::staffing::optimized_toml(&plan)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::staffing::staffing_table(&plan))
+    let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
+    experiment.finish(files, output::staffing::staffing_table(&plan), &verdicts)
 }

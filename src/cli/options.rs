@@ -83,12 +83,14 @@ impl SimulationArgs {
             .iter()
             .map(|w| {
                 let links = w.scenario.departments.iter().map(|d| d.needs.len()).sum();
+                // Experiments keep each replication's series until its
+                // point is diagnosed.
                 let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
                     + if keeps_distributions {
                         2.0 * crate::engine::LogHistogram::BYTES as f64
                             + ReplicationResult::series_bytes(w.scenario) as f64
                     } else {
-                        0.0
+                        ReplicationResult::path_bytes(w.scenario) as f64
                     };
                 per_replication * f64::from(replications) * w.copies as f64
             })
@@ -268,9 +270,21 @@ impl Experiment {
         args.simulation.check_size(work, replications, self.pool.current_num_threads(), false)
     }
 
-    /// Writes the files and prints the table (unless quiet).
-    pub fn finish(&self, files: Vec<(String, Vec<u8>)>, table: String) -> Result<()> {
+    /// Writes the files and prints the table (unless quiet), with a
+    /// warning for each row (`label`, verdict) whose figures cannot be
+    /// trusted as they stand.
+    pub fn finish(
+        &self,
+        files: Vec<(String, Vec<u8>)>,
+        table: String,
+        verdicts: &[(String, experiment::diagnostics::Verdict)],
+    ) -> Result<()> {
         self.progress.clear();
+        if !self.quiet {
+            for line in output::trust::row_warnings(verdicts) {
+                eprintln!("warning: {line}");
+            }
+        }
         output::write_files(&self.out, &files)?;
         output::report::write_experiment_report(&self.out, self.command, self.plots)?;
         if !self.quiet {

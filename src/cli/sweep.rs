@@ -114,7 +114,8 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
             ("sweep.csv".to_string(), output::experiments::sweep_csv(&results)),
             ("scenario.toml".to_string(), base.to_toml().into_bytes()),
         ];
-        return experiment.finish(files, output::experiments::sweep_table(&results));
+        let verdicts = point_verdicts(&results.plan, results.results.iter().map(|r| r.verdict()));
+        return experiment.finish(files, output::experiments::sweep_table(&results), &verdicts);
     }
     journaled_sweep(&base, plan, &experiment, resume)
 }
@@ -165,7 +166,7 @@ fn journaled_sweep(
             return;
         }
         let point = todo[index];
-        let results = experiment::RunResults::new(point.scenario.clone(), replications);
+        let results = experiment::RunResults::reduced(point.scenario.clone(), replications);
         let row = output::experiments::sweep_row(point, &results);
         if let Err(error) = journal.append(&row) {
             failure.lock().expect("no panics").get_or_insert(error);
@@ -202,6 +203,14 @@ fn journaled_sweep(
     for row in rows.values() {
         csv.push_str(row);
     }
+    // Resumed points are only text: their verdict is the row's last field.
+    let verdicts = point_verdicts(
+        &plan,
+        rows.values().map(|row| {
+            let word = row.trim_end().rsplit(',').next().unwrap_or("");
+            experiment::diagnostics::Verdict::parse(word).unwrap_or(experiment::diagnostics::Verdict::Ok)
+        }),
+    );
     let files =
         vec![("sweep.csv".to_string(), csv.into_bytes()), ("scenario.toml".to_string(), base.to_toml().into_bytes())];
     let mut fresh = fresh.into_inner().expect("no panics");
@@ -212,7 +221,27 @@ fn journaled_sweep(
     } else {
         format!("resumed: {resumed} of {total} points came from the journal, {} ran now\n", fresh.len())
     };
-    experiment.finish(files, table)?;
+    experiment.finish(files, table, &verdicts)?;
     journal.remove();
     Ok(())
+}
+
+/// Each point's label (its number and settings) with its verdict.
+fn point_verdicts(
+    plan: &experiment::sweep::SweepPlan,
+    verdicts: impl Iterator<Item = experiment::diagnostics::Verdict>,
+) -> Vec<(String, experiment::diagnostics::Verdict)> {
+    plan.points
+        .iter()
+        .zip(verdicts)
+        .map(|(point, verdict)| {
+            let settings: Vec<String> = plan
+                .parameters
+                .iter()
+                .zip(&point.values)
+                .map(|(p, v)| format!("{} = {}", p.path, experiment::sweep::value_text(v)))
+                .collect();
+            (format!("point {} ({})", point.number, settings.join(", ")), verdict)
+        })
+        .collect()
 }

@@ -104,7 +104,7 @@ pub fn compare(
     let labels: Vec<String> = variants.iter().map(|(label, _)| label.clone()).collect();
     scenarios.extend(variants.into_iter().map(|(_, scenario)| scenario));
     let mut replications: Vec<Vec<ReplicationResult>> = replicate(&scenarios, plan, progress)?;
-    let mut runs = scenarios.into_iter().zip(replications.drain(..)).map(|(s, r)| RunResults::new(s, r));
+    let mut runs = scenarios.into_iter().zip(replications.drain(..)).map(|(s, r)| RunResults::reduced(s, r));
     let base = runs.next().expect("the base runs");
     let variants = runs
         .zip(labels)

@@ -34,6 +34,15 @@
 //!   truncations are whole periods. When a period is shorter than a bin,
 //!   the bins already average whole periods and are used as they are.
 //!
+//! - **Overload.** A queue the load estimate says grows without bound
+//!   (offered more work than its staff can do, nobody there abandons) is
+//!   `overloaded`: no steady state exists, whatever the series show.
+//! - **Censoring.** Customers still open at the horizon are left out of
+//!   the resolution figures, and they are the slowest; when more than 1% of
+//!   the customers who arrived in the counted window are still open, the
+//!   `external,resolution` row says `censored`: the mean and p90 of
+//!   resolution are biased low (a longer horizon cures it).
+//!
 //! Diagnostics never change results; they say when to doubt them.
 
 use super::statistics::{Estimate, estimate};
@@ -49,34 +58,57 @@ const RELATIVE_CHANGE: f64 = 0.10;
 /// Nor is one smaller than this, in the series' own units.
 const ABSOLUTE_CHANGE: f64 = 0.1;
 
-/// What a diagnostic row concludes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a diagnostic row concludes, from best to worst (the order of
+/// [`Ord`]: a run's verdict is the worst of its rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
     /// Nothing to doubt.
     Ok,
+    /// More than [`CENSORED_SHARE`] of the customers who arrived in the
+    /// counted window are still open at the horizon: the resolution
+    /// figures leave out the slowest cases.
+    Censored,
     /// MSER-5 truncates later than the warm-up used.
     WarmupTooShort,
     /// The level moved between the halves of the counted period.
     NotSteady,
+    /// The load estimate says a queue grows without bound: no steady state
+    /// exists to measure.
+    Overloaded,
 }
 
 impl Verdict {
-    /// The word `diagnostics.csv` uses.
+    /// Every verdict, best first.
+    pub const ALL: [Verdict; 5] =
+        [Verdict::Ok, Verdict::Censored, Verdict::WarmupTooShort, Verdict::NotSteady, Verdict::Overloaded];
+
+    /// The word `diagnostics.csv` and the experiments' `verdict` columns use.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
+            Verdict::Censored => "censored",
             Verdict::WarmupTooShort => "warmup_too_short",
             Verdict::NotSteady => "not_steady",
+            Verdict::Overloaded => "overloaded",
         }
     }
+
+    /// The verdict a word names.
+    pub fn parse(word: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == word)
+    }
 }
+
+/// Above this share of customers still open at the horizon, resolution
+/// figures are censored.
+pub const CENSORED_SHARE: f64 = 0.01;
 
 /// One series checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    /// The department, or `external` for external waits.
+    /// The department, or `external` for external waits and resolution.
     pub department: String,
-    /// `queue` or `ext_wait`.
+    /// `queue`, `ext_wait`, or `resolution` (the censoring check).
     pub series: &'static str,
     /// The warm-up of the run.
     pub warmup_used: f64,
@@ -91,8 +123,36 @@ pub struct Diagnostic {
     pub change: Option<Estimate>,
     /// The interval's confidence level.
     pub level: f64,
+    /// For `resolution`: the mean share of the counted window's customers
+    /// still open at the horizon.
+    pub open_share: Option<f64>,
     /// The conclusion.
     pub verdict: Verdict,
+}
+
+impl Diagnostic {
+    /// The censoring check: the share of the customers who arrived in the
+    /// counted window still open at the horizon (mean over replications).
+    fn censoring(scenario: &Scenario, results: &[ReplicationResult]) -> Diagnostic {
+        let shares: Vec<f64> = results
+            .iter()
+            .filter(|r| r.external.arrivals > 0)
+            .map(|r| r.external.in_system_end as f64 / r.external.arrivals as f64)
+            .collect();
+        let open_share = (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64);
+        Diagnostic {
+            department: "external".to_string(),
+            series: "resolution",
+            warmup_used: scenario.warmup,
+            mser_truncation: None,
+            first_half_mean: None,
+            second_half_mean: None,
+            change: None,
+            level: f64::NAN,
+            open_share,
+            verdict: if open_share.is_some_and(|s| s > CENSORED_SHARE) { Verdict::Censored } else { Verdict::Ok },
+        }
+    }
 }
 
 /// A series per replication: each point's (sum, weight), whose ratio is
@@ -284,7 +344,8 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
     let half = (count - first_counted) / 2;
     let first = first_counted..first_counted + half;
     let second = count - half..count;
-    all.iter()
+    let mut rows: Vec<Diagnostic> = all
+        .iter()
         .map(|series| {
             let truncation = truncation_points(series, &points);
             let mser = truncation.map(|n| n as f64 * points.width);
@@ -302,10 +363,20 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
                 second_half_mean,
                 change,
                 level,
+                open_share: None,
                 verdict,
             }
         })
-        .collect()
+        .collect();
+    // A queue the load estimate says grows without bound has no steady
+    // state, whatever its series look like.
+    for (row, overloaded) in rows.iter_mut().zip(crate::model::overloaded(scenario)) {
+        if overloaded {
+            row.verdict = Verdict::Overloaded;
+        }
+    }
+    rows.push(Diagnostic::censoring(scenario, results));
+    rows
 }
 
 /// `start_up`: MSER truncates after the warm-up and it matters. A trend

@@ -118,6 +118,8 @@ pub struct ImpactRow {
     /// The gain on the replications that chose the ranking, when the
     /// figures above come from a confirmation run.
     pub screening_gain: Option<f64>,
+    /// The worse of the baseline's and the improved run's verdicts.
+    pub verdict: super::diagnostics::Verdict,
 }
 
 /// A finished attribution.
@@ -239,7 +241,7 @@ pub fn run_impact(
     let replications = replicate(&scenarios, run, progress)?;
     let chosen_on = replications[0].len();
     let runs = |scenarios: &[Scenario], replications: Vec<Vec<ReplicationResult>>| {
-        scenarios.iter().cloned().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect()
+        scenarios.iter().cloned().zip(replications).map(|(s, r)| RunResults::reduced(s, r)).collect()
     };
     let screening = rank_impact(runs(&scenarios, replications), labels.clone(), &by);
     let Some(fresh) = confirm.replications(chosen_on) else {
@@ -275,13 +277,14 @@ pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str)
         .zip(labels)
         .map(|(results, (department, step))| {
             let differences = differences_at(&base, &results, confidence);
+            let verdict = base.verdict().max(results.verdict());
             let paired = differences.iter().find(|d| d.metric == by).and_then(|d| d.paired);
             let gain = paired.map_or(f64::NEG_INFINITY, |e| sign * e.mean);
             let gain_interval = paired.map_or((f64::NAN, f64::NAN), |e| {
                 let (a, b) = (sign * e.low, sign * e.high);
                 (a.min(b), a.max(b))
             });
-            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None }
+            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None, verdict }
         })
         .collect();
     rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));

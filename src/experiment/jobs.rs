@@ -125,7 +125,9 @@ pub fn replicate_each(
         let point = (job / u64::from(replications)) as usize;
         let offset = (job % u64::from(replications)) as u32;
         let mut result = simulate(&points[point], first + offset, seed);
-        result.drop_distributions();
+        // The series stay until the point's diagnostics read them
+        // ([`super::RunResults::reduced`]).
+        result.drop_all_but_series();
         progress.finished();
         slots[point].lock().expect("no job panics")[offset as usize] = Some(result);
         if remaining[point].fetch_sub(1, Ordering::AcqRel) == 1 {

@@ -2,7 +2,9 @@
 //! summary across replications.
 //!
 //! External: `ext_arrivals`, `ext_served`, `ext_abandoned`,
-//! `ext_in_system_end`, `ext_abandon_rate` (abandoned / arrivals),
+//! `ext_in_system_end`, `ext_open_share` (the share of the customers who
+//! arrived in the counted window still open at the horizon: their
+//! resolution is censored), `ext_abandon_rate` (abandoned / arrivals),
 //! `ext_wait_prob` (share whose wait was positive), `ext_wait_mean` (arrival
 //! to start of service, or to abandonment: the Erlang-A definition),
 //! `ext_wait_p90`, `ext_resolution_mean` and `ext_resolution_p90` (arrival to
@@ -13,7 +15,9 @@
 //! `int_cost_mean` (the supplier's staff cost per answered request).
 //! Cost: `staff_cost` over the statistics window.
 //! Per department `department.<name>.<key>`: `utilization`, `queue_mean`,
-//! `wait_mean`, `int_delay_given_mean`, `requests_received`, `requests_sent`,
+//! `wait_mean`, `open_share` (visits begun in the counted window still open
+//! at the horizon, over visits begun), `int_delay_given_mean`,
+//! `requests_received`, `requests_sent`,
 //! and the overload episodes of [`crate::model`]: `crisis_share` (share of
 //! the counted time in an episode), `crisis_episodes` (episodes reaching
 //! into the counted period) and `crisis_length_median` (the replication's
@@ -51,6 +55,7 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
         ("ext_served", Some(external.served as f64)),
         ("ext_abandoned", Some(external.abandoned as f64)),
         ("ext_in_system_end", Some(external.in_system_end as f64)),
+        ("ext_open_share", ratio(external.in_system_end as f64, external.arrivals)),
         ("ext_abandon_rate", ratio(external.abandoned as f64, external.arrivals)),
         ("ext_wait_prob", ratio(external.waited as f64, external.waits)),
         ("ext_wait_mean", ratio(external.wait_sum, external.waits)),
@@ -96,6 +101,7 @@ pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) ->
         ("visits", Some(tally.visits as f64)),
         ("visit_rate", Some(tally.visits as f64 / window)),
         ("visit_time_mean", ratio(tally.visit_time_sum, tally.visits_completed)),
+        ("open_share", ratio(tally.open_at_end as f64, tally.visits)),
         ("requests_received", Some(tally.requests_received as f64)),
         ("requests_sent", Some(tally.requests_sent as f64)),
         ("completed", Some(tally.completed as f64)),
@@ -121,10 +127,11 @@ pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) ->
 }
 
 /// The department keys that also appear in the summary.
-const SUMMARIZED_DEPARTMENT_KEYS: [&str; 14] = [
+const SUMMARIZED_DEPARTMENT_KEYS: [&str; 15] = [
     "utilization",
     "queue_mean",
     "wait_mean",
+    "open_share",
     "int_delay_given_mean",
     "requests_received",
     "requests_sent",
@@ -193,8 +200,19 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
     let key = metric.rsplit('.').next().unwrap_or(metric);
     const BETTER: [&str; 6] =
         ["satisfaction", "morale", "quality", "ext_served", "int_satisfaction_given", "int_satisfaction_received"];
-    const WORSE: [&str; 10] =
-        ["abandon", "wait", "resolution", "churn", "revenue_at_risk", "rework", "delay", "cost", "queue", "crisis"];
+    const WORSE: [&str; 11] = [
+        "abandon",
+        "wait",
+        "resolution",
+        "churn",
+        "revenue_at_risk",
+        "rework",
+        "delay",
+        "cost",
+        "queue",
+        "crisis",
+        "open_share",
+    ];
     if BETTER.iter().any(|word| key.contains(word)) {
         Some(true)
     } else if WORSE.iter().any(|word| key.contains(word)) {

@@ -182,8 +182,26 @@ impl RunResults {
         RunResults { scenario, replications, summary, diagnostics }
     }
 
+    /// Summarizes an experiment's replications and checks them, then frees
+    /// their series: experiments keep many runs and need only the figures
+    /// and the verdict.
+    pub fn reduced(scenario: Scenario, mut replications: Vec<ReplicationResult>) -> Self {
+        let diagnostics = diagnostics::diagnose(&scenario, &replications);
+        for replication in &mut replications {
+            replication.drop_distributions();
+        }
+        let summary = summarize(&scenario, &replications);
+        RunResults { scenario, replications, summary, diagnostics }
+    }
+
     /// The summary row of `metric`.
     pub fn metric(&self, metric: &str) -> Option<&SummaryRow> {
         self.summary.iter().find(|row| row.metric == metric)
+    }
+
+    /// The worst verdict of the run's diagnostics: whether its figures can
+    /// be trusted as a whole (`ok` without diagnostics).
+    pub fn verdict(&self) -> diagnostics::Verdict {
+        self.diagnostics.iter().map(|d| d.verdict).max().unwrap_or(diagnostics::Verdict::Ok)
     }
 }

@@ -229,7 +229,7 @@ impl Search<'_> {
             .zip(scenarios)
             .zip(replications)
             .map(|((staff, scenario), replications)| {
-                let results = RunResults::new(scenario, replications);
+                let results = RunResults::reduced(scenario, replications);
                 let shortfall =
                     self.targets.iter().map(|t| t.shortfall(results.metric(&t.metric).and_then(|r| r.estimate))).sum();
                 let cost = results.metric("staff_cost").and_then(|r| r.estimate).map_or(f64::INFINITY, |e| e.mean);

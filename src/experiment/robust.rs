@@ -234,7 +234,7 @@ pub fn run_robust(
             .by_ref()
             .take(count)
             .zip(replications.by_ref().take(count))
-            .map(|(s, r)| RunResults::new(s, r))
+            .map(|(s, r)| RunResults::reduced(s, r))
             .collect();
         let labels = impact.improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
         results.push(rank_impact(runs, labels, &impact.by));

@@ -208,6 +208,6 @@ fn combinations(
 pub fn run_sweep(plan: SweepPlan, run: &Plan, progress: &dyn Progress) -> Result<SweepResults, super::Stalled> {
     let scenarios: Vec<Scenario> = plan.points.iter().map(|point| point.scenario.clone()).collect();
     let replications = replicate(&scenarios, run, progress)?;
-    let results = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::new(s, r)).collect();
+    let results = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::reduced(s, r)).collect();
     Ok(SweepResults { plan, results })
 }

@@ -92,6 +92,12 @@ impl<O: Observer> Simulation<'_, '_, O> {
             .iter()
             .filter(|w| w.is_case() && w.created >= self.warmup && !matches!(w.stage, Stage::Free | Stage::Abandoned))
             .count() as u64;
+        for work in &self.works {
+            let open = matches!(work.stage, Stage::Waiting | Stage::Serving | Stage::Holding | Stage::Parked);
+            if open && work.visit_start >= self.warmup {
+                self.stations[work.department as usize].tally.open_at_end += 1;
+            }
+        }
         self.external.wait_p90 = self.external.wait_histogram.quantile(0.9);
         self.external.resolution_p90 = self.external.resolution_histogram.quantile(0.9);
         let departments: Vec<DepartmentTally> = self

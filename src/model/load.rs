@@ -132,6 +132,32 @@ pub const EVENTS_PER_SECOND: f64 = 5e6;
 /// Bytes a waiting piece of work takes (its slot and its queue entry).
 const BYTES_PER_WAITING_WORK: f64 = 96.0;
 
+/// Per department, how fast its queue grows without bound (work per time
+/// unit; 0 when it does not): a queue nobody can leave, offered more work
+/// than its staff on duty over the run can do, grows at the arrival rate
+/// times the share of the offered work that cannot be served. With
+/// patience the front line's queue is held down by abandonment.
+fn queue_growth(scenario: &Scenario, load: &LoadEstimate) -> Vec<f64> {
+    scenario
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(index, department)| {
+            let can_abandon = department.front_line && scenario.customers.patience.is_some();
+            let offered = load.offered_load[index];
+            let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
+            if can_abandon || offered <= staff { 0.0 } else { load.arrival_rates[index] * (1.0 - staff / offered) }
+        })
+        .collect()
+}
+
+/// Per department, whether the load estimate says its queue grows without
+/// bound (not merely ρ ≥ 1: abandonment keeps a front line's queue
+/// finite).
+pub fn overloaded(scenario: &Scenario) -> Vec<bool> {
+    queue_growth(scenario, &load_estimate(scenario)).into_iter().map(|g| g > 0.0).collect()
+}
+
 /// Estimates the events and memory of `replications` replications.
 pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
     let load = load_estimate(scenario);
@@ -173,20 +199,7 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
         .map(|schedule| schedule.staff.len() as f64 * (scenario.horizon / schedule.period).ceil())
         .sum();
     let events = (per_customer * customers + services + ticks + shift_changes) * f64::from(replications);
-    // A queue nobody can leave grows at the arrival rate times the share of
-    // the offered work that cannot be served.
-    let growth: Vec<f64> = scenario
-        .departments
-        .iter()
-        .enumerate()
-        .map(|(index, department)| {
-            let can_abandon = department.front_line && scenario.customers.patience.is_some();
-            let offered = load.offered_load[index];
-            // With shifts, the staff on duty over the run.
-            let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
-            if can_abandon || offered <= staff { 0.0 } else { load.arrival_rates[index] * (1.0 - staff / offered) }
-        })
-        .collect();
+    let growth = queue_growth(scenario, &load);
     let total_growth: f64 = growth.iter().sum();
     let growing = growth
         .iter()

@@ -44,7 +44,7 @@ use crate::scenario::{NeedMode, Scenario};
 use rand::RngExt;
 
 pub use intervals::{Intervals, SlotTally};
-pub use load::{LoadEstimate, SizeEstimate, load_estimate, size_estimate};
+pub use load::{LoadEstimate, SizeEstimate, load_estimate, overloaded, size_estimate};
 pub use observer::{Observer, Sample, TraceEvent, Unobserved};
 use social::SocialState;
 pub use station::PATH_BINS;

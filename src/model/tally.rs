@@ -97,6 +97,9 @@ pub struct DepartmentTally {
     pub visits: u64,
     /// Visits ended (server released, or the customer abandoned).
     pub visits_completed: u64,
+    /// Visits begun in the counted window and still open at the horizon
+    /// (waiting, in service, held or parked here).
+    pub open_at_end: u64,
     /// Sum of visit durations (queue + service + time held).
     pub visit_time_sum: f64,
     /// Queue waits ended (service started or abandoned).
@@ -242,16 +245,28 @@ impl ReplicationResult {
     /// replications and need only the figures; `orgsim run` keeps them for
     /// `waits.csv`.
     pub fn drop_distributions(&mut self) {
+        self.drop_all_but_series();
+        self.paths = Paths::default();
+    }
+
+    /// Frees the distributions and slots but keeps the series ([`Paths`]):
+    /// an experiment's diagnostics read them once a point's replications
+    /// are all in, then drop them too.
+    pub fn drop_all_but_series(&mut self) {
         self.external.wait_histogram = LogHistogram::empty();
         self.external.resolution_histogram = LogHistogram::empty();
-        self.paths = Paths::default();
         self.intervals = Default::default();
+    }
+
+    /// Bytes of the series ([`Paths`]) of a replication of `scenario`.
+    pub fn path_bytes(scenario: &crate::scenario::Scenario) -> usize {
+        super::PATH_BINS * (8 * scenario.departments.len() + 8 + 4)
     }
 
     /// Bytes of the series ([`Paths`]) and slots ([`super::Intervals`]) a
     /// replication of `scenario` keeps until `orgsim run` writes its files.
     pub fn series_bytes(scenario: &crate::scenario::Scenario) -> usize {
-        super::PATH_BINS * (8 * scenario.departments.len() + 8 + 4) + Self::slot_bytes(scenario)
+        Self::path_bytes(scenario) + Self::slot_bytes(scenario)
     }
 
     /// Bytes a replication of `scenario` holds by slot while it runs (its

@@ -43,6 +43,7 @@ pub fn sweep_header(plan: &SweepPlan) -> String {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
     }
     header.push("replications".to_string());
+    header.push("verdict".to_string());
     write(&mut out, &header);
     String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
 }
@@ -57,6 +58,7 @@ pub fn sweep_row(point: &Point, results: &RunResults) -> String {
         row.extend(estimate_fields(results.metric(&metric).and_then(|r| r.estimate)));
     }
     row.push(results.replications.len().to_string());
+    row.push(results.verdict().as_str().to_string());
     write(&mut out, &row);
     String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
 }
@@ -109,10 +111,12 @@ pub fn compare_csv(comparison: &CompareResults) -> Vec<u8> {
             "ci_high",
             "significant",
             "replications",
+            "verdict",
         ]
         .map(String::from),
     );
     for variant in &comparison.variants {
+        let verdict = comparison.base.verdict().max(variant.results.verdict()).as_str();
         for difference in &variant.differences {
             let [mean, low, high] = estimate_fields(difference.paired);
             write(
@@ -127,6 +131,7 @@ pub fn compare_csv(comparison: &CompareResults) -> Vec<u8> {
                     high,
                     difference.significant().to_string(),
                     difference.paired.map_or(0, |e| e.count).to_string(),
+                    verdict.to_string(),
                 ],
             );
         }
@@ -180,6 +185,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
         "gain_ci_low".to_string(),
         "gain_ci_high".to_string(),
         "screening_gain".to_string(),
+        "verdict".to_string(),
     ];
     for metric in metrics {
         header.extend(["change", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
@@ -194,6 +200,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
             number(Some(row.gain_interval.0)),
             number(Some(row.gain_interval.1)),
             row.screening_gain.map_or(String::new(), |g| number(Some(g))),
+            row.verdict.as_str().to_string(),
         ];
         for metric in metrics {
             fields.extend(estimate_fields(row.differences.iter().find(|d| d.metric == *metric).and_then(|d| d.paired)));
@@ -273,6 +280,7 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
         "feasible".to_string(),
         "recommended".to_string(),
         "confirmed".to_string(),
+        "verdict".to_string(),
         "targets".to_string(),
     ];
     header.extend(departments.iter().map(|d| format!("staff.{}", d.name)));
@@ -296,6 +304,7 @@ pub fn optimize_csv(search: &OptimizeResults) -> Vec<u8> {
             candidate.feasible().to_string(),
             recommended.to_string(),
             confirmation.map_or(String::new(), |c| c.confirmed.to_string()),
+            candidate.results.verdict().as_str().to_string(),
             targets.clone(),
         ];
         row.extend(candidate.staff.iter().enumerate().map(staff_text(departments)));

@@ -26,6 +26,7 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
         "erlang_c_staff",
         "scheduled_staff",
         "confirmed",
+        "verdict",
     ]
     .map(String::from)
     .to_vec();
@@ -45,6 +46,7 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
                 department.erlang_c[slot].map_or(String::new(), |n| n.to_string()),
                 department.scheduled[slot].to_string(),
                 department.confirmed.as_ref().map_or(String::new(), |met| met[slot].to_string()),
+                department.verdict.as_str().to_string(),
             ];
             for measured in &department.measured {
                 match measured[slot] {

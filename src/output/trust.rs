@@ -27,6 +27,7 @@ pub fn diagnostics(rows: &[Diagnostic]) -> Vec<u8> {
             "change_ci_low",
             "change_ci_high",
             "verdict",
+            "open_share",
         ]
         .map(String::from),
     );
@@ -43,6 +44,7 @@ pub fn diagnostics(rows: &[Diagnostic]) -> Vec<u8> {
                 number(d.change.map(|c| c.low)),
                 number(d.change.map(|c| c.high)),
                 d.verdict.as_str().to_string(),
+                number(d.open_share),
             ],
         );
     }
@@ -94,13 +96,23 @@ fn amount(value: f64) -> String {
 pub fn warnings(rows: &[Diagnostic], replications: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for d in rows {
-        let (what, is) = if d.series == "queue" {
-            (format!("{}'s queue", d.department), "is")
-        } else {
-            ("external waits".to_string(), "are")
+        let (what, is) = match d.series {
+            "queue" => (format!("{}'s queue", d.department), "is"),
+            "resolution" => ("resolution times".to_string(), "are"),
+            _ => ("external waits".to_string(), "are"),
         };
         match d.verdict {
             Verdict::Ok => {}
+            Verdict::Censored => lines.push(format!(
+                "{what} {is} censored: {:.1}% of the customers who arrived in the counted window are still open at the horizon \
+                 and are left out, and they are the slowest, so the mean and p90 of resolution are biased low; \
+                 run a longer horizon",
+                100.0 * d.open_share.unwrap_or(0.0)
+            )),
+            Verdict::Overloaded => lines.push(format!(
+                "{what} grows without bound: it is offered more work than its staff can do and nobody there abandons, \
+                 so no steady state exists and its figures grow with the horizon; add staff or lower the load"
+            )),
             Verdict::WarmupTooShort => lines.push(format!(
                 "{what}: the warm-up ({}) ends before MSER-5's truncation point ({}), so start-up is counted; \
                  set warmup = \"auto\" (or --warmup auto) or a warm-up of at least {}",
@@ -127,6 +139,41 @@ pub fn warnings(rows: &[Diagnostic], replications: usize) -> Vec<String> {
         lines.push("one replication: the steadiness check needs 2 or more (--replications)".to_string());
     }
     lines
+}
+
+/// Rows of an experiment whose verdict is not `ok` warned about one by one,
+/// at most this many; the rest are counted.
+pub const MOST_ROW_WARNINGS: usize = 10;
+
+/// One line per experiment row (`label`, its verdict) whose figures cannot
+/// be trusted as they stand, at most [`MOST_ROW_WARNINGS`], then a count.
+pub fn row_warnings(rows: &[(String, Verdict)]) -> Vec<String> {
+    let doubtful: Vec<&(String, Verdict)> = rows.iter().filter(|(_, v)| *v != Verdict::Ok).collect();
+    let mut lines: Vec<String> = doubtful
+        .iter()
+        .take(MOST_ROW_WARNINGS)
+        .map(|(label, verdict)| format!("{label}: {}: {}", verdict.as_str(), verdict_meaning(*verdict)))
+        .collect();
+    if doubtful.len() > MOST_ROW_WARNINGS {
+        lines.push(format!(
+            "… and {} more rows whose verdict is not ok (see the verdict column)",
+            doubtful.len() - MOST_ROW_WARNINGS
+        ));
+    }
+    lines
+}
+
+/// What a verdict says about a row's figures, in a few words.
+pub fn verdict_meaning(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ok => "nothing to doubt",
+        Verdict::Censored => {
+            "over 1% of its customers are still open at the horizon, so resolution times are biased low (a longer horizon)"
+        }
+        Verdict::WarmupTooShort => "start-up is counted in its figures (warmup = \"auto\" or a longer warm-up)",
+        Verdict::NotSteady => "a level moved during the counted period, so its means mix regimes (a longer horizon)",
+        Verdict::Overloaded => "a queue grows without bound: no steady state exists, its figures grow with the horizon",
+    }
 }
 
 /// What a department's overload episodes amount to, in one sentence: "IT

@@ -33,6 +33,7 @@ mod naive;
 mod occupancy;
 
 use super::confirm::{Confirm, MOST_SLOT_ROUNDS, round_plan};
+use super::diagnostics::Verdict;
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
@@ -209,6 +210,9 @@ pub struct DepartmentStaffing {
     /// interval in the last confirmation round (`None` without
     /// confirmation).
     pub confirmed: Option<Vec<bool>>,
+    /// The diagnostics' verdict on the measuring run: the worst of this
+    /// department's queue and, at the front line, the external rows.
+    pub verdict: Verdict,
 }
 
 /// What staffing by interval found.
@@ -267,7 +271,7 @@ pub fn staff_by_interval(
     let confirm_replications = confirm.replications(plan.replications as usize);
     let mut rounds = 0;
     let mut added = 0;
-    let (rows, confirmed) = loop {
+    let (rows, confirmed, diagnostics) = loop {
         // The targets measured with the required staffing in place: on the
         // choosing seed without confirmation, else on this round's own.
         let measuring = match confirm_replications {
@@ -277,14 +281,15 @@ pub fn staff_by_interval(
         let required_scenario = checked(staffed_file(base, grid, &required, false), base)?;
         let (_, results) = sample_occupancy(&required_scenario, grid, &measuring, progress)?;
         let rows = interval_rows(&required_scenario, &results);
+        let diagnostics = || super::diagnostics::diagnose(&required_scenario, &results);
         if confirm_replications.is_none() {
-            break (rows, None);
+            break (rows, None, diagnostics());
         }
         rounds += 1;
         let met = slots_met(base, targets, grid, &required, &rows);
         let misses: u32 = met.iter().flatten().flatten().map(|&m| u32::from(!m)).sum();
         if misses == 0 || rounds == MOST_SLOT_ROUNDS {
-            break (rows, Some(met));
+            break (rows, Some(met), diagnostics());
         }
         let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
         for (staff, met) in required.iter_mut().zip(&met) {
@@ -326,6 +331,15 @@ pub fn staff_by_interval(
                 })
                 .collect(),
             confirmed: confirmed.as_ref().and_then(|met| met[d].clone()),
+            verdict: diagnostics
+                .iter()
+                .filter(|row| {
+                    row.department == base.departments[d].name
+                        || (row.department == "external" && base.departments[d].front_line)
+                })
+                .map(|row| row.verdict)
+                .max()
+                .unwrap_or(Verdict::Ok),
         });
     }
     let kept = base
