@@ -379,3 +379,25 @@ fn with_a_period_the_trend_check_compares_whole_days() {
         assert_eq!(truncation % 1440.0, 0.0, "{row:?}");
     }
 }
+
+#[test]
+fn without_a_whole_period_after_the_warm_up_there_are_no_figures_by_slot() {
+    let sandbox = Sandbox::new();
+    // Two-hour slots of a day; the run counts 1,000 to 2,000: no whole day.
+    let text = desk("rates = { every = 120.0, values = [1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0] }")
+        .replace("horizon = 2880.0\nwarmup = 240.0", "horizon = 2000.0\nwarmup = 1000.0");
+    sandbox.write("short.toml", &text);
+    let long = text.replace("horizon = 2000.0", "horizon = 4000.0");
+    sandbox.write("long.toml", &long);
+    // A folder with the figures of a longer run: they must not survive.
+    sandbox.run(&["run", "long.toml", "--out", "run", "--quiet"]).success();
+    assert!(sandbox.path("run/intervals.csv").is_file());
+    assert!(std::fs::read_to_string(sandbox.path("run/report.html")).unwrap().contains("id=\"chart-day-"));
+    let stderr = sandbox.run(&["run", "short.toml", "--out", "run"]).stderr();
+    assert!(stderr.contains("no whole period (1440)") && stderr.contains("intervals.csv is not written"), "{stderr}");
+    assert!(!sandbox.path("run/intervals.csv").exists(), "no empty intervals.csv that reads as a result");
+    let report = std::fs::read_to_string(sandbox.path("run/report.html")).unwrap();
+    assert!(!report.contains("id=\"chart-day-"), "no day chart drawn from nothing");
+    let stdout = sandbox.run(&["validate", "short.toml"]).success();
+    assert!(stdout.contains("no whole period"), "{stdout}");
+}

@@ -413,3 +413,55 @@ enabled = false
     let compared = rows(&sandbox.path("compare"), "compare.csv");
     assert!(compared.iter().all(|r| r["verdict"] == "overloaded"), "the pair is as doubtful as its worse run");
 }
+
+#[test]
+fn the_same_scenario_in_minutes_and_in_hours_gets_the_same_verdicts() {
+    // LOADED from empty: start-up counted in both the queue and the waits
+    // (about six minutes, a tenth of an hour).
+    let hours = LOADED
+        .replace("name = \"loaded\"", "name = \"loaded\"\ntime_unit = \"hour\"")
+        .replace("horizon = 20000.0", &format!("horizon = {:?}", 20000.0 / 60.0))
+        .replace("arrival_rate = 2.85", &format!("arrival_rate = {:?}", 2.85 * 60.0))
+        .replace("mean = 1.0", &format!("mean = {:?}", 1.0 / 60.0));
+    assert_ne!(hours, LOADED);
+    let verdicts = |text: &str| {
+        let results = experiment::run(scenario(text));
+        results.diagnostics.iter().map(|d| (d.series, d.verdict)).collect::<Vec<_>>()
+    };
+    let (in_minutes, in_hours) = (verdicts(LOADED), verdicts(&hours));
+    assert_eq!(in_minutes, in_hours);
+    assert!(
+        in_minutes.iter().any(|&(series, v)| series == "ext_wait" && v != orgsim::experiment::diagnostics::Verdict::Ok),
+        "the waits' start-up is flagged in both units: {in_minutes:?}"
+    );
+    // A shift plan without a period repeats daily in the scenario's unit.
+    let shifts = |unit: &str, day: f64| {
+        scenario(&format!(
+            r#"name = "s"
+time_unit = "{unit}"
+horizon = {:?}
+[customers]
+arrival_rate = {:?}
+[[department]]
+name = "Desk"
+front_line = true
+shifts = [ {{ start = 0.0, length = {:?}, staff = 4 }}, {{ start = {:?}, length = {:?}, staff = 5 }} ]
+service = {{ dist = "exponential", mean = {:?} }}
+[behavior]
+enabled = false
+"#,
+            day * 10.0,
+            3.0 * 1440.0 / day,
+            day / 2.0,
+            day / 2.0,
+            day / 2.0,
+            day / 1440.0
+        ))
+    };
+    for (unit, day) in [("minute", 1440.0), ("hour", 24.0), ("second", 86400.0), ("day", 1.0)] {
+        let s = shifts(unit, day);
+        assert_eq!(s.period, Some(day), "{unit}");
+        let staff = s.departments[0].mean_staff(0.0, s.horizon).unwrap();
+        assert!((staff - 4.5).abs() < 1e-9, "{unit}: half a day each, {staff}");
+    }
+}

@@ -175,6 +175,12 @@ impl SimulationArgs {
                 scenario.time_unit,
                 scenario.replications
             );
+            if let Some(period) = scenario.period.filter(|&p| chosen > 0.0 && (chosen / p).fract() > 1e-9) {
+                eprintln!(
+                    "warning: the warm-up is not a whole number of periods ({}): not one whole period fits in half the horizon, so the counted days start mid-period; lengthen the horizon",
+                    number(period)
+                );
+            }
         }
         Ok(())
     }

@@ -49,6 +49,25 @@ fn period_staff(scenario: &Scenario, index: usize) -> f64 {
 pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     let estimate = crate::model::load_estimate(scenario);
     let mut warnings = mean_load_warnings(scenario, &estimate);
+    if scenario.whole_periods_counted() == Some(0.0) {
+        warnings.push(format!(
+            "no whole period ({}) lies between the warm-up ({}) and the horizon ({}): figures by slot need one, so intervals.csv is not written and no day chart is drawn; lengthen the horizon",
+            crate::scenario::ranges::number(scenario.period.unwrap_or(0.0)),
+            crate::scenario::ranges::number(scenario.warmup),
+            crate::scenario::ranges::number(scenario.horizon)
+        ));
+    }
+    let defaulted = scenario.resolved.period.is_none() && scenario.resolved.customers.rates.is_none();
+    if let Some(period) = scenario.period.filter(|_| defaulted)
+        && crate::scenario::day_in(&scenario.time_unit).is_none()
+    {
+        warnings.push(format!(
+            "time_unit {:?} is not second, minute, hour or day, so the shifts' period defaults to {} {}s (a day in minutes); give period = the length of a day in your unit",
+            scenario.time_unit,
+            crate::scenario::ranges::number(period),
+            scenario.time_unit
+        ));
+    }
     if let Some(slots) = slots(scenario) {
         for (index, department) in scenario.departments.iter().enumerate() {
             if department.unlimited {

@@ -12,14 +12,15 @@
 //!   it matters: when the mean between the warm-up and the truncation
 //!   differs from the mean after it, paired across replications, with an
 //!   interval (at the level below) that excludes 0, by more than 10% of
-//!   the latter and 0.1 (a nearly empty queue's rare spikes, or a slow
-//!   wander of the averaged series, move MSER without biasing anything).
+//!   the latter and a floor (a nearly empty queue's rare spikes, or a slow
+//!   wander of the averaged series, move MSER without biasing anything):
+//!   0.1 for a queue, 0.1 mean front-line service times for external waits.
 //! - **Trend.** The counted period's bins are cut in two halves; each
 //!   replication gives the change (second-half mean − first-half mean), and
 //!   the paired Student-t interval of the change, at level 1 − 0.05/rows
 //!   (Bonferroni over the rows), tests that the level did not move. A row is
 //!   `not_steady` when the interval excludes 0 and the change exceeds both
-//!   10% of the first-half mean and 0.1 in absolute terms. A trend is
+//!   10% of the first-half mean and the floor. A trend is
 //!   reported before a short warm-up: it pushes MSER's truncation to its
 //!   limit too, and no warm-up cures it.
 //! - **Auto warm-up.** [`auto_warmup`] takes the largest truncation that
@@ -55,7 +56,9 @@ const BATCH: usize = 5;
 const FAMILY_ERROR: f64 = 0.05;
 /// A change smaller than this share of the first-half mean is not a trend.
 const RELATIVE_CHANGE: f64 = 0.10;
-/// Nor is one smaller than this, in the series' own units.
+/// Nor is one smaller than this: in work for a queue (a count), and in
+/// mean front-line service times for external waits (so the verdicts do not
+/// depend on the time unit).
 const ABSOLUTE_CHANGE: f64 = 0.1;
 
 /// What a diagnostic row concludes, from best to worst (the order of
@@ -162,6 +165,8 @@ struct Series {
     department: String,
     name: &'static str,
     replications: Vec<Vec<(f64, f64)>>,
+    /// The smallest change that matters, in the series' own units.
+    floor: f64,
 }
 
 /// The points the series are read on: equal bins, or whole periods.
@@ -237,11 +242,17 @@ fn bin_series(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Series>
             department: department.name.clone(),
             name: "queue",
             replications: results.iter().map(|r| r.paths.queue[index].iter().map(|&q| (q, 1.0)).collect()).collect(),
+            floor: ABSOLUTE_CHANGE,
         })
         .collect();
+    // The customers' mean first service time: their front lines' means,
+    // weighted by where they arrive.
+    let front_service: f64 =
+        scenario.customers.entry.iter().map(|&(d, share)| share * scenario.departments[d].service_mean).sum();
     all.push(Series {
         department: "external".to_string(),
         name: "ext_wait",
+        floor: ABSOLUTE_CHANGE * front_service,
         replications: results
             .iter()
             .map(|r| r.paths.wait_sum.iter().zip(&r.paths.wait_count).map(|(&s, &c)| (s, f64::from(c))).collect())
@@ -285,10 +296,10 @@ fn truncation_points(series: &Series, points: &Points) -> Option<usize> {
     batches.iter().any(Option::is_some).then(|| mser_truncation(&batches) * batch)
 }
 
-/// Whether a change from `before` to `after` matters: more than 10% of
-/// `reference` and more than 0.1.
-fn material(change: f64, reference: f64) -> bool {
-    change.abs() > ABSOLUTE_CHANGE && change.abs() > RELATIVE_CHANGE * reference.abs()
+/// Whether a change matters: more than 10% of `reference` and more than
+/// `floor`.
+fn material(change: f64, reference: f64, floor: f64) -> bool {
+    change.abs() > floor && change.abs() > RELATIVE_CHANGE * reference.abs()
 }
 
 /// The change from bins `first` to bins `second`, paired across
@@ -310,11 +321,11 @@ fn paired_change(
 }
 
 /// Whether an interval excludes 0 by a change that matters relative to
-/// `reference`.
-fn moved(change: Option<Estimate>, reference: Option<f64>) -> bool {
+/// `reference` and `floor`.
+fn moved(change: Option<Estimate>, reference: Option<f64>, floor: f64) -> bool {
     change.is_some_and(|change| {
         let excludes_zero = change.low > 0.0 || change.high < 0.0;
-        excludes_zero && material(change.mean, reference.unwrap_or(0.0))
+        excludes_zero && material(change.mean, reference.unwrap_or(0.0), floor)
     })
 }
 
@@ -326,7 +337,7 @@ fn start_up_matters(series: &Series, from: usize, truncation: usize, level: f64)
         return false;
     }
     let kept = pooled(series.replications.iter(), truncation..count);
-    moved(paired_change(series, truncation..count, from..truncation, level), kept)
+    moved(paired_change(series, truncation..count, from..truncation, level), kept, series.floor)
 }
 
 /// Checks every series of a run: one row per department's queue, then
@@ -353,7 +364,7 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
             let change = if half == 0 { None } else { paired_change(series, first.clone(), second.clone(), level) };
             let first_half_mean = pooled(series.replications.iter(), first.clone());
             let second_half_mean = pooled(series.replications.iter(), second.clone());
-            let verdict = verdict(start_up, first_half_mean, change);
+            let verdict = verdict(start_up, first_half_mean, change, series.floor);
             Diagnostic {
                 department: series.department.clone(),
                 series: series.name,
@@ -382,8 +393,8 @@ pub fn diagnose(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Diagn
 /// `start_up`: MSER truncates after the warm-up and it matters. A trend
 /// comes first: it also pushes MSER's truncation to its limit, and no
 /// warm-up cures it.
-fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) -> Verdict {
-    if moved(change, first_half) {
+fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>, floor: f64) -> Verdict {
+    if moved(change, first_half, floor) {
         Verdict::NotSteady
     } else if start_up {
         Verdict::WarmupTooShort
@@ -395,18 +406,27 @@ fn verdict(start_up: bool, first_half: Option<f64>, change: Option<Estimate>) ->
 /// The warm-up MSER-5 chooses from a pilot run: the largest truncation that
 /// matters over every series, at most half the horizon (0 when none does);
 /// with a period, rounded up to whole periods (down, when that would pass
-/// half the horizon).
+/// half the horizon; as it is, when no whole period fits there).
 pub fn auto_warmup(scenario: &Scenario, pilot: &[ReplicationResult]) -> f64 {
     whole_periods(largest_truncation(scenario, pilot), scenario.period, scenario.horizon)
 }
 
 /// `warmup` rounded up to whole periods, or down when up would pass half
-/// the horizon.
+/// the horizon; kept as it is when not even one whole period fits in half
+/// the horizon (never silently 0: the command line says it is not whole
+/// periods).
 fn whole_periods(warmup: f64, period: Option<f64>, horizon: f64) -> f64 {
     match period {
         Some(period) if warmup > 0.0 => {
             let whole = (warmup / period).ceil() * period;
-            if whole <= horizon / 2.0 { whole } else { (horizon / 2.0 / period).floor() * period }
+            let down = (horizon / 2.0 / period).floor() * period;
+            if whole <= horizon / 2.0 {
+                whole
+            } else if down > 0.0 {
+                down
+            } else {
+                warmup
+            }
         }
         _ => warmup,
     }
@@ -471,18 +491,21 @@ mod tests {
         assert_eq!(whole_periods(0.0, Some(1440.0), 20160.0), 0.0);
         // Up would pass half the horizon (5,000): down to whole periods.
         assert_eq!(whole_periods(4900.0, Some(1440.0), 10000.0), 4320.0);
+        // Not one whole period in half the horizon: MSER's own truncation.
+        assert_eq!(whole_periods(900.0, Some(1440.0), 2000.0), 900.0);
     }
 
     #[test]
     fn verdicts_follow_the_rules() {
         let change = |mean: f64, low: f64, high: f64| Some(Estimate { mean, low, high, count: 10 });
-        assert_eq!(verdict(true, Some(1.0), None), Verdict::WarmupTooShort);
-        assert_eq!(verdict(true, Some(1.0), change(0.5, 0.2, 0.8)), Verdict::NotSteady);
-        assert_eq!(verdict(false, Some(1.0), change(0.5, 0.2, 0.8)), Verdict::NotSteady);
-        // Excludes 0 but is under 10% of the level, or under 0.1.
-        assert_eq!(verdict(false, Some(10.0), change(0.5, 0.2, 0.8)), Verdict::Ok);
-        assert_eq!(verdict(false, Some(0.1), change(0.05, 0.02, 0.08)), Verdict::Ok);
+        assert_eq!(verdict(true, Some(1.0), None, 0.1), Verdict::WarmupTooShort);
+        assert_eq!(verdict(true, Some(1.0), change(0.5, 0.2, 0.8), 0.1), Verdict::NotSteady);
+        assert_eq!(verdict(false, Some(1.0), change(0.5, 0.2, 0.8), 0.1), Verdict::NotSteady);
+        // Excludes 0 but is under 10% of the level, or under the floor.
+        assert_eq!(verdict(false, Some(10.0), change(0.5, 0.2, 0.8), 0.1), Verdict::Ok);
+        assert_eq!(verdict(false, Some(0.1), change(0.05, 0.02, 0.08), 0.1), Verdict::Ok);
+        assert_eq!(verdict(false, Some(1.0), change(0.5, 0.2, 0.8), 0.6), Verdict::Ok);
         // Large but the interval holds 0.
-        assert_eq!(verdict(false, Some(1.0), change(0.5, -0.1, 1.1)), Verdict::Ok);
+        assert_eq!(verdict(false, Some(1.0), change(0.5, -0.1, 1.1), 0.1), Verdict::Ok);
     }
 }

@@ -93,6 +93,13 @@ pub fn finish_run(
         Some(error) => Err(error),
         None => write_files(folder, files).and_then(|()| join_timeseries(folder, &paths, social)),
     };
+    if result.is_ok() {
+        for stale in super::RUN_FILES_NOT_ALWAYS_WRITTEN {
+            if !files.iter().any(|(name, _)| name == stale) {
+                let _ = fs::remove_file(folder.join(stale));
+            }
+        }
+    }
     if result.is_err() {
         remove_parts(&paths);
         if created {

@@ -24,9 +24,11 @@ pub use files::{OutputError, write_files};
 
 use crate::experiment::RunResults;
 
-/// Every file `orgsim run` writes, as (file name, contents).
+/// Every file `orgsim run` writes, as (file name, contents). Without a
+/// whole period between the warm-up and the horizon there are no figures
+/// by slot, and no `intervals.csv` (that would read as a result).
 pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
-    vec![
+    let mut files = vec![
         ("summary.csv".to_string(), csv_files::summary(&results.summary)),
         ("departments.csv".to_string(), csv_files::departments(results)),
         ("replications.csv".to_string(), csv_files::replications(results)),
@@ -36,5 +38,13 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
         ("diagnostics.csv".to_string(), trust::diagnostics(&results.diagnostics)),
         ("regimes.csv".to_string(), trust::regimes(results)),
         ("scenario.toml".to_string(), results.scenario.to_toml().into_bytes()),
-    ]
+    ];
+    if results.scenario.whole_periods_counted() == Some(0.0) {
+        files.retain(|(name, _)| name != "intervals.csv");
+    }
+    files
 }
+
+/// Files an earlier run may have left in a folder that this run does not
+/// write: removed, so the report never draws them as this run's.
+pub const RUN_FILES_NOT_ALWAYS_WRITTEN: [&str; 1] = ["intervals.csv"];

@@ -316,7 +316,8 @@ impl DepartmentFile {
     pub fn mean_staff(&self, period: Option<f64>) -> Option<f64> {
         match (&self.shifts, self.staff) {
             (Some(shifts), _) => {
-                let period = period.unwrap_or(super::check::DEFAULT_SHIFT_PERIOD);
+                // `period()` gives every scenario with shifts a period.
+                let period = period.unwrap_or_else(|| super::check::default_period(""));
                 Some(shifts.iter().map(|s| f64::from(s.staff) * s.length.min(period)).sum::<f64>() / period)
             }
             (None, Some(staff)) => staff.count().map(f64::from),

@@ -20,9 +20,9 @@ mod schedule;
 
 use std::fmt;
 
-pub use check::MOST_SEED;
 pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
+pub use check::{MOST_SEED, day_in};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
@@ -309,6 +309,17 @@ impl Scenario {
             }
             None => None,
         }
+    }
+
+    /// Whole periods of the slot layout between the warm-up and the
+    /// horizon, which figures by slot are folded over; `None` without a
+    /// slot layout.
+    pub fn whole_periods_counted(&self) -> Option<f64> {
+        let (every, slots) = self.slot_layout()?;
+        let period = every * slots as f64;
+        let first = (self.warmup / period - 1e-9).ceil().max(0.0);
+        let last = (self.horizon / period + 1e-9).floor();
+        Some((last - first).max(0.0))
     }
 
     /// Mean staff on duty per department over the counted window

@@ -72,7 +72,7 @@ pub const RANGES: &[KeyRange] = &[
     noted(above("sample_every", 0.0, T), "at least horizon / 1,000,000 and 1/1,000 of the shortest mean service time"),
     noted(
         above("period", 0.0, T),
-        "with `customers.rates`, equal to the number of values × `every`; default: that, or 1440 with only shifts",
+        "with `customers.rates`, equal to the number of values × `every`; default: that, or with only shifts one day in `time_unit` (1440 minute, 24 hour, 86400 second, 1 day; 1440 for another label, with a warning)",
     ),
     noted(above("customers.arrival_rate", 0.0, 1e9), "or `customers.rates`, never both"),
     above("customers.rates.every", 0.0, T),

@@ -6,7 +6,6 @@ use super::super::errors::{Checker, Step};
 use super::super::file::{DepartmentFile, Followup, NeedFile, ScenarioFile};
 use super::super::network::{self, Edge, NetworkProblem};
 use super::super::{Department, Need, ScenarioError, Schedule};
-use super::DEFAULT_SHIFT_PERIOD;
 use super::has_control_characters;
 
 /// Checks every department and the network of needs between them.
@@ -202,7 +201,8 @@ fn check_staff(
             ),
         ));
     }
-    let period = period.unwrap_or(DEFAULT_SHIFT_PERIOD);
+    // `period_of` gives every scenario with shifts a period.
+    let period = period.unwrap_or_else(|| super::default_period(""));
     for (shift_index, shift) in shifts.iter().enumerate() {
         let path = |field: &'static str| {
             [

@@ -21,15 +21,30 @@ use super::{Department, Scenario, ScenarioError};
 /// The largest seed: the largest integer a TOML file can hold.
 pub const MOST_SEED: u64 = i64::MAX as u64;
 
+/// One day in `time_unit` when it is a clock unit (`second`, `minute`,
+/// `hour`, `day`); `None` for any other label.
+pub fn day_in(time_unit: &str) -> Option<f64> {
+    match time_unit {
+        "second" => Some(86_400.0),
+        "minute" => Some(1_440.0),
+        "hour" => Some(24.0),
+        "day" => Some(1.0),
+        _ => None,
+    }
+}
+
 /// The period of scenarios with shifts but neither `period` nor `rates`:
-/// a day in minutes.
-pub const DEFAULT_SHIFT_PERIOD: f64 = 1440.0;
+/// one day in the scenario's unit, or 1440 (a day in minutes) for a unit
+/// that is not a clock unit (`validate` warns).
+pub fn default_period(time_unit: &str) -> f64 {
+    day_in(time_unit).unwrap_or(1_440.0)
+}
 
 /// The cycle demand and shifts repeat on, as the file gives it: `period`,
 /// else the rates' length, else a day when some department has shifts.
 pub(super) fn period_of(file: &ScenarioFile) -> Option<f64> {
     let rates = file.customers.rates.as_ref().map(|r| r.every * r.values.len() as f64);
-    let shifts = file.departments.iter().any(|d| d.shifts.is_some()).then_some(DEFAULT_SHIFT_PERIOD);
+    let shifts = file.departments.iter().any(|d| d.shifts.is_some()).then(|| default_period(&file.time_unit));
     file.period.or(rates).or(shifts)
 }
 
