@@ -75,6 +75,40 @@ fn a_sobol_design_finds_the_one_parameter_that_matters() {
 }
 
 #[test]
+fn sobol_indices_from_too_few_samples_say_so() {
+    let sandbox = Sandbox::new();
+    sandbox.write("few.toml", &queue("sobol", 16));
+    let outcome = sandbox.run(&["sweep", "few.toml", "--out", "few", "--no-plots"]);
+    let stderr = outcome.stderr();
+    outcome.success();
+    let rows = csv_rows(&sandbox.path("few"), "sensitivity.csv");
+    let width = |r: &std::collections::HashMap<String, String>, a: &str, b: &str| {
+        r[b].parse::<f64>().unwrap_or(0.0) - r[a].parse::<f64>().unwrap_or(0.0)
+    };
+    let mut widest: f64 = 0.0;
+    for row in &rows {
+        let wide = width(row, "s1_ci_low", "s1_ci_high").max(width(row, "st_ci_low", "st_ci_high"));
+        widest = widest.max(wide);
+        assert_eq!(row["note"].contains("few_samples"), wide > 0.2, "{row:?}");
+        let above = row["s1_ci_low"].parse::<f64>().unwrap_or(0.0) > row["st_ci_high"].parse::<f64>().unwrap_or(1.0);
+        assert_eq!(row["note"].contains("s1_above_st"), above, "{row:?}");
+    }
+    assert!(widest > 0.2, "16 samples leave wide intervals: {widest}");
+    let factor = (widest / 0.2).powi(2).ceil();
+    assert!(
+        stderr.contains("too few samples") && stderr.contains(&format!("raise samples about {}-fold", factor as u64)),
+        "{stderr}"
+    );
+    // 256 samples narrow them: no note on the queue's parameters' total
+    // indices for the wait.
+    sandbox.write("many.toml", &queue("sobol", 256));
+    sandbox.run(&["sweep", "many.toml", "--out", "many", "--quiet", "--no-plots"]).success();
+    let rows = csv_rows(&sandbox.path("many"), "sensitivity.csv");
+    let wait = rows.iter().filter(|r| r["metric"] == "ext_wait_mean").collect::<Vec<_>>();
+    assert!(wait.iter().all(|r| !r["note"].contains("s1_above_st")), "{wait:?}");
+}
+
+#[test]
 fn a_sobol_design_in_shards_merges_into_the_same_indices() {
     let sandbox = Sandbox::new();
     sandbox.write("sobol.toml", &queue("sobol", 16));

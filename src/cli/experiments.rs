@@ -196,7 +196,7 @@ fn robust_impact(
     }
     let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
     let (teams, gains) = best_gains(&plan, &results);
-    let summary = experiment.pool.install(|| summarize(&plan.assumptions, &plan.values, &teams, &gains, base.seed));
+    let summary = summarize(&plan.assumptions, &plan.values, &teams, &gains);
     if summary.importance.is_none() && !quiet {
         eprintln!("warning: {}", output::robust::too_few_worlds(plan.values.len(), plan.assumptions.len()));
     }
@@ -213,7 +213,7 @@ fn robust_impact(
         ),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
-    experiment.finish(files, output::robust::robust_table(&summary.table, summary.leaning.as_deref()), &[])
+    experiment.finish(files, output::robust::robust_table(&summary.table, &summary.leaning), &[])
 }
 
 /// Runs one shard of the worlds and writes its rows of robust-worlds.csv

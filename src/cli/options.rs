@@ -298,6 +298,10 @@ impl Experiment {
             // The report computes the indices of a Sobol sweep from its sweep.csv.
             if self.out.join("sensitivity.csv").exists() && files.iter().any(|(name, _)| name == "sweep.csv") {
                 names.push_str(", sensitivity.csv");
+                let text = std::fs::read_to_string(self.out.join("sensitivity.csv")).unwrap_or_default();
+                if let Some(warning) = output::sensitivity::warning(&text) {
+                    eprintln!("warning: {warning}");
+                }
             }
             names.push_str(if self.plots { ", report.html, plots/" } else { ", report.html" });
             print(&format!("{table}\nwrote {names} to {}\n", self.out.display()))?;

@@ -287,6 +287,8 @@ pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str)
             ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None, verdict }
         })
         .collect();
-    rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+    // A gain that could not be measured (NaN) never ranks above a number.
+    let key = |gain: f64| if gain.is_nan() { f64::NEG_INFINITY } else { gain };
+    rows.sort_by(|a, b| key(b.gain).total_cmp(&key(a.gain)));
     ImpactResults { base, by, rows, screening_replications: None }
 }

@@ -17,7 +17,7 @@ use toml::Value;
 
 use super::design::latin_hypercube;
 use super::impact::{ImpactPlan, ImpactResults, Step, plan_impact, rank_impact};
-pub use super::importance::{importance, leaning};
+pub use super::importance::{Importance, importance, leaning};
 use super::jobs::{Plan, Progress, replicate};
 use super::{ExperimentError, RunResults};
 use crate::scenario::ranges::{range, six_digits};
@@ -308,6 +308,10 @@ pub fn robustness(teams: &[String], gains: &[Vec<f64>]) -> Vec<TeamRobustness> {
         .map(|(t, team)| {
             let (mut first, mut top3) = (0usize, 0usize);
             for world in gains {
+                // A gain that could not be measured (NaN) never ranks.
+                if world[t].is_nan() {
+                    continue;
+                }
                 let better = world.iter().filter(|g| **g > world[t]).count();
                 first += usize::from(better == 0);
                 top3 += usize::from(better < 3);
@@ -342,9 +346,20 @@ pub struct Summary {
     pub table: Vec<TeamRobustness>,
     /// Each assumption's importance and interval; `None` with too few
     /// worlds.
-    pub importance: Option<Vec<(f64, (f64, f64))>>,
-    /// The assumption the leading team's gain leans on most.
-    pub leaning: Option<String>,
+    pub importance: Option<Vec<Importance>>,
+    /// What the leading team's gain leans on.
+    pub leaning: Leaning,
+}
+
+/// What the leading team's gain leans on, as far as the worlds can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Leaning {
+    /// Too few worlds to estimate the importance at all.
+    TooFewWorlds,
+    /// No assumption stands out (Holm at 0.05) over this many worlds.
+    NoneStandsOut(usize),
+    /// The assumption with the largest importance among those that stand out.
+    On(String),
 }
 
 /// Whether `worlds` are enough to tell the importance of `assumptions`
@@ -354,27 +369,39 @@ pub fn enough_worlds(worlds: usize, assumptions: usize) -> bool {
 }
 
 /// The conclusions from each world's assumption values and each team's
-/// best gain there (bootstrap under `seed`).
-pub fn summarize(
-    assumptions: &[Assumption],
-    values: &[Vec<f64>],
-    teams: &[String],
-    gains: &[Vec<f64>],
-    seed: u64,
-) -> Summary {
+/// best gain there.
+pub fn summarize(assumptions: &[Assumption], values: &[Vec<f64>], teams: &[String], gains: &[Vec<f64>]) -> Summary {
     let table = robustness(teams, gains);
     let importance = enough_worlds(values.len(), assumptions.len()).then(|| {
         let leader = table.first().and_then(|t| teams.iter().position(|n| *n == t.department)).unwrap_or(0);
         let outcome: Vec<f64> = gains.iter().map(|world| world[leader]).collect();
-        importance(assumptions, values, &outcome, super::sensitivity::RESAMPLES, seed)
+        importance(assumptions, values, &outcome)
     });
-    let leaning = importance.as_deref().and_then(leaning).map(|i| assumptions[i].name.clone());
+    let leaning = match importance.as_deref() {
+        None => Leaning::TooFewWorlds,
+        Some(found) => match leaning(found) {
+            Some(index) => Leaning::On(assumptions[index].name.clone()),
+            None => Leaning::NoneStandsOut(values.len()),
+        },
+    };
     Summary { table, importance, leaning }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gain_that_could_not_be_measured_never_ranks() {
+        let teams = vec!["A".to_string(), "B".to_string()];
+        let gains = vec![vec![f64::NAN, 1.0], vec![f64::NAN, -1.0], vec![2.0, 1.0]];
+        let table = robustness(&teams, &gains);
+        let a = table.iter().find(|t| t.department == "A").unwrap();
+        let b = table.iter().find(|t| t.department == "B").unwrap();
+        assert!((a.first_share - 1.0 / 3.0).abs() < 1e-12, "{a:?}");
+        assert!((b.first_share - 2.0 / 3.0).abs() < 1e-12, "{b:?}");
+        assert_eq!(table[0].department, "B");
+    }
 
     #[test]
     fn every_range_lies_inside_its_key_and_triples_add_up_to_one() {

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::format::{bytes, number, row, writer};
-use crate::experiment::robust::{Assumption, TeamRobustness};
+use crate::experiment::robust::{Assumption, Importance, Leaning, TeamRobustness};
 
 /// `robust.csv`.
 pub fn robust_csv(table: &[TeamRobustness]) -> Vec<u8> {
@@ -32,14 +32,18 @@ pub fn robust_csv(table: &[TeamRobustness]) -> Vec<u8> {
 
 /// `robust-assumptions.csv`; `importance` is `None` when there were too
 /// few worlds to estimate it (the columns stay empty).
-pub fn assumptions_csv(assumptions: &[Assumption], importance: Option<&[(f64, (f64, f64))]>) -> Vec<u8> {
+pub fn assumptions_csv(assumptions: &[Assumption], importance: Option<&[Importance]>) -> Vec<u8> {
     let mut out = writer();
-    row(&mut out, &["assumption", "from", "to", "importance", "ci_low", "ci_high"].map(String::from));
+    let header = ["assumption", "from", "to", "importance", "ci_low", "ci_high", "p_value", "stands_out"];
+    row(&mut out, &header.map(String::from));
     for (index, assumption) in assumptions.iter().enumerate() {
         let mut fields = vec![assumption.name.clone(), number(Some(assumption.from)), number(Some(assumption.to))];
         match importance.and_then(|all| all.get(index)) {
-            Some(&(value, (low, high))) => fields.extend([value, low, high].map(|v| number(Some(v)))),
-            None => fields.extend([String::new(), String::new(), String::new()]),
+            Some(found) => {
+                fields.extend([found.value, found.low, found.high, found.p_value].map(|v| number(Some(v))));
+                fields.push(found.stands_out.to_string());
+            }
+            None => fields.extend(std::iter::repeat_n(String::new(), 5)),
         }
         row(&mut out, &fields);
     }
@@ -110,9 +114,9 @@ pub fn read_worlds(text: &str) -> Result<Worlds, String> {
 }
 
 /// The files of a robust ranking from its joined `robust-worlds.csv`, the
-/// base `scenario.toml` it ran (which gives the assumptions' ranges) and
-/// its seed; `Err` says why the worlds do not fit the scenario.
-pub fn merged_files(worlds: &str, scenario: &str, seed: u64) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// base `scenario.toml` it ran (which gives the assumptions' ranges);
+/// `Err` says why the worlds do not fit the scenario.
+pub fn merged_files(worlds: &str, scenario: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     use crate::experiment::robust::{assumptions, summarize};
     let (names, teams, values, gains) = read_worlds(worlds)?;
     let base = crate::scenario::Scenario::from_toml_str(scenario, "scenario.toml").map_err(|e| e.to_string())?;
@@ -120,7 +124,7 @@ pub fn merged_files(worlds: &str, scenario: &str, seed: u64) -> Result<Vec<(Stri
     if assumptions.iter().map(|a| &a.name).ne(names.iter()) {
         return Err("the shards' assumptions differ from those of scenario.toml".into());
     }
-    let summary = summarize(&assumptions, &values, &teams, &gains, seed);
+    let summary = summarize(&assumptions, &values, &teams, &gains);
     Ok(vec![
         ("robust.csv".to_string(), robust_csv(&summary.table)),
         ("robust-assumptions.csv".to_string(), assumptions_csv(&assumptions, summary.importance.as_deref())),
@@ -130,26 +134,24 @@ pub fn merged_files(worlds: &str, scenario: &str, seed: u64) -> Result<Vec<(Stri
 }
 
 /// The headline: who ranks first how often (`leader`: its name and share
-/// of worlds), and what the conclusion leans on most.
-pub fn headline(leader: Option<(&str, f64)>, leaning: Option<&str>) -> String {
+/// of worlds), and what the conclusion leans on, if anything stands out.
+pub fn headline(leader: Option<(&str, f64)>, leaning: &Leaning) -> String {
     let Some((department, share)) = leader else {
         return "No team could be ranked.".into();
     };
     let share = (share * 100.0).round();
+    let first = format!("{department} ranks first in {share}% of plausible worlds");
     match leaning {
-        Some(assumption) => {
-            format!(
-                "{department} ranks first in {share}% of plausible worlds; the conclusion leans most on {assumption}."
-            )
+        Leaning::On(assumption) => format!("{first}; the conclusion leans most on {assumption}."),
+        Leaning::NoneStandsOut(worlds) => {
+            format!("{first}; no single assumption stands out at {worlds} worlds.")
         }
-        None => format!(
-            "{department} ranks first in {share}% of plausible worlds; too few worlds to say which assumption it leans on."
-        ),
+        Leaning::TooFewWorlds => format!("{first}; too few worlds to say which assumption it leans on."),
     }
 }
 
 /// The printed summary: the headline and the rank-stability table.
-pub fn robust_table(table: &[TeamRobustness], leaning: Option<&str>) -> String {
+pub fn robust_table(table: &[TeamRobustness], leaning: &Leaning) -> String {
     let mut text = headline(table.first().map(|t| (t.department.as_str(), t.first_share)), leaning);
     text.push('\n');
     let _ = writeln!(

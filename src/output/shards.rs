@@ -69,7 +69,7 @@ pub fn merge(folder: &Path, out: &Path) -> Result<&'static str, MergeError> {
     let csv = joined_rows(folder, &manifests)?;
     let scenario = read(&folder.join("scenario.toml"))?;
     if first.kind.as_deref() == Some("robust") {
-        let files = super::robust::merged_files(&csv, &scenario, first.seed).map_err(mismatch)?;
+        let files = super::robust::merged_files(&csv, &scenario).map_err(mismatch)?;
         write_files(out, &files)?;
         return Ok("robust");
     }

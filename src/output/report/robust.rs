@@ -16,31 +16,41 @@ fn field(row: &std::collections::HashMap<String, String>, column: &str) -> Strin
     row.get(column).cloned().unwrap_or_default()
 }
 
-/// The assumption the leading team's gain leans on most (see
-/// [`crate::experiment::robust::leaning`]).
-fn leaning(assumptions: &Table) -> Result<Option<String>, ReportError> {
-    let mut names = Vec::new();
-    let mut importance = Vec::new();
+/// What the leading team's gain leans on (see
+/// [`crate::experiment::robust::leaning`]), from the `stands_out` column;
+/// `worlds` counted.
+fn leaning(assumptions: &Table, worlds: usize) -> Result<crate::experiment::robust::Leaning, ReportError> {
+    use crate::experiment::robust::Leaning;
+    let mut best: Option<(String, f64)> = None;
+    let mut estimated = false;
     for row in &assumptions.rows {
         let Some(value) = assumptions.number(row, "importance")? else { continue };
-        let low = assumptions.number(row, "ci_low")?.unwrap_or(f64::NAN);
-        let high = assumptions.number(row, "ci_high")?.unwrap_or(f64::NAN);
-        names.push(field(row, "assumption"));
-        importance.push((value, (low, high)));
+        estimated = true;
+        if field(row, "stands_out") == "true" && best.as_ref().is_none_or(|(_, b)| value.abs() > b.abs()) {
+            best = Some((field(row, "assumption"), value));
+        }
     }
-    Ok(crate::experiment::robust::leaning(&importance).map(|i| names[i].clone()))
+    Ok(match best {
+        Some((name, _)) => Leaning::On(name),
+        None if estimated => Leaning::NoneStandsOut(worlds),
+        None => Leaning::TooFewWorlds,
+    })
 }
 
 /// Writes `report.html` and the charts of a robust ranking in `folder`.
 pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), ReportError> {
     let ranks = Table::read(folder, "robust.csv")?;
     let assumptions = Table::read(folder, "robust-assumptions.csv")?;
-    let leaning = leaning(&assumptions)?;
+    let worlds = match ranks.rows.first() {
+        Some(row) => ranks.number(row, "worlds")?.unwrap_or(0.0) as usize,
+        None => 0,
+    };
+    let leaning = leaning(&assumptions, worlds)?;
     let leader = match ranks.rows.first() {
         Some(row) => Some((field(row, "department"), ranks.number(row, "first_share")?.unwrap_or(0.0))),
         None => None,
     };
-    let headline = crate::output::robust::headline(leader.as_ref().map(|(d, s)| (d.as_str(), *s)), leaning.as_deref());
+    let headline = crate::output::robust::headline(leader.as_ref().map(|(d, s)| (d.as_str(), *s)), &leaning);
     let mut body = format!("<p class=\"story\">{}</p>\n", escape(&headline));
     let _ = writeln!(
         body,
@@ -66,20 +76,22 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
     }
     let _ = writeln!(
         body,
-        "</table><h2>What the leading team's gain leans on</h2><table><tr><th>assumption</th><th>from</th><th>to</th><th>importance</th><th>95% interval</th></tr>"
+        "</table><h2>What the leading team's gain leans on</h2><table><tr><th>assumption</th><th>from</th><th>to</th><th>importance</th><th>95% interval (Fisher's z)</th><th>p-value</th><th>stands out (Holm, 0.05)</th></tr>"
     );
     let mut importance_rows = Vec::new();
     for row in &assumptions.rows {
         let cell = |c: &str| escape(&field(row, c));
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
             cell("assumption"),
             cell("from"),
             cell("to"),
             cell("importance"),
             cell("ci_low"),
-            cell("ci_high")
+            cell("ci_high"),
+            cell("p_value"),
+            if field(row, "stands_out") == "true" { "yes" } else { "" }
         );
         if let Some(value) = assumptions.number(row, "importance")? {
             let low = assumptions.number(row, "ci_low")?.unwrap_or(value);
@@ -105,7 +117,7 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
             let chart = IntervalChart {
                 name: "robust-assumptions".into(),
                 title: "What the leading team's gain leans on".into(),
-                x_label: "partial rank correlation with the gain (95% bootstrap interval)".into(),
+                x_label: "partial rank correlation with the gain (95% interval by Fisher's z)".into(),
                 rows: importance_rows,
             };
             pictures.push((draw(&chart)?, "The assumptions the leading team's gain moves with, others held.".into()));
