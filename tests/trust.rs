@@ -197,7 +197,12 @@ fn a_bad_warm_up_is_refused_before_anything_runs() {
 /// The deadlock of a `hold` loop, forced past the check (which refuses
 /// it): A's only server holds while B's request waits in A's queue.
 fn forced_hold_loop() -> Scenario {
-    let mut scenario = scenario(
+    forced_hold_loop_with("")
+}
+
+/// [`forced_hold_loop`] with `extra` departments after its two.
+fn forced_hold_loop_with(extra: &str) -> Scenario {
+    let mut scenario = scenario(&format!(
         r#"name = "loop"
 horizon = 20000.0
 replications = 4
@@ -208,17 +213,18 @@ arrival_rate = 0.2
 name = "A"
 front_line = true
 staff = 1
-service = { dist = "exponential", mean = 1.0 }
-needs = [ { dept = "B", probability = 0.3, mode = "handoff" } ]
+service = {{ dist = "exponential", mean = 1.0 }}
+needs = [ {{ dept = "B", probability = 0.3, mode = "handoff" }} ]
 [[department]]
 name = "B"
 staff = 1
-service = { dist = "exponential", mean = 1.0 }
-needs = [ { dept = "A", probability = 0.3, mode = "handoff" } ]
+service = {{ dist = "exponential", mean = 1.0 }}
+needs = [ {{ dept = "A", probability = 0.3, mode = "handoff" }} ]
+{extra}
 [behavior]
 enabled = false
-"#,
-    );
+"#
+    ));
     scenario.departments[0].needs[0].mode = NeedMode::Hold;
     scenario
 }
@@ -237,9 +243,78 @@ fn a_replication_that_stops_moving_stops_with_an_error_naming_the_departments() 
     }
     let error = Stalled::check(&results).unwrap_err().to_string();
     assert!(error.contains("every server of A") && error.contains("mode = \"handoff\""), "{error}");
-    // An experiment fails whole.
+    // The message's times are the stall's own: no service from `since`
+    // to `time`.
+    let first = &stalled[0];
+    let number = orgsim::scenario::ranges::number;
+    assert!(
+        error.contains(&format!(
+            "no service had ended from time {} to time {}",
+            number(first.since),
+            number(first.time)
+        )),
+        "{error}"
+    );
+    // An experiment fails whole, and says which of its runs stalled.
     let plan = experiment::jobs::Plan { replications: 4, seed: 3, precision: None };
-    assert!(experiment::jobs::replicate(&[scenario], &plan, &experiment::jobs::Silent).is_err());
+    let error = experiment::jobs::replicate(&[scenario.clone(), scenario], &plan, &experiment::jobs::Silent)
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("run 1 of 2 of this experiment (loop): replication"), "{error}");
+}
+
+/// A desk that holds its servers for a back office open Monday to Friday,
+/// 08:00 to 17:00: over a weekend the desk's servers all hold and no
+/// service ends for 63 hours, more than 1,000 of the back office's mean
+/// service times, yet nothing is stuck: the office opens on Monday.
+const WEEKEND: &str = r#"name = "weekend"
+horizon = 30240.0
+warmup = 10080.0
+period = 10080.0
+replications = 3
+seed = 4
+[customers]
+arrival_rate = 0.05
+[[department]]
+name = "Desk"
+front_line = true
+staff = 2
+service = { dist = "exponential", mean = 1.0 }
+needs = [ { dept = "Back", probability = 0.5, mode = "hold" } ]
+[[department]]
+name = "Back"
+shifts = [
+  { start = 480.0, length = 540.0, staff = 2 },
+  { start = 1920.0, length = 540.0, staff = 2 },
+  { start = 3360.0, length = 540.0, staff = 2 },
+  { start = 4800.0, length = 540.0, staff = 2 },
+  { start = 6240.0, length = 540.0, staff = 2 },
+]
+service = { dist = "exponential", mean = 2.0 }
+[behavior]
+enabled = false
+"#;
+
+#[test]
+fn a_back_office_closed_over_the_weekend_is_no_deadlock() {
+    let sandbox = Sandbox::new();
+    sandbox.write("weekend.toml", WEEKEND);
+    let outcome = sandbox.run(&["run", "weekend.toml", "--out", "run", "--no-plots", "--quiet"]);
+    outcome.success();
+    // The work held over the weekend is served once the office opens.
+    let summary = rows(&sandbox.path("run"), "summary.csv");
+    let mean =
+        |metric: &str| -> f64 { summary.iter().find(|r| r["metric"] == metric).unwrap()["mean"].parse().unwrap() };
+    // Two counted weeks at 0.05 a minute: about 1,008 customers, most served.
+    assert!(mean("ext_arrivals") > 900.0 && mean("ext_served") > 0.8 * mean("ext_arrivals"), "{summary:?}");
+    // A loop that truly stalls is still caught while an unrelated office
+    // closes every night and reopens every morning.
+    let stuck = forced_hold_loop_with(
+        "[[department]]\nname = \"C\"\nshifts = [ { start = 480.0, length = 480.0, staff = 1 } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
+    );
+    let results = experiment::run_replications(&stuck, 4, 3);
+    let stalled: Vec<_> = results.iter().filter_map(|r| r.stalled.as_ref()).collect();
+    assert!(!stalled.is_empty() && stalled.iter().all(|s| s.departments == ["A"]), "{stalled:?}");
 }
 
 #[test]

@@ -80,9 +80,16 @@ pub fn replicate(
         replicate_each(points, done..target, plan.seed, progress, &AtomicBool::new(false), &|point, finished| {
             *batch[point].lock().expect("no job panics") = finished;
         });
-        for (all, finished) in results.iter_mut().zip(batch) {
+        for (index, (all, finished)) in results.iter_mut().zip(batch).enumerate() {
             let finished = finished.into_inner().expect("no job panics");
-            super::Stalled::check(&finished)?;
+            super::Stalled::check(&finished).map_err(|stall| {
+                stall.in_run(&format!(
+                    "run {} of {} of this experiment ({})",
+                    index + 1,
+                    points.len(),
+                    points[index].name
+                ))
+            })?;
             all.extend(finished);
         }
         done = target;

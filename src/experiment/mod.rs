@@ -113,9 +113,12 @@ pub fn choose_warmup(scenario: &mut Scenario) -> Result<f64, Stalled> {
 /// and writes nothing.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "replication {replication} stopped at time {time}: no service had ended since {since}, and every server of {departments} was holding work while it waited for replies, so work could not move; this is a deadlock of `hold` needs: make the needs on the loop mode = \"handoff\""
+    "{context}replication {replication} stopped at time {time}: no service had ended from time {since} to time {time}, and every server of {departments} was holding work while it waited for replies, so work could not move; this is a deadlock of `hold` needs: make the needs on the loop mode = \"handoff\""
 )]
 pub struct Stalled {
+    /// Which run of an experiment stalled (`"sweep point 3: …, "`); empty
+    /// for a single run.
+    pub context: String,
     /// The replication.
     pub replication: u32,
     /// When it stopped.
@@ -127,11 +130,17 @@ pub struct Stalled {
 }
 
 impl Stalled {
+    /// The same stall, said to have happened in `run` of an experiment.
+    pub fn in_run(self, run: &str) -> Stalled {
+        Stalled { context: format!("{run}: "), ..self }
+    }
+
     /// The first stalled replication among `results`, as an error.
     pub fn check(results: &[ReplicationResult]) -> Result<(), Stalled> {
         match results.iter().find_map(|r| r.stalled.as_ref().map(|stall| (r.replication, stall))) {
             None => Ok(()),
             Some((replication, stall)) => Err(Stalled {
+                context: String::new(),
                 replication,
                 time: crate::scenario::ranges::number(stall.time),
                 since: crate::scenario::ranges::number(stall.since),

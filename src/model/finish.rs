@@ -15,18 +15,49 @@ impl<O: Observer> Simulation<'_, '_, O> {
 
     /// No service has ended for a long stretch: if some department's
     /// servers all hold work waiting for replies, work cannot move and the
-    /// replication stops (see [`Stall`]).
+    /// replication stops (see [`Stall`]). Work held for a department that
+    /// is closed (nobody on duty; its schedule staffs it later in the
+    /// period) or that reopened less than the stall span ago is not stuck,
+    /// and neither is work held for a department excused that way.
     #[cold]
     pub(super) fn check_stall(&mut self) {
-        let departments: Vec<String> = self
+        let departments = &self.scenario.departments;
+        let mut excused: Vec<bool> = self
             .stations
             .iter()
-            .zip(&self.scenario.departments)
-            .filter(|(station, _)| station.all_holding())
-            .map(|(_, department)| department.name.clone())
+            .zip(departments)
+            .map(|(station, department)| {
+                department.schedule.is_some()
+                    && (station.staff == 0 || self.now - station.reopened_at <= self.stall_span)
+            })
             .collect();
-        if !departments.is_empty() {
-            self.stalled = Some(Stall { time: self.now, since: self.last_service_end, departments });
+        loop {
+            let newly: Vec<usize> = (0..departments.len())
+                .filter(|&d| !excused[d] && self.stations[d].all_holding())
+                .filter(|&d| {
+                    departments[d]
+                        .needs
+                        .iter()
+                        .any(|n| n.mode == crate::scenario::NeedMode::Hold && excused[n.supplier])
+                })
+                .collect();
+            if newly.is_empty() {
+                break;
+            }
+            for d in newly {
+                excused[d] = true;
+            }
+        }
+        let stuck: Vec<String> = self
+            .stations
+            .iter()
+            .zip(departments)
+            .zip(&excused)
+            .filter(|((station, _), excused)| station.all_holding() && !**excused)
+            .map(|((_, department), _)| department.name.clone())
+            .collect();
+        if !stuck.is_empty() {
+            self.stalled = Some(Stall { time: self.now, since: self.last_service_end, departments: stuck });
             // Nothing more can happen that matters: the run ends here.
             self.calendar.clear();
         }

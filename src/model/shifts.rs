@@ -45,6 +45,9 @@ impl<O: Observer> Simulation<'_, '_, O> {
             station.shift_cycle += schedule.period;
         }
         station.overtime.update(now, f64::from(station.excess()));
+        if station.staff == 0 && schedule.staff[station.shift] > 0 {
+            station.reopened_at = now;
+        }
         station.staff = schedule.staff[station.shift];
         station.crisis.set_staff(station.staff, station.waiting, now);
         let next = station.shift_cycle + schedule.segment_end(station.shift);

@@ -195,6 +195,9 @@ pub(super) struct Station {
     /// The schedule's segment in force, and where its period began.
     pub shift: usize,
     pub shift_cycle: f64,
+    /// When the department last opened after nobody was on duty (never:
+    /// −∞); the stall check excuses work held for it a while after.
+    pub reopened_at: f64,
     pub busy: u32,
     /// Servers holding their work while they wait for `hold` replies.
     pub holding: u32,
@@ -228,6 +231,7 @@ impl Station {
     ) -> Self {
         Station {
             staff,
+            reopened_at: f64::NEG_INFINITY,
             overtime: TimeAverage::new(warmup),
             shift: 0,
             shift_cycle: 0.0,
