@@ -51,6 +51,14 @@ fn the_ranking_over_plausible_worlds_says_how_stable_it_is_and_what_it_leans_on(
     assert!(stdout.contains(&sentence), "{sentence}: {stdout}");
     let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
     assert!(html.contains("ranks first in") && html.contains(&sentence), "report sentence");
+    // Every world carries the verdict of its runs.
+    let worlds = csv_rows(&folder, "robust-worlds.csv");
+    assert_eq!(worlds.len(), 40);
+    assert!(
+        worlds.iter().all(|w| orgsim::experiment::diagnostics::Verdict::parse(&w["verdict"]).is_some()),
+        "{:?}",
+        worlds[0]
+    );
     for chart in ["robust-ranks", "robust-assumptions"] {
         assert!(folder.join(format!("plots/{chart}.svg")).exists(), "{chart}");
     }

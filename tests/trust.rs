@@ -479,6 +479,11 @@ enabled = false
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
     assert_eq!(warnings.len(), 1, "{stderr}");
     assert!(warnings[0].contains("point 1 (department.Desk.staff = 3): overloaded"), "{stderr}");
+    // The report marks the row too, and only that one.
+    let report = std::fs::read_to_string(sandbox.path("sweep/report.html")).unwrap();
+    assert!(report.contains("Rows to read with care"), "the report marks doubtful rows");
+    assert!(report.contains("point 1 (department.Desk.staff = 3): <strong>overloaded</strong>"));
+    assert!(!report.contains("point 2 ("), "a healthy point is not marked");
     // The same verdicts, row for row, in a compare of the two staffings.
     let text = std::fs::read_to_string(sandbox.path("desk.toml")).unwrap();
     let plain = text.split("[sweep]").next().unwrap();

@@ -209,7 +209,13 @@ fn robust_impact(
         ),
         (
             "robust-worlds.csv".to_string(),
-            output::robust::worlds_csv(&numbers, &plan.assumptions, &plan.values, &teams, &gains),
+            output::robust::worlds_csv(
+                &numbers,
+                &plan.assumptions,
+                &plan.values,
+                (&teams, &gains),
+                &world_verdicts(&results),
+            ),
         ),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
@@ -252,7 +258,8 @@ fn robust_shard(
         kind: Some("robust".into()),
     };
     experiment.progress.clear();
-    let rows = output::robust::worlds_csv(&members, &plan.assumptions, &plan.values, &teams, &gains);
+    let verdicts = world_verdicts(&results);
+    let rows = output::robust::worlds_csv(&members, &plan.assumptions, &plan.values, (&teams, &gains), &verdicts);
     output::write_files(&experiment.out, &output::shards::shard_files(&manifest, rows, base.to_toml()))?;
     if !quiet {
         super::print(&format!(
@@ -349,4 +356,9 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     ];
     let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
     experiment.finish(files, output::staffing::staffing_table(&plan), &verdicts)
+}
+
+/// Each world's verdict: the worst of its baseline and improvements.
+fn world_verdicts(results: &[experiment::impact::ImpactResults]) -> Vec<experiment::diagnostics::Verdict> {
+    results.iter().map(|r| r.rows.iter().map(|row| row.verdict).max().unwrap_or(r.base.verdict())).collect()
 }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::format::{bytes, number, row, writer};
+use crate::experiment::diagnostics::Verdict;
 use crate::experiment::robust::{Assumption, Importance, Leaning, TeamRobustness};
 
 /// `robust.csv`.
@@ -61,21 +62,25 @@ pub fn too_few_worlds(worlds: usize, assumptions: usize) -> String {
 /// `robust-worlds.csv`: per world (numbered from 1) its value of every
 /// assumption and each team's best gain there, the data `robust.csv` and
 /// `robust-assumptions.csv` are computed from (and that `merge` joins).
+/// The last column, `verdict`, is the worst of the world's runs (its
+/// baseline and every improvement).
 pub fn worlds_csv(
     numbers: &[usize],
     assumptions: &[Assumption],
     values: &[Vec<f64>],
-    teams: &[String],
-    gains: &[Vec<f64>],
+    (teams, gains): (&[String], &[Vec<f64>]),
+    verdicts: &[Verdict],
 ) -> Vec<u8> {
     let mut out = writer();
     let mut header = vec!["world".to_string()];
     header.extend(assumptions.iter().map(|a| a.name.clone()));
     header.extend(teams.iter().map(|t| format!("gain.{t}")));
+    header.push("verdict".to_string());
     row(&mut out, &header);
-    for ((number, values), gains) in numbers.iter().zip(values).zip(gains) {
+    for (((number, values), gains), verdict) in numbers.iter().zip(values).zip(gains).zip(verdicts) {
         let mut fields = vec![number.to_string()];
         fields.extend(values.iter().chain(gains).map(|v| number_or_inf(*v)));
+        fields.push(verdict.as_str().to_string());
         row(&mut out, &fields);
     }
     bytes(out)
@@ -97,7 +102,11 @@ pub fn read_worlds(text: &str) -> Result<Worlds, String> {
     if header.get(0) != Some("world") {
         return Err("the first column must be `world`".into());
     }
-    let names: Vec<String> = header.iter().skip(1).filter(|h| !h.starts_with("gain.")).map(String::from).collect();
+    // The verdict column (the last) is a word, not a figure.
+    let verdict = usize::from(header.iter().next_back() == Some("verdict"));
+    let numeric = header.len() - 1 - verdict;
+    let names: Vec<String> =
+        header.iter().skip(1).take(numeric).filter(|h| !h.starts_with("gain.")).map(String::from).collect();
     let teams: Vec<String> = header.iter().filter_map(|h| h.strip_prefix("gain.")).map(String::from).collect();
     let (mut values, mut gains) = (Vec::new(), Vec::new());
     for (line, record) in reader.records().enumerate() {
@@ -105,6 +114,7 @@ pub fn read_worlds(text: &str) -> Result<Worlds, String> {
         let numbers: Vec<f64> = record
             .iter()
             .skip(1)
+            .take(numeric)
             .map(|v| v.parse::<f64>().map_err(|_| format!("row {}: {v:?} is not a number", line + 2)))
             .collect::<Result<_, _>>()?;
         values.push(numbers[..names.len()].to_vec());

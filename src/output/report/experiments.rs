@@ -256,6 +256,52 @@ fn staffing_table(table: &Table) -> Result<String, ReportError> {
     Ok(html)
 }
 
+/// The rows of the folder's CSV file whose `verdict` is not `ok`, each
+/// once, with what the verdict means; empty when every row is `ok` (or
+/// the file predates verdicts).
+fn doubtful_rows(folder: &Path, kind: &str) -> Result<String, ReportError> {
+    use crate::experiment::diagnostics::Verdict;
+    let table = Table::read_experiment(folder, kind)?;
+    let mut seen: Vec<String> = Vec::new();
+    let mut items = String::new();
+    for row in &table.rows {
+        let Some(verdict) = row.get("verdict").and_then(|v| Verdict::parse(v)) else { continue };
+        if verdict == Verdict::Ok {
+            continue;
+        }
+        let get = |column: &str| row.get(column).cloned().unwrap_or_default();
+        let label = match kind {
+            "sweep" => {
+                let mut settings: Vec<String> =
+                    row.iter().filter_map(|(k, v)| k.strip_prefix("param.").map(|p| format!("{p} = {v}"))).collect();
+                settings.sort();
+                format!("point {} ({})", get("point"), settings.join(", "))
+            }
+            "compare" => format!("variant {}", get("variant")),
+            "impact" => format!("{} {}", get("department"), get("step")),
+            "optimize" => format!("candidate {} ({})", get("candidate"), get("phase")),
+            _ => get("department"),
+        };
+        if seen.contains(&label) {
+            continue;
+        }
+        let _ = writeln!(
+            items,
+            "<li>{}: <strong>{}</strong>, {}</li>",
+            escape(&label),
+            verdict.as_str(),
+            escape(crate::output::trust::verdict_meaning(verdict))
+        );
+        seen.push(label);
+    }
+    if items.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "<h2>Rows to read with care</h2><p class=\"warning\">The checks a run makes on its own figures (docs/MODEL.md, \"Output analysis\") doubt these rows; their <code>verdict</code> column says why.</p>\n<ul>\n{items}</ul>\n"
+    ))
+}
+
 /// Builds `plots/` and `report.html` for an experiment's output folder.
 pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> Result<(), ReportError> {
     if kind == "robust" {
@@ -289,6 +335,7 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
     );
     body.push_str(&key_table(folder, kind, scenario.behavior.enabled)?);
+    body.push_str(&doubtful_rows(folder, kind)?);
     body.push_str(&figures(&pictures));
     let _ = writeln!(body, "<h2>Assumptions</h2><ul>");
     for line in assumptions(&scenario) {
