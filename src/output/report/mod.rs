@@ -8,6 +8,7 @@
 mod day;
 mod experiments;
 mod fit;
+mod key_tables;
 mod robust;
 mod run;
 mod trust;
