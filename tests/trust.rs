@@ -545,3 +545,47 @@ enabled = false
         assert!((staff - 4.5).abs() < 1e-9, "{unit}: half a day each, {staff}");
     }
 }
+
+/// LOADED with `warmup = "auto"` and a sweep of its staff: three servers
+/// settle late, six at once.
+fn loaded_auto(staff: &str) -> String {
+    LOADED
+        .replace("warmup = 0.0", "warmup = \"auto\"")
+        .replace("replications = 20", "replications = 8")
+        .replace("staff = 3", &format!("staff = 3\n{staff}"))
+}
+
+/// The two warm-ups `(smallest, largest)` a line of stderr names as
+/// `(A to B)`.
+fn range_said(stderr: &str, line_with: &str) -> (f64, f64) {
+    let line = stderr.lines().find(|l| l.contains(line_with)).unwrap_or_else(|| panic!("{line_with}: {stderr}"));
+    let inside = &line[line.rfind('(').unwrap() + 1..line.rfind(')').unwrap()];
+    let (a, b) = inside.split_once(" to ").unwrap();
+    (a.replace(',', "").parse().unwrap(), b.replace(',', "").parse().unwrap())
+}
+
+#[test]
+fn with_an_automatic_warm_up_every_sweep_point_and_paired_run_gets_its_own_pilot() {
+    let sandbox = Sandbox::new();
+    sandbox.write("sweep.toml", &(loaded_auto("") + "[sweep]\n\"department.Desk.staff\" = [3, 6]\n"));
+    let stderr = sandbox.run(&["sweep", "sweep.toml", "--out", "one", "--no-plots"]).stderr();
+    let (smallest, largest) = range_said(&stderr, "each of 2 points its own");
+    assert!(smallest < largest, "the loaded point settles later: {stderr}");
+    // Shards run the same pilots: merged, the bytes of one machine.
+    for shard in ["0/2", "1/2"] {
+        sandbox.run(&["sweep", "sweep.toml", "--shard", shard, "--out", "shards", "--quiet"]).success();
+    }
+    sandbox.run(&["merge", "shards", "--out", "merged", "--quiet"]).success();
+    let read = |folder: &str| std::fs::read(sandbox.path(folder).join("sweep.csv")).unwrap();
+    assert!(read("one") == read("merged"), "pilots per point keep shards byte-identical");
+    // A paired comparison gives both runs the largest, one counted window.
+    sandbox.write("three.toml", &loaded_auto(""));
+    sandbox.write("six.toml", &loaded_auto("").replace("staff = 3", "staff = 6"));
+    let outcome = sandbox.run(&["compare", "six.toml", "three.toml", "--out", "compare", "--no-plots"]);
+    let stderr = outcome.stderr();
+    outcome.success();
+    let (low, high) = range_said(&stderr, "for all 2 runs, the largest");
+    assert!(low < high && (high - largest).abs() < 1e-9, "{stderr}");
+    let written = std::fs::read_to_string(sandbox.path("compare/scenario.toml")).unwrap();
+    assert!(written.contains(&format!("warmup = {high:?}")), "{written}");
+}

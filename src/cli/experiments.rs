@@ -113,23 +113,20 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
         let mut variant = load(Some(path))?;
         variant.set_replications(base.replications);
         variant.set_seed(base.seed);
-        if experiment.warmup_chosen || variant.warmup_auto {
-            // One warm-up, chosen on the base, for every variant.
-            if base.warmup >= variant.horizon {
-                anyhow::bail!(
-                    "{}: the warm-up chosen on the base ({}) is not shorter than this variant's horizon",
-                    path.display(),
-                    crate::scenario::ranges::number(base.warmup)
-                );
-            }
-            variant.set_warmup(base.warmup);
-        }
         let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
         variants.push((label, variant));
     }
+    let auto = experiment.warmup_chosen || variants.iter().any(|(_, v)| v.warmup_auto);
+    // Each variant's pilot counts in the size too.
+    let copies = if auto { 2 } else { 1 };
     let mut work = vec![Work::one(&base)];
-    work.extend(variants.iter().map(|(_, scenario)| Work::one(scenario)));
+    work.extend(variants.iter().map(|(_, scenario)| Work { scenario, copies }));
     experiment.check_size(common, &work)?;
+    if auto {
+        let mut runs: Vec<&mut crate::scenario::Scenario> = variants.iter_mut().map(|(_, v)| v).collect();
+        runs.push(&mut base);
+        common_warmup(&experiment, &mut runs, quiet)?;
+    }
     let base_scenario = base.clone();
     let results = experiment
         .pool
@@ -160,12 +157,20 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
         }
         return robust_impact(args, &base, &steps, &experiment, quiet);
     }
-    let plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
-    // The screening run and the confirmation run, each of every variant.
+    let mut plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
+    // The screening run and the confirmation run, each of every variant,
+    // and with an automatic warm-up each improvement's pilot.
     let copies = 1 + args.confirm.copies(1, experiment.plan.replications);
+    let pilot = u64::from(experiment.warmup_chosen);
     let mut work = vec![Work { scenario: &base, copies }];
-    work.extend(plan.improvements.iter().map(|improvement| Work { scenario: &improvement.scenario, copies }));
+    work.extend(plan.improvements.iter().map(|i| Work { scenario: &i.scenario, copies: copies + pilot }));
     experiment.check_size(common, &work)?;
+    if experiment.warmup_chosen {
+        let mut runs: Vec<&mut crate::scenario::Scenario> =
+            plan.improvements.iter_mut().map(|improvement| &mut improvement.scenario).collect();
+        runs.push(&mut base);
+        common_warmup(&experiment, &mut runs, quiet)?;
+    }
     let base_scenario = base.clone();
     let confirm = args.confirm.confirm();
     let results = experiment.pool.install(|| {
@@ -361,4 +366,33 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
 /// Each world's verdict: the worst of its baseline and improvements.
 fn world_verdicts(results: &[experiment::impact::ImpactResults]) -> Vec<experiment::diagnostics::Verdict> {
     results.iter().map(|r| r.rows.iter().map(|row| row.verdict).max().unwrap_or(r.base.verdict())).collect()
+}
+
+/// Gives every run of a paired experiment the largest of their own
+/// MSER-5 warm-ups (each chosen on its own pilot run), so the pairs share
+/// one counted window, and says so.
+fn common_warmup(experiment: &Experiment, runs: &mut [&mut crate::scenario::Scenario], quiet: bool) -> Result<()> {
+    let (smallest, largest) = experiment.pool.install(|| experiment::choose_warmups(runs))?;
+    if let Some(short) = runs.iter().find(|run| run.horizon <= largest) {
+        anyhow::bail!(
+            "the largest warm-up the runs chose ({}) is not shorter than the horizon of {} ({}): give the runs one horizon",
+            crate::scenario::ranges::number(largest),
+            short.name,
+            crate::scenario::ranges::number(short.horizon)
+        );
+    }
+    for run in runs.iter_mut() {
+        run.set_warmup(largest);
+    }
+    if !quiet {
+        let number = crate::scenario::ranges::number;
+        eprintln!(
+            "warm-up: {} for all {} runs, the largest of their own MSER-5 choices ({} to {}), so every pair shares one counted window",
+            number(largest),
+            runs.len(),
+            number(smallest),
+            number(largest)
+        );
+    }
+    Ok(())
 }

@@ -68,7 +68,12 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
         let members =
             experiment::shard::assign(&plan, base.replications, shard.count).swap_remove(shard.index as usize);
         experiment::shard::restrict(&mut plan, &members);
-        experiment.check_size(args, &plan.points.iter().map(|p| Work::one(&p.scenario)).collect::<Vec<_>>())?;
+        let pilots = u64::from(experiment.warmup_chosen) + 1;
+        experiment.check_size(
+            args,
+            &plan.points.iter().map(|p| Work { scenario: &p.scenario, copies: pilots }).collect::<Vec<_>>(),
+        )?;
+        pilot_points(plan.points.iter_mut(), &experiment, quiet)?;
         let results =
             experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress))?;
         let manifest = experiment::shard::Manifest {
@@ -101,13 +106,20 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
         }
         return Ok(());
     }
-    let plan = plan_checked(&base, &origin, |work| experiment.check_size(args, work))?;
+    // With an automatic warm-up every point runs its own pilot first.
+    let pilots = u64::from(experiment.warmup_chosen) + 1;
+    let mut plan = plan_checked(&base, &origin, |work| {
+        let piloted: Vec<Work> =
+            work.iter().map(|w| Work { scenario: w.scenario, copies: w.copies * pilots }).collect();
+        experiment.check_size(args, &piloted)
+    })?;
     if experiment.plan.precision.is_some() {
         if resume {
             anyhow::bail!(
                 "--resume cannot be used with --precision: a point is only finished when the whole sweep is precise enough"
             );
         }
+        pilot_points(plan.points.iter_mut(), &experiment, quiet)?;
         let results =
             experiment.pool.install(|| experiment::sweep::run_sweep(plan, &experiment.plan, &experiment.progress))?;
         let files = vec![
@@ -117,16 +129,45 @@ pub(super) fn sweep(args: &SweepArgs, quiet: bool) -> Result<()> {
         let verdicts = point_verdicts(&results.plan, results.results.iter().map(|r| r.verdict()));
         return experiment.finish(files, output::experiments::sweep_table(&results), &verdicts);
     }
-    journaled_sweep(&base, plan, &experiment, resume)
+    journaled_sweep(&base, plan, &experiment, resume, quiet)
+}
+
+/// With an automatic warm-up, each of `points` runs its own pilot and
+/// takes its own MSER-5 truncation (a point with a heavier load settles
+/// later), and the range chosen is said.
+fn pilot_points<'a>(
+    points: impl Iterator<Item = &'a mut experiment::sweep::Point>,
+    experiment: &Experiment,
+    quiet: bool,
+) -> Result<()> {
+    if !experiment.warmup_chosen {
+        return Ok(());
+    }
+    let mut scenarios: Vec<&mut Scenario> = points.map(|p| &mut p.scenario).collect();
+    if scenarios.is_empty() {
+        return Ok(());
+    }
+    let (smallest, largest) = experiment.pool.install(|| experiment::choose_warmups(&mut scenarios))?;
+    if !quiet {
+        let number = crate::scenario::ranges::number;
+        eprintln!(
+            "warm-up: each of {} points its own, chosen by MSER-5 on its pilot run ({} to {})",
+            scenarios.len(),
+            number(smallest),
+            number(largest)
+        );
+    }
+    Ok(())
 }
 
 /// A sweep that journals each point as it finishes, stops cleanly on
 /// Ctrl-C, and with `resume` runs only the points its journal lacks.
 fn journaled_sweep(
     base: &Scenario,
-    plan: experiment::sweep::SweepPlan,
+    mut plan: experiment::sweep::SweepPlan,
     experiment: &Experiment,
     resume: bool,
+    quiet: bool,
 ) -> Result<()> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -145,6 +186,7 @@ fn journaled_sweep(
         false => (output::journal::Journal::create(&path, &hash, total)?, Default::default()),
     };
     let resumed = done.len();
+    pilot_points(plan.points.iter_mut().filter(|p| !done.contains_key(&p.number)), experiment, quiet)?;
     let todo: Vec<&experiment::sweep::Point> = plan.points.iter().filter(|p| !done.contains_key(&p.number)).collect();
     let scenarios: Vec<Scenario> = todo.iter().map(|p| p.scenario.clone()).collect();
     let stop = std::sync::Arc::new(AtomicBool::new(false));

@@ -108,6 +108,21 @@ pub fn choose_warmup(scenario: &mut Scenario) -> Result<f64, Stalled> {
     Ok(scenario.warmup)
 }
 
+/// Chooses each scenario's own `"auto"` warm-up on its own pilot run
+/// ([`choose_warmup`]) and sets it, as every point of a sweep does; returns
+/// the smallest and the largest chosen (paired experiments then give all
+/// their runs the largest, so they share one counted window).
+pub fn choose_warmups(scenarios: &mut [&mut Scenario]) -> Result<(f64, f64), Stalled> {
+    let (mut smallest, mut largest) = (f64::INFINITY, 0.0f64);
+    for scenario in scenarios.iter_mut() {
+        scenario.set_warmup_auto();
+        let chosen = choose_warmup(scenario)?;
+        smallest = smallest.min(chosen);
+        largest = largest.max(chosen);
+    }
+    Ok((smallest.min(largest), largest))
+}
+
 /// Work stopped moving in a replication (see [`crate::model::Stall`]): a
 /// runtime failure of the model, not bad input; the command fails whole
 /// and writes nothing.
