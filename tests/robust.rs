@@ -51,14 +51,23 @@ fn the_ranking_over_plausible_worlds_says_how_stable_it_is_and_what_it_leans_on(
     assert!(stdout.contains(&sentence), "{sentence}: {stdout}");
     let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
     assert!(html.contains("ranks first in") && html.contains(&sentence), "report sentence");
-    // Every world carries the verdict of its runs.
+    // Every world carries the verdict of its runs; as many seeds-only runs
+    // repeat the scenario's own assumptions under other seeds.
     let worlds = csv_rows(&folder, "robust-worlds.csv");
-    assert_eq!(worlds.len(), 40);
+    assert_eq!(worlds.len(), 80);
     assert!(
         worlds.iter().all(|w| orgsim::experiment::diagnostics::Verdict::parse(&w["verdict"]).is_some()),
         "{:?}",
         worlds[0]
     );
+    let seeds: Vec<_> = worlds.iter().filter(|w| w["kind"] == "seeds_only").collect();
+    assert_eq!((seeds.len(), worlds.iter().filter(|w| w["kind"] == "world").count()), (40, 40));
+    let name = &assumptions[0]["assumption"];
+    assert!(seeds.iter().all(|w| w[name] == seeds[0][name]), "one set of assumption values");
+    let gain = format!("gain.{}", ranks[0]["department"]);
+    assert!(seeds.iter().any(|w| w[&gain] != seeds[0][&gain]), "other seeds, other gains");
+    let seeds_first: f64 = ranks.iter().map(|r| number(r, "first_share_seeds_only")).sum();
+    assert!((seeds_first - 1.0).abs() < 1e-9, "each seeds-only run has one first: {seeds_first}");
     for chart in ["robust-ranks", "robust-assumptions"] {
         assert!(folder.join(format!("plots/{chart}.svg")).exists(), "{chart}");
     }

@@ -37,6 +37,8 @@ pub(super) struct ImpactArgs {
     by: Option<String>,
     /// Rank the teams in many plausible worlds (a Latin hypercube over the
     /// social layer's assumptions): robust.csv, robust-assumptions.csv.
+    /// Runs twice as much as the worlds alone: as many seeds-only runs of
+    /// the scenario's own assumptions tell replication noise apart.
     #[arg(long)]
     robust: bool,
     /// With --robust: run only shard K of N of the worlds (K from 0),
@@ -192,7 +194,7 @@ fn robust_impact(
     experiment: &Experiment,
     quiet: bool,
 ) -> Result<()> {
-    use experiment::robust::{best_gains, plan_robust, run_robust, summarize};
+    use experiment::robust::{plan_robust, run_robust, summarize};
     let plan = plan_robust(base, steps, args.by.as_deref(), args.worlds as usize, base.seed)?;
     let work: Vec<Work> = plan.scenarios().map(Work::one).collect();
     experiment.check_size(&args.common, &work)?;
@@ -200,28 +202,19 @@ fn robust_impact(
         return robust_shard(shard, base, steps, args, plan, experiment, quiet);
     }
     let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
-    let (teams, gains) = best_gains(&plan, &results);
-    let summary = summarize(&plan.assumptions, &plan.values, &teams, &gains);
+    let numbers: Vec<usize> = (1..=plan.values.len()).collect();
+    let (teams, gains, seeds_only, worlds_file) = worlds_file(&plan, &results, &numbers);
+    let summary = summarize(&plan.assumptions, &plan.values, &teams, (&gains, &seeds_only));
     if summary.importance.is_none() && !quiet {
         eprintln!("warning: {}", output::robust::too_few_worlds(plan.values.len(), plan.assumptions.len()));
     }
-    let numbers: Vec<usize> = (1..=plan.values.len()).collect();
     let files = vec![
         ("robust.csv".to_string(), output::robust::robust_csv(&summary.table)),
         (
             "robust-assumptions.csv".to_string(),
             output::robust::assumptions_csv(&plan.assumptions, summary.importance.as_deref()),
         ),
-        (
-            "robust-worlds.csv".to_string(),
-            output::robust::worlds_csv(
-                &numbers,
-                &plan.assumptions,
-                &plan.values,
-                (&teams, &gains),
-                &world_verdicts(&results),
-            ),
-        ),
+        ("robust-worlds.csv".to_string(), worlds_file),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     experiment.finish(files, output::robust::robust_table(&summary.table, &summary.leaning), &[])
@@ -238,7 +231,7 @@ fn robust_shard(
     experiment: &Experiment,
     quiet: bool,
 ) -> Result<()> {
-    use experiment::robust::{best_gains, restrict, run_robust, shard_worlds};
+    use experiment::robust::{restrict, run_robust, shard_worlds};
     let shard = experiment::shard::Shard::parse(shard)?;
     if args.common.precision.is_some() {
         anyhow::bail!("--precision cannot be used with --shard: every shard must run the same replications");
@@ -247,7 +240,7 @@ fn robust_shard(
     let members = shard_worlds(worlds, shard.index, shard.count);
     restrict(&mut plan, &members);
     let results = experiment.pool.install(|| run_robust(&plan, &experiment.plan, &experiment.progress))?;
-    let (teams, gains) = best_gains(&plan, &results);
+    let (_, _, _, rows) = worlds_file(&plan, &results, &members);
     // The hash covers what every shard must share: the scenario, seed and
     // replications, the steps and the ranking metric.
     let setting = format!("{}|{steps:?}|{:?}", experiment::shard::sweep_hash(base), args.by);
@@ -263,8 +256,6 @@ fn robust_shard(
         kind: Some("robust".into()),
     };
     experiment.progress.clear();
-    let verdicts = world_verdicts(&results);
-    let rows = output::robust::worlds_csv(&members, &plan.assumptions, &plan.values, (&teams, &gains), &verdicts);
     output::write_files(&experiment.out, &output::shards::shard_files(&manifest, rows, base.to_toml()))?;
     if !quiet {
         super::print(&format!(
@@ -366,6 +357,41 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
 /// Each world's verdict: the worst of its baseline and improvements.
 fn world_verdicts(results: &[experiment::impact::ImpactResults]) -> Vec<experiment::diagnostics::Verdict> {
     results.iter().map(|r| r.rows.iter().map(|row| row.verdict).max().unwrap_or(r.base.verdict())).collect()
+}
+
+/// The teams, each world's best gains (worlds numbered `numbers`), each
+/// seeds-only run's, and the rows of `robust-worlds.csv`.
+type WorldsFile = (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<u8>);
+
+fn worlds_file(
+    plan: &experiment::robust::RobustPlan,
+    (worlds, seeds_only): &(Vec<experiment::impact::ImpactResults>, Vec<experiment::impact::ImpactResults>),
+    numbers: &[usize],
+) -> WorldsFile {
+    use output::robust::WorldRow;
+    let (teams, gains) = experiment::robust::best_gains(plan, worlds);
+    let (_, seeds_gains) = experiment::robust::best_gains(plan, seeds_only);
+    let (world_verdicts, seeds_verdicts) = (world_verdicts(worlds), world_verdicts(seeds_only));
+    let mut rows: Vec<WorldRow> = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, &number)| WorldRow {
+            number,
+            kind: "world",
+            values: &plan.values[i],
+            gains: &gains[i],
+            verdict: world_verdicts[i],
+        })
+        .collect();
+    rows.extend(plan.seeds_only.iter().enumerate().map(|(i, &number)| WorldRow {
+        number,
+        kind: "seeds_only",
+        values: &plan.own_values,
+        gains: &seeds_gains[i],
+        verdict: seeds_verdicts[i],
+    }));
+    let csv = output::robust::worlds_csv(&plan.assumptions, &teams, &rows);
+    (teams, gains, seeds_gains, csv)
 }
 
 /// Gives every run of a paired experiment the largest of their own

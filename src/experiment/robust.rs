@@ -177,16 +177,52 @@ pub struct RobustPlan {
     pub values: Vec<Vec<f64>>,
     /// Each world's baseline and impact plan.
     pub worlds: Vec<(Scenario, ImpactPlan)>,
+    /// The scenario's own assumption values.
+    pub own_values: Vec<f64>,
+    /// The scenario's own world and impact plan, which the seeds-only runs
+    /// repeat.
+    pub own: (Scenario, ImpactPlan),
+    /// The seeds-only runs (numbered from 1, as many as worlds): the
+    /// scenario's own assumptions under the seed labelled
+    /// `seeds-only:<i>`, to tell replication noise from the spread across
+    /// assumptions.
+    pub seeds_only: Vec<usize>,
+}
+
+/// The scenarios of one world: its baseline, then its improvements.
+fn world_scenarios((base, impact): &(Scenario, ImpactPlan)) -> impl Iterator<Item = &Scenario> {
+    std::iter::once(base).chain(impact.improvements.iter().map(|i| &i.scenario))
 }
 
 impl RobustPlan {
     /// Every scenario the plan runs: each world's baseline, then its
-    /// improvements.
+    /// improvements; then the scenario's own world once per seeds-only run.
     pub fn scenarios(&self) -> impl Iterator<Item = &Scenario> {
         self.worlds
             .iter()
-            .flat_map(|(base, impact)| std::iter::once(base).chain(impact.improvements.iter().map(|i| &i.scenario)))
+            .flat_map(world_scenarios)
+            .chain(self.seeds_only.iter().flat_map(|_| world_scenarios(&self.own)))
     }
+}
+
+/// The scenario's own value of each assumption (0 for the skill and
+/// morale shifts).
+fn own_values(base: &Scenario, assumptions: &[Assumption]) -> Vec<f64> {
+    let number = |path: &str| {
+        edit::get(&base.resolved, path)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+            .unwrap_or(0.0)
+    };
+    assumptions
+        .iter()
+        .map(|a| match &a.kind {
+            Kind::Key(path) => number(path),
+            Kind::Simplex { group, component } => number(&format!("behavior.{}", TRIPLES[*group][*component])),
+            Kind::SkillShift | Kind::MoraleShift => 0.0,
+        })
+        .collect()
 }
 
 /// Plans `worlds` worlds of `base` (a Latin hypercube under `seed`), each
@@ -214,32 +250,50 @@ pub fn plan_robust(
             Ok((scenario, plan))
         })
         .collect::<Result<Vec<_>, ExperimentError>>()?;
-    Ok(RobustPlan { assumptions, values, worlds })
+    let own_values = own_values(base, &assumptions);
+    let mut own_scenario = world(base, &assumptions, &own_values, 0)?;
+    own_scenario.name = format!("{} (its own assumptions)", base.name);
+    let own_plan = plan_impact(&own_scenario, steps, by)?;
+    let seeds_only = (1..=values.len()).collect();
+    Ok(RobustPlan { assumptions, values, worlds, own_values, own: (own_scenario, own_plan), seeds_only })
 }
 
-/// Every world's impact results, in world order.
+/// Every world's impact results, in world order, and every seeds-only
+/// run's, in their order.
 pub fn run_robust(
     plan: &RobustPlan,
     run: &Plan,
     progress: &dyn Progress,
-) -> Result<Vec<ImpactResults>, super::Stalled> {
+) -> Result<(Vec<ImpactResults>, Vec<ImpactResults>), super::Stalled> {
     // One flat job list: every world's baseline and improvements.
-    let scenarios: Vec<Scenario> = plan.scenarios().cloned().collect();
-    let mut replications = replicate(&scenarios, run, progress)?.into_iter();
-    let mut scenarios = scenarios.into_iter();
-    let mut results = Vec::with_capacity(plan.worlds.len());
-    for (_, impact) in &plan.worlds {
-        let count = 1 + impact.improvements.len();
-        let runs: Vec<RunResults> = scenarios
-            .by_ref()
-            .take(count)
-            .zip(replications.by_ref().take(count))
-            .map(|(s, r)| RunResults::reduced(s, r))
-            .collect();
-        let labels = impact.improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
-        results.push(rank_impact(runs, labels, &impact.by));
+    let scenarios: Vec<Scenario> = plan.worlds.iter().flat_map(world_scenarios).cloned().collect();
+    let replications = replicate(&scenarios, run, progress)?;
+    let ranked = |scenarios: Vec<Scenario>, replications: Vec<Vec<crate::model::ReplicationResult>>| {
+        let mut replications = replications.into_iter();
+        let mut scenarios = scenarios.into_iter();
+        move |impact: &ImpactPlan| {
+            let count = 1 + impact.improvements.len();
+            let runs: Vec<RunResults> = scenarios
+                .by_ref()
+                .take(count)
+                .zip(replications.by_ref().take(count))
+                .map(|(s, r)| RunResults::reduced(s, r))
+                .collect();
+            let labels = impact.improvements.iter().map(|i| (i.department.clone(), i.step)).collect();
+            rank_impact(runs, labels, &impact.by)
+        }
+    };
+    let mut rank = ranked(scenarios, replications);
+    let worlds = plan.worlds.iter().map(|(_, impact)| rank(impact)).collect();
+    // The seeds-only runs: the scenario's own world, each under its own seed.
+    let own: Vec<Scenario> = world_scenarios(&plan.own).cloned().collect();
+    let mut seeds_only = Vec::with_capacity(plan.seeds_only.len());
+    for &number in &plan.seeds_only {
+        let seed = crate::engine::streams::labelled_seed(run.seed, &format!("seeds-only:{number}"));
+        let replications = replicate(&own, &Plan { seed, ..*run }, progress)?;
+        seeds_only.push(ranked(own.clone(), replications)(&plan.own.1));
     }
-    Ok(results)
+    Ok((worlds, seeds_only))
 }
 
 /// How one team fared over the worlds.
@@ -249,6 +303,10 @@ pub struct TeamRobustness {
     pub department: String,
     /// Share of worlds where its best step gains most.
     pub first_share: f64,
+    /// Share of the seeds-only runs (the scenario's own assumptions, other
+    /// seeds) where it gains most: how much of `first_share`'s spread is
+    /// replication noise rather than the assumptions.
+    pub first_share_seeds_only: f64,
     /// Share of worlds where it is among the three best.
     pub top3_share: f64,
     /// Median, 5% and 95% quantiles of its best step's gain over the worlds.
@@ -261,7 +319,7 @@ pub struct TeamRobustness {
 /// the order the plan improves them (the same in every world and shard).
 pub fn best_gains(plan: &RobustPlan, results: &[ImpactResults]) -> (Vec<String>, Vec<Vec<f64>>) {
     let mut teams: Vec<String> = Vec::new();
-    for improvement in plan.worlds.first().map_or(&[][..], |(_, impact)| &impact.improvements[..]) {
+    for improvement in &plan.own.1.improvements {
         if !teams.contains(&improvement.department) {
             teams.push(improvement.department.clone());
         }
@@ -291,6 +349,7 @@ pub fn restrict(plan: &mut RobustPlan, members: &[usize]) {
     plan.values = plan.values.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, v)| v.clone()).collect();
     plan.worlds =
         std::mem::take(&mut plan.worlds).into_iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, w)| w).collect();
+    plan.seeds_only.retain(|number| members.contains(number));
 }
 
 /// The worlds (numbered from 1) of shard `index` of `shards`: every
@@ -299,23 +358,32 @@ pub fn shard_worlds(worlds: usize, index: u32, shards: u32) -> Vec<usize> {
     (1..=worlds).filter(|w| (w - 1) % shards as usize == index as usize).collect()
 }
 
-/// The rank-stability table, most often first at the top.
-pub fn robustness(teams: &[String], gains: &[Vec<f64>]) -> Vec<TeamRobustness> {
+/// How many of `gains` (one row per world or run) rank team `t` first,
+/// and among the three best. A gain that could not be measured (NaN)
+/// never ranks.
+fn ranked_first(gains: &[Vec<f64>], t: usize) -> (usize, usize) {
+    let (mut first, mut top3) = (0usize, 0usize);
+    for world in gains {
+        if world[t].is_nan() {
+            continue;
+        }
+        let better = world.iter().filter(|g| **g > world[t]).count();
+        first += usize::from(better == 0);
+        top3 += usize::from(better < 3);
+    }
+    (first, top3)
+}
+
+/// The rank-stability table, most often first at the top: `gains` per
+/// world, and `seeds_only` per run of the scenario's own assumptions.
+pub fn robustness(teams: &[String], gains: &[Vec<f64>], seeds_only: &[Vec<f64>]) -> Vec<TeamRobustness> {
     let worlds = gains.len();
     let mut table: Vec<TeamRobustness> = teams
         .iter()
         .enumerate()
         .map(|(t, team)| {
-            let (mut first, mut top3) = (0usize, 0usize);
-            for world in gains {
-                // A gain that could not be measured (NaN) never ranks.
-                if world[t].is_nan() {
-                    continue;
-                }
-                let better = world.iter().filter(|g| **g > world[t]).count();
-                first += usize::from(better == 0);
-                top3 += usize::from(better < 3);
-            }
+            let (first, top3) = ranked_first(gains, t);
+            let first_seeds_only = ranked_first(seeds_only, t).0;
             let mut own: Vec<f64> = gains.iter().map(|w| w[t]).filter(|g| g.is_finite()).collect();
             own.sort_by(f64::total_cmp);
             let quantile = |q: f64| {
@@ -329,6 +397,7 @@ pub fn robustness(teams: &[String], gains: &[Vec<f64>]) -> Vec<TeamRobustness> {
             TeamRobustness {
                 department: team.clone(),
                 first_share: first as f64 / worlds.max(1) as f64,
+                first_share_seeds_only: first_seeds_only as f64 / seeds_only.len().max(1) as f64,
                 top3_share: top3 as f64 / worlds.max(1) as f64,
                 gain: (quantile(0.5), quantile(0.05), quantile(0.95)),
                 worlds,
@@ -370,8 +439,13 @@ pub fn enough_worlds(worlds: usize, assumptions: usize) -> bool {
 
 /// The conclusions from each world's assumption values and each team's
 /// best gain there.
-pub fn summarize(assumptions: &[Assumption], values: &[Vec<f64>], teams: &[String], gains: &[Vec<f64>]) -> Summary {
-    let table = robustness(teams, gains);
+pub fn summarize(
+    assumptions: &[Assumption],
+    values: &[Vec<f64>],
+    teams: &[String],
+    (gains, seeds_only): (&[Vec<f64>], &[Vec<f64>]),
+) -> Summary {
+    let table = robustness(teams, gains, seeds_only);
     let importance = enough_worlds(values.len(), assumptions.len()).then(|| {
         let leader = table.first().and_then(|t| teams.iter().position(|n| *n == t.department)).unwrap_or(0);
         let outcome: Vec<f64> = gains.iter().map(|world| world[leader]).collect();
@@ -395,7 +469,7 @@ mod tests {
     fn a_gain_that_could_not_be_measured_never_ranks() {
         let teams = vec!["A".to_string(), "B".to_string()];
         let gains = vec![vec![f64::NAN, 1.0], vec![f64::NAN, -1.0], vec![2.0, 1.0]];
-        let table = robustness(&teams, &gains);
+        let table = robustness(&teams, &gains, &[]);
         let a = table.iter().find(|t| t.department == "A").unwrap();
         let b = table.iter().find(|t| t.department == "B").unwrap();
         assert!((a.first_share - 1.0 / 3.0).abs() < 1e-12, "{a:?}");

@@ -58,18 +58,20 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
     );
     let _ = writeln!(
         body,
-        "<h2>How stable the ranking is</h2><table><tr><th>department</th><th>first</th><th>top 3</th><th>gain median</th><th>5%</th><th>95%</th></tr>"
+        "<h2>How stable the ranking is</h2><p>First: the share of plausible worlds where the team ranks first. Seeds only: the same share over as many runs of the scenario's own assumptions under other seeds, the part of the spread that is replication noise alone.</p><table><tr><th>department</th><th>first</th><th>seeds only</th><th>top 3</th><th>gain median</th><th>5%</th><th>95%</th></tr>"
     );
     let mut rank_rows = Vec::new();
     for row in &ranks.rows {
         let number = |c: &str| ranks.number(row, c).map(|v| v.unwrap_or(f64::NAN));
         let (first, top3) = (number("first_share")?, number("top3_share")?);
+        let seeds_only = number("first_share_seeds_only")?;
         let (median, low, high) = (number("gain_median")?, number("gain_p05")?, number("gain_p95")?);
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{:.0}%</td><td>{:.0}%</td><td>{median:.4}</td><td>{low:.4}</td><td>{high:.4}</td></tr>",
+            "<tr><td>{}</td><td>{:.0}%</td><td>{:.0}%</td><td>{:.0}%</td><td>{median:.4}</td><td>{low:.4}</td><td>{high:.4}</td></tr>",
             escape(&field(row, "department")),
             first * 100.0,
+            seeds_only * 100.0,
             top3 * 100.0
         );
         rank_rows.push((format!("{} (first in {:.0}%)", field(row, "department"), first * 100.0), median, low, high));
