@@ -588,4 +588,15 @@ fn with_an_automatic_warm_up_every_sweep_point_and_paired_run_gets_its_own_pilot
     assert!(low < high && (high - largest).abs() < 1e-9, "{stderr}");
     let written = std::fs::read_to_string(sandbox.path("compare/scenario.toml")).unwrap();
     assert!(written.contains(&format!("warmup = {high:?}")), "{written}");
+    // optimize from a light staffing: the removal pass reaches loaded
+    // candidates, whose pilots ask for the longer warm-up, and the search
+    // runs again with it for every candidate.
+    sandbox.write("light.toml", &loaded_auto("").replace("staff = 3", "staff = 8"));
+    let outcome =
+        sandbox.run(&["optimize", "light.toml", "--target", "ext_wait_prob<=0.9", "--out", "opt", "--no-plots"]);
+    let stderr = outcome.stderr();
+    outcome.success();
+    assert!(stderr.contains("for every candidate, the largest of their own MSER-5 choices"), "{stderr}");
+    let written = std::fs::read_to_string(sandbox.path("opt/scenario.toml")).unwrap();
+    assert!(written.contains(&format!("warmup = {largest:?}")), "the loaded desk's own warm-up: {written}");
 }

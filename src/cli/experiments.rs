@@ -271,6 +271,10 @@ fn robust_shard(
     Ok(())
 }
 
+/// Most searches `optimize` runs with an automatic warm-up: after each,
+/// every candidate's pilot may ask for a longer one.
+const MOST_WARMUP_PASSES: u64 = 3;
+
 /// Searches for the cheapest staffing that meets every target.
 pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     if args.by_interval {
@@ -290,11 +294,38 @@ pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
         + args
             .confirm
             .copies(u64::from(experiment::confirm::MOST_ROUNDS) * (1 + departments), experiment.plan.replications);
-    experiment.check_size(common, &[Work { scenario: &base, copies: evaluations }])?;
+    // With an automatic warm-up every candidate has a pilot too, and the
+    // search may run again with a longer warm-up.
+    let passes = if experiment.warmup_chosen { 2 * MOST_WARMUP_PASSES } else { 1 };
+    experiment.check_size(common, &[Work { scenario: &base, copies: evaluations * passes }])?;
     let confirm = args.confirm.confirm();
-    let results = experiment.pool.install(|| {
-        experiment::optimize::optimize(&base, &targets, max_hires, &experiment.plan, confirm, &experiment.progress)
-    })?;
+    let search = |base: &crate::scenario::Scenario| {
+        experiment.pool.install(|| {
+            experiment::optimize::optimize(base, &targets, max_hires, &experiment.plan, confirm, &experiment.progress)
+        })
+    };
+    let mut results = search(&base)?;
+    if experiment.warmup_chosen {
+        // Every candidate's own truncation; the largest for all of them, so
+        // every candidate is measured on one counted window.
+        for _ in 1..MOST_WARMUP_PASSES {
+            let mut runs: Vec<crate::scenario::Scenario> =
+                results.candidates.iter().map(|c| c.results.scenario.clone()).collect();
+            let mut refs: Vec<&mut crate::scenario::Scenario> = runs.iter_mut().collect();
+            let (_, largest) = experiment.pool.install(|| experiment::choose_warmups(&mut refs))?;
+            if largest <= base.warmup {
+                break;
+            }
+            base.set_warmup(largest);
+            if !quiet {
+                eprintln!(
+                    "warm-up: {} for every candidate, the largest of their own MSER-5 choices (a candidate settles later than the base); searching again",
+                    crate::scenario::ranges::number(largest)
+                );
+            }
+            results = search(&base)?;
+        }
+    }
     let files = vec![
         ("optimize.csv".to_string(), output::experiments::optimize_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
