@@ -261,6 +261,14 @@ fn a_replication_that_stops_moving_stops_with_an_error_naming_the_departments() 
         .unwrap_err()
         .to_string();
     assert!(error.starts_with("run 1 of 2 of this experiment (loop): replication"), "{error}");
+    // A sweep names the point, with its settings.
+    let swept = forced_hold_loop_with("[sweep]\n\"department.B.staff\" = [1, 2]");
+    let mut sweep = experiment::sweep::plan_sweep(&swept, "loop.toml").unwrap();
+    for point in &mut sweep.points {
+        point.scenario.departments[0].needs[0].mode = NeedMode::Hold;
+    }
+    let error = experiment::sweep::run_sweep(sweep, &plan, &experiment::jobs::Silent).unwrap_err().to_string();
+    assert!(error.starts_with("sweep point 1 (department.B.staff = 1): replication"), "{error}");
 }
 
 /// A desk that holds its servers for a back office open Monday to Friday,

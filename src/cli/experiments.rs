@@ -126,8 +126,7 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
     experiment.check_size(common, &work)?;
     if auto {
         let mut runs: Vec<&mut crate::scenario::Scenario> = variants.iter_mut().map(|(_, v)| v).collect();
-        runs.push(&mut base);
-        common_warmup(&experiment, &mut runs, quiet)?;
+        common_warmup(&experiment, &mut base, &mut runs, quiet)?;
     }
     let base_scenario = base.clone();
     let results = experiment
@@ -170,8 +169,7 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     if experiment.warmup_chosen {
         let mut runs: Vec<&mut crate::scenario::Scenario> =
             plan.improvements.iter_mut().map(|improvement| &mut improvement.scenario).collect();
-        runs.push(&mut base);
-        common_warmup(&experiment, &mut runs, quiet)?;
+        common_warmup(&experiment, &mut base, &mut runs, quiet)?;
     }
     let base_scenario = base.clone();
     let confirm = args.confirm.confirm();
@@ -425,12 +423,19 @@ fn worlds_file(
     (teams, gains, seeds_gains, csv)
 }
 
-/// Gives every run of a paired experiment the largest of their own
-/// MSER-5 warm-ups (each chosen on its own pilot run), so the pairs share
-/// one counted window, and says so.
-fn common_warmup(experiment: &Experiment, runs: &mut [&mut crate::scenario::Scenario], quiet: bool) -> Result<()> {
-    let (smallest, largest) = experiment.pool.install(|| experiment::choose_warmups(runs))?;
-    if let Some(short) = runs.iter().find(|run| run.horizon <= largest) {
+/// Gives the base and every other run of a paired experiment the largest
+/// of their warm-ups, so the pairs share one counted window, and says so:
+/// each other run's chosen by MSER-5 on its own pilot, the base's as it
+/// stands (chosen already when it was `"auto"`, else the user's).
+fn common_warmup(
+    experiment: &Experiment,
+    base: &mut crate::scenario::Scenario,
+    others: &mut [&mut crate::scenario::Scenario],
+    quiet: bool,
+) -> Result<()> {
+    let (smallest, largest) = experiment.pool.install(|| experiment::choose_warmups(others))?;
+    let (smallest, largest) = (smallest.min(base.warmup), largest.max(base.warmup));
+    if let Some(short) = others.iter().map(|run| &**run).chain([&*base]).find(|run| run.horizon <= largest) {
         anyhow::bail!(
             "the largest warm-up the runs chose ({}) is not shorter than the horizon of {} ({}): give the runs one horizon",
             crate::scenario::ranges::number(largest),
@@ -438,7 +443,8 @@ fn common_warmup(experiment: &Experiment, runs: &mut [&mut crate::scenario::Scen
             crate::scenario::ranges::number(short.horizon)
         );
     }
-    for run in runs.iter_mut() {
+    base.set_warmup(largest);
+    for run in others.iter_mut() {
         run.set_warmup(largest);
     }
     if !quiet {
@@ -446,7 +452,7 @@ fn common_warmup(experiment: &Experiment, runs: &mut [&mut crate::scenario::Scen
         eprintln!(
             "warm-up: {} for all {} runs, the largest of their own MSER-5 choices ({} to {}), so every pair shares one counted window",
             number(largest),
-            runs.len(),
+            others.len() + 1,
             number(smallest),
             number(largest)
         );

@@ -203,7 +203,7 @@ fn journaled_sweep(
     let stalled: Mutex<Option<experiment::Stalled>> = Mutex::new(None);
     let finished = |index: usize, replications: Vec<crate::model::ReplicationResult>| {
         if let Err(stall) = experiment::Stalled::check(&replications) {
-            let stall = stall.in_run(&format!("sweep {}", point_label(&plan, todo[index])));
+            let stall = stall.in_run(&format!("sweep {}", plan.label(todo[index])));
             stalled.lock().expect("no panics").get_or_insert(stall);
             stop.store(true, Ordering::SeqCst);
             return;
@@ -274,16 +274,5 @@ fn point_verdicts(
     plan: &experiment::sweep::SweepPlan,
     verdicts: impl Iterator<Item = experiment::diagnostics::Verdict>,
 ) -> Vec<(String, experiment::diagnostics::Verdict)> {
-    plan.points.iter().zip(verdicts).map(|(point, verdict)| (point_label(plan, point), verdict)).collect()
-}
-
-/// A point as a person reads it: `point 3 (department.IT.staff = 4)`.
-fn point_label(plan: &experiment::sweep::SweepPlan, point: &experiment::sweep::Point) -> String {
-    let settings: Vec<String> = plan
-        .parameters
-        .iter()
-        .zip(&point.values)
-        .map(|(p, v)| format!("{} = {}", p.path, experiment::sweep::value_text(v)))
-        .collect();
-    format!("point {} ({})", point.number, settings.join(", "))
+    plan.points.iter().zip(verdicts).map(|(point, verdict)| (plan.label(point), verdict)).collect()
 }

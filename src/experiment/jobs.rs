@@ -83,7 +83,7 @@ pub fn replicate(
         for (index, (all, finished)) in results.iter_mut().zip(batch).enumerate() {
             let finished = finished.into_inner().expect("no job panics");
             super::Stalled::check(&finished).map_err(|stall| {
-                stall.in_run(&format!(
+                super::Stalled { run: Some(index), ..stall }.in_run(&format!(
                     "run {} of {} of this experiment ({})",
                     index + 1,
                     points.len(),

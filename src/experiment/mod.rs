@@ -134,6 +134,8 @@ pub struct Stalled {
     /// Which run of an experiment stalled (`"sweep point 3: …, "`); empty
     /// for a single run.
     pub context: String,
+    /// Its index in the experiment's flat list of runs, when it ran in one.
+    pub run: Option<usize>,
     /// The replication.
     pub replication: u32,
     /// When it stopped.
@@ -156,6 +158,7 @@ impl Stalled {
             None => Ok(()),
             Some((replication, stall)) => Err(Stalled {
                 context: String::new(),
+                run: None,
                 replication,
                 time: crate::scenario::ranges::number(stall.time),
                 since: crate::scenario::ranges::number(stall.since),

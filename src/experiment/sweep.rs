@@ -204,10 +204,22 @@ fn combinations(
     })
 }
 
-/// Runs every point of the sweep.
+impl SweepPlan {
+    /// A point as a person reads it: `point 3 (department.IT.staff = 4)`.
+    pub fn label(&self, point: &Point) -> String {
+        let settings: Vec<String> =
+            self.parameters.iter().zip(&point.values).map(|(p, v)| format!("{} = {}", p.path, value_text(v))).collect();
+        format!("point {} ({})", point.number, settings.join(", "))
+    }
+}
+
+/// Runs every point of the sweep; a stall names its point.
 pub fn run_sweep(plan: SweepPlan, run: &Plan, progress: &dyn Progress) -> Result<SweepResults, super::Stalled> {
     let scenarios: Vec<Scenario> = plan.points.iter().map(|point| point.scenario.clone()).collect();
-    let replications = replicate(&scenarios, run, progress)?;
+    let replications = replicate(&scenarios, run, progress).map_err(|stall| match stall.run {
+        Some(index) => stall.in_run(&format!("sweep {}", plan.label(&plan.points[index]))),
+        None => stall,
+    })?;
     let results = scenarios.into_iter().zip(replications).map(|(s, r)| RunResults::reduced(s, r)).collect();
     Ok(SweepResults { plan, results })
 }

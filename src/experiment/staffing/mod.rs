@@ -29,10 +29,11 @@
 //! abandonment ([`naive`]). Every iteration runs the same replications
 //! under the same seed.
 
+mod confirmation;
 mod naive;
 mod occupancy;
 
-use super::confirm::{Confirm, MOST_SLOT_ROUNDS, round_plan};
+use super::confirm::Confirm;
 use super::diagnostics::Verdict;
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
@@ -269,39 +270,8 @@ pub fn staff_by_interval(
     let plan = Plan { precision: None, ..*plan };
     let (mut required, iterations, converged) = iterate(base, targets, grid, &plan, progress)?;
     let confirm_replications = confirm.replications(plan.replications as usize);
-    let mut rounds = 0;
-    let mut added = 0;
-    let (rows, confirmed, diagnostics) = loop {
-        // The targets measured with the required staffing in place: on the
-        // choosing seed without confirmation, else on this round's own.
-        let measuring = match confirm_replications {
-            None => plan,
-            Some(replications) => round_plan(&plan, replications, rounds + 1),
-        };
-        let required_scenario = checked(staffed_file(base, grid, &required, false), base)?;
-        let (_, results) = sample_occupancy(&required_scenario, grid, &measuring, progress)?;
-        let rows = interval_rows(&required_scenario, &results);
-        let diagnostics = || super::diagnostics::diagnose(&required_scenario, &results);
-        if confirm_replications.is_none() {
-            break (rows, None, diagnostics());
-        }
-        rounds += 1;
-        let met = slots_met(base, targets, grid, &required, &rows);
-        let misses: u32 = met.iter().flatten().flatten().map(|&m| u32::from(!m)).sum();
-        if misses == 0 || rounds == MOST_SLOT_ROUNDS {
-            break (rows, Some(met), diagnostics());
-        }
-        let most_staff = crate::scenario::ranges::range("department.staff").high as u32;
-        for (staff, met) in required.iter_mut().zip(&met) {
-            let (Some(staff), Some(met)) = (staff, met) else { continue };
-            for (slot, met) in staff.iter_mut().zip(met) {
-                if !met && *slot < most_staff {
-                    *slot += 1;
-                    added += 1;
-                }
-            }
-        }
-    };
+    let confirmation::Measured { rows, confirmed, diagnostics, rounds, added } =
+        confirmation::measure(base, targets, grid, (&plan, confirm_replications), &mut required, progress)?;
     let closed = naive::closed_form_staffing(base, grid, targets);
     let mut departments = Vec::new();
     let mut optimized = base.resolved.clone();
@@ -361,37 +331,6 @@ pub fn staff_by_interval(
         confirm_replications,
         optimized,
     })
-}
-
-/// Per staffed department and slot: whether every target that applies
-/// holds at its interval's unfavourable end in `rows` (a slot with nothing
-/// to measure holds).
-fn slots_met(
-    base: &Scenario,
-    targets: &[SlotTarget],
-    grid: SlotGrid,
-    staffing: &Staffing,
-    rows: &[IntervalRow],
-) -> Vec<Option<Vec<bool>>> {
-    let departments = base.departments.len();
-    staffing
-        .iter()
-        .enumerate()
-        .map(|(d, staff)| {
-            staff.as_ref()?;
-            Some(
-                (0..grid.slots)
-                    .map(|k| {
-                        let row = row_at(rows, (d, departments), k, grid.slots);
-                        targets
-                            .iter()
-                            .filter(|t| t.metric.applies(&base.departments[d]))
-                            .all(|t| row.metrics[t.metric.column()].is_none_or(|e| t.holds(e)))
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
 }
 
 /// The algorithm's loop: the required staffing, the iterations run and
