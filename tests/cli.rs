@@ -137,7 +137,7 @@ fn validate_prints_the_erlang_prediction_for_a_single_station() {
 const BAD_INPUTS: &[(&str, &str, &str, &[&str])] = &[
     ("invalid TOML", "horizon = 2000.0", "horizon = = 2000.0", &["bad.toml:3:"]),
     ("unknown key", "staff = 3", "staf = 3", &["bad.toml:15:", "unknown field `staf`", "staff"]),
-    ("unknown supplier", "dept = \"IT\"", "dept = \"ITT\"", &["bad.toml:17:", "needs[1].dept", "\"ITT\"", "\"IT\""]),
+    ("unknown supplier", "dept = \"IT\"", "dept = \"ITT\"", &["bad.toml:17:", "needs[0].dept", "\"ITT\"", "\"IT\""]),
     (
         "negative rate",
         "arrival_rate = 1.0",

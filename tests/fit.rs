@@ -62,7 +62,7 @@ fn fit_own_log(text: &str, seed: u64) -> Fit {
     let clock = check_clock("2024-01-01T00:00:00Z", "minute", scenario.horizon).unwrap();
     let mut writer = EventLogWriter::create(&path, clock).unwrap();
     orgsim::model::simulate_observed(&scenario, 0, seed, &mut writer);
-    writer.finish(&path).unwrap();
+    writer.finish().unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let log = read_csv(&bytes, "events.csv", &Columns::default()).unwrap();
     let settings = Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".into() };
@@ -364,7 +364,7 @@ fn bad_logs_and_flags_get_a_clear_error_and_nothing_is_written() {
             "line 2, column \"time:timestamp\": \"2024-01-01T08:00:00Z\" does not match",
         ),
         ("empty.csv", header.to_string(), &[], "the log has a header but no rows"),
-        ("nothing.csv", String::new(), &[], "no such column"),
+        ("nothing.csv", String::new(), &[], "line 1: the log is empty or its first line is blank"),
         ("latin.csv", String::new(), &[], "line 3: this row is not valid UTF-8"),
         ("zone.csv", format!("{header}{good}"), &["--tz", "Mars/Olympus"], "not a known IANA time zone"),
         (

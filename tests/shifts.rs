@@ -47,10 +47,10 @@ fn bad_shifts_are_refused_with_the_field_and_what_is_valid() {
         ("neither", desk(""), "give staff"),
         ("empty", desk("shifts = []"), "1 to 1000 shifts"),
         ("start", shift("start = 1440.0, length = 480.0, staff = 2"), "0 ≤ start < 1440"),
-        ("negative", shift("start = -1.0, length = 480.0, staff = 2"), "department \"Desk\".shifts[1].start"),
-        ("length", shift("start = 0.0, length = 0.0, staff = 2"), "department \"Desk\".shifts[1].length"),
+        ("negative", shift("start = -1.0, length = 480.0, staff = 2"), "department \"Desk\".shifts[0].start"),
+        ("length", shift("start = 0.0, length = 0.0, staff = 2"), "department \"Desk\".shifts[0].length"),
         ("longer", shift("start = 0.0, length = 1441.0, staff = 2"), "at most the period, 1440"),
-        ("nobody", shift("start = 0.0, length = 480.0, staff = 0"), "department \"Desk\".shifts[1].staff"),
+        ("nobody", shift("start = 0.0, length = 480.0, staff = 0"), "department \"Desk\".shifts[0].staff"),
         ("crowd", shift("start = 0.0, length = 480.0, staff = 1000001"), "at most 1000000"),
         (
             "many",

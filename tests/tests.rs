@@ -10,6 +10,7 @@ mod experiments;
 mod fit;
 mod golden;
 mod hardening;
+mod hostile;
 mod invariants;
 mod report;
 mod robust;

@@ -48,8 +48,8 @@ fn bad_transfers_are_refused_with_the_field_and_what_is_valid() {
             lines(r#"[ { dept = "Second", probability = 0.2 }, { dept = "Second", probability = 0.3 } ]"#, "[]"),
             "appears twice",
         ),
-        ("negative", lines(r#"[ { dept = "Second", probability = -0.1 } ]"#, "[]"), "transfers[1].probability"),
-        ("above", lines(r#"[ { dept = "Second", probability = 1.5 } ]"#, "[]"), "transfers[1].probability"),
+        ("negative", lines(r#"[ { dept = "Second", probability = -0.1 } ]"#, "[]"), "transfers[0].probability"),
+        ("above", lines(r#"[ { dept = "Second", probability = 1.5 } ]"#, "[]"), "transfers[0].probability"),
         (
             "sum",
             lines(r#"[ { dept = "Second", probability = 0.7 }, { dept = "Third", probability = 0.4 } ]"#, "[]"),

@@ -116,6 +116,61 @@ impl Sandbox {
         Outcome { command: format!("orgsim {}", args.join(" ")), output }
     }
 
+    /// Runs the binary under a wall-clock limit of `seconds` and an
+    /// address-space limit of `bytes`, so that a hang or a memory blow-up
+    /// fails the test instead of hanging it or exhausting the machine.
+    /// Panics when the limit of time is reached or a signal ends the run.
+    pub fn run_limited(&self, args: &[&str], seconds: u64, bytes: u64) -> Outcome {
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+        command.args(args).current_dir(self.dir.path());
+        command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        // SAFETY: setrlimit is async-signal-safe and touches only the child.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().expect("start orgsim");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        // Read the pipes on their own threads so that a chatty child never blocks.
+        let mut out = child.stdout.take().expect("stdout");
+        let mut err = child.stderr.take().expect("stderr");
+        let read_out = std::thread::spawn(move || {
+            let mut buffer = Vec::new();
+            std::io::Read::read_to_end(&mut out, &mut buffer).ok();
+            buffer
+        });
+        let read_err = std::thread::spawn(move || {
+            let mut buffer = Vec::new();
+            std::io::Read::read_to_end(&mut err, &mut buffer).ok();
+            buffer
+        });
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for orgsim") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().ok();
+                child.wait().ok();
+                panic!("orgsim {} ran past {seconds} s", args.join(" "));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = Output { status, stdout: read_out.join().unwrap(), stderr: read_err.join().unwrap() };
+        let outcome = Outcome { command: format!("orgsim {}", args.join(" ")), output };
+        assert!(
+            outcome.output.status.code().is_some(),
+            "killed by a signal (a memory blow-up or an abort)\n{}",
+            outcome.describe()
+        );
+        outcome
+    }
+
     /// Every entry in the sandbox, recursively, as relative paths.
     pub fn listing(&self) -> Vec<String> {
         fn walk(root: &Path, dir: &Path, into: &mut Vec<String>) {

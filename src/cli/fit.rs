@@ -14,6 +14,7 @@ use crate::fit::check::{Comparison, check};
 use crate::fit::estimate::{Settings, clean_name, estimate};
 use crate::fit::log::{Columns, read_csv};
 use crate::fit::scenario_file::{NeedMode, scenario_toml};
+use crate::fit::source::is_gzip;
 use crate::fit::timestamps::Clock;
 use crate::fit::xes::{is_xes, read_xes};
 use crate::output;
@@ -106,6 +107,11 @@ pub(super) struct FitArgs {
     /// Worker threads of the check [default: one per core]; results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     threads: Option<u32>,
+    /// The most the log may hold, in MiB once decompressed (1 to 65536): a
+    /// guard against a small `.gz` that unpacks into gigabytes.
+    #[arg(long, value_name = "MiB", default_value_t = crate::fit::source::DEFAULT_MOST_MIB,
+          value_parser = clap::value_parser!(u64).range(1..=crate::fit::source::LARGEST_MOST_MIB))]
+    max_log_size: u64,
 }
 
 /// Replications of the check unless `--replications` says otherwise: 40
@@ -121,7 +127,21 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
     {
         bail!("--within must be a time above 0 and at most 1e12 (got {within})");
     }
-    let bytes = std::fs::read(&args.log).with_context(|| format!("cannot read the log {}", args.log.display()))?;
+    let file = args.log.display().to_string();
+    let stem = args.log.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
+    let name = clean_name(&stem, 0);
+    let scenario_name = format!("{name}-fitted");
+    let seed = args.seed.unwrap_or(1);
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&name).join("fit"));
+    output::guard::protect(&args.log);
+    output::guard::refuse_inputs(
+        &out,
+        &["scenario.toml", "fit.csv", "observations.csv", "fit-check.csv", "fit.html"],
+        &[],
+    )?;
+    let opened =
+        std::fs::File::open(&args.log).with_context(|| format!("cannot read the log {}", args.log.display()))?;
+    let bytes = crate::fit::source::read_log(opened, is_gzip(&file), args.max_log_size, &file)?;
     let columns = Columns {
         case: args.case.clone(),
         time: args.time.clone(),
@@ -135,7 +155,6 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         time_format: args.time_format.clone(),
         zone: args.tz.clone(),
     };
-    let file = args.log.display().to_string();
     let log = if is_xes(&file) { read_xes(&bytes, &file, &columns)? } else { read_csv(&bytes, &file, &columns)? };
     let clock = Clock::new(&args.tz)?;
     let unit = args.time_unit.name();
@@ -146,11 +165,6 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         time_unit: unit.to_string(),
     };
     let fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
-    let stem = args.log.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
-    let name = clean_name(&stem, 0);
-    let scenario_name = format!("{name}-fitted");
-    let seed = args.seed.unwrap_or(1);
-    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&name).join("fit"));
     let (text, scenario) = fitted_scenario(&fit, &scenario_name, &file, seed, &out)?;
     let comparisons: Option<Vec<Comparison>> = if args.check {
         let pool = rayon::ThreadPoolBuilder::new()

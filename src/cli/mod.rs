@@ -86,7 +86,14 @@ enum Command {
 /// an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match execute(cli) {
+    crate::output::guard::on_interrupt();
+    let outcome = execute(cli);
+    match &outcome {
+        Ok(()) => crate::output::guard::keep(),
+        // Files of an unfinished command are not results.
+        Err(_) => crate::output::guard::take_back(),
+    }
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if error.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
@@ -138,6 +145,7 @@ fn load(path: Option<&Path>) -> Result<Scenario> {
     match path {
         None => Ok(Scenario::from_toml_str(DEFAULT_SCENARIO, DEFAULT_ORIGIN)?),
         Some(path) => {
+            crate::output::guard::protect(path);
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read scenario file {}", path.display()))?;
             Ok(Scenario::from_toml_str(&text, &path.display().to_string())?)

@@ -39,9 +39,9 @@ pub(super) struct SimulationArgs {
 }
 
 /// The largest run orgsim starts without --allow-large: a day of computing
-/// on one core, or 8 GiB held at once.
+/// on one core, or 4 GiB held at once (a laptop's share of its memory).
 const LARGEST_SECONDS: f64 = 86_400.0;
-const LARGEST_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+const LARGEST_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// Work to be checked for size: a scenario run `copies` times (points of a
 /// sweep that are alike, candidates of a search).
@@ -95,7 +95,12 @@ impl SimulationArgs {
                 per_replication * f64::from(replications) * w.copies as f64
             })
             .sum();
-        let bytes = growing_bytes + slot_bytes + kept_bytes;
+        let written_bytes = if keeps_distributions {
+            work.iter().map(|w| ReplicationResult::written_slot_bytes(w.scenario) as f64).fold(0.0, f64::max)
+        } else {
+            0.0
+        };
+        let bytes = growing_bytes + slot_bytes + kept_bytes + written_bytes;
         if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
             return Ok(());
         }
@@ -110,10 +115,10 @@ impl SimulationArgs {
         if bytes > LARGEST_BYTES {
             let gib = |b: f64| number((b / 1024f64.powi(3) * 10.0).round() / 10.0);
             let mut parts = Vec::new();
-            if growing_bytes > 0.0 {
+            if growing_bytes > LARGEST_BYTES / 100.0 {
                 let growing = estimates.iter().find_map(|(e, _)| e.growing.clone()).unwrap_or_default();
                 parts.push(format!(
-                    "{} GiB because the queue of {growing:?} grows without bound (it is offered more work than its staff can do and nobody there abandons)",
+                    "{} GiB of work waiting at once, most of it at {growing:?} (it is offered more work than its staff can do, over the horizon, in its busiest slot or in a surge)",
                     gib(growing_bytes)
                 ));
             }
@@ -123,8 +128,11 @@ impl SimulationArgs {
                     gib(slot_bytes)
                 ));
             }
-            if kept_bytes > 0.0 {
-                parts.push(format!("{} GiB of results kept until the files are written", gib(kept_bytes)));
+            if kept_bytes + written_bytes > LARGEST_BYTES / 100.0 {
+                parts.push(format!(
+                    "{} GiB of results kept until the files are written",
+                    gib(kept_bytes + written_bytes)
+                ));
             }
             reasons.push(format!("up to {} GiB held at once: {}", gib(bytes), parts.join(", and ")));
         }

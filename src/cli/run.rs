@@ -50,6 +50,15 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         None => None,
     };
     let out = output_folder(args.out.as_deref(), &scenario, None)?;
+    // The scenario may be rerun from its own folder: its scenario.toml then
+    // stays as it is when the run writes the same bytes.
+    let streams: Vec<&std::path::Path> = args.events.iter().chain(&args.trace).map(|p| p.as_path()).collect();
+    output::guard::refuse_inputs(&out, &output::RUN_FOLDER_FILES, &streams)?;
+    if let Some(input) = output::guard::input_at(&out.join("scenario.toml"))
+        && std::fs::read(&input).ok() != Some(scenario.to_toml().into_bytes())
+    {
+        output::guard::refuse_inputs(&out, &["scenario.toml"], &[])?;
+    }
     let pool = args.simulation.pool()?;
     args.simulation.check_size(&[Work::one(&scenario)], scenario.replications, pool.current_num_threads(), true)?;
     args.simulation.choose_warmup(&mut scenario, &pool, quiet)?;
@@ -59,11 +68,11 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         }
     }
     let trace = match &args.trace {
-        Some(path) => Some((path, output::streams::TraceWriter::create(path)?)),
+        Some(path) => Some(output::streams::TraceWriter::create(path)?),
         None => None,
     };
     let events = match (&args.events, clock) {
-        (Some(path), Some(clock)) => Some((path, output::events::EventLogWriter::create(path, clock)?)),
+        (Some(path), Some(clock)) => Some(output::events::EventLogWriter::create(path, clock)?),
         _ => None,
     };
     let social = scenario.behavior_enabled;
@@ -75,24 +84,24 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     });
     if let Err(stall) = experiment::Stalled::check(&results.replications) {
         output::files::abandon_run(&out, created, parts);
-        if let Some((path, writer)) = trace {
-            writer.abandon(path);
+        if let Some(writer) = trace {
+            writer.abandon();
         }
-        if let Some((path, writer)) = events {
-            writer.abandon(path);
+        if let Some(writer) = events {
+            writer.abandon();
         }
         return Err(stall.into());
     }
     let files = output::run_files(&results);
     output::files::finish_run(&out, created, &files, parts, social)?;
     output::report::write_run_report(&out, !args.no_plots)?;
-    if let Some((path, mut writer)) = trace {
+    if let Some(mut writer) = trace {
         crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
-        writer.finish(path)?;
+        writer.finish()?;
     }
-    if let Some((path, mut writer)) = events {
+    if let Some(mut writer) = events {
         crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
-        writer.finish(path)?;
+        writer.finish()?;
     }
     if !quiet {
         for warning in output::trust::warnings(&results.diagnostics, results.replications.len()) {

@@ -191,7 +191,7 @@ fn sbatch_value(flag: &str, value: &str, allowed: impl Fn(char) -> bool, form: &
 /// Refuses a folder that an `#SBATCH` line cannot carry.
 fn sbatch_path(path: &Path) -> Result<String> {
     let text = path.display().to_string();
-    if text.chars().any(|c| c.is_control() || c.is_whitespace() || "'\"\\%$`".contains(c)) {
+    if text.chars().any(|c| crate::scenario::forbidden_in_names(c) || c.is_whitespace() || "'\"\\%$`".contains(c)) {
         bail!(
             "--out {text:?}: Slurm reads the log path from an #SBATCH line without shell quoting, so it may not hold spaces, quotes, '%', '$', '`', '\\' or control characters; choose another folder"
         );

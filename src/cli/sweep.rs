@@ -176,7 +176,9 @@ fn journaled_sweep(
     output::files::prepare_folder(&experiment.out)?;
     let path = experiment.out.join("sweep.journal");
     let (journal, done) = match resume {
-        true => match output::journal::Journal::resume(&path, &hash, total)? {
+        true => match output::journal::Journal::resume(&path, &hash, total, &|line| {
+            output::experiments::check_sweep_row(line, &plan)
+        })? {
             Some(found) => found,
             None => anyhow::bail!(
                 "--resume: {} holds no journal of this sweep (same scenario, seed and replications); run without --resume to start it",
@@ -189,14 +191,11 @@ fn journaled_sweep(
     pilot_points(plan.points.iter_mut().filter(|p| !done.contains_key(&p.number)), experiment, quiet)?;
     let todo: Vec<&experiment::sweep::Point> = plan.points.iter().filter(|p| !done.contains_key(&p.number)).collect();
     let scenarios: Vec<Scenario> = todo.iter().map(|p| p.scenario.clone()).collect();
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // A second Ctrl-C ends the process at once.
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
+    // Ctrl-C lets the points in progress finish and saves them; a second
+    // one ends the process at once.
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let stop = &STOP;
+    output::guard::stop_gracefully(stop);
     let rows = Mutex::new(done);
     let fresh: Mutex<Vec<(usize, experiment::RunResults)>> = Mutex::new(Vec::new());
     let failure: Mutex<Option<output::OutputError>> = Mutex::new(None);
@@ -223,7 +222,7 @@ fn journaled_sweep(
             0..experiment.plan.replications,
             experiment.plan.seed,
             &experiment.progress,
-            &stop,
+            stop,
             &finished,
         )
     });

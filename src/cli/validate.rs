@@ -88,11 +88,16 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
                         _ => stretches.push((slot, slot + 1)),
                     }
                 }
-                let number = crate::scenario::ranges::number;
-                let stretches: Vec<String> = stretches
+                let number = |value: f64| crate::scenario::ranges::number(crate::scenario::ranges::six_digits(value));
+                let mut shown: Vec<String> = stretches
                     .iter()
+                    .take(MOST_STRETCHES_NAMED)
                     .map(|&(from, to)| format!("{}–{}", number(slots[from].start), number(slots[to - 1].end)))
                     .collect();
+                if stretches.len() > MOST_STRETCHES_NAMED {
+                    shown.push(format!("and {} more stretches", stretches.len() - MOST_STRETCHES_NAMED));
+                }
+                let stretches = shown;
                 let peak = if peak.is_finite() {
                     format!("up to {:.0}% of capacity", peak * 100.0)
                 } else {
@@ -110,6 +115,9 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
     }
     warnings
 }
+
+/// Most stretches of overloaded slots a warning names.
+const MOST_STRETCHES_NAMED: usize = 8;
 
 fn mean_load_warnings(scenario: &Scenario, estimate: &crate::model::LoadEstimate) -> Vec<String> {
     scenario

@@ -1,11 +1,11 @@
 //! Covering a staffing by slot with shifts: how many people start a shift
 //! of each allowed length at each slot boundary, so that every slot has at
 //! least the staff it needs, at the fewest staff-hours. An integer program
-//! (shift scheduling as a set cover, after Dantzig 1954), solved by
-//! `good_lp` with its pure-Rust `microlp` solver. Shifts wrap past the end
-//! of the period, as the scenario's shifts do.
-
-use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable, variables};
+//! (shift scheduling as a set cover, after Dantzig 1954), solved by the
+//! pure-Rust `microlp` solver under a node limit (so the result is the same
+//! on every machine), started from a greedy cover that also stands alone
+//! when the program would be too large. Shifts wrap past the end of the
+//! period, as the scenario's shifts do.
 
 use super::ExperimentError;
 use crate::scenario::ranges::number;
@@ -45,37 +45,172 @@ pub fn lengths_in_slots(lengths: &[f64], every: f64, period: f64) -> Result<Vec<
     Ok(slots)
 }
 
-/// The cheapest shifts (fewest staff-slots) that give every slot at least
-/// `required` people; `lengths` in slots.
-pub fn cover(required: &[u32], lengths: &[usize]) -> Result<Vec<Cover>, String> {
-    let slots = required.len();
-    if required.iter().all(|&r| r == 0) {
-        return Ok(Vec::new());
-    }
-    let mut problem_variables = variables!();
-    let mut shifts: Vec<(usize, usize, Variable)> = Vec::new();
-    for &length in lengths {
-        // A shift as long as the period is the same whatever its start.
-        let starts = if length >= slots { 1 } else { slots };
-        for start in 0..starts {
-            shifts.push((start, length, problem_variables.add(variable().integer().min(0))));
+/// Most variables (shift starts × lengths) the integer program takes; a
+/// larger cover is found by [`greedy`] alone.
+pub const MOST_COVER_VARIABLES: usize = 5_000;
+
+/// Most branch-and-bound nodes the integer program explores: a count, not
+/// a time, so that the cover is the same on every machine.
+pub const MOST_COVER_NODES: u64 = 2_000;
+
+/// How a cover was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverMethod {
+    /// The integer program, proven optimal.
+    Optimal,
+    /// The integer program's best cover after [`MOST_COVER_NODES`] nodes.
+    NodeLimit,
+    /// The greedy cover: the integer program would have more than
+    /// [`MOST_COVER_VARIABLES`] variables.
+    Greedy,
+}
+
+impl CoverMethod {
+    /// The word `staffing.csv` writes.
+    pub fn label(self) -> &'static str {
+        match self {
+            CoverMethod::Optimal => "optimal",
+            CoverMethod::NodeLimit => "best-after-node-limit",
+            CoverMethod::Greedy => "greedy",
         }
     }
-    let objective: Expression = shifts.iter().map(|&(_, length, x)| x * length as f64).sum();
-    let mut problem = problem_variables.minimise(objective).using(microlp);
-    for (slot, &need) in required.iter().enumerate() {
-        let covering: Expression =
-            shifts.iter().filter(|&&(start, length, _)| covers(start, length, slot, slots)).map(|&(_, _, x)| x).sum();
-        problem = problem.with(constraint!(covering >= f64::from(need)));
+}
+
+/// Shifts that cover a staffing by slot, and how good they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftCover {
+    /// People starting each shift.
+    pub shifts: Vec<Cover>,
+    /// How they were found.
+    pub method: CoverMethod,
+    /// Their staff-slots (people × slots on duty).
+    pub staff_slots: u64,
+    /// A lower bound on any cover's staff-slots: the staff-slots required.
+    pub lower_bound: u64,
+}
+
+impl ShiftCover {
+    /// The staff-slots above the lower bound, as a share of it (0 when the
+    /// cover wastes nothing).
+    pub fn gap(&self) -> f64 {
+        if self.lower_bound == 0 { 0.0 } else { (self.staff_slots - self.lower_bound) as f64 / self.lower_bound as f64 }
     }
-    let solution = problem.solve().map_err(|e| e.to_string())?;
-    Ok(shifts
+}
+
+/// The cheapest shifts (fewest staff-slots) that give every slot at least
+/// `required` people; `lengths` in slots. The integer program (after
+/// Dantzig 1954) starts from the greedy cover and explores at most
+/// [`MOST_COVER_NODES`] nodes; past [`MOST_COVER_VARIABLES`] variables the
+/// greedy cover stands.
+pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> {
+    let slots = required.len();
+    let lower_bound: u64 = required.iter().map(|&r| u64::from(r)).sum();
+    let finish = |shifts: Vec<Cover>, method| {
+        let staff_slots = shifts.iter().map(|c| c.length as u64 * u64::from(c.staff)).sum();
+        ShiftCover { shifts, method, staff_slots, lower_bound }
+    };
+    if lower_bound == 0 {
+        return Ok(finish(Vec::new(), CoverMethod::Optimal));
+    }
+    let starting = greedy(required, lengths);
+    let candidates: Vec<(usize, usize)> = lengths
         .iter()
-        .filter_map(|&(start, length, x)| {
-            let staff = solution.value(x).round() as u32;
+        .flat_map(|&length| {
+            // A shift as long as the period is the same whatever its start.
+            let starts = if length >= slots { 1 } else { slots };
+            (0..starts).map(move |start| (start, length))
+        })
+        .collect();
+    if candidates.len() > MOST_COVER_VARIABLES {
+        return Ok(finish(starting, CoverMethod::Greedy));
+    }
+    let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Minimize);
+    let variables: Vec<microlp::Variable> = candidates
+        .iter()
+        .map(|&(_, length)| problem.add_integer_var(length.min(slots) as f64, (0, i32::MAX)))
+        .collect();
+    for (slot, &need) in required.iter().enumerate() {
+        let covering = candidates
+            .iter()
+            .zip(&variables)
+            .filter(|&(&(start, length), _)| covers(start, length, slot, slots))
+            .map(|(_, &x)| (x, 1.0));
+        problem.add_constraint(covering, microlp::ComparisonOp::Ge, f64::from(need));
+    }
+    let warm = candidates
+        .iter()
+        .zip(&variables)
+        .map(|(&(start, length), &x)| {
+            let staff =
+                starting.iter().find(|c| c.start == start && c.length == length.min(slots)).map_or(0, |c| c.staff);
+            (x, f64::from(staff))
+        })
+        .collect();
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(MOST_COVER_NODES);
+    options.warm_start = Some(warm);
+    let outcome = problem.solve_with(options).map_err(|e| e.to_string())?;
+    let optimal = outcome.is_optimal();
+    let Some(solution) = outcome.solution() else {
+        return Ok(finish(starting, CoverMethod::Greedy));
+    };
+    let shifts = candidates
+        .iter()
+        .zip(&variables)
+        .filter_map(|(&(start, length), &x)| {
+            let staff = solution.var_value(x).round() as u32;
             (staff > 0).then_some(Cover { start, length: length.min(slots), staff })
         })
-        .collect())
+        .collect();
+    Ok(finish(shifts, if optimal { CoverMethod::Optimal } else { CoverMethod::NodeLimit }))
+}
+
+/// A cover built slot by slot around the period: from the slot after the
+/// quietest one, each slot still short of its staff gets that many people
+/// starting there, on the length that wastes least (the share of its
+/// staff-slots that meet a shortfall; ties to the longer). Costs at most
+/// slots × the longest length per pass, and every slot ends covered.
+pub fn greedy(required: &[u32], lengths: &[usize]) -> Vec<Cover> {
+    let slots = required.len();
+    let mut short: Vec<u32> = required.to_vec();
+    let quietest = (0..slots).min_by_key(|&k| (required[k], k)).unwrap_or(0);
+    let mut allowed = vec![false; slots + 1];
+    for &length in lengths {
+        allowed[length.min(slots)] = true;
+    }
+    let longest = lengths.iter().copied().max().unwrap_or(1).min(slots);
+    let mut shifts: Vec<Cover> = Vec::new();
+    for step in 1..=slots {
+        let start = (quietest + step) % slots;
+        let people = short[start];
+        if people == 0 {
+            continue;
+        }
+        // Useful staff-slots of `people` starting here, by length so far.
+        let mut useful = 0u64;
+        let mut best = (0.0, 0);
+        for offset in 0..longest {
+            useful += u64::from(short[(start + offset) % slots].min(people));
+            let length = offset + 1;
+            if allowed[length] {
+                let share = useful as f64 / (u64::from(people) * length as u64) as f64;
+                if share >= best.0 {
+                    best = (share, length);
+                }
+            }
+        }
+        let length = best.1;
+        for offset in 0..length {
+            let slot = (start + offset) % slots;
+            short[slot] = short[slot].saturating_sub(people);
+        }
+        match shifts.iter_mut().find(|c| c.start == start && c.length == length) {
+            Some(existing) => existing.staff += people,
+            None => shifts.push(Cover { start, length, staff: people }),
+        }
+    }
+    shifts.sort_by_key(|c| (c.start, c.length));
+    shifts
 }
 
 /// Whether a shift from `start` for `length` slots covers `slot` (wrapping).
@@ -97,13 +232,44 @@ mod tests {
     #[test]
     fn the_cover_meets_every_slot_at_the_fewest_staff_slots() {
         let required = [1, 1, 3, 5, 5, 4, 2, 1];
-        let shifts = cover(&required, &[3]).unwrap();
+        let found = cover(&required, &[3]).unwrap();
+        assert_eq!(found.method, CoverMethod::Optimal);
+        let shifts = found.shifts;
         let duty = on_duty(&shifts, required.len());
         assert!(duty.iter().zip(&required).all(|(d, r)| d >= r), "{duty:?}");
         // A lower bound: the peak needs five shifts of three slots, and
         // slots 0 and 7 one more shift between them: 8 shifts = 24.
         let staff_slots: usize = shifts.iter().map(|c| c.length * c.staff as usize).sum();
         assert_eq!(staff_slots, 24, "{shifts:?}");
+        assert_eq!((found.staff_slots, found.lower_bound), (24, 22));
+    }
+
+    #[test]
+    fn the_greedy_cover_covers_every_slot() {
+        let required: Vec<u32> = (0..97).map(|k| ((k * 7919) % 13) as u32).collect();
+        for lengths in [vec![1], vec![5], vec![8, 12], vec![3, 97]] {
+            let shifts = greedy(&required, &lengths);
+            let duty = on_duty(&shifts, required.len());
+            assert!(duty.iter().zip(&required).all(|(d, r)| d >= r), "{lengths:?}: {duty:?}");
+            assert!(shifts.iter().all(|c| lengths.iter().any(|&l| l.min(97) == c.length)));
+        }
+        // Length 1 wastes nothing.
+        let exact: u64 = greedy(&required, &[1]).iter().map(|c| u64::from(c.staff)).sum();
+        assert_eq!(exact, required.iter().map(|&r| u64::from(r)).sum::<u64>());
+    }
+
+    #[test]
+    fn a_large_cover_is_bounded_and_says_how_it_was_found() {
+        // 960 slots × 10 lengths: past the integer program's size.
+        // A smooth day: the gap to the lower bound is then the cover's own.
+        let required: Vec<u32> =
+            (0..960).map(|k| (12.0 + 10.0 * (k as f64 / 960.0 * std::f64::consts::TAU).sin()).round() as u32).collect();
+        let lengths: Vec<usize> = (0..10).map(|i| 40 + 8 * i).collect();
+        let found = cover(&required, &lengths).unwrap();
+        assert_eq!(found.method, CoverMethod::Greedy);
+        let duty = on_duty(&found.shifts, required.len());
+        assert!(duty.iter().zip(&required).all(|(d, r)| d >= r));
+        assert!(found.staff_slots >= found.lower_bound && found.gap() < 0.15, "{}", found.gap());
     }
 
     #[test]

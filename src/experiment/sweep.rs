@@ -142,7 +142,16 @@ pub fn plan_sweep(base: &Scenario, origin: &str) -> Result<SweepPlan, Experiment
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            let scenario = Scenario::from_file(point, &label)?;
+            let scenario = Scenario::from_file(point, &label).map_err(|error| {
+                // Each value was checked against its key's range: what fails
+                // here is a rule joining several keys.
+                sweep_error(
+                    origin,
+                    format!(
+                        "{error} (this point's values are each valid; a rule that joins several keys, such as weights adding up to 1, depends on the values drawn together)"
+                    ),
+                )
+            })?;
             Ok(Point { number: index + 1, values, block, scenario })
         })
         .collect::<Result<Vec<_>, ExperimentError>>()?;

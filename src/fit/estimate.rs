@@ -240,8 +240,12 @@ fn departments(log: &Log, top: usize) -> Result<(Vec<String>, Vec<u32>), FitErro
 /// A team name orgsim accepts as a department: no control characters,
 /// dots or path separators, not empty.
 pub fn clean_name(raw: &str, index: usize) -> String {
-    let cleaned: String =
-        raw.chars().filter(|c| !c.is_control()).map(|c| if matches!(c, '.' | '/' | '\\') { '-' } else { c }).collect();
+    let cleaned: String = raw
+        .chars()
+        .filter(|&c| !crate::scenario::forbidden_in_names(c))
+        .map(|c| if matches!(c, '.' | '/' | '\\') { '-' } else { c })
+        .take(crate::scenario::MOST_NAME_CHARS)
+        .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() { format!("Team {}", index + 1) } else { cleaned.to_string() }
 }

@@ -194,6 +194,14 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header = reader.headers().map_err(|e| error(Some(1), None, format!("the header cannot be read: {e}")))?.clone();
+    if header.iter().all(|name| name.trim().is_empty()) {
+        return Err(error(
+            Some(1),
+            None,
+            "the log is empty or its first line is blank; the first line must name the columns (case, time, team, …)"
+                .into(),
+        ));
+    }
     let positions =
         find_columns(&header, columns).map_err(|(column, message)| error(Some(1), Some(&column), message))?;
     let records = all_records(&mut reader).map_err(|(line, message)| error(line, None, message))?;
@@ -328,6 +336,16 @@ fn read_row<'r, 'c>(
     let opened = read(positions.opened, forms.opened.as_ref(), columns.opened.as_deref().unwrap_or(""))?;
     let resolved = read(positions.resolved, forms.resolved.as_ref(), columns.resolved.as_deref().unwrap_or(""))?;
     let team = cell(positions.team);
+    let length = team.chars().count();
+    if length > crate::scenario::MOST_NAME_CHARS {
+        return Err((
+            &columns.team,
+            format!(
+                "this team name is {length} characters long; a team becomes a department, whose name has at most {} characters",
+                crate::scenario::MOST_NAME_CHARS
+            ),
+        ));
+    }
     let outcome = positions.outcome.map(cell).filter(|v| !missing(v));
     Ok(Row {
         case,

@@ -3,6 +3,7 @@
 //! - [`timestamps`] finds each time column's format and turns its values
 //!   into instants, in a time zone, counting what daylight-saving changes
 //!   did to them, and lays out the slots of the day or week;
+//! - [`source`] reads a log's bytes, decompressing gzip, up to a cap;
 //! - [`log`] reads a CSV event log or status-history export into cases,
 //!   and [`xes`] an XES log (IEEE 1849) through the same reader;
 //! - [`visits`] turns a case into visits: transfers, needs (a return to
@@ -19,6 +20,7 @@ pub mod estimate;
 pub mod families;
 pub mod log;
 pub mod scenario_file;
+pub mod source;
 pub mod timestamps;
 pub mod visits;
 pub mod xes;

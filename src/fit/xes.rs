@@ -30,11 +30,12 @@ fn text(value: &AttributeValue) -> String {
     }
 }
 
-/// Reads an XES log (gzip-compressed when `file` ends in `.gz`).
+/// Reads an XES log from its (decompressed) bytes; see
+/// [`super::source::read_log`].
 pub fn read_xes(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogError> {
     let failed = |message: String| LogError { file: file.to_string(), line: None, column: None, message };
     let options = XESImportOptions { verbose: false, ..XESImportOptions::default() };
-    let log = import_xes_slice(bytes, file.to_ascii_lowercase().ends_with(".gz"), options)
+    let log = import_xes_slice(bytes, false, options)
         .map_err(|e| failed(format!("not a readable XES log ({e}); export the log as XES 1849 or as CSV")))?;
     let mut keys: Vec<String> = Vec::new();
     let note = |key: String, keys: &mut Vec<String>| {

@@ -117,11 +117,11 @@ pub struct SizeEstimate {
     pub events: f64,
     /// Seconds on one core, at [`EVENTS_PER_SECOND`].
     pub seconds: f64,
-    /// Memory one replication may hold at the horizon, in bytes: queues
-    /// that grow without bound (offered load above capacity where nobody
-    /// abandons) grow with the horizon.
+    /// Memory one replication's queues may hold at once, in bytes: the
+    /// work an overload (over the horizon, in the busiest slot, in a surge)
+    /// piles up.
     pub peak_bytes: f64,
-    /// The department whose queue grows fastest, if any grows.
+    /// The department holding most of that work, if any piles up.
     pub growing: Option<String>,
 }
 
@@ -197,22 +197,65 @@ pub fn size_estimate(scenario: &Scenario, replications: u32) -> SizeEstimate {
         .iter()
         .filter_map(|d| d.schedule.as_ref())
         .map(|schedule| schedule.staff.len() as f64 * (scenario.horizon / schedule.period).ceil())
-        .sum();
+        .sum::<f64>()
+        + scenario.customers.profile.as_ref().map_or(0.0, |p| (scenario.horizon / p.every).ceil());
     let events = (per_customer * customers + services + ticks + shift_changes) * f64::from(replications);
-    let growth = queue_growth(scenario, &load);
-    let total_growth: f64 = growth.iter().sum();
-    let growing = growth
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| **g > 0.0)
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(index, _)| scenario.departments[index].name.clone());
-    SizeEstimate {
-        events,
-        seconds: events / EVENTS_PER_SECOND,
-        peak_bytes: total_growth * window * BYTES_PER_WAITING_WORK,
-        growing,
+    let (queued, growing) = most_queued(scenario, &load);
+    SizeEstimate { events, seconds: events / EVENTS_PER_SECOND, peak_bytes: queued * BYTES_PER_WAITING_WORK, growing }
+}
+
+/// The most pieces of work one replication holds in queues at once, and the
+/// department holding most of them. A stretch of overload (the mean load
+/// over the horizon, the busiest slot of the rate profile, each surge)
+/// piles work up at every department it overloads: the excess over what
+/// the staff can serve, for the stretch's length. At a front line whose
+/// customers abandon, the queue also keeps the places of those who left
+/// until a server reaches them, so it holds every arrival of the last
+/// stretch of waiting: about the mean patience × (1 + ln ρ) (the oldest
+/// wait that some customer still sits out when the load is ρ times what
+/// the staff can serve, with exponential patience), at most the stretch.
+fn most_queued(scenario: &Scenario, load: &LoadEstimate) -> (f64, Option<String>) {
+    let customers = &scenario.customers;
+    let busiest_slot = customers
+        .profile
+        .as_ref()
+        .map(|p| p.rates.iter().copied().fold(0.0, f64::max) / customers.arrival_rate.max(f64::MIN_POSITIVE))
+        .unwrap_or(1.0);
+    let mut stretches = vec![(1.0, scenario.horizon)];
+    if let Some(profile) = &customers.profile {
+        stretches.push((busiest_slot, profile.every.min(scenario.horizon)));
     }
+    for surge in &customers.surges {
+        let length = surge.end.min(scenario.horizon) - surge.start.min(scenario.horizon);
+        stretches.push((surge.factor * busiest_slot, length));
+    }
+    let patience = scenario.resolved.customers.patience.as_ref().map(|p| p.mean());
+    let mut most = (0.0, None);
+    for (factor, length) in stretches {
+        let queued: Vec<f64> = scenario
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(index, department)| {
+                let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
+                let load_factor = factor * load.offered_load[index] / staff;
+                let arrivals = factor * load.arrival_rates[index];
+                if load_factor <= 1.0 || arrivals <= 0.0 {
+                    return 0.0;
+                }
+                match patience {
+                    Some(mean) if department.front_line => arrivals * length.min(mean * (1.0 + load_factor.ln())),
+                    _ => arrivals * (1.0 - 1.0 / load_factor) * length,
+                }
+            })
+            .collect();
+        let total: f64 = queued.iter().sum();
+        if total > most.0 {
+            let largest = queued.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(index, _)| index);
+            most = (total, largest.map(|index| scenario.departments[index].name.clone()));
+        }
+    }
+    most
 }
 
 #[cfg(test)]

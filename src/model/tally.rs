@@ -276,6 +276,14 @@ impl ReplicationResult {
         slots * scenario.departments.len() * (std::mem::size_of::<super::SlotTally>() * 2 + 16)
     }
 
+    /// Bytes the figures by slot take once more while a run's files are
+    /// written: the means across replications and the text of
+    /// `intervals.csv`, a row per department and slot.
+    pub fn written_slot_bytes(scenario: &crate::scenario::Scenario) -> usize {
+        let slots = scenario.customers.profile.as_ref().map_or(1, |p| p.rates.len());
+        slots * scenario.departments.len() * 256
+    }
+
     /// Bytes an experiment holds per kept replication of a scenario with
     /// `departments` departments and `links` needs, distributions dropped.
     pub fn kept_bytes(departments: usize, links: usize) -> usize {

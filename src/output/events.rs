@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -64,6 +64,7 @@ struct Row {
 
 /// Writes replication 0's events as an event log.
 pub struct EventLogWriter {
+    output: super::target::NamedOutput,
     writer: csv::Writer<BufWriter<File>>,
     start: Timestamp,
     unit: f64,
@@ -75,7 +76,7 @@ impl EventLogWriter {
     /// Creates the log (at a temporary name; [`EventLogWriter::finish`]
     /// moves it into place); `clock` from [`check_clock`].
     pub fn create(path: &Path, (start, unit): (Timestamp, f64)) -> Result<Self, OutputError> {
-        let file = File::create(Self::temporary(path)).map_err(failed_at(path))?;
+        let (output, file) = super::target::NamedOutput::open(path)?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         writer
             .write_record([
@@ -89,12 +90,7 @@ impl EventLogWriter {
                 "outcome",
             ])
             .map_err(|e| failed_at(path)(e.into()))?;
-        Ok(EventLogWriter { writer, start, unit, open: HashMap::new(), error: None })
-    }
-
-    fn temporary(path: &Path) -> PathBuf {
-        let name = path.file_name().map_or("events".into(), |n| n.to_string_lossy().into_owned());
-        path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+        Ok(EventLogWriter { output, writer, start, unit, open: HashMap::new(), error: None })
     }
 
     fn timestamp(&self, time: f64) -> String {
@@ -124,28 +120,24 @@ impl EventLogWriter {
     }
 
     /// Gives the log up: removes its temporary file.
-    pub fn abandon(self, path: &Path) {
+    pub fn abandon(self) {
         drop(self.writer);
-        let _ = std::fs::remove_file(Self::temporary(path));
+        self.output.abandon();
     }
 
     /// Writes the cases still open, flushes and moves the log into place.
-    pub fn finish(mut self, path: &Path) -> Result<(), OutputError> {
+    pub fn finish(mut self) -> Result<(), OutputError> {
         let mut open: Vec<u32> = self.open.keys().copied().collect();
         open.sort_unstable();
         for case in open {
             self.flush_case(case, "");
         }
-        let temporary = Self::temporary(path);
         let flushed = match self.error.take() {
             Some(error) => Err(std::io::Error::other(error)),
             None => self.writer.flush(),
         };
-        let result = flushed.and_then(|()| std::fs::rename(&temporary, path)).map_err(failed_at(path));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        result
+        drop(self.writer);
+        self.output.finish(flushed)
     }
 }
 

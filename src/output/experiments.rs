@@ -63,6 +63,52 @@ pub fn sweep_row(point: &Point, results: &RunResults) -> String {
     String::from_utf8(bytes(out)).expect("CSV of UTF-8 text")
 }
 
+/// Checks a line of `sweep.csv` read back (from a sweep's journal or a
+/// shard) against the sweep's points: a point number in range, the point's
+/// own block and parameter values, a finite number (or nothing) for each
+/// metric, a whole number of replications and a known verdict. Returns the
+/// point number, or what is wrong.
+pub fn check_sweep_row(line: &str, plan: &SweepPlan) -> Result<usize, String> {
+    let fields: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|record| record.iter().map(str::to_string).collect())
+        .ok_or("not a CSV row")?;
+    let number: usize =
+        fields[0].parse().map_err(|_| format!("the point number {:?} is not a whole number", fields[0]))?;
+    let point = number
+        .checked_sub(1)
+        .and_then(|index| plan.points.get(index))
+        .ok_or_else(|| format!("point {number} is not one of the sweep's {} points", plan.points.len()))?;
+    let mut expected = vec![number.to_string()];
+    expected.extend(point.block.map(|block| block.label()));
+    expected.extend(point.values.iter().map(value_text));
+    let settings = expected.len();
+    let length = settings + 3 * metric_names(&point.scenario).len() + 2;
+    if fields.len() != length {
+        return Err(format!("{} fields where the sweep's rows have {length}", fields.len()));
+    }
+    if let Some(at) = (1..settings).find(|&i| fields[i] != expected[i]) {
+        return Err(format!("{:?} where point {number} has {:?}", fields[at], expected[at]));
+    }
+    let metrics = fields.len() - 2;
+    if let Some(bad) =
+        fields[settings..metrics].iter().find(|f| !f.is_empty() && !f.parse::<f64>().is_ok_and(f64::is_finite))
+    {
+        return Err(format!("{bad:?} where a metric must be a finite number (or empty)"));
+    }
+    if fields[metrics].parse::<u32>().is_err() {
+        return Err(format!("{:?} replications is not a whole number", fields[metrics]));
+    }
+    if crate::experiment::diagnostics::Verdict::parse(&fields[metrics + 1]).is_none() {
+        return Err(format!("{:?} is not a verdict", fields[metrics + 1]));
+    }
+    Ok(number)
+}
+
 /// The printed sweep table: each point's parameters and key metrics.
 pub fn sweep_table(sweep: &SweepResults) -> String {
     let mut text = String::new();

@@ -27,8 +27,7 @@ pub(crate) fn failed_at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputErr
 /// through a temporary name and a rename. On failure, removes the
 /// temporary file, and the folder too if this call created it and it is empty.
 pub fn write_files(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
-    let created = !folder.exists();
-    fs::create_dir_all(folder).map_err(failed_at(folder))?;
+    let created = make_folder(folder)?;
     let result = files.iter().try_for_each(|(name, bytes)| write_one(folder, name, bytes));
     if result.is_err() && created {
         let _ = fs::remove_dir(folder);
@@ -38,7 +37,14 @@ pub fn write_files(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Out
 
 fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let target = folder.join(name);
+    // An input holding these very bytes stays as it is; one that would
+    // change is refused.
+    if super::guard::check_write(&target, Some(bytes)).map_err(failed_at(&target))? {
+        return Ok(());
+    }
     let temporary = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+    super::guard::wrote(&temporary);
+    super::guard::wrote(&target);
     let written = fs::File::create(&temporary)
         .and_then(|mut file| {
             file.write_all(bytes)?;
@@ -53,9 +59,18 @@ fn write_one(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError>
 
 /// Creates the output folder if needed; `true` when this call created it.
 pub fn prepare_folder(folder: &Path) -> Result<bool, OutputError> {
-    let created = !folder.exists();
+    make_folder(folder)
+}
+
+/// Creates `folder` and any missing parents, noting each one created in
+/// the guard's ledger; `true` when `folder` itself was created.
+fn make_folder(folder: &Path) -> Result<bool, OutputError> {
+    let missing: Vec<&Path> = folder.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).collect();
     fs::create_dir_all(folder).map_err(failed_at(folder))?;
-    Ok(created)
+    for created in missing.iter().rev() {
+        super::guard::made_folder(created);
+    }
+    Ok(!missing.is_empty())
 }
 
 /// Gives up a run's output: removes its time-series parts, and the folder
@@ -107,4 +122,22 @@ pub fn finish_run(
         }
     }
     result
+}
+
+/// Removes the charts (`plots/*.svg`, `plots/*.png`) an earlier command
+/// left in `folder` that are not among `kept` (names without extension),
+/// so that a reused folder never shows another scenario's charts; then
+/// `plots/` itself when it is left empty.
+pub fn remove_stale_charts(folder: &Path, kept: &[&str]) {
+    let plots = folder.join("plots");
+    let Ok(entries) = fs::read_dir(&plots) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let chart = matches!(path.extension().and_then(|e| e.to_str()), Some("svg" | "png"));
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if chart && !kept.contains(&stem) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+    let _ = fs::remove_dir(&plots);
 }

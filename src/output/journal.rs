@@ -14,6 +14,24 @@ use super::files::{OutputError, failed_at as failed};
 /// The lines a journal already holds, by point number.
 pub type Saved = BTreeMap<usize, String>;
 
+/// Why a journal cannot be resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// It could not be read or written.
+    #[error(transparent)]
+    Io(#[from] OutputError),
+    /// A saved line is not a line of this sweep.
+    #[error("{}, line {line}: {why}; the journal is not this sweep's: delete it and run without --resume", path.display())]
+    Row {
+        /// The journal.
+        path: PathBuf,
+        /// The line (1 is the identity line).
+        line: usize,
+        /// What is wrong.
+        why: String,
+    },
+}
+
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
@@ -33,9 +51,15 @@ impl Journal {
     }
 
     /// Reopens a journal to go on with the same sweep; returns it and the
-    /// lines of the points it already holds, by point number. `Ok(None)`
-    /// when the journal is missing or belongs to another sweep.
-    pub fn resume(path: &Path, hash: &str, points: usize) -> Result<Option<(Journal, Saved)>, OutputError> {
+    /// lines of the points it already holds, by point number, each checked
+    /// by `check` (which returns its point number). `Ok(None)` when the
+    /// journal is missing or belongs to another sweep.
+    pub fn resume(
+        path: &Path,
+        hash: &str,
+        points: usize,
+        check: &dyn Fn(&str) -> Result<usize, String>,
+    ) -> Result<Option<(Journal, Saved)>, JournalError> {
         let Ok(text) = std::fs::read_to_string(path) else {
             return Ok(None);
         };
@@ -44,14 +68,15 @@ impl Journal {
         };
         let mut done = BTreeMap::new();
         let mut complete = identity(hash, points).len();
-        for line in rest.split_inclusive('\n') {
+        for (index, line) in rest.split_inclusive('\n').enumerate() {
             if !line.ends_with('\n') {
                 break;
             }
-            let Some(number) = line.split(',').next().and_then(|n| n.parse::<usize>().ok()) else {
-                break;
-            };
-            done.insert(number, line.to_string());
+            let bad = |why: String| JournalError::Row { path: path.to_path_buf(), line: index + 2, why };
+            let number = check(line.trim_end_matches(['\n', '\r'])).map_err(bad)?;
+            if done.insert(number, line.to_string()).is_some() {
+                return Err(bad(format!("point {number} is saved twice")));
+            }
             complete += line.len();
         }
         let file = OpenOptions::new().write(true).open(path).map_err(failed(path))?;

@@ -9,6 +9,7 @@ pub mod experiments;
 pub mod files;
 pub mod fit;
 pub mod format;
+pub mod guard;
 pub mod journal;
 pub mod plots;
 pub mod report;
@@ -18,6 +19,7 @@ pub mod shards;
 pub mod staffing;
 pub mod streams;
 pub mod table;
+pub mod target;
 pub mod trust;
 
 pub use files::{OutputError, write_files};
@@ -44,6 +46,20 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
     }
     files
 }
+
+/// Every file `orgsim run` may write in its folder but `scenario.toml`.
+pub const RUN_FOLDER_FILES: [&str; 10] = [
+    "summary.csv",
+    "departments.csv",
+    "replications.csv",
+    "links.csv",
+    "waits.csv",
+    "intervals.csv",
+    "diagnostics.csv",
+    "regimes.csv",
+    "timeseries.csv",
+    "report.html",
+];
 
 /// Files an earlier run may have left in a folder that this run does not
 /// write: removed, so the report never draws them as this run's.

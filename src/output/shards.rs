@@ -66,9 +66,24 @@ pub fn merge(folder: &Path, out: &Path) -> Result<&'static str, MergeError> {
     check_one_sweep(&manifests, &first).map_err(mismatch)?;
     check_every_point_once(&manifests, &first).map_err(mismatch)?;
     manifests.sort_by_key(|(_, m)| m.shard);
-    let csv = joined_rows(folder, &manifests)?;
     let scenario = read(&folder.join("scenario.toml"))?;
-    if first.kind.as_deref() == Some("robust") {
+    let robust = first.kind.as_deref() == Some("robust");
+    // A sweep's rows are checked against its points; the worlds' rows for
+    // finite numbers.
+    let plan = if robust {
+        None
+    } else {
+        let origin = folder.join("scenario.toml").display().to_string();
+        let checked =
+            crate::scenario::Scenario::from_toml_str(&scenario, &origin).map_err(|e| mismatch(e.to_string()))?;
+        Some(crate::experiment::sweep::plan_sweep(&checked, &origin).map_err(|e| mismatch(e.to_string()))?)
+    };
+    let check = |line: &str| match &plan {
+        Some(plan) => super::experiments::check_sweep_row(line, plan),
+        None => finite_row(line),
+    };
+    let csv = joined_rows(folder, &manifests, &check, !robust)?;
+    if robust {
         let files = super::robust::merged_files(&csv, &scenario).map_err(mismatch)?;
         write_files(out, &files)?;
         return Ok("robust");
@@ -159,12 +174,19 @@ fn check_every_point_once(manifests: &[(String, Manifest)], first: &Manifest) ->
     }
 }
 
-/// The shards' rows under their shared header, sorted by point.
-fn joined_rows(folder: &Path, manifests: &[(String, Manifest)]) -> Result<String, MergeError> {
+/// The shards' rows under their shared header, sorted by point; each row
+/// checked by `check`, and every point of a shard's manifest there (once
+/// when `row_per_point`; a robust world has a row per metric).
+fn joined_rows(
+    folder: &Path,
+    manifests: &[(String, Manifest)],
+    check: &dyn Fn(&str) -> Result<usize, String>,
+    row_per_point: bool,
+) -> Result<String, MergeError> {
     let mismatch = |message: String| MergeError::Mismatch { folder: folder.display().to_string(), message };
     let mut header: Option<String> = None;
     let mut rows: Vec<(usize, String)> = Vec::new();
-    for (stem, _) in manifests {
+    for (stem, manifest) in manifests {
         let text = read(&folder.join(format!("{stem}.csv")))?;
         let mut lines = text.lines();
         let head = lines.next().unwrap_or("").to_string();
@@ -175,13 +197,24 @@ fn joined_rows(folder: &Path, manifests: &[(String, Manifest)]) -> Result<String
             }
             Some(_) => {}
         }
-        for line in lines {
-            let point: usize = line
-                .split(',')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .ok_or_else(|| mismatch(format!("{stem}.csv: a row without a point number")))?;
+        let mut seen = Vec::new();
+        for (index, line) in lines.enumerate() {
+            let bad = |why: String| mismatch(format!("{stem}.csv, line {}: {why}", index + 2));
+            let point = check(line).map_err(bad)?;
+            if !manifest.points.contains(&point) || (row_per_point && seen.contains(&point)) {
+                return Err(bad(format!("point {point} is not one of this shard's points, or comes twice")));
+            }
+            if !seen.contains(&point) {
+                seen.push(point);
+            }
             rows.push((point, line.to_string()));
+        }
+        if seen.len() != manifest.points.len() {
+            return Err(mismatch(format!(
+                "{stem}.csv holds {} of its {} points; rerun this shard",
+                seen.len(),
+                manifest.points.len()
+            )));
         }
     }
     rows.sort_by_key(|(point, _)| *point);
@@ -192,4 +225,15 @@ fn joined_rows(folder: &Path, manifests: &[(String, Manifest)]) -> Result<String
         csv.push('\n');
     }
     Ok(csv)
+}
+
+/// The point number of a row, when it has one and no cell is a number that
+/// is not finite (NaN, inf).
+fn finite_row(line: &str) -> Result<usize, String> {
+    let mut fields = line.split(',');
+    let point = fields.next().and_then(|p| p.parse().ok()).ok_or("a row without a point number")?;
+    match fields.find(|f| f.parse::<f64>().is_ok_and(|v| !v.is_finite())) {
+        Some(bad) => Err(format!("{bad:?} where a number must be finite")),
+        None => Ok(point),
+    }
 }

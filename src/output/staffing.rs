@@ -13,7 +13,9 @@ use super::table::readable;
 /// requires (people added in confirmation included), Erlang's pointwise
 /// answers (`naive_staff`: Erlang A or C; `erlang_c_staff`: Erlang C
 /// ignoring abandonment), the staff the shifts put on duty, whether the
-/// slot is confirmed, and each target's metric measured with the required
+/// slot is confirmed, the diagnostics' verdict, how the shifts were found
+/// (`cover`: optimal, best-after-node-limit, greedy) and their staff-slots
+/// above the staff-slots required (`cover_gap`, a share), and each target's metric measured with the required
 /// staff in place in the last confirmation round.
 pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
     let mut out = writer();
@@ -27,6 +29,8 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
         "scheduled_staff",
         "confirmed",
         "verdict",
+        "cover",
+        "cover_gap",
     ]
     .map(String::from)
     .to_vec();
@@ -47,6 +51,8 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
                 department.scheduled[slot].to_string(),
                 department.confirmed.as_ref().map_or(String::new(), |met| met[slot].to_string()),
                 department.verdict.as_str().to_string(),
+                department.cover.method.label().to_string(),
+                number(Some(department.cover.gap())),
             ];
             for measured in &department.measured {
                 match measured[slot] {
@@ -112,6 +118,23 @@ pub fn staffing_table(plan: &IntervalStaffing) -> String {
             shown(peak(&department.naive)),
             shown(peak(&department.erlang_c)),
         );
+        if department.cover.method != crate::experiment::shift_cover::CoverMethod::Optimal {
+            let _ = writeln!(
+                text,
+                "    shifts found {}: {:.1}% more staff-time than required (the lower bound); not proven the fewest",
+                match department.cover.method {
+                    crate::experiment::shift_cover::CoverMethod::Greedy => format!(
+                        "greedily (the integer program would have more than {} variables)",
+                        crate::experiment::shift_cover::MOST_COVER_VARIABLES
+                    ),
+                    _ => format!(
+                        "as the integer program's best after {} nodes",
+                        crate::experiment::shift_cover::MOST_COVER_NODES
+                    ),
+                },
+                department.cover.gap() * 100.0
+            );
+        }
         if !missed.is_empty() {
             let _ = writeln!(
                 text,

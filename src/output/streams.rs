@@ -39,6 +39,7 @@ impl TimeseriesPart {
     /// Opens the part file for `replication` in `folder`.
     pub fn create(folder: &Path, replication: u32, social: bool) -> Self {
         let path = Self::part_path(folder, replication);
+        super::guard::wrote(&path);
         let (writer, error) = match File::create(&path) {
             Ok(file) => (Some(csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file))), None),
             Err(error) => (None, Some(error)),
@@ -95,7 +96,9 @@ impl Observer for TimeseriesPart {
 pub fn join_timeseries(folder: &Path, parts: &[PathBuf], social: bool) -> Result<(), OutputError> {
     let target = folder.join("timeseries.csv");
     let temporary = folder.join(format!(".timeseries.csv.tmp-{}", std::process::id()));
+    super::guard::wrote(&temporary);
     let result = (|| {
+        super::guard::check_write(&target, None).map_err(io_error(&target))?;
         let mut out = BufWriter::new(File::create(&temporary).map_err(io_error(&temporary))?);
         out.write_all(timeseries_header(social).as_bytes()).map_err(io_error(&temporary))?;
         for part in parts {
@@ -106,6 +109,7 @@ pub fn join_timeseries(folder: &Path, parts: &[PathBuf], social: bool) -> Result
             .map_err(|e| OutputError { path: temporary.clone(), source: e.into_error() })?
             .sync_all()
             .map_err(io_error(&temporary))?;
+        super::guard::wrote(&target);
         fs::rename(&temporary, &target).map_err(io_error(&target))
     })();
     if result.is_err() {
@@ -124,45 +128,36 @@ pub fn remove_parts(parts: &[PathBuf]) {
 
 /// Writes every event of one replication as CSV.
 pub struct TraceWriter {
+    output: super::target::NamedOutput,
     writer: csv::Writer<BufWriter<File>>,
     error: Option<csv::Error>,
 }
 
 impl TraceWriter {
-    /// Creates the trace file (at a temporary name; [`TraceWriter::finish`]
-    /// renames it to `path`).
+    /// Creates the trace file (see [`super::target::NamedOutput`]).
     pub fn create(path: &Path) -> Result<Self, OutputError> {
-        let file = File::create(Self::temporary(path)).map_err(io_error(path))?;
+        let (output, file) = super::target::NamedOutput::open(path)?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         writer
             .write_record(["time", "event", "department", "work", "case", "quality", "attitude"])
             .map_err(|e| OutputError { path: path.to_path_buf(), source: e.into() })?;
-        Ok(TraceWriter { writer, error: None })
-    }
-
-    fn temporary(path: &Path) -> PathBuf {
-        let name = path.file_name().map_or("trace".into(), |n| n.to_string_lossy().into_owned());
-        path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+        Ok(TraceWriter { output, writer, error: None })
     }
 
     /// Gives the trace up: removes its temporary file.
-    pub fn abandon(self, path: &Path) {
+    pub fn abandon(self) {
         drop(self.writer);
-        let _ = fs::remove_file(Self::temporary(path));
+        self.output.abandon();
     }
 
     /// Flushes and moves the trace into place.
-    pub fn finish(mut self, path: &Path) -> Result<(), OutputError> {
-        let temporary = Self::temporary(path);
+    pub fn finish(mut self) -> Result<(), OutputError> {
         let flushed = match self.error.take() {
             Some(error) => Err(error.into()),
             None => self.writer.flush(),
         };
-        let result = flushed.and_then(|()| fs::rename(&temporary, path)).map_err(io_error(path));
-        if result.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        result
+        drop(self.writer);
+        self.output.finish(flushed)
     }
 }
 

@@ -134,7 +134,7 @@ impl Locator<'_> {
                         for (index, item) in items.iter().enumerate() {
                             let label = match item.get_ref().get("name").and_then(|n| n.get_ref().as_str()) {
                                 Some(item_name) => format!("{name} {item_name:?}"),
-                                None => format!("{name}[{}]", index + 1),
+                                None => format!("{name}[{}]", index),
                             };
                             if at(item.span()) {
                                 *found = Some(label.clone());

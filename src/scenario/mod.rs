@@ -22,7 +22,7 @@ use std::fmt;
 
 pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
-pub use check::{MOST_SEED, day_in};
+pub use check::{MOST_NAME_CHARS, MOST_SEED, day_in, forbidden_in_names};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};

@@ -31,6 +31,10 @@ pub struct KeyRange {
 /// to well under a time unit.
 pub const LONGEST_TIME: f64 = 1e12;
 
+/// At most this many changes of a schedule per replication: boundaries of
+/// the rate profile's slots, and changes of each department's staff.
+pub const MOST_SCHEDULE_CHANGES: f64 = 1e7;
+
 /// At most this many morale updates or time-series samples per replication.
 pub const MOST_TICKS: f64 = 1e6;
 
@@ -75,7 +79,10 @@ pub const RANGES: &[KeyRange] = &[
         "with `customers.rates`, equal to the number of values × `every`; default: that, or with only shifts one day in `time_unit` (1440 minute, 24 hour, 86400 second, 1 day; 1440 for another label, with a warning)",
     ),
     noted(above("customers.arrival_rate", 0.0, 1e9), "or `customers.rates`, never both"),
-    above("customers.rates.every", 0.0, T),
+    noted(
+        above("customers.rates.every", 0.0, T),
+        "at least horizon / 10,000,000 (at most 10⁷ slot boundaries per replication)",
+    ),
     noted(closed("customers.rates.values", 0.0, 1e9), "each; at least one above 0; at most 100000 values"),
     above("customers.rates.scale", 0.0, 1e6),
     closed("customers.service_level_time", 0.0, T),
@@ -86,7 +93,10 @@ pub const RANGES: &[KeyRange] = &[
     noted(above("customers.surges.end", 0.0, T), "later than `start`"),
     closed("customers.surges.factor", 0.0, 1e6),
     noted(whole("department.staff", 1.0, 1e6), "or `\"unlimited\"`; or `shifts`, never both"),
-    noted(closed("department.shifts.start", 0.0, T), "before the end of the period"),
+    noted(
+        closed("department.shifts.start", 0.0, T),
+        "before the end of the period; at most 10⁷ staff changes per replication",
+    ),
     noted(above("department.shifts.length", 0.0, T), "at most the period"),
     noted(whole("department.shifts.staff", 1.0, 1e6), "each shift; 1 to 1000 shifts per department"),
     closed("department.cost_per_time", 0.0, 1e12),
@@ -152,7 +162,7 @@ pub fn range(key: &str) -> &'static KeyRange {
 }
 
 /// The range of a field as errors name it (`department "IT".staff`,
-/// `customers.surges[1].factor`), if it has one.
+/// `customers.surges[0].factor`), if it has one.
 pub fn for_field(field: &str) -> Option<&'static KeyRange> {
     // Drop quoted item names and [n] indices: `department "IT".staff` →
     // `department.staff`.

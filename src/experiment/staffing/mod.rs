@@ -38,6 +38,7 @@ use super::diagnostics::Verdict;
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
+use super::shift_cover::ShiftCover;
 use super::{Estimate, ExperimentError, Stalled};
 use crate::scenario::{Scenario, ScenarioFile, ShiftFile, ranges::number};
 pub use occupancy::SAMPLES_PER_SLOT;
@@ -204,6 +205,8 @@ pub struct DepartmentStaffing {
     pub scheduled: Vec<u32>,
     /// Those shifts.
     pub shifts: Vec<ShiftFile>,
+    /// How the cover was found, and its staff-slots against the lower bound.
+    pub cover: ShiftCover,
     /// Per target (in order), per slot: the metric measured with
     /// `required` in place, in the last confirmation round.
     pub measured: Vec<Vec<Option<Estimate>>>,
@@ -281,7 +284,7 @@ pub fn staff_by_interval(
     }
     for (d, required) in required.iter().enumerate() {
         let Some(required) = required else { continue };
-        let (shifts, scheduled) = cover(base, d, required, &lengths, grid)?;
+        let (shifts, scheduled, found) = cover(base, d, required, &lengths, grid)?;
         optimized.departments[d].staff = None;
         optimized.departments[d].shifts = Some(shifts.clone());
         departments.push(DepartmentStaffing {
@@ -292,6 +295,7 @@ pub fn staff_by_interval(
             erlang_c: closed.erlang_c[d].clone(),
             scheduled,
             shifts,
+            cover: found,
             measured: targets
                 .iter()
                 .map(|t| {
@@ -416,15 +420,17 @@ fn cover(
     required: &[u32],
     lengths: &[usize],
     grid: SlotGrid,
-) -> Result<(Vec<ShiftFile>, Vec<u32>), ExperimentError> {
-    let cover = super::shift_cover::cover(required, lengths).map_err(|why| {
+) -> Result<(Vec<ShiftFile>, Vec<u32>, ShiftCover), ExperimentError> {
+    let found = super::shift_cover::cover(required, lengths).map_err(|why| {
         ExperimentError::Invalid(format!("covering {}'s staffing with shifts: {why}", base.departments[d].name))
     })?;
-    let shifts = cover
+    let shifts = found
+        .shifts
         .iter()
         .map(|c| ShiftFile { start: c.start as f64 * grid.every, length: c.length as f64 * grid.every, staff: c.staff })
         .collect();
-    Ok((shifts, super::shift_cover::on_duty(&cover, grid.slots)))
+    let scheduled = super::shift_cover::on_duty(&found.shifts, grid.slots);
+    Ok((shifts, scheduled, found))
 }
 
 /// Department `d`'s row for slot `k`: a staffing that never changes runs

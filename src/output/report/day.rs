@@ -17,10 +17,16 @@ fn stem(name: &str) -> String {
     format!("day-{safe}")
 }
 
+/// Most slots a day chart draws: more than a chart has pixels for, and far
+/// fewer than a rate profile may have (intervals.csv holds them all).
+pub const MOST_DAY_SLOTS: usize = 2_000;
+
 /// The day charts: one per front-line department, and the waits heat map;
-/// `None` without a profile (or without intervals.csv).
+/// `None` without a profile (or without intervals.csv), and when the
+/// profile has more than [`MOST_DAY_SLOTS`] slots.
 pub fn load_day(folder: &Path, scenario: &ScenarioFile) -> Result<Option<(Vec<DayChart>, WaitsBySlot)>, ReportError> {
-    if !folder.join("intervals.csv").exists() {
+    let slots = scenario.customers.rates.as_ref().map_or(0, |r| r.values.len());
+    if !folder.join("intervals.csv").exists() || slots > MOST_DAY_SLOTS {
         return Ok(None);
     }
     let table = Table::read(folder, "intervals.csv")?;

@@ -177,6 +177,7 @@ fn write_pictures_and_named_page(
         }
         super::write_files(&folder.join("plots"), &files)?;
     }
+    super::files::remove_stale_charts(folder, &pictures.iter().map(|(p, _)| p.name.as_str()).collect::<Vec<_>>());
     super::write_files(folder, &[(page_name.to_string(), html.into_bytes())])?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::super::errors::{Checker, Step};
 use super::super::file::ScenarioFile;
 use super::super::{Customers, Department, RateProfile, ScenarioError};
 
+use super::super::ranges::{MOST_SCHEDULE_CHANGES, number};
 use Step::Key as KEY;
 
 /// Checks the `[customers]` table; returns the customers and the entry
@@ -14,9 +15,9 @@ pub(super) fn check(
     checker: &Checker,
     file: &ScenarioFile,
     departments: &[Department],
+    (arrival_rate, profile): (f64, Option<RateProfile>),
 ) -> Result<(Customers, Vec<(usize, f64)>), ScenarioError> {
     let customers = &file.customers;
-    let (arrival_rate, profile) = demand(checker, file)?;
     let service_level_time = match customers.service_level_time {
         Some(time) => {
             let path = [KEY("customers"), KEY("service_level_time")];
@@ -63,6 +64,13 @@ pub(super) fn check(
         }
     };
     let surges = surges(checker, file)?;
+    if !anyone_arrives(file.horizon, arrival_rate, profile.as_ref(), &surges) {
+        return Err(checker.invalid(
+            &[KEY("customers"), KEY("surges")],
+            "customers.surges",
+            "surges with factor = 0 cover every time the rates are above 0: no customer would ever arrive; give a factor above 0 or a shorter surge",
+        ));
+    }
     let checked = Customers {
         arrival_rate,
         profile,
@@ -81,7 +89,9 @@ pub const MOST_SLOTS: usize = 100_000;
 
 /// The arrival rate (the mean over the period with rates) and the profile
 /// (`None` when constant: equal values fold into the constant form).
-fn demand(checker: &Checker, file: &ScenarioFile) -> Result<(f64, Option<RateProfile>), ScenarioError> {
+/// Checked before the departments, so that the period their shifts lie in
+/// is known to be valid.
+pub(super) fn demand(checker: &Checker, file: &ScenarioFile) -> Result<(f64, Option<RateProfile>), ScenarioError> {
     let customers = &file.customers;
     let both = || {
         checker.invalid(
@@ -129,6 +139,21 @@ fn demand(checker: &Checker, file: &ScenarioFile) -> Result<(f64, Option<RatePro
             "every rate is 0: no customer would ever arrive; give at least one rate above 0",
         ));
     }
+    let boundaries = file.horizon / rates.every;
+    if boundaries > MOST_SCHEDULE_CHANGES {
+        return Err(checker.invalid(
+            &path("every"),
+            "customers.rates.every",
+            format!(
+                "the slots would change {} times per replication (at most {}): give an `every` of at least horizon / {} = {} (got {})",
+                number(boundaries),
+                number(MOST_SCHEDULE_CHANGES),
+                number(MOST_SCHEDULE_CHANGES),
+                number(file.horizon / MOST_SCHEDULE_CHANGES),
+                number(rates.every)
+            ),
+        ));
+    }
     let length = rates.every * rates.values.len() as f64;
     if let Some(period) = file.period {
         checker.range(&[KEY("period")], "period", "period", period)?;
@@ -139,9 +164,9 @@ fn demand(checker: &Checker, file: &ScenarioFile) -> Result<(f64, Option<RatePro
                 format!(
                     "must equal the rates' length, {} values × every {} = {} (got {})",
                     rates.values.len(),
-                    super::super::ranges::number(rates.every),
-                    super::super::ranges::number(length),
-                    super::super::ranges::number(period)
+                    number(rates.every),
+                    number(length),
+                    number(period)
                 ),
             ));
         }
@@ -233,7 +258,7 @@ fn surges(checker: &Checker, file: &ScenarioFile) -> Result<Vec<crate::scenario:
     let mut surges = file.customers.surges.clone();
     for (index, surge) in surges.iter().enumerate() {
         let at = |field: &'static str| [KEY("customers"), KEY("surges"), Step::Index(index), KEY(field)];
-        let label = |field: &str| format!("customers.surges[{}].{field}", index + 1);
+        let label = |field: &str| format!("customers.surges[{}].{field}", index);
         checker.range(&at("start"), &label("start"), "customers.surges.start", surge.start)?;
         checker.range(&at("end"), &label("end"), "customers.surges.end", surge.end)?;
         if surge.end <= surge.start {
@@ -257,4 +282,35 @@ fn surges(checker: &Checker, file: &ScenarioFile) -> Result<Vec<crate::scenario:
         ));
     }
     Ok(surges)
+}
+
+/// Whether any customer can arrive in [0, `horizon`): some time outside the
+/// surges with factor 0 where the rate is above 0. Visits at most one
+/// period's slots per stretch, and no more slots than the horizon holds.
+fn anyone_arrives(
+    horizon: f64,
+    arrival_rate: f64,
+    profile: Option<&RateProfile>,
+    surges: &[crate::scenario::SurgeFile],
+) -> bool {
+    // The stretches outside the zero-factor surges (sorted, not overlapping).
+    let mut open = Vec::new();
+    let mut from = 0.0;
+    for surge in surges.iter().filter(|s| s.factor == 0.0) {
+        if surge.start > from {
+            open.push((from, surge.start.min(horizon)));
+        }
+        from = from.max(surge.end);
+    }
+    open.push((from, horizon));
+    open.retain(|(start, end)| end > start);
+    let Some(profile) = profile else {
+        return arrival_rate > 0.0 && !open.is_empty();
+    };
+    let slots = profile.rates.len();
+    open.iter().any(|&(start, end)| {
+        let first = (start / profile.every).floor() as usize;
+        let last = ((end / profile.every).ceil() as usize).min(first + slots);
+        (first..last).any(|slot| profile.rates[slot % slots] > 0.0)
+    })
 }

@@ -5,6 +5,7 @@
 use super::super::errors::{Checker, Step};
 use super::super::file::{DepartmentFile, Followup, NeedFile, ScenarioFile};
 use super::super::network::{self, Edge, NetworkProblem};
+use super::super::ranges::MOST_SCHEDULE_CHANGES;
 use super::super::{Department, Need, ScenarioError, Schedule};
 use super::has_control_characters;
 
@@ -62,7 +63,7 @@ fn check_names(checker: &Checker, file: &ScenarioFile) -> Result<Vec<String>, Sc
     let names: Vec<String> = file.departments.iter().map(|d| d.name.clone()).collect();
     for (index, name) in names.iter().enumerate() {
         let path = [Step::Key("department"), Step::Index(index), Step::Key("name")];
-        let field = format!("department[{}].name", index + 1);
+        let field = format!("department[{}].name", index);
         if name.trim().is_empty() || name.contains(['.', '/', '\\']) || has_control_characters(name) {
             return Err(checker.invalid(
                 &path,
@@ -71,6 +72,9 @@ fn check_names(checker: &Checker, file: &ScenarioFile) -> Result<Vec<String>, Sc
                     "must be a non-empty name without dots, '/', '\\' or control characters (got {name:?}); spaces are fine"
                 ),
             ));
+        }
+        if let Some(why) = super::too_long(name) {
+            return Err(checker.invalid(&path, field, why));
         }
         if names[..index].contains(name) {
             return Err(checker.invalid(
@@ -99,14 +103,14 @@ fn check_department(
     let (staff, schedule) = check_staff(checker, index, department, period)?;
     if let Some(schedule) = &schedule {
         let changes = schedule.staff.len() as f64 * (horizon / schedule.period).ceil();
-        if changes > MOST_SHIFT_CHANGES {
+        if changes > MOST_SCHEDULE_CHANGES {
             return Err(checker.invalid(
                 &at("shifts"),
                 label("shifts"),
                 format!(
                     "the staff would change {} times per replication (at most {}): the period ({}) is too short for the horizon",
                     super::super::ranges::number(changes),
-                    super::super::ranges::number(MOST_SHIFT_CHANGES),
+                    super::super::ranges::number(MOST_SCHEDULE_CHANGES),
                     super::super::ranges::number(schedule.period)
                 ),
             ));
@@ -154,9 +158,6 @@ fn check_department(
 
 /// Most shifts in one department.
 pub const MOST_SHIFTS: usize = 1_000;
-
-/// Most changes of a department's staff in one replication.
-pub const MOST_SHIFT_CHANGES: f64 = 1e7;
 
 /// The department's head count and, when it changes through the period,
 /// its schedule: `staff` or `shifts`, never both.
@@ -213,7 +214,7 @@ fn check_staff(
                 Step::Key(field),
             ]
         };
-        let label = |field: &str| format!("department {:?}.shifts[{}].{field}", department.name, shift_index + 1);
+        let label = |field: &str| format!("department {:?}.shifts[{}].{field}", department.name, shift_index);
         checker.range(&path("start"), &label("start"), "department.shifts.start", shift.start)?;
         checker.range(&path("length"), &label("length"), "department.shifts.length", shift.length)?;
         checker.range(&path("staff"), &label("staff"), "department.shifts.staff", f64::from(shift.staff))?;
@@ -252,7 +253,7 @@ fn check_needs(
         let path = |field: &'static str| {
             [Step::Key("department"), Step::Index(index), Step::Key("needs"), Step::Index(need_index), Step::Key(field)]
         };
-        let label = |field: &str| format!("department {:?}.needs[{}].{field}", department.name, need_index + 1);
+        let label = |field: &str| format!("department {:?}.needs[{}].{field}", department.name, need_index);
         let Some(supplier) = names.iter().position(|n| *n == need.dept) else {
             return Err(checker.invalid(
                 &path("dept"),

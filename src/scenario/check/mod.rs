@@ -52,8 +52,9 @@ pub(super) fn period_of(file: &ScenarioFile) -> Option<f64> {
 pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) -> Result<Scenario, ScenarioError> {
     let checker = Checker { origin, locator: Locator::new(text) };
     check_run_settings(&checker, &file)?;
+    let demand = customers::demand(&checker, &file)?;
     let departments = departments::check(&checker, &file)?;
-    let (customers, entry_shares) = customers::check(&checker, &file, &departments)?;
+    let (customers, entry_shares) = customers::check(&checker, &file, &departments, demand)?;
     let sample_every = finest_tick(&checker, &file, &departments, "sample_every", file.sample_every)?;
     behavior::check(&checker, &file.behavior)?;
     if file.behavior.enabled {
@@ -88,10 +89,27 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
     })
 }
 
-/// Whether a name carries characters that have no place in a name: control
-/// characters (a newline, an escape) could forge lines in files and scripts.
+/// Whether a character has no place in a name: control characters (a
+/// newline, an escape) could forge lines in files and scripts, and the
+/// bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+/// make a name read differently from what it is.
+pub fn forbidden_in_names(c: char) -> bool {
+    c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Whether `name` carries a character [`forbidden_in_names`].
 pub(super) fn has_control_characters(name: &str) -> bool {
-    name.chars().any(char::is_control)
+    name.chars().any(forbidden_in_names)
+}
+
+/// The longest name of a scenario or department, in characters: a name
+/// labels files, charts and tables.
+pub const MOST_NAME_CHARS: usize = 200;
+
+/// Why `name` is too long, if it is.
+pub(super) fn too_long(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    (length > MOST_NAME_CHARS).then(|| format!("is {length} characters long; give a name of at most {MOST_NAME_CHARS}"))
 }
 
 fn check_run_settings(checker: &Checker, file: &ScenarioFile) -> Result<(), ScenarioError> {
@@ -110,6 +128,9 @@ fn check_run_settings(checker: &Checker, file: &ScenarioFile) -> Result<(), Scen
                 "must be a non-empty name without '/', '\\' or control characters (it names the output folder; got {name:?})"
             ),
         ));
+    }
+    if let Some(why) = too_long(name) {
+        return Err(checker.invalid(&[key("name")], "name", why));
     }
     checker.range(&[key("horizon")], "horizon", "horizon", file.horizon)?;
     if let Some(warmup) = file.warmup.time() {

@@ -231,6 +231,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Option<Swe
             values(spec)
         };
         let values = values.map_err(|message| checker.invalid(&path, field.clone(), message))?;
+        check_in_range(key, &values).map_err(|message| checker.invalid(&path, field.clone(), message))?;
         parameters.push(ParameterSpec { path: key.clone(), values });
     }
     if parameters.is_empty() {
@@ -297,10 +298,60 @@ fn count(
     Ok(points)
 }
 
-/// Whether the key a sweep path names takes whole numbers (staff): the
-/// path without its item names (`department.IT.staff` →
-/// `department.staff`) looked up among the valid ranges.
+/// The valid range of the key a sweep path names, if the table has it:
+/// the path without its item names (`department.IT.staff` →
+/// `department.staff`), or for a distribution's field
+/// `<distribution>.mean`.
+fn range_of(path: &str) -> Option<&'static super::super::ranges::KeyRange> {
+    let key = table_key(path);
+    let ranges = super::super::ranges::RANGES;
+    ranges.iter().find(|range| range.key == key).or_else(|| {
+        let field = path.rsplit('.').next()?;
+        let general = format!("<distribution>.{field}");
+        ranges.iter().find(|range| range.key == general)
+    })
+}
+
+/// Every value a parameter can take must be valid for its key, whatever
+/// the seed draws: a range's ends (a range is valid when both ends are, for
+/// every range in the table is an interval) and a list's values.
+fn check_in_range(path: &str, values: &Values) -> Result<(), String> {
+    let Some(range) = range_of(path) else {
+        return Ok(());
+    };
+    let number = super::super::ranges::number;
+    let (ends, what) = match values {
+        Values::Interval { from, to, .. } => (vec![*from, *to], "the range"),
+        Values::Range { from, to, .. } => (vec![*from, *to], "the range"),
+        Values::List(list) => (list.iter().filter_map(value_number).collect(), "the list"),
+    };
+    match ends.iter().find(|&&v| !range.contains(v)) {
+        Some(&bad) => Err(format!(
+            "{what} holds {}, outside the valid values of `{}`: {}; give values inside it, so that every point is valid",
+            number(bad),
+            range.key,
+            range.describe()
+        )),
+        None => Ok(()),
+    }
+}
+
+fn value_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// Whether the key a sweep path names takes whole numbers (staff).
 fn whole_key(path: &str) -> bool {
+    let key = table_key(path);
+    super::super::ranges::RANGES.iter().any(|range| range.key == key && range.whole)
+}
+
+/// A sweep path without its item names, as the table of ranges names keys.
+fn table_key(path: &str) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     let mut key = Vec::new();
     let mut index = 0;
@@ -310,8 +361,7 @@ fn whole_key(path: &str) -> bool {
         let named = matches!(parts[index], "department" | "needs" | "transfers");
         index += if named { 2 } else { 1 };
     }
-    let key = key.join(".");
-    super::super::ranges::RANGES.iter().any(|range| range.key == key && range.whole)
+    key.join(".")
 }
 
 /// The range a sampled design draws one parameter from: `{ from, to }`.

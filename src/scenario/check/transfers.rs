@@ -27,7 +27,7 @@ pub(super) fn check(
                 Step::Key(field),
             ]
         };
-        let label = |field: &str| format!("department {:?}.transfers[{}].{field}", department.name, transfer_index + 1);
+        let label = |field: &str| format!("department {:?}.transfers[{}].{field}", department.name, transfer_index);
         let Some(to) = names.iter().position(|n| *n == transfer.dept) else {
             return Err(checker.invalid(
                 &path("dept"),
