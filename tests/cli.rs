@@ -106,7 +106,7 @@ fn validate_describes_the_organization_and_warns_about_overload() {
     let sandbox = Sandbox::new();
     sandbox.write("small.toml", VALID);
     let text = sandbox.run(&["validate", "small.toml"]).success();
-    for expected in ["Front Desk", "IT 30% (handoff)", "offered load", "warm-up"] {
+    for expected in ["Front Desk", "\"IT\" 30% (handoff)", "offered load", "warm-up"] {
         assert!(text.contains(expected), "validate lacks {expected:?}:\n{text}");
     }
     assert!(!text.contains("warning"), "{text}");

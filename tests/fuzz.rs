@@ -1,8 +1,10 @@
 //! Fuzz test of everything that reads input: scenario parsing, checking,
-//! the `[sweep]` count and points, and the size estimate; and the CSV
-//! readers of `orgsim report` and `orgsim merge`. Inputs are mutated from
-//! the shipped scenarios and from real output folders by a fixed-seed
-//! mutator, so every run tries the same inputs.
+//! the `[sweep]` count and points, and the size estimate; the CSV readers
+//! of `orgsim report` and `orgsim merge`; and `orgsim fit`'s log readers
+//! (CSV, status-history exports, XES, gzip) with the estimate after them.
+//! Inputs are mutated from the shipped scenarios and example log, a
+//! status-history export, an XES log and real output folders by a
+//! fixed-seed mutator, so every run tries the same inputs.
 //!
 //! Every input must end in `Ok` or a clean error: a panic fails the test, a
 //! case running longer than [`CASE_SECONDS`] aborts it (a watchdog thread
@@ -11,7 +13,8 @@
 //! binary so that no other test's allocations are counted.
 //!
 //! `ORGSIM_FUZZ_CASES` sets the number of inputs (default 3,000; `.ci/run`
-//! uses 100,000); one in ten goes to the CSV readers.
+//! uses 100,000); one in ten goes to the CSV readers, one in twenty to
+//! the log readers.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -329,6 +332,116 @@ fn read_folder(kind: &str, folder: &Path, scratch: &Path, rng: &mut SmallRng) {
     };
 }
 
+/// A status-history export: a row per update, the team repeated, day-first
+/// dates, `?` for missing values, CRLF line ends.
+const STATUS_HISTORY: &str = "number,incident_state,opened_at,sys_updated_at,assignment_group,resolved_at\r\n\
+INC1,New,29-02-2016 04:40,29-02-2016 04:57,Desk,01-03-2016 09:52\r\n\
+INC1,Active,29-02-2016 04:40,29-02-2016 05:30,Network,01-03-2016 09:52\r\n\
+INC1,Resolved,29-02-2016 04:40,01-03-2016 09:52,Network,01-03-2016 09:52\r\n\
+INC2,New,29-02-2016 06:00,29-02-2016 06:00,Desk,?\r\n\
+INC2,Active,29-02-2016 06:00,29-02-2016 07:00,?,?\r\n\
+INC3,New,01-03-2016 10:00,01-03-2016 10:00,Desk,01-03-2016 11:30\r\n\
+INC3,Active,01-03-2016 10:00,01-03-2016 10:30,Network,01-03-2016 11:30\r\n";
+
+/// An XES log of two traces.
+const XES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
+<trace><string key="concept:name" value="1"/>
+<event><string key="org:group" value="Desk"/><string key="lifecycle:transition" value="start"/><date key="time:timestamp" value="2024-01-01T08:00:00.000+00:00"/></event>
+<event><string key="org:group" value="Desk"/><string key="lifecycle:transition" value="complete"/><date key="time:timestamp" value="2024-01-01T08:05:00.000+00:00"/></event>
+<event><string key="org:group" value="IT"/><string key="lifecycle:transition" value="start"/><date key="time:timestamp" value="2024-01-01T08:10:00.000+00:00"/></event>
+</trace>
+<trace><string key="concept:name" value="2"/>
+<event><string key="org:group" value="IT"/><string key="lifecycle:transition" value="start"/><date key="time:timestamp" value="2024-01-01T09:00:00.000+00:00"/></event>
+</trace>
+</log>
+"#;
+
+/// The logs to mutate: (file name, text, columns).
+fn logs() -> Vec<(&'static str, String, orgsim::fit::log::Columns)> {
+    use orgsim::fit::log::Columns;
+    // The first few hundred rows of the shipped example log.
+    let example = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/helpdesk-log.csv"))
+        .unwrap()
+        .lines()
+        .take(300)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let lifecycle = Columns {
+        lifecycle: Some("lifecycle:transition".into()),
+        outcome: Some("outcome".into()),
+        ..Columns::default()
+    };
+    let history = Columns {
+        case: "number".into(),
+        time: "sys_updated_at".into(),
+        team: "assignment_group".into(),
+        opened: Some("opened_at".into()),
+        resolved: Some("resolved_at".into()),
+        ..Columns::default()
+    };
+    let xes = Columns { lifecycle: Some("lifecycle:transition".into()), ..Columns::default() };
+    vec![
+        ("helpdesk-log.csv", example.clone(), lifecycle.clone()),
+        ("history.csv", STATUS_HISTORY.to_string(), history),
+        ("log.xes", XES.to_string(), xes.clone()),
+        ("log.xes.gz", XES.to_string(), xes),
+        ("helpdesk-log.csv.gz", example, lifecycle),
+    ]
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Mutates one log and reads it as `orgsim fit` does: the bytes (through
+/// gzip for a `.gz` name, under the size cap), the rows, the estimate.
+fn read_log(logs: &[(&'static str, String, orgsim::fit::log::Columns)], rng: &mut SmallRng) {
+    use orgsim::fit::{estimate, log, source, timestamps, xes};
+    let (name, text, columns) = &logs[rng.random_range(0..logs.len())];
+    let mut bytes = match rng.random_range(0..6) {
+        // A huge field: a team name of a megabyte.
+        0 => text.replacen("Desk", &"D".repeat(1 << 20), 1).into_bytes(),
+        // Broken quoting.
+        1 => text.replacen(',', ",\"", 1 + rng.random_range(0..3)).into_bytes(),
+        // Random bytes somewhere.
+        2 => {
+            let mut bytes = text.clone().into_bytes();
+            for _ in 0..rng.random_range(1..16) {
+                let at = rng.random_range(0..=bytes.len());
+                bytes.insert(at, rng.random());
+            }
+            bytes
+        }
+        _ => mutate(text, rng).into_bytes(),
+    };
+    if source::is_gzip(name) {
+        bytes = match rng.random_range(0..4) {
+            // Garbage that is not gzip at all, or cut short.
+            0 => bytes.iter().map(|b| b.wrapping_mul(31)).collect(),
+            1 => {
+                let mut packed = gzip(&bytes);
+                packed.truncate(rng.random_range(0..=packed.len()));
+                packed
+            }
+            _ => gzip(&bytes),
+        };
+    }
+    *CURRENT.lock().unwrap() = format!("log {name}:\n{}", String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]));
+    let Ok(plain) = source::read_log(bytes.as_slice(), source::is_gzip(name), source::DEFAULT_MOST_MIB, name) else {
+        return;
+    };
+    let read =
+        if xes::is_xes(name) { xes::read_xes(&plain, name, columns) } else { log::read_csv(&plain, name, columns) };
+    let Ok(log) = read else { return };
+    let Ok(clock) = timestamps::Clock::new("UTC") else { return };
+    let settings =
+        estimate::Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".to_string() };
+    let _ = estimate::estimate(&log, &clock, &settings);
+}
+
 #[test]
 fn the_mutations_reach_every_numeric_key() {
     let mut corpus = seeds().join("\n");
@@ -352,6 +465,7 @@ fn every_input_ends_in_ok_or_a_clean_error() {
     let folders = folders(root.path());
     let scratch = root.path().join("scratch");
     let seeds = seeds();
+    let logs = logs();
     let mut rng = SmallRng::seed_from_u64(20261123);
     let total = cases();
     let mut refused = 0usize;
@@ -364,6 +478,9 @@ fn every_input_ends_in_ok_or_a_clean_error() {
                 read_folder(kind, folder, &scratch, &mut rng)
             }));
             result.map(|_| true)
+        } else if case % 20 == 4 {
+            begin("", origin);
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_log(&logs, &mut rng))).map(|_| true)
         } else {
             let seed = &seeds[rng.random_range(0..seeds.len())];
             let text = mutate(seed, &mut rng);
@@ -377,9 +494,10 @@ fn every_input_ends_in_ok_or_a_clean_error() {
         }
     }
     WATCHING.store(false, Ordering::Relaxed);
+    let logs = (total + 15) / 20;
     println!(
-        "fuzz: {total} inputs ({} scenario texts, {refused} of them refused; {} output folders) in {:.1} s",
-        total - total / 10,
+        "fuzz: {total} inputs ({} scenario texts, {refused} of them refused; {} output folders; {logs} logs) in {:.1} s",
+        total - total / 10 - logs,
         total / 10,
         origin.elapsed().as_secs_f64()
     );

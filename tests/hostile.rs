@@ -416,3 +416,56 @@ fn a_sampled_range_is_checked_whole_whatever_the_seed() {
     assert!(stderr.contains("add up to 1") && stderr.contains("depends on the values drawn together"), "{stderr}");
     nothing_written(&sandbox);
 }
+
+#[test]
+fn messages_say_what_is_wrong_in_one_voice() {
+    let sandbox = Sandbox::new();
+    // One range, the key's own, for a fractional shift staff.
+    let shifts =
+        |list: &str| desk("arrival_rate = 1.0", 2, 2000.0).replace("staff = 2\n", &format!("shifts = [{list}]\n"));
+    sandbox.write("half.toml", &shifts("{ start = 0.0, length = 480.0, staff = 1.5 }"));
+    let stderr = sandbox.run(&["run", "half.toml"]).failure();
+    assert!(
+        stderr.contains("shifts[0].staff: must be a whole number ≥ 1 and at most 1000000 (got floating point `1.5`)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("4294967295"), "{stderr}");
+    // Too many shifts is not "nobody staffs".
+    let many = vec!["{ start = 0.0, length = 60.0, staff = 1 }"; 1001].join(", ");
+    sandbox.write("many.toml", &shifts(&many));
+    let stderr = sandbox.run(&["run", "many.toml"]).failure();
+    assert!(stderr.contains("at most 1000 shifts (got 1001)") && !stderr.contains("nobody staffs"), "{stderr}");
+    // An empty log.
+    sandbox.write("empty.csv", "");
+    let stderr = sandbox.run(&["fit", "empty.csv"]).failure();
+    assert!(stderr.contains("the log is empty") && !stderr.contains("the header has )"), "{stderr}");
+    // A well-formed date beyond what can be represented.
+    sandbox.write("far.csv", "case:concept:name,org:group,time:timestamp\n1,A,9999-12-31T10:00:00Z\n");
+    let stderr = sandbox.run(&["fit", "far.csv"]).failure();
+    assert!(stderr.contains("is a date-time, but outside the times orgsim can represent"), "{stderr}");
+    // Negative numbers reach the flag's own check; huge ones are short.
+    sandbox.write("day.toml", &desk("rates = { every = 60.0, values = [1.0, 2.0, 1.0, 0.5] }", 3, 2400.0));
+    let stderr = sandbox
+        .run(&["optimize", "day.toml", "--by-interval", "--target", "wait_prob<=0.2", "--shift-lengths", "-60"])
+        .failure();
+    assert!(stderr.contains("--shift-lengths: -60 must be"), "{stderr}");
+    sandbox.write("log.csv", &log_with_team("A"));
+    let stderr = sandbox.run(&["fit", "log.csv", "--check", "--within", "1e300"]).failure();
+    assert!(stderr.contains("(got 1.0e300)"), "{stderr}");
+    // A sweep path naming a transfer of a department without transfers.
+    sandbox.write(
+        "t.toml",
+        &(desk("arrival_rate = 1.0", 2, 200.0)
+            + "\n[sweep]\n\"department.Desk.transfers.X.probability\" = [0.1, 0.2]\n"),
+    );
+    let stderr = sandbox.run(&["sweep", "t.toml"]).failure();
+    assert!(stderr.contains("it transfers to none"), "{stderr}");
+    // Names in a list are quoted: a comma inside one cannot split it.
+    let comma = desk("arrival_rate = 1.0", 2, 200.0).replace("name = \"Desk\"", "name = \"Desk, North\"");
+    sandbox.write("comma.toml", &comma);
+    let stdout = sandbox.run(&["validate", "comma.toml"]).success();
+    assert!(stdout.contains("they arrive at \"Desk, North\" 100%"), "{stdout}");
+    // Slurm jobs cannot share a stdin.
+    let stderr = sandbox.run(&["slurm", "/dev/stdin", "--shards", "2"]).failure();
+    assert!(stderr.contains("must be a regular file"), "{stderr}");
+}

@@ -55,7 +55,7 @@ fn bad_shifts_are_refused_with_the_field_and_what_is_valid() {
         (
             "many",
             desk(&format!("shifts = [ {} ]", vec!["{ start = 0.0, length = 60.0, staff = 1 }"; 1001].join(", "))),
-            "1 to 1000 shifts",
+            "at most 1000 shifts (got 1001)",
         ),
     ];
     for (name, text, expected) in cases {

@@ -84,7 +84,10 @@ fn transfers_show_in_validate_and_links_and_sweep_by_name() {
     let sandbox = Sandbox::new();
     sandbox.write("lines.toml", &lines(TO_SECOND, TO_THIRD));
     let stdout = sandbox.run(&["validate", "lines.toml"]).success();
-    assert!(stdout.contains("→ Second 60% (transfer)") && stdout.contains("→ Third 50% (transfer)"), "{stdout}");
+    assert!(
+        stdout.contains("→ \"Second\" 60% (transfer)") && stdout.contains("→ \"Third\" 50% (transfer)"),
+        "{stdout}"
+    );
     sandbox.run(&["run", "lines.toml", "--out", "run", "--quiet", "--no-plots"]).success();
     let links = csv_rows(&sandbox.path("run"), "links.csv");
     let moved = |from: &str| links.iter().find(|l| l["from"] == from && l["mode"] == "transfer").unwrap();

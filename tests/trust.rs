@@ -242,7 +242,7 @@ fn a_replication_that_stops_moving_stops_with_an_error_naming_the_departments() 
         assert!(stall.time - stall.since >= 1000.0 && stall.time < 20_000.0, "{stall:?}");
     }
     let error = Stalled::check(&results).unwrap_err().to_string();
-    assert!(error.contains("every server of A") && error.contains("mode = \"handoff\""), "{error}");
+    assert!(error.contains("every server of \"A\"") && error.contains("mode = \"handoff\""), "{error}");
     // The message's times are the stall's own: no service from `since`
     // to `time`.
     let first = &stalled[0];

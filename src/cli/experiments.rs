@@ -74,7 +74,14 @@ pub(super) struct OptimizeArgs {
     by_interval: bool,
     /// Allowed shift lengths for --by-interval, comma-separated, each a
     /// whole number of slots and at most the period.
-    #[arg(long, value_name = "LENGTHS", value_delimiter = ',', default_value = "480", requires = "by_interval")]
+    #[arg(
+        long,
+        value_name = "LENGTHS",
+        value_delimiter = ',',
+        default_value = "480",
+        requires = "by_interval",
+        allow_negative_numbers = true
+    )]
     shift_lengths: Vec<f64>,
     #[command(flatten)]
     confirm: ConfirmArgs,

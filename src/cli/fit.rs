@@ -125,7 +125,7 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
     if let Some(within) = args.within
         && !(within.is_finite() && within > 0.0 && within <= crate::scenario::ranges::LONGEST_TIME)
     {
-        bail!("--within must be a time above 0 and at most 1e12 (got {within})");
+        bail!("--within must be a time above 0 and at most 1e12 (got {})", crate::scenario::ranges::number(within));
     }
     let file = args.log.display().to_string();
     let stem = args.log.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());

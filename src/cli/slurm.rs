@@ -78,6 +78,20 @@ pub(super) struct SlurmArgs {
 /// `orgsim slurm`: checks the sweep and its size, writes the scripts, and
 /// submits (and waits) as asked.
 pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
+    // Every job reads the scenario again: a pipe or a device would give
+    // each one nothing.
+    let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+    let resolved = std::fs::canonicalize(&args.scenario).unwrap_or_else(|_| args.scenario.clone());
+    if args.scenario.exists()
+        && (special(&args.scenario)
+            || special(&resolved)
+            || !std::fs::metadata(&args.scenario).is_ok_and(|m| m.is_file()))
+    {
+        anyhow::bail!(
+            "{}: the scenario must be a regular file, which every job of the array reads again (a pipe or device such as /dev/stdin would give each job nothing); save it to a file first",
+            args.scenario.display()
+        );
+    }
     let mut base = load(Some(&args.scenario))?;
     args.simulation.apply(&mut base)?;
     let origin = args.scenario.display().to_string();

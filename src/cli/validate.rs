@@ -183,7 +183,7 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
         .map(|&(index, cumulative)| {
             let share = cumulative - previous;
             previous = cumulative;
-            format!("{} {:.0}%", scenario.departments[index].name, share * 100.0)
+            format!("{:?} {:.0}%", scenario.departments[index].name, share * 100.0)
         })
         .collect();
     let patience = match &scenario.resolved.customers.patience {
@@ -296,10 +296,19 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             .needs
             .iter()
             .map(|need| {
-                format!("{} {:.0}% ({})", scenario.departments[need.supplier].name, need.probability * 100.0, need.mode)
+                format!(
+                    "{:?} {:.0}% ({})",
+                    scenario.departments[need.supplier].name,
+                    need.probability * 100.0,
+                    need.mode
+                )
             })
             .chain(department.transfers.iter().map(|transfer| {
-                format!("→ {} {:.0}% (transfer)", scenario.departments[transfer.to].name, transfer.probability * 100.0)
+                format!(
+                    "→ {:?} {:.0}% (transfer)",
+                    scenario.departments[transfer.to].name,
+                    transfer.probability * 100.0
+                )
             }))
             .collect();
         let load = estimate.offered_load[index];

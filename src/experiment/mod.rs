@@ -162,7 +162,7 @@ impl Stalled {
                 replication,
                 time: crate::scenario::ranges::number(stall.time),
                 since: crate::scenario::ranges::number(stall.since),
-                departments: stall.departments.join(", "),
+                departments: stall.departments.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>().join(", "),
             }),
         }
     }

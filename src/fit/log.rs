@@ -221,7 +221,7 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     let found = time_formats(&records, &named, columns.time_format.as_deref()).map_err(|(name, e)| {
         // Point at the first row holding a value no form reads.
         let at = match (&e, named.iter().find(|(_, n)| *n == name)) {
-            (TimeError::Unknown { example }, Some((position, _))) => {
+            (TimeError::Unknown { example } | TimeError::OutOfRange { example }, Some((position, _))) => {
                 records.iter().find(|r| r.get(*position).map(str::trim) == Some(example.as_str())).map(line)
             }
             _ => None,

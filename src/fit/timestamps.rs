@@ -65,6 +65,16 @@ pub enum TimeError {
         /// A value no form read.
         example: String,
     },
+    /// A well-formed instant beyond the times orgsim represents.
+    #[error(
+        "{example:?} is a date-time, but outside the times orgsim can represent ({} to {}); check the log's dates",
+        jiff::Timestamp::MIN.strftime("%Y-%m-%d"),
+        jiff::Timestamp::MAX.strftime("%Y-%m-%d")
+    )]
+    OutOfRange {
+        /// The value.
+        example: String,
+    },
     /// Both day-first and month-first read every value.
     #[error(
         "the dates read both day-first and month-first (no day above 12), e.g. {examples}; say which with --time-format \"%d-%m-%Y %H:%M\" or \"%m-%d-%Y %H:%M\""
@@ -122,9 +132,24 @@ pub fn detect(values: &[&str]) -> Result<TimeFormat, TimeError> {
                 })
                 .or(present.first())
                 .map_or(String::new(), |v| v.to_string());
+            // Well formed, only too far from 1970 for a timestamp.
+            if example.parse::<jiff::Timestamp>().is_err() && instant_shaped(&example) {
+                return Err(TimeError::OutOfRange { example });
+            }
             Err(TimeError::Unknown { example })
         }
     }
+}
+
+/// Whether `value` is an RFC 3339 instant in form: a civil date-time that
+/// parses, followed by an offset or `Z`.
+fn instant_shaped(value: &str) -> bool {
+    let civil = value.trim_end_matches('Z');
+    let civil = match civil.rfind(['+', '-']) {
+        Some(at) if at > 10 => &civil[..at],
+        _ => civil,
+    };
+    civil.len() < value.len() && civil.parse::<jiff::civil::DateTime>().is_ok()
 }
 
 /// Whether the civil `form` reads every non-missing value.

@@ -169,7 +169,8 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
     for (count, what) in odd.iter().filter(|(c, _)| *c > 0) {
         let _ = writeln!(text, "  {count} {what}");
     }
-    let unknown: Vec<&str> = fit.teams.iter().filter(|t| t.staff.is_none()).map(|t| t.name.as_str()).collect();
+    let unknown: Vec<String> =
+        fit.teams.iter().filter(|t| t.staff.is_none()).map(|t| format!("{:?}", t.name)).collect();
     if !unknown.is_empty() {
         let _ = writeln!(
             text,

@@ -155,7 +155,11 @@ pub fn staffing_table(plan: &IntervalStaffing) -> String {
         );
     }
     if !plan.kept.is_empty() {
-        let _ = writeln!(text, "  kept as written (no target applies there): {}", plan.kept.join(", "));
+        let _ = writeln!(
+            text,
+            "  kept as written (no target applies there): {}",
+            plan.kept.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ")
+        );
     }
     let _ = writeln!(text, "`orgsim run optimized.toml` runs the shift plan.");
     text

@@ -26,12 +26,9 @@ pub struct PathError {
 }
 
 fn names_in(items: &[Value], key: &str) -> String {
-    items
-        .iter()
-        .filter_map(|item| item.get(key).and_then(Value::as_str))
-        .map(|name| format!("{name:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let names: Vec<String> =
+        items.iter().filter_map(|item| item.get(key).and_then(Value::as_str)).map(|name| format!("{name:?}")).collect();
+    if names.is_empty() { "none".to_string() } else { names.join(", ") }
 }
 
 /// The value at `path` in `file`, if it is written there (defaults are
@@ -156,12 +153,10 @@ fn route_of<'s>(
             match list_key {
                 "department" => error(format!("no department is named {name:?}; known: {}", names_in(items, name_key))),
                 "transfers" => error(format!(
-                    "this department has no transfer to {name:?}; it transfers to: {}",
+                    "this department has no transfer to {name:?}; it transfers to {}",
                     names_in(items, name_key)
                 )),
-                _ => {
-                    error(format!("this department has no need for {name:?}; it needs: {}", names_in(items, name_key)))
-                }
+                _ => error(format!("this department has no need for {name:?}; it needs {}", names_in(items, name_key))),
             }
         })?;
     Ok(Route::Item(list_key.to_string(), index))

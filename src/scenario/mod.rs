@@ -250,11 +250,18 @@ impl Scenario {
             let raw = error.message().trim();
             let mut message = plain_types(raw);
             if let Some(range) = field.as_deref().and_then(ranges::for_field) {
-                // "invalid value: integer `4294967296`, expected u32": say the
+                // "invalid value: integer `4294967296`, expected u32",
+                // "invalid type: floating point `1.5`, expected u32": say the
                 // field's own range instead of the type's.
-                match raw.strip_prefix("invalid value: integer `").and_then(|rest| rest.split_once('`')) {
-                    Some((got, _)) => message = format!("must be {} (got {got})", range.describe()),
-                    None => message.push_str(&format!("; valid: {}", range.describe())),
+                let integer = raw.strip_prefix("invalid value: integer `").and_then(|rest| rest.split_once('`'));
+                let other = raw
+                    .strip_prefix("invalid type: ")
+                    .or_else(|| raw.strip_prefix("invalid value: "))
+                    .and_then(|rest| rest.split_once(", expected"));
+                match (integer, other) {
+                    (Some((got, _)), _) => message = format!("must be {} (got {got})", range.describe()),
+                    (None, Some((got, _))) => message = format!("must be {} (got {got})", range.describe()),
+                    (None, None) => message.push_str(&format!("; valid: {}", range.describe())),
                 }
             }
             ScenarioError::Syntax {

@@ -192,14 +192,18 @@ fn check_staff(
         }
         (None, Some(shifts)) => shifts,
     };
-    if shifts.is_empty() || shifts.len() > MOST_SHIFTS {
+    if shifts.is_empty() {
         return Err(checker.invalid(
             &at("shifts"),
             label("shifts"),
-            format!(
-                "give 1 to {MOST_SHIFTS} shifts (got {}); a department nobody staffs over the whole period can never serve",
-                shifts.len()
-            ),
+            format!("give 1 to {MOST_SHIFTS} shifts (got none): a department nobody staffs over the whole period can never serve"),
+        ));
+    }
+    if shifts.len() > MOST_SHIFTS {
+        return Err(checker.invalid(
+            &at("shifts"),
+            label("shifts"),
+            format!("give at most {MOST_SHIFTS} shifts (got {}); merge shifts that start together", shifts.len()),
         ));
     }
     // `period_of` gives every scenario with shifts a period.
