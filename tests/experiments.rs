@@ -131,7 +131,7 @@ fn pairing_narrows_the_interval_where_common_random_numbers_correlate_the_runs()
 #[test]
 fn impact_ranks_the_bottleneck_supplier_above_an_idle_one() {
     let base = two_suppliers(12, 5);
-    let plan = plan_impact(&base, &Step::ALL, None).unwrap();
+    let plan = plan_impact(&base, &Step::ALL, None, false).unwrap();
     assert_eq!(plan.by, "revenue_at_risk");
     // 2 internal departments × 3 steps: without silo delays the silo step
     // has nothing to reduce and is left out.
@@ -186,13 +186,13 @@ fn bad_targets_and_steps_are_refused() {
         assert!(error.contains(expected) && error.contains("ext_abandon_rate<=0.05"), "{text}: {error}");
     }
     let silos = story("silos", 2);
-    let plan = plan_impact(&silos, &[Step::Silo], None).unwrap();
+    let plan = plan_impact(&silos, &[Step::Silo], None, false).unwrap();
     assert!(plan.improvements.iter().any(|i| i.department == "IT"), "IT has silo links to reduce");
     let it = plan.improvements.iter().find(|i| i.department == "IT").unwrap();
     let need =
         it.scenario.departments[0].needs.iter().find(|n| it.scenario.departments[n.supplier].name == "IT").unwrap();
     assert!((need.silo_delay - 0.8 * 6.0).abs() < 1e-12, "20% less of the 6-minute silo delay: {}", need.silo_delay);
-    let error = plan_impact(&base, &[Step::Skill], None).unwrap_err().to_string();
+    let error = plan_impact(&base, &[Step::Skill], None, false).unwrap_err().to_string();
     assert!(error.contains("social layer"), "{error}");
     assert!(Step::parse("budget").unwrap_err().to_string().contains("staff"));
 }

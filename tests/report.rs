@@ -251,7 +251,7 @@ fn experiment_reports_carry_their_charts() {
         .skip(1)
         .map(|line| {
             let fields: Vec<&str> = line.split(',').collect();
-            format!("{} {}", fields[1], fields[2])
+            format!("{} {}", fields[1], fields[3])
         })
         .collect();
     let tornado = impact_chart(&sandbox.path("impact")).unwrap();

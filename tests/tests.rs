@@ -19,6 +19,7 @@ mod shifts;
 mod slurm;
 mod social;
 mod theory;
+mod ticket;
 mod transfers;
 mod trust;
 mod util;

@@ -31,10 +31,15 @@ pub(super) struct ImpactArgs {
     /// apply]
     #[arg(long = "step", value_name = "STEP")]
     steps: Vec<String>,
-    /// Metric to rank by [default: revenue_at_risk, or ext_abandon_rate
-    /// with the social layer off]
+    /// Metric to rank by [default: revenue_at_risk; with the social layer
+    /// off ext_abandon_rate, or ext_resolution_mean when nobody abandons]
     #[arg(long, value_name = "METRIC")]
     by: Option<String>,
+    /// Rank the front-line departments beside the internal ones (an
+    /// organization with no internal department ranks its front line
+    /// anyway).
+    #[arg(long, conflicts_with = "robust")]
+    include_front_line: bool,
     /// Rank the teams in many plausible worlds (a Latin hypercube over the
     /// social layer's assumptions): robust.csv, robust-assumptions.csv.
     /// Runs twice as much as the worlds alone: as many seeds-only runs of
@@ -165,7 +170,7 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
         }
         return robust_impact(args, &base, &steps, &experiment, quiet);
     }
-    let mut plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref())?;
+    let mut plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref(), args.include_front_line)?;
     // The screening run and the confirmation run, each of every variant,
     // and with an automatic warm-up each improvement's pilot.
     let copies = 1 + args.confirm.copies(1, experiment.plan.replications);

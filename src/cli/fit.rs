@@ -72,6 +72,19 @@ pub(super) struct FitArgs {
     /// Column of the case's outcome [default: outcome when present].
     #[arg(long, value_name = "COLUMN")]
     outcome: Option<String>,
+    /// Column of the row's state [default: incident_state or state when
+    /// present]: a case without a resolved time is resolved at its first
+    /// row in a resolved state.
+    #[arg(long, value_name = "COLUMN")]
+    state: Option<String>,
+    /// A state that means resolved, repeatable [default: Resolved, Closed;
+    /// compared without case].
+    #[arg(long = "resolved-state", value_name = "NAME")]
+    resolved_states: Vec<String>,
+    /// Column of the case's closed time: the last fallback for its
+    /// resolution.
+    #[arg(long, value_name = "COLUMN")]
+    closed: Option<String>,
     /// The outcome of a customer who gave up.
     #[arg(long, value_name = "VALUE", default_value = "abandoned")]
     abandoned_value: String,
@@ -151,6 +164,13 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         opened: args.opened.clone(),
         resolved: args.resolved.clone(),
         outcome: args.outcome.clone(),
+        state: args.state.clone(),
+        resolved_states: if args.resolved_states.is_empty() {
+            crate::fit::log::default_resolved_states()
+        } else {
+            args.resolved_states.clone()
+        },
+        closed: args.closed.clone(),
         abandoned_value: args.abandoned_value.clone(),
         time_format: args.time_format.clone(),
         zone: args.tz.clone(),

@@ -72,7 +72,7 @@ enum Command {
     Optimize(experiments::OptimizeArgs),
     /// Build a scenario from a ticket log (CSV event log or status-history
     /// export), with fit.csv and fit.html; --check simulates it against the log.
-    Fit(fit::FitArgs),
+    Fit(Box<fit::FitArgs>),
     /// Redraw the charts and report.html of an earlier run from its files.
     Report(folders::ReportArgs),
     /// Join the shards of a sweep run with --shard into sweep.csv, the plots

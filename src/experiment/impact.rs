@@ -1,7 +1,11 @@
 //! Internal-to-external attribution: for each internal (not front-line)
 //! department, improve its service by one step and measure, paired against
 //! the baseline, what changes for external customers. Teams are ranked by
-//! the improvement in one metric (revenue at risk by default).
+//! the improvement in one metric (revenue at risk by default). An
+//! organization with no internal department (every team takes some first
+//! touches, as a fitted log often has it) ranks its front-line departments
+//! instead, and `include_front_line` ranks them beside the internal ones;
+//! each row says which it is.
 //!
 //! A report of many rows is read as a whole, so its intervals are
 //! family-wise: each is taken at 1 − 0.05/rows (Bonferroni), and a change
@@ -120,6 +124,9 @@ pub struct ImpactRow {
     pub screening_gain: Option<f64>,
     /// The worse of the baseline's and the improved run's verdicts.
     pub verdict: super::diagnostics::Verdict,
+    /// Whether the department is at the front line (ranked because the
+    /// organization has no internal one, or on request).
+    pub front_line: bool,
 }
 
 /// A finished attribution.
@@ -145,6 +152,27 @@ pub fn reported_metrics(social: bool) -> &'static [&'static str] {
     } else {
         &["ext_abandon_rate", "ext_wait_mean", "ext_resolution_mean"]
     }
+}
+
+/// The ranking metric unless `--by` says: revenue at risk with the social
+/// layer, else the abandonment rate, or without patience (nobody
+/// abandons, so it cannot move) the mean resolution time.
+pub fn default_ranking(base: &Scenario) -> &'static str {
+    if base.behavior_enabled {
+        "revenue_at_risk"
+    } else if base.customers.patience.is_some() {
+        "ext_abandon_rate"
+    } else {
+        "ext_resolution_mean"
+    }
+}
+
+/// The departments an attribution improves: the internal ones, or the
+/// front-line ones too when `include_front_line` or when there is no
+/// internal one.
+pub fn ranked_departments(base: &Scenario, include_front_line: bool) -> Vec<usize> {
+    let internal: Vec<usize> = (0..base.departments.len()).filter(|&d| !base.departments[d].front_line).collect();
+    if include_front_line || internal.is_empty() { (0..base.departments.len()).collect() } else { internal }
 }
 
 /// The scenario with `department` improved by `step`.
@@ -176,15 +204,21 @@ fn improved(base: &Scenario, department: usize, step: Step) -> Result<Scenario, 
     Ok(Scenario::from_file(file, &format!("{} ({name} {step})", base.name))?)
 }
 
-/// Plans the variants: every internal department × every step.
-pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<ImpactPlan, ExperimentError> {
+/// Plans the variants: every department [`ranked_departments`] gives ×
+/// every step that applies to it.
+pub fn plan_impact(
+    base: &Scenario,
+    steps: &[Step],
+    by: Option<&str>,
+    include_front_line: bool,
+) -> Result<ImpactPlan, ExperimentError> {
     let social = base.behavior_enabled;
     if !social && let Some(step) = steps.iter().find(|s| s.social()) {
         return Err(ExperimentError::Invalid(format!(
             "the step {step} acts through the social layer, which this scenario switches off; use --step staff"
         )));
     }
-    let by = by.unwrap_or(if social { "revenue_at_risk" } else { "ext_abandon_rate" }).to_string();
+    let by = by.unwrap_or(default_ranking(base)).to_string();
     let names = metric_names(base);
     if !names.contains(&by) {
         return Err(ExperimentError::Invalid(format!(
@@ -197,14 +231,8 @@ pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<
             "--by {by}: a count has no better direction; rank by a rate, time or value"
         )));
     }
-    let internal: Vec<usize> = (0..base.departments.len()).filter(|&d| !base.departments[d].front_line).collect();
-    if internal.is_empty() {
-        return Err(ExperimentError::Invalid(
-            "the scenario has no internal (non-front-line) department to improve".into(),
-        ));
-    }
     let mut variants = Vec::new();
-    for department in internal {
+    for department in ranked_departments(base, include_front_line) {
         let has_silo = base.departments.iter().enumerate().any(|(from, d)| {
             d.needs.iter().any(|need| need.silo_delay > 0.0 && (from == department || need.supplier == department))
         });
@@ -221,7 +249,31 @@ pub fn plan_impact(base: &Scenario, steps: &[Step], by: Option<&str>) -> Result<
             });
         }
     }
+    if variants.is_empty() {
+        return Err(ExperimentError::Invalid(nothing_applies(base, steps, include_front_line)));
+    }
     Ok(ImpactPlan { improvements: variants, by })
+}
+
+/// Why no step applies to any department, naming the steps and what would
+/// make each apply.
+fn nothing_applies(base: &Scenario, steps: &[Step], include_front_line: bool) -> String {
+    let names = |indices: Vec<usize>| {
+        indices.iter().map(|&d| format!("{:?}", base.departments[d].name)).collect::<Vec<_>>().join(", ")
+    };
+    let ranked = ranked_departments(base, include_front_line);
+    let reasons: Vec<String> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Staff => format!(
+                "{step}: every department ranked has unlimited staff ({}); give them head counts (`staff = N` in the scenario) to try one more person",
+                names(ranked.clone())
+            ),
+            Step::Silo => format!("{step}: no need to or from them carries a silo delay"),
+            other => format!("{other}: does not apply"),
+        })
+        .collect();
+    format!("no improvement applies to any department ranked; the steps: {}", reasons.join("; "))
 }
 
 /// Runs the baseline and every improvement, paired, and ranks them; with
@@ -284,7 +336,8 @@ pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str)
                 let (a, b) = (sign * e.low, sign * e.high);
                 (a.min(b), a.max(b))
             });
-            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None, verdict }
+            let front_line = base.scenario.departments.iter().any(|d| d.name == department && d.front_line);
+            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None, verdict, front_line }
         })
         .collect();
     // A gain that could not be measured (NaN) never ranks above a number.

@@ -246,14 +246,14 @@ pub fn plan_robust(
         .enumerate()
         .map(|(index, values)| {
             let scenario = world(base, &assumptions, values, index)?;
-            let plan = plan_impact(&scenario, steps, by)?;
+            let plan = plan_impact(&scenario, steps, by, false)?;
             Ok((scenario, plan))
         })
         .collect::<Result<Vec<_>, ExperimentError>>()?;
     let own_values = own_values(base, &assumptions);
     let mut own_scenario = world(base, &assumptions, &own_values, 0)?;
     own_scenario.name = format!("{} (its own assumptions)", base.name);
-    let own_plan = plan_impact(&own_scenario, steps, by)?;
+    let own_plan = plan_impact(&own_scenario, steps, by, false)?;
     let seeds_only = (1..=values.len()).collect();
     Ok(RobustPlan { assumptions, values, worlds, own_values, own: (own_scenario, own_plan), seeds_only })
 }

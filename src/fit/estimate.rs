@@ -160,7 +160,15 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
             case
         })
         .collect();
-    let trails: Vec<Trail> = cases.iter().filter_map(trail).collect();
+    let mut quality = log.quality.clone();
+    let mut trails: Vec<Trail> = Vec::with_capacity(cases.len());
+    for case in &cases {
+        match trail(case) {
+            Some(found) => trails.push(found),
+            None if case.events.iter().all(|e| e.team.is_none()) => quality.dropped_no_team += 1,
+            None => quality.dropped_after_resolution += 1,
+        }
+    }
     let first = trails.iter().map(|t| t.opened).fold(f64::INFINITY, f64::min);
     let last = trails.iter().map(|t| t.opened).fold(f64::NEG_INFINITY, f64::max);
     if last.partial_cmp(&first) != Some(std::cmp::Ordering::Greater) {
@@ -193,7 +201,7 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         patience: patience(&trails, settings.unit_seconds),
         has_outcome: log.has_outcome,
         trails,
-        quality: log.quality.clone(),
+        quality,
         formats: log.formats.clone(),
     })
 }

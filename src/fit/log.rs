@@ -29,12 +29,26 @@ pub struct Columns {
     pub resolved: Option<String>,
     /// The case's outcome; `None`: `outcome` when present.
     pub outcome: Option<String>,
+    /// The row's state (status); `None`: `incident_state` or `state` when
+    /// present. A case without a resolved time is resolved at its first row
+    /// in one of [`Columns::resolved_states`].
+    pub state: Option<String>,
+    /// The states that mean resolved (compared without case).
+    pub resolved_states: Vec<String>,
+    /// The case's closed time: the last fallback for its resolution.
+    pub closed: Option<String>,
     /// The outcome of a customer who gave up.
     pub abandoned_value: String,
     /// One strftime form for every time column; `None`: detected per column.
     pub time_format: Option<String>,
     /// IANA zone of times written without an offset.
     pub zone: String,
+}
+
+/// The states that mean resolved unless `--resolved-state` says:
+/// ServiceNow's and Jira's.
+pub fn default_resolved_states() -> Vec<String> {
+    vec!["Resolved".to_string(), "Closed".to_string()]
 }
 
 impl Default for Columns {
@@ -48,6 +62,9 @@ impl Default for Columns {
             opened: None,
             resolved: None,
             outcome: None,
+            state: None,
+            resolved_states: default_resolved_states(),
+            closed: None,
             abandoned_value: "abandoned".into(),
             time_format: None,
             zone: "UTC".into(),
@@ -134,8 +151,25 @@ pub struct Quality {
     pub clock_jumps: u64,
     /// Rows after their case's resolved time (ignored for times).
     pub after_resolved: u64,
-    /// Cases still open when the log ends.
+    /// Cases still open when the log ends (a resolution after the log's
+    /// last event included).
     pub open: u64,
+    /// Cases without a resolved time, resolved at their first row in a
+    /// resolved state.
+    pub resolved_by_state: u64,
+    /// Cases resolved at their closed time, the last fallback.
+    pub resolved_by_closed: u64,
+    /// Cases whose resolution falls after the log's last event (counted as
+    /// open: the log's window does not see it).
+    pub resolved_after_window: u64,
+    /// Cases whose opened time differs between rows (the earliest kept).
+    pub opened_differs: u64,
+    /// The first such case's identifier.
+    pub opened_differs_example: Option<String>,
+    /// Cases dropped because no row names a team.
+    pub dropped_no_team: u64,
+    /// Cases dropped because every row comes after their resolution.
+    pub dropped_after_resolution: u64,
     /// Civil times a daylight-saving change skipped.
     pub dst_gaps: u64,
     /// Civil times a daylight-saving change repeated.
@@ -182,6 +216,8 @@ struct Positions {
     opened: Option<usize>,
     resolved: Option<usize>,
     outcome: Option<usize>,
+    state: Option<usize>,
+    closed: Option<usize>,
 }
 
 /// Reads a CSV log from `bytes`; `file` names it in errors.
@@ -214,6 +250,7 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
         Some((positions.time, columns.time.as_str())),
         positions.opened.map(|p| (p, columns.opened.as_deref().unwrap_or(""))),
         positions.resolved.map(|p| (p, columns.resolved.as_deref().unwrap_or(""))),
+        positions.closed.map(|p| (p, columns.closed.as_deref().unwrap_or(""))),
     ]
     .into_iter()
     .flatten()
@@ -230,16 +267,22 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
     })?;
     let formats: Vec<(String, String)> =
         named.iter().zip(&found).map(|((_, n), f)| (n.to_string(), f.to_string())).collect();
-    let opened_format = positions.opened.map(|_| found[1].clone());
-    let resolved_format = positions.resolved.map(|_| found[found.len() - 1].clone());
-    let forms = Forms { time: found[0].clone(), opened: opened_format, resolved: resolved_format };
+    // The forms in the order of `named`: time, then opened, resolved and
+    // closed where present.
+    let mut rest = found[1..].iter().cloned();
+    let opened_format = positions.opened.and_then(|_| rest.next());
+    let resolved_format = positions.resolved.and_then(|_| rest.next());
+    let closed_format = positions.closed.and_then(|_| rest.next());
+    let forms =
+        Forms { time: found[0].clone(), opened: opened_format, resolved: resolved_format, closed: closed_format };
     let mut builder = Builder::default();
     for record in &records {
         let row = read_row(record, &positions, columns, &forms, &mut clock)
             .map_err(|(column, message)| error(Some(line(record)), Some(column), message))?;
         builder.add(row);
     }
-    let mut log = builder.finish(positions.outcome.is_some(), positions.resolved.is_some());
+    let says_resolution = positions.resolved.is_some() || positions.state.is_some() || positions.closed.is_some();
+    let mut log = builder.finish(positions.outcome.is_some(), says_resolution);
     log.quality.dst_gaps = clock.gaps;
     log.quality.dst_folds = clock.folds;
     log.formats = formats;
@@ -311,6 +354,7 @@ struct Forms {
     time: TimeFormat,
     opened: Option<TimeFormat>,
     resolved: Option<TimeFormat>,
+    closed: Option<TimeFormat>,
 }
 
 /// One record as a row; `Err((column, why))`.
@@ -335,6 +379,7 @@ fn read_row<'r, 'c>(
     };
     let opened = read(positions.opened, forms.opened.as_ref(), columns.opened.as_deref().unwrap_or(""))?;
     let resolved = read(positions.resolved, forms.resolved.as_ref(), columns.resolved.as_deref().unwrap_or(""))?;
+    let closed = read(positions.closed, forms.closed.as_ref(), columns.closed.as_deref().unwrap_or(""))?;
     let team = cell(positions.team);
     let length = team.chars().count();
     if length > crate::scenario::MOST_NAME_CHARS {
@@ -355,6 +400,11 @@ fn read_row<'r, 'c>(
         opened: opened.map(seconds),
         resolved: resolved.map(seconds),
         abandoned: outcome.map(|v| v.eq_ignore_ascii_case(columns.abandoned_value.trim())),
+        resolved_state: positions
+            .state
+            .map(cell)
+            .is_some_and(|state| columns.resolved_states.iter().any(|r| r.trim().eq_ignore_ascii_case(state))),
+        closed: closed.map(seconds),
         text: record.iter().collect::<Vec<_>>().join("\u{1f}"),
     })
 }
@@ -390,6 +440,11 @@ fn find_columns(header: &csv::StringRecord, columns: &Columns) -> Result<Positio
         opened: optional(&columns.opened, None, "--opened")?,
         resolved: optional(&columns.resolved, None, "--resolved")?,
         outcome: optional(&columns.outcome, Some("outcome"), "--outcome")?,
+        state: match &columns.state {
+            Some(_) => optional(&columns.state, None, "--state")?,
+            None => optional(&None, Some("incident_state"), "--state")?.or(optional(&None, Some("state"), "--state")?),
+        },
+        closed: optional(&columns.closed, None, "--closed")?,
     })
 }
 
@@ -402,6 +457,9 @@ struct Row<'a> {
     opened: Option<f64>,
     resolved: Option<f64>,
     abandoned: Option<bool>,
+    /// Whether the row's state is a resolved state.
+    resolved_state: bool,
+    closed: Option<f64>,
     /// The whole row, to find exact duplicates.
     text: String,
 }
@@ -412,6 +470,10 @@ struct Gathering {
     opened: Option<f64>,
     resolved: Option<f64>,
     abandoned: Option<bool>,
+    /// The earliest row in a resolved state.
+    resolved_state: Option<f64>,
+    closed: Option<f64>,
+    opened_differs: bool,
     events: Vec<Event>,
     seen: std::collections::HashSet<String>,
     last_time: f64,
@@ -440,6 +502,9 @@ impl Builder {
                     opened: None,
                     resolved: None,
                     abandoned: None,
+                    resolved_state: None,
+                    closed: None,
+                    opened_differs: false,
                     events: Vec::new(),
                     seen: Default::default(),
                     last_time: f64::NEG_INFINITY,
@@ -468,7 +533,17 @@ impl Builder {
             self.quality.missing_team += 1;
         }
         self.has_lifecycle |= matches!(row.lifecycle, Lifecycle::Start | Lifecycle::Complete);
+        if let (Some(held), Some(read)) = (case.opened, row.opened)
+            && held != read
+        {
+            case.opened_differs = true;
+            case.opened = Some(held.min(read));
+        }
         case.opened = case.opened.or(row.opened);
+        if row.resolved_state {
+            case.resolved_state = Some(case.resolved_state.map_or(row.time, |t| t.min(row.time)));
+        }
+        case.closed = case.closed.or(row.closed);
         case.resolved = case.resolved.or(row.resolved);
         case.abandoned = case.abandoned.or(row.abandoned);
         case.events.push(Event { time: row.time, team, lifecycle: row.lifecycle });
@@ -476,6 +551,10 @@ impl Builder {
 
     fn finish(mut self, has_outcome: bool, has_resolved: bool) -> Log {
         let quality = &mut self.quality;
+        // The log's window ends at its last event: a resolution after it
+        // is not seen by the log.
+        let window_end =
+            self.cases.iter().flat_map(|c| c.events.iter().map(|e| e.time)).fold(f64::NEG_INFINITY, f64::max);
         let cases = self
             .cases
             .into_iter()
@@ -488,7 +567,23 @@ impl Builder {
                     quality.clock_jumps += 1;
                     event.time = opened;
                 }
+                if gathering.opened_differs {
+                    quality.opened_differs += 1;
+                    quality.opened_differs_example.get_or_insert_with(|| gathering.name.clone());
+                }
                 let mut resolved = gathering.resolved;
+                if resolved.is_none() && gathering.resolved_state.is_some() {
+                    quality.resolved_by_state += 1;
+                    resolved = gathering.resolved_state;
+                } else if resolved.is_none() && gathering.closed.is_some() {
+                    quality.resolved_by_closed += 1;
+                    resolved = gathering.closed;
+                }
+                if resolved.is_some_and(|r| r > window_end) {
+                    quality.resolved_after_window += 1;
+                    resolved = None;
+                    gathering.abandoned = gathering.abandoned.filter(|&a| a);
+                }
                 if resolved.is_some_and(|r| r < opened) {
                     quality.clock_jumps += 1;
                     resolved = None;
@@ -503,7 +598,7 @@ impl Builder {
                     Some(true) => Outcome::Abandoned,
                     Some(false) => Outcome::Resolved,
                     None if resolved.is_some() => Outcome::Resolved,
-                    None if has_outcome || has_resolved => Outcome::Open,
+                    None if has_outcome || has_resolved || gathering.resolved_state.is_some() => Outcome::Open,
                     None => Outcome::Resolved,
                 };
                 if outcome == Outcome::Open {

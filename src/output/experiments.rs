@@ -226,6 +226,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
     let mut header = vec![
         "rank".to_string(),
         "department".to_string(),
+        "role".to_string(),
         "step".to_string(),
         format!("gain_in_{}", impact.by),
         "gain_ci_low".to_string(),
@@ -241,6 +242,7 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
         let mut fields = vec![
             (rank + 1).to_string(),
             row.department.clone(),
+            role(row.front_line).to_string(),
             row.step.to_string(),
             number(Some(row.gain)),
             number(Some(row.gain_interval.0)),
@@ -256,23 +258,51 @@ pub fn impact_csv(impact: &ImpactResults) -> Vec<u8> {
     bytes(out)
 }
 
+/// A ranked department's role in `impact.csv`.
+fn role(front_line: bool) -> &'static str {
+    if front_line { "front line" } else { "internal" }
+}
+
+/// Which teams an attribution ranked, in words: "internal team", "front-line
+/// team" (an organization without internal departments), or both.
+pub fn ranked_teams(impact: &ImpactResults) -> &'static str {
+    let front = impact.rows.iter().filter(|r| r.front_line).count();
+    match (front, impact.rows.len() - front) {
+        (0, _) => "internal team",
+        (_, 0) => "front-line team",
+        _ => "team (internal or front line)",
+    }
+}
+
 /// The printed ranking.
 pub fn impact_table(impact: &ImpactResults) -> String {
     let mut text = String::new();
     let metrics = reported_metrics(impact.base.scenario.behavior_enabled);
     let _ = writeln!(
         text,
-        "Which internal team matters most to customers — ranked by the gain in {} ({} paired replications)",
+        "Which {} matters most to customers — ranked by the gain in {} ({} paired replications)",
+        ranked_teams(impact),
         impact.by,
         impact.base.replications.len()
     );
+    if impact.rows.iter().all(|r| r.front_line) {
+        let _ = writeln!(
+            text,
+            "(the organization has no internal department: every team takes some first contacts, so its front-line teams are ranked)"
+        );
+    }
     let _ = write!(text, "{:>4}  {:<20} {:<22}", "rank", "department", "step");
     for metric in metrics {
         let _ = write!(text, " {metric:>26}");
     }
     let _ = writeln!(text);
     for (rank, row) in impact.rows.iter().enumerate() {
-        let _ = write!(text, "{:>4}  {:<20} {:<22}", rank + 1, row.department, row.step.to_string());
+        let name = if row.front_line && !impact.rows.iter().all(|r| r.front_line) {
+            format!("{} (front line)", row.department)
+        } else {
+            row.department.clone()
+        };
+        let _ = write!(text, "{:>4}  {:<20} {:<22}", rank + 1, name, row.step.to_string());
         for metric in metrics {
             let cell = match row.differences.iter().find(|d| d.metric == *metric) {
                 Some(difference) => match difference.paired {

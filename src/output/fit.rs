@@ -32,8 +32,14 @@ pub fn fit_csv(fit: &Fit) -> Vec<u8> {
         ("clock_jumps", q.clock_jumps),
         ("rows_after_resolved", q.after_resolved),
         ("open_cases", q.open),
+        ("resolved_by_state", q.resolved_by_state),
+        ("resolved_by_closed", q.resolved_by_closed),
+        ("resolved_after_window", q.resolved_after_window),
+        ("opened_differs", q.opened_differs),
         ("dst_gaps", q.dst_gaps),
         ("dst_folds", q.dst_folds),
+        ("dropped_no_team", q.dropped_no_team),
+        ("dropped_rows_after_resolution", q.dropped_after_resolution),
     ];
     for (name, value) in counts {
         record(&mut out, ["log", "", "", name, &value.to_string(), "", ""]);
@@ -163,11 +169,23 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
         (q.clock_jumps, "clock jumps (times before the case was opened)"),
         (q.after_resolved, "rows after the resolved time (ignored for times)"),
         (q.open, "cases still open at the end"),
+        (q.resolved_by_state, "cases without a resolved time, resolved at their first row in a resolved state"),
+        (q.resolved_by_closed, "cases resolved at their closed time (no resolved time or resolved state)"),
+        (q.resolved_after_window, "cases resolved after the log's last event (counted as open: outside the window)"),
+        (q.dropped_no_team, "cases dropped: no row names a team"),
+        (q.dropped_after_resolution, "cases dropped: every row comes after the case's resolution"),
         (q.dst_gaps, "times in a daylight-saving gap (moved forward)"),
         (q.dst_folds, "times in a daylight-saving fold (earlier reading)"),
     ];
     for (count, what) in odd.iter().filter(|(c, _)| *c > 0) {
         let _ = writeln!(text, "  {count} {what}");
+    }
+    if let Some(example) = &q.opened_differs_example {
+        let _ = writeln!(
+            text,
+            "  warning: {} case(s) give different opened times on different rows (the earliest is kept), e.g. {example:?}",
+            q.opened_differs
+        );
     }
     let unknown: Vec<String> =
         fit.teams.iter().filter(|t| t.staff.is_none()).map(|t| format!("{:?}", t.name)).collect();

@@ -115,7 +115,9 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
     let what = match kind {
         "sweep" => "a parameter sweep: every point of the [sweep] table, each with the same customers",
         "compare" => "a paired comparison: variants against the base, each with the same customers",
-        "impact" => "impact attribution: each internal team improved one step at a time, paired against the baseline",
+        "impact" => {
+            "impact attribution: each internal team (or, in an organization without one, each front-line team) improved one step at a time, paired against the baseline"
+        }
         "staffing" => {
             "staffing by interval: the staff each slot of the period needs to meet the target there (iterative staffing algorithm), Erlang's slot-by-slot answer beside it, and the shifts that cover it (optimized.toml)"
         }
@@ -352,10 +354,13 @@ pub fn impact_chart(folder: &Path) -> Result<crate::output::plots::experiment_ch
         .first()
         .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
         .unwrap_or_else(|| "gain_in_revenue_at_risk".into());
+    let front = |row: &std::collections::HashMap<String, String>| row.get("role").is_some_and(|r| r == "front line");
+    let all_front = !table.rows.is_empty() && table.rows.iter().all(front);
     let mut rows = Vec::new();
     for row in &table.rows {
+        let marked = if front(row) && !all_front { " (front line)" } else { "" };
         rows.push((
-            format!("{} {}", row["department"], row["step"]),
+            format!("{}{marked} {}", row["department"], row["step"]),
             number_of(&table, row, &by)?,
             number_of(&table, row, "gain_ci_low")?,
             number_of(&table, row, "gain_ci_high")?,
@@ -363,7 +368,10 @@ pub fn impact_chart(folder: &Path) -> Result<crate::output::plots::experiment_ch
     }
     let metric = by.trim_start_matches("gain_in_").to_string();
     Ok(crate::output::plots::experiment_charts::IntervalChart {
-        title: format!("Which internal team matters most to customers: gain in {metric}"),
+        title: format!(
+            "Which {} team matters most to customers: gain in {metric}",
+            if all_front { "front-line" } else { "internal" }
+        ),
         x_label: format!("improvement in {metric} (positive is better; family-wise 95% CI)"),
         name: metric,
         rows,

@@ -1,0 +1,173 @@
+//! From a ticket log to an impact answer: a fitted organization (every team
+//! takes some first contacts, staff often unknown) can be asked which team's
+//! service matters most.
+
+use crate::util::{SMALL, Sandbox, csv_rows};
+
+/// Two front-line teams, no internal one, nobody abandons, social layer off.
+const FLAT: &str = r#"name = "flat"
+horizon = 3000.0
+replications = 4
+seed = 1
+
+[customers]
+arrival_rate = 1.0
+entry = { "A" = 0.6, "B" = 0.4 }
+
+[[department]]
+name = "A"
+front_line = true
+staff = 2
+service = { dist = "exponential", mean = 1.5 }
+transfers = [ { dept = "B", probability = 0.3 } ]
+
+[[department]]
+name = "B"
+front_line = true
+staff = "unlimited"
+service = { dist = "exponential", mean = 2.0 }
+
+[behavior]
+enabled = false
+"#;
+
+#[test]
+fn an_organization_without_internal_teams_ranks_its_front_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("flat.toml", FLAT);
+    let stdout = sandbox.run(&["impact", "flat.toml", "--out", "out"]).success();
+    assert!(
+        stdout.contains("Which front-line team matters most") && stdout.contains("no internal department"),
+        "{stdout}"
+    );
+    // Nobody abandons: the abandonment rate cannot move, so resolution ranks.
+    assert!(stdout.contains("ranked by the gain in ext_resolution_mean"), "{stdout}");
+    let rows = csv_rows(&sandbox.path("out"), "impact.csv");
+    assert_eq!(rows.len(), 1, "only A can take one more person: {rows:?}");
+    assert_eq!((rows[0]["department"].as_str(), rows[0]["role"].as_str()), ("A", "front line"));
+    assert!(rows[0]["gain_in_ext_resolution_mean"].parse::<f64>().unwrap() > 0.0);
+    let report = std::fs::read_to_string(sandbox.path("out/report.html")).unwrap();
+    assert!(report.contains("Which front-line team matters most to customers: gain in ext_resolution_mean"));
+}
+
+#[test]
+fn when_no_step_applies_the_error_says_why() {
+    let sandbox = Sandbox::new();
+    sandbox.write("unlimited.toml", &FLAT.replace("staff = 2", "staff = \"unlimited\""));
+    let stderr = sandbox.run(&["impact", "unlimited.toml", "--out", "out"]).failure();
+    assert!(stderr.contains("no improvement applies") && stderr.contains("+1 staff"), "{stderr}");
+    assert!(stderr.contains("unlimited staff (\"A\", \"B\")") && stderr.contains("staff = N"), "{stderr}");
+    assert!(!sandbox.path("out").exists());
+}
+
+#[test]
+fn front_line_teams_rank_beside_internal_ones_on_request() {
+    let sandbox = Sandbox::new();
+    sandbox.write("small.toml", SMALL);
+    let args = ["impact", "small.toml", "--replications", "3", "--quiet"];
+    sandbox.run(&[&args[..], &["--out", "internal"]].concat()).success();
+    let internal = csv_rows(&sandbox.path("internal"), "impact.csv");
+    assert!(internal.iter().all(|r| r["role"] == "internal" && r["department"] == "IT"), "{internal:?}");
+    sandbox.run(&[&args[..], &["--out", "both", "--include-front-line"]].concat()).success();
+    let both = csv_rows(&sandbox.path("both"), "impact.csv");
+    let roles: Vec<(&str, &str)> = both.iter().map(|r| (r["department"].as_str(), r["role"].as_str())).collect();
+    assert!(roles.contains(&("Front Desk", "front line")) && roles.contains(&("IT", "internal")), "{roles:?}");
+    // --robust ranks internal teams only.
+    let stderr = sandbox.run(&["impact", "small.toml", "--robust", "--include-front-line"]).failure();
+    assert!(stderr.contains("--include-front-line"), "{stderr}");
+}
+
+/// A ServiceNow incident audit in miniature: a row per update, CRLF, day-first
+/// dates, `?` for missing values, a Closed incident without resolved_at, a
+/// team-less incident, rows after a resolution, an opened time that differs
+/// between rows, and a resolution after the log's last event.
+const AUDIT: &str = "number,incident_state,opened_at,sys_updated_at,assignment_group,resolved_at,closed_at\r\n\
+INC1,New,29-02-2016 04:40,29-02-2016 04:57,Desk,01-03-2016 09:52,06-03-2016 10:00\r\n\
+INC1,Active,29-02-2016 04:40,29-02-2016 05:30,Network,01-03-2016 09:52,06-03-2016 10:00\r\n\
+INC1,Resolved,29-02-2016 04:40,01-03-2016 09:52,Network,01-03-2016 09:52,06-03-2016 10:00\r\n\
+INC1,Closed,29-02-2016 04:40,06-03-2016 10:00,Network,01-03-2016 09:52,06-03-2016 10:00\r\n\
+INC2,New,29-02-2016 06:00,29-02-2016 06:00,Desk,?,?\r\n\
+INC2,Active,29-02-2016 06:00,29-02-2016 07:00,Network,?,?\r\n\
+INC2,Resolved,29-02-2016 06:00,29-02-2016 10:00,Network,?,?\r\n\
+INC2,Closed,29-02-2016 06:00,05-03-2016 10:00,Network,?,?\r\n\
+INC3,New,01-03-2016 10:00,01-03-2016 10:00,?,?,?\r\n\
+INC3,Active,01-03-2016 10:00,01-03-2016 11:00,?,?,?\r\n\
+INC4,New,02-03-2016 08:00,02-03-2016 08:00,Desk,30-03-2016 08:00,?\r\n\
+INC4,Active,02-03-2016 08:30,02-03-2016 09:00,Network,30-03-2016 08:00,?\r\n\
+INC5,New,03-03-2016 08:00,03-03-2016 08:00,Desk,03-03-2016 12:00,?\r\n\
+INC5,Active,03-03-2016 08:00,03-03-2016 09:00,Desk,03-03-2016 12:00,?\r\n";
+
+fn audit_columns() -> orgsim::fit::log::Columns {
+    orgsim::fit::log::Columns {
+        case: "number".into(),
+        time: "sys_updated_at".into(),
+        team: "assignment_group".into(),
+        opened: Some("opened_at".into()),
+        resolved: Some("resolved_at".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn resolution_is_read_as_servicenow_counts_it() {
+    let log = orgsim::fit::log::read_csv(AUDIT.as_bytes(), "audit.csv", &audit_columns()).unwrap();
+    let case = |name: &str| log.cases.iter().find(|c| c.name == name).unwrap();
+    let at = |text: &str| {
+        let civil = jiff::civil::DateTime::strptime("%d-%m-%Y %H:%M", text).unwrap();
+        jiff::tz::TimeZone::UTC.to_timestamp(civil).unwrap().as_second() as f64
+    };
+    use orgsim::fit::log::Outcome;
+    // resolved_at first.
+    assert_eq!(case("INC1").resolved, Some(at("01-03-2016 09:52")));
+    // No resolved_at: the first row in a resolved state (the state column
+    // incident_state is found by name), not the Closed one.
+    assert_eq!(case("INC2").resolved, Some(at("29-02-2016 10:00")));
+    assert_eq!(case("INC2").outcome, Outcome::Resolved);
+    // A resolution after the log's last event is outside its window: open.
+    assert_eq!((case("INC4").resolved, case("INC4").outcome), (None, Outcome::Open));
+    let q = &log.quality;
+    assert_eq!((q.resolved_by_state, q.resolved_after_window, q.open), (1, 1, 2), "{q:?}");
+    assert_eq!((q.opened_differs, q.opened_differs_example.as_deref()), (1, Some("INC4")));
+    // --closed is the last fallback; other resolved states are named.
+    let closed = orgsim::fit::log::Columns {
+        closed: Some("closed_at".into()),
+        resolved_states: vec!["closed".into()],
+        ..audit_columns()
+    };
+    let log = orgsim::fit::log::read_csv(AUDIT.as_bytes(), "audit.csv", &closed).unwrap();
+    let inc2 = log.cases.iter().find(|c| c.name == "INC2").unwrap();
+    assert_eq!(inc2.resolved, Some(at("05-03-2016 10:00")));
+}
+
+#[test]
+fn every_case_of_the_log_is_accounted_for() {
+    let sandbox = Sandbox::new();
+    sandbox.write("audit.csv", AUDIT);
+    let args = [
+        "fit",
+        "audit.csv",
+        "--case",
+        "number",
+        "--time",
+        "sys_updated_at",
+        "--team",
+        "assignment_group",
+        "--opened",
+        "opened_at",
+        "--resolved",
+        "resolved_at",
+        "--out",
+        "fitted",
+    ];
+    let stdout = sandbox.run(&args).success();
+    assert!(stdout.contains("1 cases dropped: no row names a team"), "{stdout}");
+    assert!(stdout.contains("resolved at their first row in a resolved state"), "{stdout}");
+    assert!(stdout.contains("different opened times") && stdout.contains("\"INC4\""), "{stdout}");
+    let rows = csv_rows(&sandbox.path("fitted"), "fit.csv");
+    let count = |name: &str| rows.iter().find(|r| r["parameter"] == name).map(|r| r["value"].clone());
+    assert_eq!(count("dropped_no_team").as_deref(), Some("1"));
+    assert_eq!(count("dropped_rows_after_resolution").as_deref(), Some("0"));
+    assert_eq!(count("cases").as_deref(), Some("4"));
+    assert_eq!(count("resolved_by_state").as_deref(), Some("1"));
+    assert_eq!(count("resolved_after_window").as_deref(), Some("1"));
+}
