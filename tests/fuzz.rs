@@ -437,8 +437,13 @@ fn read_log(logs: &[(&'static str, String, orgsim::fit::log::Columns)], rng: &mu
         if xes::is_xes(name) { xes::read_xes(&plain, name, columns) } else { log::read_csv(&plain, name, columns) };
     let Ok(log) = read else { return };
     let Ok(clock) = timestamps::Clock::new("UTC") else { return };
-    let settings =
-        estimate::Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".to_string() };
+    let settings = estimate::Settings {
+        top: 10,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".to_string(),
+        patience_mean: None,
+    };
     let _ = estimate::estimate(&log, &clock, &settings);
 }
 

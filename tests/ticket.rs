@@ -171,3 +171,55 @@ fn every_case_of_the_log_is_accounted_for() {
     assert_eq!(count("resolved_by_state").as_deref(), Some("1"));
     assert_eq!(count("resolved_after_window").as_deref(), Some("1"));
 }
+
+#[test]
+fn the_reader_names_the_right_line_and_separator() {
+    let sandbox = Sandbox::new();
+    let header = "case:concept:name,org:group,time:timestamp";
+    // CR LF line ends: the line numbers are the file's own.
+    sandbox
+        .write("crlf.csv", &format!("{header}\r\n1,A,2024-01-01T08:00:00Z\r\n2,A,2024-01-01T09:00:00Z\r\n3,A,?\r\n"));
+    let stderr = sandbox.run(&["fit", "crlf.csv"]).failure();
+    assert!(stderr.contains("crlf.csv, line 4, column \"time:timestamp\""), "{stderr}");
+    sandbox.write("ragged.csv", &format!("{header}\r\n1,A,2024-01-01T08:00:00Z\r\n2,A\r\n"));
+    assert!(sandbox.run(&["fit", "ragged.csv"]).failure().contains("ragged.csv, line 3: this row has 2 fields"));
+    // A column of mixed forms blames the row that fits no form the rest use.
+    sandbox.write(
+        "mixed.csv",
+        &format!("{header}\n1,A,01-02-2024 08:00\n2,A,13-02-2024 09:00\n3,A,2024-02-03 10:00\n4,A,14-02-2024 09:00\n"),
+    );
+    let stderr = sandbox.run(&["fit", "mixed.csv"]).failure();
+    assert!(stderr.contains("line 4") && stderr.contains("\"2024-02-03 10:00\""), "{stderr}");
+    // Semicolons: a hint, and --delimiter reads them.
+    let semi = "case;team;time\n1;A;2024-01-01T08:00:00Z\n2;A;2024-01-01T09:00:00Z\n3;A;2024-01-01T10:30:00Z\n";
+    sandbox.write("semi.csv", semi);
+    let stderr = sandbox.run(&["fit", "semi.csv", "--case", "case", "--team", "team", "--time", "time"]).failure();
+    assert!(stderr.contains("pass --delimiter ';'"), "{stderr}");
+    let args = ["fit", "semi.csv", "--case", "case", "--team", "team", "--time", "time", "--delimiter", ";", "--quiet"];
+    sandbox.run(&args).success();
+    assert!(sandbox.run(&["fit", "semi.csv", "--delimiter", "|"]).failure().contains("--delimiter"));
+}
+
+#[test]
+fn patience_is_written_only_where_it_can_be_estimated() {
+    let sandbox = Sandbox::new();
+    // An outcome column but no start/complete events: the waits of served
+    // customers are unknown.
+    let mut log = String::from("case:concept:name,org:group,time:timestamp,outcome\n");
+    for case in 0..30 {
+        let opened = case * 7;
+        let outcome = if case % 3 == 0 { "abandoned" } else { "served" };
+        log += &format!("{case},Desk,2024-01-01T08:{:02}:00Z,{outcome}\n", opened % 60);
+        log += &format!("{case},Desk,2024-01-01T09:{:02}:00Z,{outcome}\n", (opened + 5) % 60);
+    }
+    sandbox.write("waitless.csv", &log);
+    let stdout = sandbox.run(&["fit", "waitless.csv", "--out", "fitted"]).success();
+    assert!(stdout.contains("10 customers gave up") && stdout.contains("patience cannot be estimated"), "{stdout}");
+    let scenario = std::fs::read_to_string(sandbox.path("fitted/scenario.toml")).unwrap();
+    assert!(!scenario.contains("patience = {") && scenario.contains("--patience-mean"), "{scenario}");
+    // The consultant who knows it gives it.
+    sandbox.run(&["fit", "waitless.csv", "--out", "given", "--patience-mean", "4", "--quiet"]).success();
+    let scenario = std::fs::read_to_string(sandbox.path("given/scenario.toml")).unwrap();
+    assert!(scenario.contains("patience = { dist = \"exponential\", mean = 4"), "{scenario}");
+    assert!(sandbox.run(&["fit", "waitless.csv", "--patience-mean", "-1"]).failure().contains("--patience-mean"));
+}

@@ -92,6 +92,14 @@ pub(super) struct FitArgs {
     /// [default: detected per column].
     #[arg(long, value_name = "FORM")]
     time_format: Option<String>,
+    /// The customers' mean patience, in the fitted time unit (above 0, at
+    /// most 1e12): for a log that marks abandonment but not the waits of
+    /// served customers, where it cannot be estimated.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    patience_mean: Option<f64>,
+    /// The field separator of a CSV log: `,` `;` or `tab`.
+    #[arg(long, value_name = "SEP", default_value = ",", value_parser = ["," , ";", "tab"])]
+    delimiter: String,
     /// IANA time zone of times without an offset; slots are in its local time.
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     tz: String,
@@ -109,7 +117,7 @@ pub(super) struct FitArgs {
     check: bool,
     /// With --check: also compare the share of cases resolved within T
     /// (in the time unit; above 0).
-    #[arg(long, value_name = "T", requires = "check")]
+    #[arg(long, value_name = "T", requires = "check", allow_negative_numbers = true)]
     within: Option<f64>,
     /// Replications of the check (1 to 100000) [default: 40].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -154,6 +162,14 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
     )?;
     let opened =
         std::fs::File::open(&args.log).with_context(|| format!("cannot read the log {}", args.log.display()))?;
+    if let Some(mean) = args.patience_mean
+        && !(mean.is_finite() && mean > 0.0 && mean <= crate::scenario::ranges::LONGEST_TIME)
+    {
+        bail!(
+            "--patience-mean must be a time above 0 and at most 1e12 (got {})",
+            crate::scenario::ranges::number(mean)
+        );
+    }
     let bytes = crate::fit::source::read_log(opened, is_gzip(&file), args.max_log_size, &file)?;
     let columns = Columns {
         case: args.case.clone(),
@@ -174,6 +190,11 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         abandoned_value: args.abandoned_value.clone(),
         time_format: args.time_format.clone(),
         zone: args.tz.clone(),
+        delimiter: match args.delimiter.as_str() {
+            ";" => b';',
+            "tab" => b'\t',
+            _ => b',',
+        },
     };
     let log = if is_xes(&file) { read_xes(&bytes, &file, &columns)? } else { read_csv(&bytes, &file, &columns)? };
     let clock = Clock::new(&args.tz)?;
@@ -183,6 +204,7 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         slot_minutes: args.slot,
         unit_seconds: output::events::seconds_per_unit(unit).unwrap_or(60.0),
         time_unit: unit.to_string(),
+        patience_mean: args.patience_mean,
     };
     let fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
     let (text, scenario) = fitted_scenario(&fit, &scenario_name, &file, seed, &out)?;

@@ -21,6 +21,9 @@ pub struct Settings {
     pub unit_seconds: f64,
     /// The time unit's name (`minute`, …).
     pub time_unit: String,
+    /// The customers' mean patience in the time unit, when the consultant
+    /// knows it (`--patience-mean`); `None`: estimated where it can be.
+    pub patience_mean: Option<f64>,
 }
 
 /// The name the lumped teams get.
@@ -105,6 +108,8 @@ pub struct Patience {
     pub abandoned: u64,
     /// Served customers, whose wait says only that patience was longer.
     pub censored: u64,
+    /// Whether the mean was given (`--patience-mean`) rather than estimated.
+    pub given: bool,
 }
 
 /// Everything `fit` estimated.
@@ -127,8 +132,12 @@ pub struct Fit {
     pub weekly: bool,
     /// Arrivals per slot.
     pub slots: Vec<Slot>,
-    /// Patience, where the log shows abandoned cases.
+    /// Patience, where the log shows abandoned cases and the waits of
+    /// served ones (or where `--patience-mean` gives it).
     pub patience: Option<Patience>,
+    /// Customers who gave up in a log without the waits of served
+    /// customers: patience cannot be estimated from them alone.
+    pub patience_unknown: Option<u64>,
     /// Whether the log has an outcome column.
     pub has_outcome: bool,
     /// The cases as trails over the departments.
@@ -198,7 +207,14 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         last_event,
         weekly,
         slots,
-        patience: patience(&trails, settings.unit_seconds),
+        patience: match settings.patience_mean {
+            Some(mean) => Some(Patience { mean, abandoned: 0, censored: 0, given: true }),
+            None => patience(&trails, settings.unit_seconds),
+        },
+        patience_unknown: match settings.patience_mean {
+            Some(_) => None,
+            None => patience_unknown(&trails),
+        },
         has_outcome: log.has_outcome,
         trails,
         quality,
@@ -354,9 +370,23 @@ fn patience(trails: &[Trail], unit: f64) -> Option<Patience> {
             }
         }
     }
-    (abandoned > 0 && exposure > 0.0).then(|| Patience {
+    // Without a single served customer's wait the exposure is only the
+    // abandoners' own: its mean would be the mean time to abandon, far
+    // shorter than patience.
+    let served = trails.iter().any(|t| t.outcome != Outcome::Abandoned);
+    (abandoned > 0 && exposure > 0.0 && (censored > 0 || !served)).then(|| Patience {
         mean: exposure / abandoned as f64 / unit,
         abandoned,
         censored,
+        given: false,
     })
+}
+
+/// The customers who gave up, when the log has abandonments but no waits
+/// of served customers to estimate patience with.
+fn patience_unknown(trails: &[Trail]) -> Option<u64> {
+    let abandoned = trails.iter().filter(|t| t.outcome == Outcome::Abandoned).count() as u64;
+    let served = trails.iter().filter(|t| t.outcome != Outcome::Abandoned);
+    let waits = served.clone().any(|t| t.visits[0].wait.is_some());
+    (abandoned > 0 && served.count() > 0 && !waits).then_some(abandoned)
 }

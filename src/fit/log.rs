@@ -43,6 +43,8 @@ pub struct Columns {
     pub time_format: Option<String>,
     /// IANA zone of times written without an offset.
     pub zone: String,
+    /// The field separator: `,`, `;` or a tab.
+    pub delimiter: u8,
 }
 
 /// The states that mean resolved unless `--resolved-state` says:
@@ -68,6 +70,7 @@ impl Default for Columns {
             abandoned_value: "abandoned".into(),
             time_format: None,
             zone: "UTC".into(),
+            delimiter: b',',
         }
     }
 }
@@ -228,7 +231,21 @@ pub fn read_csv(bytes: &[u8], file: &str, columns: &Columns) -> Result<Log, LogE
         column: column.map(str::to_string),
         message,
     };
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    // Lines ended by CR LF are read as LF, so that every line number is the
+    // file's own.
+    let unix: Vec<u8>;
+    let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
+        unix = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+            .map(|(_, &b)| b)
+            .collect();
+        unix.as_slice()
+    } else {
+        bytes
+    };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).delimiter(columns.delimiter).from_reader(bytes);
     let header = reader.headers().map_err(|e| error(Some(1), None, format!("the header cannot be read: {e}")))?.clone();
     if header.iter().all(|name| name.trim().is_empty()) {
         return Err(error(
@@ -421,7 +438,14 @@ fn find_columns(header: &csv::StringRecord, columns: &Columns) -> Result<Positio
             return Err((name.to_string(), "this column name appears twice in the header; rename one".into()));
         }
     }
-    let shown = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    // A header of one column holding semicolons or tabs was read with the
+    // wrong separator.
+    let hint = match names.as_slice() {
+        [only] if only.contains(';') => "; the header is one column holding semicolons: pass --delimiter ';'",
+        [only] if only.contains('\t') => "; the header is one column holding tabs: pass --delimiter tab",
+        _ => "",
+    };
+    let shown = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ") + hint;
     let required = |name: &str, flag: &str| {
         names.iter().position(|n| *n == name.trim()).ok_or_else(|| {
             (name.to_string(), format!("no such column; name the right one with {flag} (the header has {})", shown()))

@@ -95,6 +95,10 @@ pub fn scenario_toml(fit: &Fit, name: &str, log_name: &str, seed: u64, mode: Nee
     let _ = writeln!(text, "rates = {{ every = {}, values = [\n    {}\n] }}", float(every), rows.join(",\n    "));
     entry(&mut text, fit);
     match fit.patience {
+        Some(p) if p.given => {
+            let _ = writeln!(text, "# Exponential, its mean given with --patience-mean.");
+            let _ = writeln!(text, "patience = {{ dist = \"exponential\", mean = {} }}", float(p.mean));
+        }
         Some(p) => {
             let _ = writeln!(
                 text,
@@ -102,6 +106,13 @@ pub fn scenario_toml(fit: &Fit, name: &str, log_name: &str, seed: u64, mode: Nee
                 p.abandoned, p.censored
             );
             let _ = writeln!(text, "patience = {{ dist = \"exponential\", mean = {} }}", float(p.mean));
+        }
+        None if fit.patience_unknown.is_some() => {
+            let _ = writeln!(
+                text,
+                "# {} customers gave up, but the log has no waits of served customers, so patience cannot be\n# estimated: nobody gives up here. Give --patience-mean if you know it.",
+                fit.patience_unknown.unwrap_or(0)
+            );
         }
         None if fit.has_outcome => {
             let _ = writeln!(text, "# No case in the log was abandoned: nobody gives up.");

@@ -124,11 +124,25 @@ pub fn detect(values: &[&str]) -> Result<TimeFormat, TimeError> {
     match viable.first() {
         Some((format, _)) => Ok(TimeFormat::Civil((*format).to_string())),
         None => {
+            // Blame the first value the form that reads the most values
+            // cannot read: in a column of mixed forms, the odd one out.
+            let best = CIVIL_FORMATS
+                .iter()
+                .enumerate()
+                .max_by_key(|(index, (f, _))| {
+                    (present.iter().filter(|v| DateTime::strptime(f, v).is_ok()).count(), std::cmp::Reverse(*index))
+                })
+                .map_or("", |(_, (f, _))| *f);
+            let instants = present.iter().filter(|v| v.parse::<Timestamp>().is_ok()).count();
+            let civil = present.iter().filter(|v| DateTime::strptime(best, v).is_ok()).count();
             let example = present
                 .iter()
                 .find(|v| {
-                    v.parse::<Timestamp>().is_err()
-                        && !CIVIL_FORMATS.iter().any(|(f, _)| DateTime::strptime(f, v).is_ok())
+                    if instants > civil {
+                        v.parse::<Timestamp>().is_err()
+                    } else {
+                        DateTime::strptime(best, v).is_err()
+                    }
                 })
                 .or(present.first())
                 .map_or(String::new(), |v| v.to_string());

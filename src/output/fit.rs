@@ -67,7 +67,7 @@ pub fn fit_csv(fit: &Fit) -> Vec<u8> {
         team_rows(&mut out, fit, team);
     }
     if let Some(p) = fit.patience {
-        let censored = format!("censored={}", p.censored);
+        let censored = if p.given { "given".to_string() } else { format!("censored={}", p.censored) };
         record(
             &mut out,
             ["patience", "", "exponential", "mean", &number(Some(p.mean)), &p.abandoned.to_string(), &censored],
@@ -179,6 +179,12 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
     ];
     for (count, what) in odd.iter().filter(|(c, _)| *c > 0) {
         let _ = writeln!(text, "  {count} {what}");
+    }
+    if let Some(abandoned) = fit.patience_unknown {
+        let _ = writeln!(
+            text,
+            "  warning: {abandoned} customers gave up, but the log has no waits of served customers: patience cannot be estimated (it would come out as the mean time to abandon, far too short), so the scenario has none; give --patience-mean if you know it"
+        );
     }
     if let Some(example) = &q.opened_differs_example {
         let _ = writeln!(
