@@ -223,3 +223,62 @@ fn patience_is_written_only_where_it_can_be_estimated() {
     assert!(scenario.contains("patience = { dist = \"exponential\", mean = 4"), "{scenario}");
     assert!(sandbox.run(&["fit", "waitless.csv", "--patience-mean", "-1"]).failure().contains("--patience-mean"));
 }
+
+#[test]
+fn a_fitted_status_history_takes_the_head_counts_the_client_knows_and_answers_impact() {
+    let sandbox = Sandbox::new();
+    sandbox.write("audit.csv", AUDIT);
+    let fit = [
+        "fit",
+        "audit.csv",
+        "--case",
+        "number",
+        "--time",
+        "sys_updated_at",
+        "--team",
+        "assignment_group",
+        "--opened",
+        "opened_at",
+        "--resolved",
+        "resolved_at",
+    ];
+    // A head count alone would count the waiting twice.
+    let stderr = sandbox.run(&[&fit[..], &["--out", "alone", "--staff", "Desk=2"]].concat()).failure();
+    assert!(stderr.contains("waiting included") && stderr.contains("--utilization Desk=U"), "{stderr}");
+    assert!(!sandbox.path("alone").exists());
+    let stderr = sandbox.run(&[&fit[..], &["--utilization", "Desk=0.5"]].concat()).failure();
+    assert!(stderr.contains("--staff \"Desk\"=N"), "{stderr}");
+    let stderr = sandbox.run(&[&fit[..], &["--staff", "Nobody=2", "--work-time", "Nobody=3"]].concat()).failure();
+    assert!(stderr.contains("no such team") && stderr.contains("\"Desk\""), "{stderr}");
+    // With a utilization the work time follows by Little's law: U·N/λ.
+    let args = [&fit[..], &["--out", "fitted", "--quiet", "--staff", "Desk=2", "--utilization", "Desk=0.5"]].concat();
+    sandbox.run(&args).success();
+    let rows = csv_rows(&sandbox.path("fitted"), "fit.csv");
+    let visits: f64 =
+        rows.iter().find(|r| r["kind"] == "visits" && r["team"] == "Desk").unwrap()["value"].parse().unwrap();
+    let log = orgsim::fit::log::read_csv(AUDIT.as_bytes(), "audit.csv", &audit_columns()).unwrap();
+    let opened: Vec<f64> =
+        log.cases.iter().filter(|c| c.events.iter().any(|e| e.team.is_some())).map(|c| c.opened).collect();
+    let window = (opened.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+        - opened.iter().cloned().fold(f64::INFINITY, f64::min))
+        / 60.0;
+    let scenario = orgsim::scenario::Scenario::from_toml_str(
+        &std::fs::read_to_string(sandbox.path("fitted/scenario.toml")).unwrap(),
+        "scenario.toml",
+    )
+    .unwrap();
+    let desk = scenario.departments.iter().find(|d| d.name == "Desk").unwrap();
+    assert_eq!(desk.staff, 2);
+    let expected = 0.5 * 2.0 / (visits / window);
+    assert!((desk.service_mean - expected).abs() < 1e-6 * expected, "{} vs {expected}", desk.service_mean);
+    // The fitted organization answers the question.
+    // Network's head count is unknown: the error says what would help.
+    let stderr = sandbox.run(&["impact", "fitted/scenario.toml", "--out", "impact", "--replications", "4"]).failure();
+    assert!(stderr.contains("(\"Network\")") && stderr.contains("--include-front-line"), "{stderr}");
+    let args =
+        ["impact", "fitted/scenario.toml", "--out", "impact", "--replications", "4", "--quiet", "--include-front-line"];
+    sandbox.run(&args).success();
+    let ranked = csv_rows(&sandbox.path("impact"), "impact.csv");
+    assert_eq!(ranked.len(), 1, "{ranked:?}");
+    assert_eq!((ranked[0]["department"].as_str(), ranked[0]["role"].as_str()), ("Desk", "front line"));
+}

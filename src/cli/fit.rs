@@ -92,6 +92,23 @@ pub(super) struct FitArgs {
     /// [default: detected per column].
     #[arg(long, value_name = "FORM")]
     time_format: Option<String>,
+    /// A team's head count, TEAM=N (repeatable; the team by its department
+    /// or log name). A log without start/complete times needs
+    /// --utilization or --work-time for the same team with it.
+    #[arg(long = "staff", value_name = "TEAM=N")]
+    staff: Vec<String>,
+    /// The share of a staffed team's time spent working, TEAM=U (0 < U ≤ 1):
+    /// its work time follows by Little's law.
+    #[arg(long = "utilization", value_name = "TEAM=U")]
+    utilization: Vec<String>,
+    /// A staffed team's mean work time per visit, TEAM=MEAN (in the fitted
+    /// time unit).
+    #[arg(long = "work-time", value_name = "TEAM=MEAN")]
+    work_time: Vec<String>,
+    /// Head counts for many teams: a CSV file with columns team,staff and
+    /// optionally utilization.
+    #[arg(long, value_name = "FILE")]
+    staff_file: Option<PathBuf>,
     /// The customers' mean patience, in the fitted time unit (above 0, at
     /// most 1e12): for a log that marks abandonment but not the waits of
     /// served customers, where it cannot be estimated.
@@ -206,7 +223,9 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         time_unit: unit.to_string(),
         patience_mean: args.patience_mean,
     };
-    let fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
+    let mut fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
+    let given = given_staff(args)?;
+    crate::fit::staffing::apply(&mut fit, &given).map_err(anyhow::Error::msg)?;
     let (text, scenario) = fitted_scenario(&fit, &scenario_name, &file, seed, &out)?;
     let comparisons: Option<Vec<Comparison>> = if args.check {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -230,6 +249,60 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
     output::report::write_fit_report(&out)?;
     let summary = output::fit::fit_summary(&fit, comparisons.as_deref());
     say(quiet, &format!("{summary}wrote scenario.toml, fit.csv and fit.html in {}\n", out.display()))
+}
+
+/// The head counts given with --staff, --utilization, --work-time and
+/// --staff-file.
+fn given_staff(args: &FitArgs) -> Result<Vec<crate::fit::staffing::GivenStaff>> {
+    use crate::fit::staffing::{GivenStaff, split_assignment};
+    let number = |flag: &str, text: &str| -> Result<f64> {
+        text.parse::<f64>().ok().filter(|v| v.is_finite()).with_context(|| format!("{flag}: {text:?} is not a number"))
+    };
+    let mut given: Vec<GivenStaff> = Vec::new();
+    let mut add = |team: String, staff: &str, utilization: Option<f64>| -> Result<()> {
+        let staff: u32 = staff
+            .parse()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .with_context(|| format!("--staff {team:?}: {staff:?} is not a head count from 1 to 1000000"))?;
+        given.push(GivenStaff { team, staff, utilization, work_time: None });
+        Ok(())
+    };
+    for text in &args.staff {
+        let (team, staff) = split_assignment(text).map_err(anyhow::Error::msg)?;
+        add(team, &staff, None)?;
+    }
+    if let Some(path) = &args.staff_file {
+        output::guard::protect(path);
+        let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let header = reader.headers().with_context(|| format!("cannot read {}", path.display()))?.clone();
+        let at = |name: &str| header.iter().position(|h| h.trim() == name);
+        let (Some(team), Some(staff)) = (at("team"), at("staff")) else {
+            bail!("{}: the header must name the columns team,staff (and optionally utilization)", path.display());
+        };
+        let utilization = at("utilization");
+        for (index, record) in reader.records().enumerate() {
+            let record = record.with_context(|| format!("{}, line {}", path.display(), index + 2))?;
+            let cell = |i: usize| record.get(i).unwrap_or("").trim().to_string();
+            let share = match utilization.map(cell).filter(|u| !u.is_empty()) {
+                Some(u) => Some(number(&format!("{}, line {}", path.display(), index + 2), &u)?),
+                None => None,
+            };
+            add(cell(team), &cell(staff), share).with_context(|| format!("{}, line {}", path.display(), index + 2))?;
+        }
+    }
+    for (flag, list, is_share) in [("--utilization", &args.utilization, true), ("--work-time", &args.work_time, false)]
+    {
+        for text in list {
+            let (team, value) = split_assignment(text).map_err(anyhow::Error::msg)?;
+            let value = number(flag, &value)?;
+            let Some(entry) = given.iter_mut().find(|g| g.team == team) else {
+                bail!("{flag} {team:?}: give the team's head count with --staff {team:?}=N too");
+            };
+            if is_share { entry.utilization = Some(value) } else { entry.work_time = Some(value) }
+        }
+    }
+    Ok(given)
 }
 
 /// The fitted scenario's text and its checked form: needs that hold, or,

@@ -273,7 +273,12 @@ fn nothing_applies(base: &Scenario, steps: &[Step], include_front_line: bool) ->
             other => format!("{other}: does not apply"),
         })
         .collect();
-    format!("no improvement applies to any department ranked; the steps: {}", reasons.join("; "))
+    let front_left_out = !include_front_line && ranked.iter().all(|&d| !base.departments[d].front_line);
+    format!(
+        "no improvement applies to any department ranked; the steps: {}{}",
+        reasons.join("; "),
+        if front_left_out { "; or rank the front line too with --include-front-line" } else { "" }
+    )
 }
 
 /// Runs the baseline and every improvement, paired, and ranks them; with

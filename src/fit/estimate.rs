@@ -81,6 +81,9 @@ pub struct Team {
     pub needs: Vec<(usize, u64)>,
     /// Cases that began here.
     pub entries: u64,
+    /// A work time the consultant gave, with the staff (see
+    /// [`super::staffing`]); `None`: the fitted time stands.
+    pub given_work: Option<super::staffing::GivenWork>,
 }
 
 /// Arrivals in one slot of the period.
@@ -328,6 +331,7 @@ fn tally_teams(trails: &[Trail], names: &[String], lifecycle: bool, unit: f64) -
                 transfers: listed(&transfers[team]),
                 needs: listed(&needs[team]),
                 entries: entries[team],
+                given_work: None,
             }
         })
         .collect()

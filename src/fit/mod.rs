@@ -12,6 +12,8 @@
 //!   gamma, by maximum likelihood and BIC);
 //! - [`estimate`] makes the estimates: departments, rates, routing, times,
 //!   staff, patience;
+//! - [`staffing`] applies the head counts, utilizations and work times the
+//!   consultant knows;
 //! - [`scenario_file`] writes them as a commented scenario;
 //! - [`check`] simulates that scenario and compares it with the log.
 
@@ -21,6 +23,7 @@ pub mod families;
 pub mod log;
 pub mod scenario_file;
 pub mod source;
+pub mod staffing;
 pub mod timestamps;
 pub mod visits;
 pub mod xes;

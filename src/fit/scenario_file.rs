@@ -149,8 +149,12 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
         let _ = writeln!(text, "front_line = true");
     }
     match team.staff {
+        Some(staff) if team.given_work.is_some() || !team.service.is_work => {
+            let _ = writeln!(text, "# Given with --staff.");
+            let _ = writeln!(text, "staff = {staff}");
+        }
         Some(staff) => {
-            let _ = writeln!(text, "# The most cases worked on at once in the log.");
+            let _ = writeln!(text, "# The most cases worked on at once in the log (or given with --staff).");
             let _ = writeln!(text, "staff = {staff}");
         }
         None => {
@@ -160,6 +164,17 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
             );
             let _ = writeln!(text, "staff = \"unlimited\"");
         }
+    }
+    if let Some(work) = &team.given_work {
+        let _ = writeln!(
+            text,
+            "# Work time per visit, in {unit}s, from {} (the log's time here, {} on average, includes waiting).",
+            work.how,
+            float(team.service.mean())
+        );
+        let _ = writeln!(text, "service = {{ dist = \"exponential\", mean = {} }}", float(work.mean));
+        routing(text, fit, team, mode);
+        return;
     }
     let what =
         if team.service.is_work { "Work time (start to complete)" } else { "Time a case spent here, waiting included" };
@@ -182,6 +197,11 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
         }
     }
     let _ = writeln!(text, "service = {}", service_spec(&team.service));
+    routing(text, fit, team, mode);
+}
+
+/// The department's needs and transfers.
+fn routing(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
     let routed = team.routed.max(1) as f64;
     if !team.needs.is_empty() {
         let mode = match mode {
