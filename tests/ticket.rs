@@ -97,6 +97,22 @@ INC4,Active,02-03-2016 08:30,02-03-2016 09:00,Network,30-03-2016 08:00,?\r\n\
 INC5,New,03-03-2016 08:00,03-03-2016 08:00,Desk,03-03-2016 12:00,?\r\n\
 INC5,Active,03-03-2016 08:00,03-03-2016 09:00,Desk,03-03-2016 12:00,?\r\n";
 
+/// `orgsim fit` on the audit, its columns named.
+const FIT_AUDIT: [&str; 12] = [
+    "fit",
+    "audit.csv",
+    "--case",
+    "number",
+    "--time",
+    "sys_updated_at",
+    "--team",
+    "assignment_group",
+    "--opened",
+    "opened_at",
+    "--resolved",
+    "resolved_at",
+];
+
 fn audit_columns() -> orgsim::fit::log::Columns {
     orgsim::fit::log::Columns {
         case: "number".into(),
@@ -143,22 +159,7 @@ fn resolution_is_read_as_servicenow_counts_it() {
 fn every_case_of_the_log_is_accounted_for() {
     let sandbox = Sandbox::new();
     sandbox.write("audit.csv", AUDIT);
-    let args = [
-        "fit",
-        "audit.csv",
-        "--case",
-        "number",
-        "--time",
-        "sys_updated_at",
-        "--team",
-        "assignment_group",
-        "--opened",
-        "opened_at",
-        "--resolved",
-        "resolved_at",
-        "--out",
-        "fitted",
-    ];
+    let args = [&FIT_AUDIT[..], &["--out", "fitted"]].concat();
     let stdout = sandbox.run(&args).success();
     assert!(stdout.contains("1 cases dropped: no row names a team"), "{stdout}");
     assert!(stdout.contains("resolved at their first row in a resolved state"), "{stdout}");
@@ -228,20 +229,7 @@ fn patience_is_written_only_where_it_can_be_estimated() {
 fn a_fitted_status_history_takes_the_head_counts_the_client_knows_and_answers_impact() {
     let sandbox = Sandbox::new();
     sandbox.write("audit.csv", AUDIT);
-    let fit = [
-        "fit",
-        "audit.csv",
-        "--case",
-        "number",
-        "--time",
-        "sys_updated_at",
-        "--team",
-        "assignment_group",
-        "--opened",
-        "opened_at",
-        "--resolved",
-        "resolved_at",
-    ];
+    let fit = FIT_AUDIT;
     // A head count alone would count the waiting twice.
     let stderr = sandbox.run(&[&fit[..], &["--out", "alone", "--staff", "Desk=2"]].concat()).failure();
     assert!(stderr.contains("waiting included") && stderr.contains("--utilization Desk=U"), "{stderr}");
