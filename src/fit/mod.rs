@@ -4,7 +4,8 @@
 //!   into instants, in a time zone, counting what daylight-saving changes
 //!   did to them, and lays out the slots of the day or week;
 //! - [`source`] reads a log's bytes, decompressing gzip, up to a cap;
-//! - [`log`] reads a CSV event log or status-history export into cases,
+//! - [`log`] reads a CSV event log or status-history export into cases
+//!   (gathered by `gather`),
 //!   and [`xes`] an XES log (IEEE 1849) through the same reader;
 //! - [`visits`] turns a case into visits: transfers, needs (a return to
 //!   the team that passed the case on), time at each team, work time;
@@ -20,6 +21,7 @@
 pub mod check;
 pub mod estimate;
 pub mod families;
+mod gather;
 pub mod log;
 pub mod scenario_file;
 pub mod source;
