@@ -270,3 +270,33 @@ fn a_fitted_status_history_takes_the_head_counts_the_client_knows_and_answers_im
     assert_eq!(ranked.len(), 1, "{ranked:?}");
     assert_eq!((ranked[0]["department"].as_str(), ranked[0]["role"].as_str()), ("Desk", "front line"));
 }
+
+#[test]
+fn handoffs_are_counted_both_ways() {
+    let sandbox = Sandbox::new();
+    // Every case goes Desk → Network → Storage; with --top 1 Network and
+    // Storage become one department.
+    let mut log = String::from("case:concept:name,org:group,time:timestamp\n");
+    for case in 0..40 {
+        let hour = 8 + case % 10;
+        let day = 1 + case / 10;
+        for (minute, team) in [(0, "Desk"), (10, "Network"), (30, "Storage"), (50, "Storage")] {
+            log += &format!("{case},{team},2024-01-0{day}T{hour:02}:{minute:02}:00Z\n");
+        }
+    }
+    sandbox.write("chain.csv", &log);
+    sandbox
+        .run(&["fit", "chain.csv", "--top", "1", "--check", "--replications", "10", "--out", "fitted", "--quiet"])
+        .success();
+    let check = csv_rows(&sandbox.path("fitted"), "fit-check.csv");
+    let row =
+        |name: &str| check.iter().find(|r| r["measure"] == name).unwrap_or_else(|| panic!("no {name}: {check:?}"));
+    assert_eq!(row("handoffs_mean")["observed"], "1");
+    let raw = row("handoffs_mean_raw");
+    assert_eq!(
+        (raw["observed"].as_str(), raw["verdict"].as_str(), raw["simulated_mean"].as_str()),
+        ("2", "observed_only", "")
+    );
+    let page = std::fs::read_to_string(sandbox.path("fitted/fit.html")).unwrap();
+    assert!(page.contains("handoffs_mean_raw</code> counts every change of team in the log"));
+}

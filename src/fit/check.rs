@@ -34,9 +34,12 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// `ok` inside the interval, else `above` or `below`.
+    /// `ok` inside the interval, else `above` or `below`;
+    /// `observed_only` for a measure the simulation cannot give.
     pub fn verdict(&self) -> &'static str {
-        if self.observed > self.simulated_p975 {
+        if self.simulated_p025.is_nan() && self.simulated_p975.is_nan() {
+            "observed_only"
+        } else if self.observed > self.simulated_p975 {
             "above"
         } else if self.observed < self.simulated_p025 {
             "below"
@@ -122,7 +125,7 @@ pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, withi
         })
         .collect();
     let observed = measures(fit, &fit.trails, within);
-    measure_names(fit, within.is_some())
+    let mut comparisons: Vec<Comparison> = measure_names(fit, within.is_some())
         .into_iter()
         .enumerate()
         .map(|(m, measure)| {
@@ -143,7 +146,17 @@ pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, withi
                 simulated_p975: p975,
             }
         })
-        .collect()
+        .collect();
+    // Team changes as the log has them, before teams are lumped into
+    // departments: observed only, the model knowing departments alone.
+    comparisons.push(Comparison {
+        measure: "handoffs_mean_raw".to_string(),
+        observed: fit.raw_handoffs_mean,
+        simulated_mean: f64::NAN,
+        simulated_p025: f64::NAN,
+        simulated_p975: f64::NAN,
+    });
+    comparisons
 }
 
 /// Writes a replication down as cases, the way a log would show it.

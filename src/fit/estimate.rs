@@ -135,6 +135,10 @@ pub struct Fit {
     pub weekly: bool,
     /// Arrivals per slot.
     pub slots: Vec<Slot>,
+    /// Team changes per case in the log, counted on the log's own teams
+    /// (before the smaller ones are lumped into one department), over the
+    /// cases the check counts.
+    pub raw_handoffs_mean: f64,
     /// Patience, where the log shows abandoned cases and the waits of
     /// served ones (or where `--patience-mean` gives it).
     pub patience: Option<Patience>,
@@ -210,6 +214,7 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         last_event,
         weekly,
         slots,
+        raw_handoffs_mean: raw_handoffs_mean(log, (first, last)),
         patience: match settings.patience_mean {
             Some(mean) => Some(Patience { mean, abandoned: 0, censored: 0, given: true }),
             None => patience(&trails, settings.unit_seconds),
@@ -223,6 +228,19 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         quality,
         formats: log.formats.clone(),
     })
+}
+
+/// Team changes per case on the log's own teams, over the cases opened in
+/// `window`.
+fn raw_handoffs_mean(log: &Log, (first, last): (f64, f64)) -> f64 {
+    let handoffs: Vec<f64> = log
+        .cases
+        .iter()
+        .filter_map(trail)
+        .filter(|t| t.opened >= first && t.opened <= last)
+        .map(|t| f64::from(t.handoffs))
+        .collect();
+    handoffs.iter().sum::<f64>() / handoffs.len().max(1) as f64
 }
 
 /// Department names (busiest first; lumped last) and each log team's

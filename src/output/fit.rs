@@ -213,8 +213,11 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
         );
     }
     if let Some(comparisons) = comparisons {
-        let outside: Vec<&str> =
-            comparisons.iter().filter(|c| c.verdict() != "ok").map(|c| c.measure.as_str()).collect();
+        let outside: Vec<&str> = comparisons
+            .iter()
+            .filter(|c| !matches!(c.verdict(), "ok" | "observed_only"))
+            .map(|c| c.measure.as_str())
+            .collect();
         if outside.is_empty() {
             let _ = writeln!(text, "check: every measure of the log lies inside the simulated 95% range");
         } else {
