@@ -266,6 +266,8 @@ fn fit_writes_a_scenario_that_runs_and_checks_it_against_the_log() {
             "handoffs_mean",
             "resolution_p50",
             "resolution_p90",
+            "resolution_mean",
+            "abandon_share",
             "resolved_within_share",
             "handoffs_mean_raw"
         ]

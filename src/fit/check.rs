@@ -71,6 +71,12 @@ pub fn measures(fit: &Fit, trails: &[Trail], within: Option<f64>) -> Vec<f64> {
     resolution.sort_by(f64::total_cmp);
     values.push(rank_quantile(&resolution, 0.5));
     values.push(rank_quantile(&resolution, 0.9));
+    // The mean over the cases resolved within the window.
+    let resolved: Vec<f64> = resolution.iter().copied().filter(|r| r.is_finite()).collect();
+    values.push(if resolved.is_empty() { f64::NAN } else { resolved.iter().sum::<f64>() / resolved.len() as f64 });
+    if fit.has_outcome {
+        values.push(counted.iter().filter(|t| t.outcome == Outcome::Abandoned).count() as f64 / n);
+    }
     values.extend(share);
     values
 }
@@ -79,7 +85,10 @@ pub fn measures(fit: &Fit, trails: &[Trail], within: Option<f64>) -> Vec<f64> {
 pub fn measure_names(fit: &Fit, within: bool) -> Vec<String> {
     let mut names = vec!["cases_per_day".to_string()];
     names.extend(fit.teams.iter().map(|t| format!("cases.{}", t.name)));
-    names.extend(["handoffs_mean", "resolution_p50", "resolution_p90"].map(String::from));
+    names.extend(["handoffs_mean", "resolution_p50", "resolution_p90", "resolution_mean"].map(String::from));
+    if fit.has_outcome {
+        names.push("abandon_share".into());
+    }
     if within {
         names.push("resolved_within_share".into());
     }
