@@ -300,3 +300,31 @@ fn handoffs_are_counted_both_ways() {
     let page = std::fs::read_to_string(sandbox.path("fitted/fit.html")).unwrap();
     assert!(page.contains("handoffs_mean_raw</code> counts every change of team in the log"));
 }
+
+#[test]
+fn the_new_fit_flags_refuse_bad_values() {
+    let sandbox = Sandbox::new();
+    sandbox.write("audit.csv", AUDIT);
+    let bad: [(&[&str], &str); 9] = [
+        (&["--state", "status"], "column \"status\": no such column"),
+        (&["--closed", "closed"], "column \"closed\": no such column"),
+        (&["--staff", "Desk=abc"], "\"abc\" is not a head count"),
+        (&["--staff", "Desk=0"], "\"0\" is not a head count"),
+        (&["--staff", "Desk"], "write TEAM=VALUE"),
+        (&["--staff", "Desk=2", "--utilization", "Desk=1.5"], "a share above 0 and at most 1"),
+        (&["--staff", "Desk=2", "--work-time", "Desk=-3"], "a time above 0"),
+        (&["--staff", "Desk=2", "--utilization", "Desk=0.5", "--work-time", "Desk=3"], "not both"),
+        (&["--staff-file", "staff.csv"], "team,staff"),
+    ];
+    sandbox.write("staff.csv", "name,count\nDesk,2\n");
+    for (extra, expected) in bad {
+        let stderr = sandbox.run(&[&FIT_AUDIT[..], extra, &["--out", "out"]].concat()).failure();
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+        assert!(!sandbox.path("out").exists());
+    }
+    // A staff file read whole.
+    sandbox.write("staff.csv", "team,staff,utilization\nDesk,2,0.5\nNetwork,3,0.25\n");
+    sandbox.run(&[&FIT_AUDIT[..], &["--staff-file", "staff.csv", "--out", "out", "--quiet"]].concat()).success();
+    let scenario = std::fs::read_to_string(sandbox.path("out/scenario.toml")).unwrap();
+    assert!(scenario.contains("staff = 2") && scenario.contains("staff = 3"), "{scenario}");
+}
