@@ -273,3 +273,42 @@ fn experiment_reports_carry_their_charts() {
     sandbox.run(&["report", "impact"]).success();
     assert!(sandbox.path("impact/report.html").is_file());
 }
+
+/// Parses `text` as XML, every attribute of every element checked (a
+/// duplicate attribute is an error); `Err` says what is wrong.
+fn well_formed(text: &str) -> Result<usize, String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut elements = 0;
+    loop {
+        match reader.read_event().map_err(|e| format!("at {}: {e}", reader.buffer_position()))? {
+            quick_xml::events::Event::Start(element) | quick_xml::events::Event::Empty(element) => {
+                elements += 1;
+                for attribute in element.attributes().with_checks(true) {
+                    attribute.map_err(|e| format!("at {}: {e}", reader.buffer_position()))?;
+                }
+            }
+            quick_xml::events::Event::Eof => return Ok(elements),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn every_chart_is_well_formed_xml() {
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    let svgs: Vec<PathBuf> = std::fs::read_dir(folder.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    assert!(svgs.len() >= 4, "{svgs:?}");
+    for svg in svgs {
+        let text = std::fs::read_to_string(&svg).unwrap();
+        let elements = well_formed(&text).unwrap_or_else(|e| panic!("{}: {e}", svg.display()));
+        assert!(elements > 10, "{}: {elements} elements", svg.display());
+        assert_eq!(text.matches("viewBox=").count(), 1, "{}", svg.display());
+    }
+    // The test itself tells a duplicate attribute.
+    assert!(well_formed("<svg viewBox=\"0 0 1 1\" viewBox=\"0 0 1 1\"/>").is_err());
+}

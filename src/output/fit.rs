@@ -213,6 +213,8 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
         );
     }
     if let Some(comparisons) = comparisons {
+        // Measures only the log has are not compared.
+        let compared = comparisons.iter().filter(|c| c.verdict() != "observed_only").count();
         let outside: Vec<&str> = comparisons
             .iter()
             .filter(|c| !matches!(c.verdict(), "ok" | "observed_only"))
@@ -225,7 +227,7 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
                 text,
                 "check: {} of {} measures lie outside the simulated 95% range: {}",
                 outside.len(),
-                comparisons.len(),
+                compared,
                 outside.join(", ")
             );
         }

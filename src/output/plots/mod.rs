@@ -63,11 +63,16 @@ pub fn render(chart: &impl Chart) -> Result<Picture, String> {
         chart.draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
-    let svg = svg.replacen(
-        &format!("width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1),
-        &format!("viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\"", SIZE.0, SIZE.1),
-        1,
-    );
+    // Scales with the page: the fixed size becomes a width of 100% over
+    // the viewBox (added only where the backend did not write one, so no
+    // attribute is written twice and the file stays well-formed XML).
+    let view_box = format!("viewBox=\"0 0 {} {}\"", SIZE.0, SIZE.1);
+    let scaled = if svg.contains(&view_box) {
+        "width=\"100%\" role=\"img\"".to_string()
+    } else {
+        format!("{view_box} width=\"100%\" role=\"img\"")
+    };
+    let svg = svg.replacen(&format!("width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1), &scaled, 1);
     let mut pixels = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
