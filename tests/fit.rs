@@ -535,3 +535,68 @@ fn shares_that_add_up_to_one_still_do_in_the_fitted_scenario() {
     assert!(text.contains(&format!("\"Intake\" = {third}")) && text.contains(&format!("\"Mail\" = {third}")), "{text}");
     assert!(text.contains(&format!("{{ dept = \"Alpha\", probability = {third} }}")), "{text}");
 }
+
+/// One front line, exponential work of mean 1.0 minute, staff to spare.
+const ONE_MINUTE: &str = r#"name = "floored"
+time_unit = "minute"
+horizon = 2400.0
+warmup = 0.0
+replications = 1
+[customers]
+arrival_rate = 2.0
+[[department]]
+name = "Front"
+front_line = true
+staff = 20
+service = { dist = "exponential", mean = 1.0 }
+[behavior]
+enabled = false
+"#;
+
+#[test]
+fn times_floored_to_whole_minutes_are_fitted_within_their_interval() {
+    let scenario = scenario(ONE_MINUTE);
+    let sandbox = Sandbox::new();
+    let path = sandbox.path("events.csv");
+    let clock = check_clock("2024-01-01T00:00:00Z", "minute", scenario.horizon).unwrap();
+    let mut writer = EventLogWriter::create(&path, clock).unwrap();
+    orgsim::model::simulate_observed(&scenario, 0, 5, &mut writer);
+    writer.finish().unwrap();
+    // Every timestamp cut to its minute, as a ticket system exports it.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let floored: String = text
+        .lines()
+        .map(|line| {
+            let fields: Vec<String> = line
+                .split(',')
+                .map(|f| if f.len() == 24 && f.ends_with('Z') { format!("{}:00Z", &f[..16]) } else { f.to_string() })
+                .collect();
+            fields.join(",") + "\n"
+        })
+        .collect();
+    assert!(floored.contains(":00Z") && !floored.contains(".000Z,"), "{}", &floored[..300]);
+    let log = read_csv(floored.as_bytes(), "events.csv", &Columns::default()).unwrap();
+    let settings =
+        Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".into(), patience_mean: None };
+    let fit = estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap();
+    assert_eq!(fit.resolution_seconds, Some(60.0));
+    let (_, front) = team(&fit, "Front");
+    assert!(front.service.is_work && front.service.resolution == Some(1.0), "{:?}", front.service.resolution);
+    let sample = &front.service.sample;
+    assert!(sample.contains(&0.0), "zeros are kept");
+    // The sample's 99.9% interval (its spread includes the rounding's).
+    let (low, high) = mean_interval(sample, 0.001);
+    let fitted = front.service.scenario_mean();
+    assert!(low <= 1.0 && 1.0 <= high, "the sample itself: {low}..{high}");
+    assert!(
+        (fitted - 1.0).abs() <= (high - low) / 2.0,
+        "fitted mean {fitted}, interval half-width {}",
+        (high - low) / 2.0
+    );
+    let best = &front.service.fitted[0];
+    assert!(matches!(best.family.name(), "exponential" | "gamma"), "{best:?}");
+    assert!((best.family.cv() - 1.0).abs() < 0.1, "{best:?}");
+    // Fitted as exact times, without the zeros, the mean is far too long.
+    let plain = orgsim::fit::families::best(sample).unwrap();
+    assert!(plain.family.mean() > high, "{plain:?}");
+}

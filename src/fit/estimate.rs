@@ -53,12 +53,51 @@ pub struct Service {
     /// Whether the sample is work time (start to complete) rather than the
     /// whole time at the team.
     pub is_work: bool,
+    /// The log's resolution in the scenario's unit, where it is coarse
+    /// enough to matter and the families were fitted by the floored
+    /// likelihood ([`super::floored`]); `None`: fitted as exact times.
+    pub resolution: Option<f64>,
 }
+
+/// Above this Kolmogorov–Smirnov distance no family fits well: the
+/// scenario takes the sample mean (unbiased under flooring) with the best
+/// family's shape, and `fit` warns.
+pub const POOR_FIT_KS: f64 = 0.1;
 
 impl Service {
     /// The sample mean.
     pub fn mean(&self) -> f64 {
         if self.sample.is_empty() { 0.0 } else { self.sample.iter().sum::<f64>() / self.sample.len() as f64 }
+    }
+
+    /// Fits every family: by the floored likelihood where the log's
+    /// `resolution` (in the scenario's unit) is coarse against the times
+    /// (some are zero, or it is at least 1/200 of their median), as exact
+    /// times otherwise.
+    pub fn fit(&mut self, resolution: Option<f64>) {
+        let mut sorted = self.sample.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        let coarse = resolution.filter(|&r| r > 0.0 && (sorted.first() == Some(&0.0) || r >= median / 200.0));
+        self.fitted = match coarse {
+            Some(r) => super::floored::fit_all(&self.sample, r),
+            None => fit_all(&self.sample),
+        };
+        self.resolution = coarse;
+    }
+
+    /// Whether the best family fits poorly (KS above [`POOR_FIT_KS`]).
+    pub fn poor_fit(&self) -> bool {
+        self.fitted.first().is_some_and(|f| f.ks > POOR_FIT_KS)
+    }
+
+    /// The mean the scenario takes: the best family's, or the sample's
+    /// when no family fits well or none could be fitted.
+    pub fn scenario_mean(&self) -> f64 {
+        match self.fitted.first() {
+            Some(best) if !self.poor_fit() => best.family.mean(),
+            _ => self.mean(),
+        }
     }
 }
 
@@ -153,6 +192,9 @@ pub struct Fit {
     pub quality: Quality,
     /// Each time column and the form it was read in.
     pub formats: Vec<(String, String)>,
+    /// The log's resolution in seconds: the largest of a day, an hour, a
+    /// minute and a second that every time is a multiple of.
+    pub resolution_seconds: Option<f64>,
 }
 
 impl Fit {
@@ -202,8 +244,10 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
     }
     let last_event = cases.iter().flat_map(|c| c.events.iter().map(|e| e.time)).fold(last, f64::max);
     let mut teams = tally_teams(&trails, &names, log.has_lifecycle, settings.unit_seconds);
+    let resolution_seconds =
+        super::floored::resolution(cases.iter().flat_map(|c| c.events.iter().map(|e| e.time).chain([c.opened])));
     for team in &mut teams {
-        team.service.fitted = fit_all(&team.service.sample);
+        team.service.fit(resolution_seconds.map(|r| r / settings.unit_seconds));
     }
     Ok(Fit {
         settings: settings.clone(),
@@ -227,6 +271,7 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         trails,
         quality,
         formats: log.formats.clone(),
+        resolution_seconds,
     })
 }
 
@@ -344,6 +389,7 @@ fn tally_teams(trails: &[Trail], names: &[String], lifecycle: bool, unit: f64) -
                     sample: if is_work { std::mem::take(&mut work[team]) } else { std::mem::take(&mut own[team]) },
                     fitted: Vec::new(),
                     is_work,
+                    resolution: None,
                 },
                 staff: is_work.then(|| most_at_once(&spans[team])),
                 transfers: listed(&transfers[team]),

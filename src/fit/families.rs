@@ -47,10 +47,19 @@ impl Family {
     }
 
     /// Parameters fitted (for BIC).
-    fn parameters(&self) -> f64 {
+    pub(crate) fn parameters(&self) -> f64 {
         match self {
             Family::Exponential { .. } => 1.0,
             _ => 2.0,
+        }
+    }
+
+    /// The same family for the variable multiplied by `factor` (> 0).
+    pub fn scaled(&self, factor: f64) -> Family {
+        match *self {
+            Family::Exponential { mean } => Family::Exponential { mean: mean * factor },
+            Family::Lognormal { mu, sigma } => Family::Lognormal { mu: mu + factor.ln(), sigma },
+            Family::Gamma { shape, rate } => Family::Gamma { shape, rate: rate / factor },
         }
     }
 

@@ -10,7 +10,8 @@
 //! - [`visits`] turns a case into visits: transfers, needs (a return to
 //!   the team that passed the case on), time at each team, work time;
 //! - [`families`] fits the time at a team (exponential, lognormal or
-//!   gamma, by maximum likelihood and BIC);
+//!   gamma, by maximum likelihood and BIC), and [`floored`] does it for
+//!   times floored to the log's resolution (whole minutes, say);
 //! - [`estimate`] makes the estimates: departments, rates, routing, times,
 //!   staff, patience;
 //! - [`staffing`] applies the head counts, utilizations and work times the
@@ -21,6 +22,7 @@
 pub mod check;
 pub mod estimate;
 pub mod families;
+pub mod floored;
 mod gather;
 pub mod log;
 pub mod scenario_file;

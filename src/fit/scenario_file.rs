@@ -41,12 +41,13 @@ pub fn quoted(text: &str) -> String {
 
 /// `service = …` for a team's fitted time.
 pub fn service_spec(service: &Service) -> String {
+    let mean = service.scenario_mean();
     match service.fitted.first().map(|f| f.family) {
-        Some(Family::Exponential { mean }) => format!("{{ dist = \"exponential\", mean = {} }}", float(mean)),
+        Some(Family::Exponential { .. }) => format!("{{ dist = \"exponential\", mean = {} }}", float(mean)),
         Some(family @ (Family::Lognormal { .. } | Family::Gamma { .. })) => format!(
             "{{ dist = \"{}\", mean = {}, cv = {} }}",
             family.name(),
-            float(family.mean()),
+            float(mean),
             float(family.cv().clamp(1e-6, 100.0))
         ),
         None => format!("{{ dist = \"fixed\", value = {} }}", float(service.mean())),
@@ -187,6 +188,20 @@ fn department(text: &mut String, fit: &Fit, team: &Team, mode: NeedMode) {
                 team.service.sample.len(),
                 best.ks
             );
+            if let Some(resolution) = team.service.resolution {
+                let _ = writeln!(
+                    text,
+                    "# The log's times are whole multiples of {} {unit}s: fitted by the likelihood of floored times.",
+                    float(resolution)
+                );
+            }
+            if team.service.poor_fit() {
+                let _ = writeln!(
+                    text,
+                    "# No family fits well (KS above {}): the mean is the sample mean, the shape the family's.",
+                    crate::fit::estimate::POOR_FIT_KS
+                );
+            }
         }
         None => {
             let _ = writeln!(

@@ -45,6 +45,7 @@ pub fn fit_csv(fit: &Fit) -> Vec<u8> {
         record(&mut out, ["log", "", "", name, &value.to_string(), "", ""]);
     }
     record(&mut out, ["log", "", "", "time_unit", "", "", &fit.settings.time_unit]);
+    record(&mut out, ["log", "", "", "resolution_seconds", &number(fit.resolution_seconds), "", ""]);
     for (column, form) in &fit.formats {
         record(&mut out, ["log", "", column, "time_format", "", "", form]);
     }
@@ -90,6 +91,11 @@ fn team_rows(out: &mut csv::Writer<Vec<u8>>, fit: &Fit, team: &crate::fit::estim
     let n = team.service.sample.len().to_string();
     let what = if team.service.is_work { "work" } else { "time_at_team" };
     record(out, ["service", name, "sample", "mean", &number(Some(team.service.mean())), &n, what]);
+    let scenario_mean = if team.service.poor_fit() { "sample_mean_poor_fit" } else { "family_mean" };
+    record(out, ["service", name, "scenario", "mean", &number(Some(team.service.scenario_mean())), &n, scenario_mean]);
+    if let Some(resolution) = team.service.resolution {
+        record(out, ["service", name, "floored", "resolution", &number(Some(resolution)), &n, "floored_likelihood"]);
+    }
     for (rank, fitted) in team.service.fitted.iter().enumerate() {
         let role = if rank == 0 { "chosen" } else { "alternative" };
         let family = fitted.family.name();
@@ -202,14 +208,38 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
             unknown.join(", ")
         );
     }
+    if let Some(seconds) = fit.resolution_seconds
+        && fit.teams.iter().any(|t| t.service.resolution.is_some())
+    {
+        let _ = writeln!(
+            text,
+            "the log's times are whole {}: times fitted by the likelihood of floored times (zeros included)",
+            match seconds as u64 {
+                86_400 => "days",
+                3_600 => "hours",
+                60 => "minutes",
+                _ => "seconds",
+            }
+        );
+    }
     for team in &fit.teams {
         let family = team.service.fitted.first().map_or("fixed", |f| f.family.name());
         let _ = writeln!(
             text,
-            "  {:<24} {:>7} visits  mean time {:>10.3}  {family}",
+            "  {:<24} {:>7} visits  sample mean {:>10.4}  scenario mean {:>10.4}  {family}",
             team.name,
             team.visits,
-            team.service.mean()
+            team.service.mean(),
+            team.service.scenario_mean()
+        );
+    }
+    for team in fit.teams.iter().filter(|t| t.service.poor_fit()) {
+        let _ = writeln!(
+            text,
+            "warning: no family fits the time at {:?} well (KS distance {:.3}, above {}); its scenario mean is the sample mean",
+            team.name,
+            team.service.fitted[0].ks,
+            crate::fit::estimate::POOR_FIT_KS
         );
     }
     if let Some(comparisons) = comparisons {
