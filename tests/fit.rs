@@ -65,8 +65,14 @@ fn fit_own_log(text: &str, seed: u64) -> Fit {
     writer.finish().unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let log = read_csv(&bytes, "events.csv", &Columns::default()).unwrap();
-    let settings =
-        Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".into(), patience_mean: None };
+    let settings = Settings {
+        top: 10,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".into(),
+        patience_mean: None,
+        front_line: Vec::new(),
+    };
     estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap()
 }
 
@@ -225,8 +231,14 @@ fn a_status_history_export_gives_visits_transfers_and_returns() {
         [(0, Arrival::Entry, 50.0 + 1492.0), (1, Arrival::Need(0), 150.0), (2, Arrival::Transfer(0), 60.0)]
     );
     assert_eq!(trail.handoffs, 3);
-    let settings =
-        Settings { top: 2, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".into(), patience_mean: None };
+    let settings = Settings {
+        top: 2,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".into(),
+        patience_mean: None,
+        front_line: Vec::new(),
+    };
     let fit = estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap();
     let names: Vec<&str> = fit.teams.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["Group 70", "Group 24", "Other teams"]);
@@ -576,8 +588,14 @@ fn times_floored_to_whole_minutes_are_fitted_within_their_interval() {
         .collect();
     assert!(floored.contains(":00Z") && !floored.contains(".000Z,"), "{}", &floored[..300]);
     let log = read_csv(floored.as_bytes(), "events.csv", &Columns::default()).unwrap();
-    let settings =
-        Settings { top: 10, slot_minutes: 60, unit_seconds: 60.0, time_unit: "minute".into(), patience_mean: None };
+    let settings = Settings {
+        top: 10,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".into(),
+        patience_mean: None,
+        front_line: Vec::new(),
+    };
     let fit = estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap();
     assert_eq!(fit.resolution_seconds, Some(60.0));
     let (_, front) = team(&fit, "Front");

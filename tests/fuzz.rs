@@ -443,6 +443,7 @@ fn read_log(logs: &[(&'static str, String, orgsim::fit::log::Columns)], rng: &mu
         unit_seconds: 60.0,
         time_unit: "minute".to_string(),
         patience_mean: None,
+        front_line: Vec::new(),
     };
     let _ = estimate::estimate(&log, &clock, &settings);
 }

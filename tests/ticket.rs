@@ -299,6 +299,69 @@ fn handoffs_are_counted_both_ways() {
     );
     let page = std::fs::read_to_string(sandbox.path("fitted/fit.html")).unwrap();
     assert!(page.contains("handoffs_mean_raw</code> counts every change of team in the log"));
+    // Time at each department, waiting included: 10 minutes at the desk,
+    // 40 in the lumped rest, reproduced by the fitted (fixed) times.
+    for (name, minutes) in [("time_at_team_mean.Desk", "10"), ("time_at_team_mean.Other teams", "40")] {
+        let measure = row(name);
+        assert_eq!((measure["observed"].as_str(), measure["verdict"].as_str()), (minutes, "ok"), "{measure:?}");
+    }
+}
+
+#[test]
+fn a_named_front_line_passes_on_the_cases_that_began_elsewhere() {
+    let sandbox = Sandbox::new();
+    // 60 cases: two in three begin at the desk and go on to the network
+    // team; one in three is logged first at the network team.
+    let mut log = String::from("case:concept:name,org:group,time:timestamp\n");
+    for case in 0..60 {
+        let hour = 8 + case % 10;
+        let day = 1 + case / 10;
+        if case % 3 == 0 {
+            log += &format!("{case},Network,2024-01-0{day}T{hour:02}:00:00Z\n");
+            log += &format!("{case},Network,2024-01-0{day}T{hour:02}:40:00Z\n");
+        } else {
+            log += &format!("{case},Desk,2024-01-0{day}T{hour:02}:00:00Z\n");
+            log += &format!("{case},Network,2024-01-0{day}T{hour:02}:10:00Z\n");
+            log += &format!("{case},Network,2024-01-0{day}T{hour:02}:40:00Z\n");
+        }
+    }
+    sandbox.write("tickets.csv", &log);
+    // Without --front-line both teams take first touches.
+    sandbox.run(&["fit", "tickets.csv", "--out", "both", "--quiet"]).success();
+    let both = std::fs::read_to_string(sandbox.path("both/scenario.toml")).unwrap();
+    assert_eq!(both.matches("front_line = true").count(), 2, "{both}");
+    let stderr = sandbox.run(&["fit", "tickets.csv", "--front-line", "Nobody", "--out", "bad"]).failure();
+    assert!(stderr.contains("--front-line \"Nobody\": no such team") && stderr.contains("\"Desk\""), "{stderr}");
+    assert!(!sandbox.path("bad").exists());
+    let fit = [
+        "fit",
+        "tickets.csv",
+        "--front-line",
+        "Desk",
+        "--staff",
+        "Network=3",
+        "--utilization",
+        "Network=0.5",
+        "--out",
+        "desk",
+        "--quiet",
+    ];
+    sandbox.run(&fit).success();
+    let text = std::fs::read_to_string(sandbox.path("desk/scenario.toml")).unwrap();
+    assert_eq!(text.matches("front_line = true").count(), 1, "{text}");
+    // Every case now passes from the desk to the network team.
+    assert!(text.contains("transfers = [ { dept = \"Network\", probability = 1.0 } ]"), "{text}");
+    let rows = csv_rows(&sandbox.path("desk"), "fit.csv");
+    let moved = rows.iter().find(|r| r["parameter"] == "entered_elsewhere").unwrap();
+    assert_eq!((moved["team"].as_str(), moved["value"].as_str()), ("Desk", "20"));
+    // The desk's own time is the 40 visits the log shows, 10 minutes each.
+    let sample =
+        rows.iter().find(|r| r["kind"] == "service" && r["team"] == "Desk" && r["target"] == "sample").unwrap();
+    assert_eq!((sample["value"].as_str(), sample["n"].as_str()), ("10", "40"));
+    // The question can now be asked of the internal team.
+    sandbox.run(&["impact", "desk/scenario.toml", "--out", "impact", "--replications", "4", "--quiet"]).success();
+    let ranked = csv_rows(&sandbox.path("impact"), "impact.csv");
+    assert_eq!((ranked[0]["department"].as_str(), ranked[0]["role"].as_str()), ("Network", "internal"), "{ranked:?}");
 }
 
 #[test]

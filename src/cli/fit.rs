@@ -114,6 +114,12 @@ pub(super) struct FitArgs {
     /// served customers, where it cannot be estimated.
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     patience_mean: Option<f64>,
+    /// A front-line team (repeatable, by department or log name): cases
+    /// that began at any other team count as passed on by the busiest
+    /// front-line team at their opening [default: every team where cases
+    /// began].
+    #[arg(long = "front-line", value_name = "TEAM")]
+    front_line: Vec<String>,
     /// The field separator of a CSV log: `,` `;` or `tab`.
     #[arg(long, value_name = "SEP", default_value = ",", value_parser = ["," , ";", "tab"])]
     delimiter: String,
@@ -222,6 +228,7 @@ pub(super) fn fit(args: &FitArgs, quiet: bool) -> Result<()> {
         unit_seconds: output::events::seconds_per_unit(unit).unwrap_or(60.0),
         time_unit: unit.to_string(),
         patience_mean: args.patience_mean,
+        front_line: args.front_line.clone(),
     };
     let mut fit = estimate(&log, &clock, &settings).with_context(|| format!("cannot fit {file}"))?;
     let given = given_staff(args)?;

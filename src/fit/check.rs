@@ -60,6 +60,17 @@ pub fn measures(fit: &Fit, trails: &[Trail], within: Option<f64>) -> Vec<f64> {
     for team in 0..fit.teams.len() as u32 {
         values.push(counted.iter().filter(|t| t.visits.iter().any(|v| v.team == team)).count() as f64);
     }
+    // Time at each team (waiting included), over the visits of cases
+    // resolved in the window: an open case's last visit is cut short.
+    let mut time_at = vec![(0.0, 0u64); fit.teams.len()];
+    for trail in counted.iter().filter(|t| t.outcome == Outcome::Resolved) {
+        for visit in &trail.visits {
+            let (total, count) = &mut time_at[visit.team as usize];
+            *total += visit.own_time / unit;
+            *count += 1;
+        }
+    }
+    values.extend(time_at.iter().map(|&(total, count)| if count == 0 { f64::NAN } else { total / count as f64 }));
     values.push(counted.iter().map(|t| t.handoffs as f64).sum::<f64>() / n);
     let mut resolution: Vec<f64> = counted
         .iter()
@@ -85,6 +96,7 @@ pub fn measures(fit: &Fit, trails: &[Trail], within: Option<f64>) -> Vec<f64> {
 pub fn measure_names(fit: &Fit, within: bool) -> Vec<String> {
     let mut names = vec!["cases_per_day".to_string()];
     names.extend(fit.teams.iter().map(|t| format!("cases.{}", t.name)));
+    names.extend(fit.teams.iter().map(|t| format!("time_at_team_mean.{}", t.name)));
     names.extend(["handoffs_mean", "resolution_p50", "resolution_p90", "resolution_mean"].map(String::from));
     if fit.has_outcome {
         names.push("abandon_share".into());

@@ -24,6 +24,9 @@ pub struct Settings {
     /// The customers' mean patience in the time unit, when the consultant
     /// knows it (`--patience-mean`); `None`: estimated where it can be.
     pub patience_mean: Option<f64>,
+    /// The front-line teams the consultant named (`--front-line`, by
+    /// department or log name); empty: every team where cases began.
+    pub front_line: Vec<String>,
 }
 
 /// The name the lumped teams get.
@@ -35,6 +38,9 @@ pub enum FitError {
     /// No case has a team.
     #[error("no row names a team; check the --team column")]
     NoTeams,
+    /// `--front-line` names no team of the log.
+    #[error("--front-line {0:?}: no such team; the fitted departments are {1}")]
+    UnknownFrontLine(String, String),
     /// Cases were all opened at one instant.
     #[error(
         "every case was opened at the same instant, so no arrival rate can be estimated; the log needs cases opened over a stretch of time"
@@ -195,6 +201,9 @@ pub struct Fit {
     /// The log's resolution in seconds: the largest of a day, an hour, a
     /// minute and a second that every time is a multiple of.
     pub resolution_seconds: Option<f64>,
+    /// With `--front-line`: the busiest front-line department and the
+    /// cases that began elsewhere, counted as passed on by it.
+    pub entered_elsewhere: Option<(usize, u64)>,
 }
 
 impl Fit {
@@ -227,6 +236,7 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
             None => quality.dropped_after_resolution += 1,
         }
     }
+    let entered_elsewhere = enter_at_front_line(&mut trails, log, &names, &mapping, &settings.front_line)?;
     let first = trails.iter().map(|t| t.opened).fold(f64::INFINITY, f64::min);
     let last = trails.iter().map(|t| t.opened).fold(f64::NEG_INFINITY, f64::max);
     if last.partial_cmp(&first) != Some(std::cmp::Ordering::Greater) {
@@ -272,7 +282,48 @@ pub fn estimate(log: &Log, clock: &Clock, settings: &Settings) -> Result<Fit, Fi
         quality,
         formats: log.formats.clone(),
         resolution_seconds,
+        entered_elsewhere,
     })
+}
+
+/// With front-line teams named: every case that began elsewhere begins at
+/// the busiest of them, which passes it on at once. Returns that team and
+/// the cases moved.
+fn enter_at_front_line(
+    trails: &mut [Trail],
+    log: &Log,
+    names: &[String],
+    mapping: &[u32],
+    named: &[String],
+) -> Result<Option<(usize, u64)>, FitError> {
+    if named.is_empty() {
+        return Ok(None);
+    }
+    let mut chosen: Vec<u32> = Vec::new();
+    for name in named {
+        let department = log
+            .teams
+            .iter()
+            .position(|raw| raw == name)
+            .map(|t| mapping[t])
+            .or_else(|| names.iter().position(|n| n == name).map(|d| d as u32));
+        let Some(department) = department else {
+            let known: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            return Err(FitError::UnknownFrontLine(name.clone(), known.join(", ")));
+        };
+        chosen.push(department);
+    }
+    let mut visits = vec![0u64; names.len()];
+    for visit in trails.iter().flat_map(|t| &t.visits) {
+        visits[visit.team as usize] += 1;
+    }
+    let busiest = *chosen.iter().max_by_key(|&&d| (visits[d as usize], std::cmp::Reverse(d))).expect("named");
+    let mut moved = 0;
+    for trail in trails.iter_mut().filter(|t| !chosen.contains(&t.visits[0].team)) {
+        trail.enter_at(busiest);
+        moved += 1;
+    }
+    Ok(Some((busiest as usize, moved)))
 }
 
 /// Team changes per case on the log's own teams, over the cases opened in
@@ -362,8 +413,10 @@ fn tally_teams(trails: &[Trail], names: &[String], lifecycle: bool, unit: f64) -
                 continue;
             }
             routed[team] += 1;
-            own[team].push(visit.own_time / unit);
-            work[team].extend(visit.work.map(|w| w / unit));
+            if !(index == 0 && trail.entered_elsewhere) {
+                own[team].push(visit.own_time / unit);
+                work[team].extend(visit.work.map(|w| w / unit));
+            }
             let mut asked = vec![false; count];
             for other in &trail.visits[index + 1..] {
                 match other.arrival {
@@ -424,15 +477,16 @@ fn patience(trails: &[Trail], unit: f64) -> Option<Patience> {
     let mut exposure = 0.0;
     let (mut abandoned, mut censored) = (0u64, 0u64);
     for trail in trails {
+        let first = trail.first_visit();
         match trail.outcome {
             Outcome::Abandoned => {
-                let end = trail.withdrawn.unwrap_or_else(|| trail.visits[0].start + trail.visits[0].own_time);
+                let end = trail.withdrawn.unwrap_or(first.start + first.own_time);
                 exposure += (end - trail.opened).max(0.0);
                 abandoned += 1;
             }
             _ => {
-                if let Some(wait) = trail.visits[0].wait {
-                    exposure += wait.max(0.0) + (trail.visits[0].start - trail.opened).max(0.0);
+                if let Some(wait) = first.wait {
+                    exposure += wait.max(0.0) + (first.start - trail.opened).max(0.0);
                     censored += 1;
                 }
             }
@@ -455,6 +509,6 @@ fn patience(trails: &[Trail], unit: f64) -> Option<Patience> {
 fn patience_unknown(trails: &[Trail]) -> Option<u64> {
     let abandoned = trails.iter().filter(|t| t.outcome == Outcome::Abandoned).count() as u64;
     let served = trails.iter().filter(|t| t.outcome != Outcome::Abandoned);
-    let waits = served.clone().any(|t| t.visits[0].wait.is_some());
+    let waits = served.clone().any(|t| t.first_visit().wait.is_some());
     (abandoned > 0 && served.count() > 0 && !waits).then_some(abandoned)
 }

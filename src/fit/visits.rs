@@ -55,6 +55,10 @@ pub struct Trail {
     pub handoffs: u32,
     /// When a customer who gave up did so.
     pub withdrawn: Option<f64>,
+    /// Whether the first visit was added: the case began at a team that is
+    /// not front line (`fit --front-line`), so it is counted as passed on
+    /// by the front line at its opening.
+    pub entered_elsewhere: bool,
 }
 
 /// A run of events at one team.
@@ -92,6 +96,7 @@ pub fn trail(case: &Case) -> Option<Trail> {
         handoffs: stretches.len() as u32 - 1,
         visits: visits_of(&stretches),
         withdrawn: events.iter().find(|e| e.lifecycle == Lifecycle::Withdraw).map(|e| e.time),
+        entered_elsewhere: false,
     })
 }
 
@@ -181,6 +186,40 @@ fn add_stretch(visit: &mut Visit, stretch: &Stretch, working: Option<f64>) -> Op
         *visit.work.get_or_insert(0.0) += stretch.end - since;
     }
     open
+}
+
+impl Trail {
+    /// The first visit the log shows (not one added by [`Trail::enter_at`]).
+    pub fn first_visit(&self) -> &Visit {
+        &self.visits[usize::from(self.entered_elsewhere)]
+    }
+
+    /// Makes the case begin at `front`: unless it already does, a visit of
+    /// no time there opens it and passes it on to its first team.
+    pub fn enter_at(&mut self, front: u32) {
+        if self.visits[0].team == front {
+            return;
+        }
+        for visit in &mut self.visits {
+            visit.arrival = match visit.arrival {
+                Arrival::Entry => Arrival::Transfer(0),
+                Arrival::Transfer(from) => Arrival::Transfer(from + 1),
+                Arrival::Need(from) => Arrival::Need(from + 1),
+            };
+        }
+        let opening = Visit {
+            team: front,
+            arrival: Arrival::Entry,
+            start: self.opened,
+            own_time: 0.0,
+            work: None,
+            wait: None,
+            busy: None,
+        };
+        self.visits.insert(0, opening);
+        self.handoffs += 1;
+        self.entered_elsewhere = true;
+    }
 }
 
 #[cfg(test)]

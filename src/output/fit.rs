@@ -46,6 +46,10 @@ pub fn fit_csv(fit: &Fit) -> Vec<u8> {
     }
     record(&mut out, ["log", "", "", "time_unit", "", "", &fit.settings.time_unit]);
     record(&mut out, ["log", "", "", "resolution_seconds", &number(fit.resolution_seconds), "", ""]);
+    if let Some((front, moved)) = fit.entered_elsewhere {
+        let team = &fit.teams[front].name;
+        record(&mut out, ["log", team, "", "entered_elsewhere", &moved.to_string(), "", "passed_on_by_front_line"]);
+    }
     for (column, form) in &fit.formats {
         record(&mut out, ["log", "", column, "time_format", "", "", form]);
     }
@@ -220,6 +224,13 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
                 60 => "minutes",
                 _ => "seconds",
             }
+        );
+    }
+    if let Some((front, moved)) = fit.entered_elsewhere {
+        let _ = writeln!(
+            text,
+            "front line as named: {moved} cases that began elsewhere count as passed on by {:?} at their opening",
+            fit.teams[front].name
         );
     }
     for team in &fit.teams {
