@@ -12,6 +12,7 @@
 //! - [`theory`]: the queueing formulas the model is checked against;
 //! - [`fit`]: reading a real organization's ticket log;
 //! - [`output`]: CSV files and the printed summary, written atomically;
+//! - [`readable`]: the one formatter of numbers people read;
 //! - [`cli`]: the `orgsim` command line.
 //!
 //! ```
@@ -34,5 +35,6 @@ pub mod experiment;
 pub mod fit;
 pub mod model;
 pub mod output;
+pub mod readable;
 pub mod scenario;
 pub mod theory;

@@ -275,27 +275,36 @@ fn fit_writes_a_scenario_that_runs_and_checks_it_against_the_log() {
             "cases.Second",
             "cases.Billing",
             "cases.Engineering",
+            "time_at_team_mean.Front",
+            "time_at_team_mean.Second",
+            "time_at_team_mean.Billing",
+            "time_at_team_mean.Engineering",
             "handoffs_mean",
             "resolution_p50",
             "resolution_p90",
             "resolution_mean",
             "abandon_share",
             "resolved_within_share",
-            "handoffs_mean_raw"
+            "handoffs_mean_raw",
+            "measures_outside"
         ]
     );
     // The log's own team changes: the model has no such measure.
     let raw = check.iter().find(|r| r["measure"] == "handoffs_mean_raw").unwrap();
     assert_eq!((raw["verdict"].as_str(), raw["simulated_p025"].as_str()), ("observed_only", ""));
-    for row in check.iter().filter(|r| r["measure"] != "handoffs_mean_raw") {
+    for row in check.iter().filter(|r| !matches!(r["measure"].as_str(), "handoffs_mean_raw" | "measures_outside")) {
         let value = |c: &str| row[c].parse::<f64>().unwrap_or_else(|_| panic!("{c} in {row:?}"));
         assert!(value("simulated_p025") <= value("simulated_p975"), "{row:?}");
         let inside = (value("simulated_p025")..=value("simulated_p975")).contains(&value("observed"));
         assert_eq!(row["verdict"] == "ok", inside, "{row:?}");
+        assert_eq!(row["note"].is_empty(), inside, "a note exactly where outside: {row:?}");
     }
-    // The model is the log's own: most measures lie inside one log's range.
+    // The model is the log's own: most measures lie inside one log's range,
+    // and no more lie outside than chance explains.
     let inside = check.iter().filter(|r| r["verdict"] == "ok").count();
-    assert!(inside >= 7, "{check:?}");
+    assert!(inside >= 11, "{check:?}");
+    let count = check.iter().find(|r| r["measure"] == "measures_outside").unwrap();
+    assert_eq!(count["verdict"], "ok", "{check:?}");
     // One thread or many: the same bytes.
     let args = ["fit", "events.csv", "--check", "--within", "30", "--replications", "20", "--seed", "3", "--quiet"];
     sandbox.run(&[&args[..], &["--threads", "1", "--out", "one"]].concat()).success();

@@ -391,3 +391,115 @@ fn the_new_fit_flags_refuse_bad_values() {
     let scenario = std::fs::read_to_string(sandbox.path("out/scenario.toml")).unwrap();
     assert!(scenario.contains("staff = 2") && scenario.contains("staff = 3"), "{scenario}");
 }
+
+#[test]
+fn the_check_reads_like_a_test_report() {
+    let sandbox = Sandbox::new();
+    // 40 cases, 10 minutes at the desk each, then to the network team.
+    let mut log = String::from("case:concept:name,org:group,time:timestamp\n");
+    for case in 0..40 {
+        let hour = 8 + case % 10;
+        let day = 1 + case / 10;
+        for (minute, team) in [(0, "Desk"), (10, "Network"), (30, "Network")] {
+            log += &format!("{case},{team},2024-01-0{day}T{hour:02}:{minute:02}:00Z\n");
+        }
+    }
+    sandbox.write("desk.csv", &log);
+    // A work time of 50 minutes for a desk whose cases stay 10: the
+    // staffed desk cannot reproduce the log, and the note says why.
+    let args = [
+        "fit",
+        "desk.csv",
+        "--staff",
+        "Desk=1",
+        "--work-time",
+        "Desk=50",
+        "--check",
+        "--replications",
+        "20",
+        "--out",
+        "fitted",
+    ];
+    let stdout = sandbox.run(&args).success();
+    let check = csv_rows(&sandbox.path("fitted"), "fit-check.csv");
+    let row = |name: &str| check.iter().find(|r| r["measure"] == name).unwrap_or_else(|| panic!("{name}: {check:?}"));
+    let desk = row("time_at_team_mean.Desk");
+    assert_eq!((desk["observed"].as_str(), desk["verdict"].as_str()), ("10", "below"), "{desk:?}");
+    assert!(desk["note"].contains("staff given (1), work time 50 min") && desk["note"].contains("longer"), "{desk:?}");
+    for inside in check.iter().filter(|r| r["verdict"] == "ok") {
+        assert_eq!(inside["note"], "", "{inside:?}");
+    }
+    // The count outside, against the count the model gives by chance.
+    let count = row("measures_outside");
+    let outside = check
+        .iter()
+        .filter(|r| r["measure"] != "measures_outside" && !matches!(r["verdict"].as_str(), "ok" | "observed_only"))
+        .count();
+    assert_eq!(count["observed"], outside.to_string());
+    let chance: f64 = count["simulated_mean"].parse().unwrap();
+    let high: f64 = count["simulated_p975"].parse().unwrap();
+    assert!(chance >= 0.0 && high.fract() == 0.0 && chance <= high, "{count:?}");
+    assert!(
+        stdout.contains(&format!("check: {outside} of")) && stdout.contains("by chance the model itself puts"),
+        "{stdout}"
+    );
+    // The page a client reads.
+    let page = std::fs::read_to_string(sandbox.path("fitted/fit.html")).unwrap();
+    let text = crate::util::visible_text(&page);
+    assert!(text.contains("sample mean") && text.contains("fitted mean"), "{text}");
+    assert!(text.contains("staff given (1), work time 50 min"), "the note is on the page");
+    assert!(text.contains("by chance even for a perfect model"), "{text}");
+    assert!(sandbox.path("fitted/plots/fit-check.svg").exists());
+    let unreadable = crate::util::unreadable_numbers(&text, 4);
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+}
+
+#[test]
+fn fit_html_is_ready_for_a_client() {
+    let sandbox = Sandbox::new();
+    // 12 teams, each case passed along a ring of three: 36 kinds of
+    // handoff, times of hours.
+    let teams: Vec<String> = (0..12).map(|t| format!("Team {t}")).collect();
+    let mut log = String::from("case:concept:name,org:group,time:timestamp\n");
+    for case in 0..240usize {
+        let day = 1 + case / 24;
+        let hour = case % 24;
+        for step in 0..3 {
+            let team = &teams[(case + step * (1 + case % 3)) % 12];
+            log += &format!("{case},{team},2024-01-{day:02}T{hour:02}:{:02}:00Z\n", 17 * step + case % 7);
+        }
+        let team = &teams[(case + 2 * (1 + case % 3)) % 12];
+        log += &format!("{case},{team},2024-01-{:02}T{hour:02}:55:00Z\n", day + 1);
+    }
+    sandbox.write("ring.csv", &log);
+    sandbox
+        .run(&["fit", "ring.csv", "--top", "12", "--check", "--replications", "10", "--out", "ring", "--quiet"])
+        .success();
+    let page = std::fs::read_to_string(sandbox.path("ring/fit.html")).unwrap();
+    let text = crate::util::visible_text(&page);
+    let unreadable = crate::util::unreadable_numbers(&text, 4);
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+    // Times of a day and more read in hours or days, not minutes.
+    assert!(text.contains(" h ") || text.contains(" days "), "{text}");
+    assert!(text.contains("time unit") && text.contains("minute"), "the time unit is filled in");
+    // The 15 busiest handoffs and one line for the rest.
+    let handoffs = &page[page.find("<h2>Handoffs</h2>").unwrap()..];
+    let table = &handoffs[..handoffs.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr>").count(), 1 + 15 + 1, "{table}");
+    assert!(table.contains("others: "), "{table}");
+    // The network names each of its 12 teams.
+    let flow = std::fs::read_to_string(sandbox.path("ring/plots/flow.svg")).unwrap();
+    for team in &teams {
+        assert!(flow.contains(&format!("\n{team}\n")), "{team} is not labelled");
+    }
+    // Density axes read as numbers, not all "0.00".
+    let histogram = std::fs::read_to_string(sandbox.path("ring/plots/fit-time-1-Team_0.svg"))
+        .or_else(|_| {
+            let plots = std::fs::read_dir(sandbox.path("ring/plots")).unwrap();
+            let first =
+                plots.filter_map(Result::ok).find(|e| e.file_name().to_string_lossy().starts_with("fit-time-1-"));
+            std::fs::read_to_string(first.unwrap().path())
+        })
+        .unwrap();
+    assert!(!histogram.contains(">0.00<") && histogram.contains("share of visits per"), "density axis");
+}

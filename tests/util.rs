@@ -387,3 +387,48 @@ enabled = false
 "#
     )
 }
+
+/// The text a reader sees in an HTML page: tags, inline SVG and styles
+/// left out, entities `&amp;`-style left as they are.
+pub fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        let tail = &rest[start..];
+        // Skip whole elements whose content is not read as text.
+        let skipped = ["<svg", "<style", "<script"].iter().find(|open| tail.starts_with(**open));
+        let end = match skipped {
+            Some(open) => {
+                let close = format!("</{}>", &open[1..]);
+                tail.find(&close).map_or(tail.len(), |at| at + close.len())
+            }
+            None => tail.find('>').map_or(tail.len(), |at| at + 1),
+        };
+        rest = &tail[end..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// The decimal numbers in `text` with more than `most` significant digits,
+/// and any "NaN" or "inf" word.
+pub fn unreadable_numbers(text: &str, most: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
+        let word = word.trim_matches(|c| c == '.' || c == '-');
+        if matches!(word.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity") {
+            found.push(word.to_string());
+            continue;
+        }
+        if !word.contains('.') || word.parse::<f64>().is_err() {
+            continue;
+        }
+        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+        if digits.trim_start_matches('0').len() > most {
+            found.push(word.to_string());
+        }
+    }
+    found
+}

@@ -31,17 +31,21 @@ pub struct Comparison {
     pub simulated_p025: f64,
     /// 97.5% quantile over replications.
     pub simulated_p975: f64,
+    /// Why a measure outside its range may be so (empty inside).
+    pub note: String,
 }
 
 impl Comparison {
-    /// `ok` inside the interval, else `above` or `below`;
+    /// `ok` inside the interval, else `above` or `below` (never `below`
+    /// for the count of measures outside);
     /// `observed_only` for a measure the simulation cannot give.
     pub fn verdict(&self) -> &'static str {
         if self.simulated_p025.is_nan() && self.simulated_p975.is_nan() {
             "observed_only"
         } else if self.observed > self.simulated_p975 {
             "above"
-        } else if self.observed < self.simulated_p025 {
+        } else if self.observed < self.simulated_p025 && self.measure != MEASURES_OUTSIDE {
+            // Fewer measures outside than chance gives is no fault.
             "below"
         } else {
             "ok"
@@ -150,22 +154,20 @@ pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, withi
         .into_iter()
         .enumerate()
         .map(|(m, measure)| {
-            let values: Vec<f64> = simulated.iter().map(|v| v[m]).filter(|v| !v.is_nan()).collect();
-            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-            let mut data = Data::new(values);
-            let (p025, p975) =
-                if data.is_empty() { (f64::NAN, f64::NAN) } else { (data.quantile(0.025), data.quantile(0.975)) };
-            Comparison {
+            let values: Vec<f64> = simulated.iter().map(|v| v[m]).collect();
+            let (p025, p975) = range(&values);
+            let mut comparison = Comparison {
                 measure,
                 observed: observed[m],
-                simulated_mean: if finite.is_empty() {
-                    f64::NAN
-                } else {
-                    finite.iter().sum::<f64>() / finite.len() as f64
-                },
+                simulated_mean: finite_mean(&values),
                 simulated_p025: p025,
                 simulated_p975: p975,
+                note: String::new(),
+            };
+            if !matches!(comparison.verdict(), "ok" | "observed_only") {
+                comparison.note = super::check_notes::note(fit, &comparison);
             }
+            comparison
         })
         .collect();
     // Team changes as the log has them, before teams are lumped into
@@ -176,9 +178,69 @@ pub fn check(fit: &Fit, scenario: &Scenario, replications: u32, seed: u64, withi
         simulated_mean: f64::NAN,
         simulated_p025: f64::NAN,
         simulated_p975: f64::NAN,
+        note: String::new(),
     });
+    comparisons.push(outside_by_chance(&comparisons, &simulated));
     comparisons
 }
+
+/// The 2.5% and 97.5% quantiles of `values` (NaN left out; NaN for none).
+fn range(values: &[f64]) -> (f64, f64) {
+    let mut data = Data::new(values.iter().copied().filter(|v| !v.is_nan()).collect::<Vec<f64>>());
+    if data.is_empty() { (f64::NAN, f64::NAN) } else { (data.quantile(0.025), data.quantile(0.975)) }
+}
+
+/// The mean of the finite values; NaN for none.
+fn finite_mean(values: &[f64]) -> f64 {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() { f64::NAN } else { finite.iter().sum::<f64>() / finite.len() as f64 }
+}
+
+/// The measure counting the log's measures outside their ranges, checked
+/// against the count the model itself gives by chance: each replication
+/// held out in turn and its measures compared with the ranges of the
+/// others. Many measures mean a few outside even for a perfect model;
+/// this says how many.
+fn outside_by_chance(comparisons: &[Comparison], simulated: &[Vec<f64>]) -> Comparison {
+    let compared: Vec<usize> =
+        (0..comparisons.len()).filter(|&m| comparisons[m].verdict() != "observed_only").collect();
+    let outside = compared.iter().filter(|&&m| comparisons[m].verdict() != "ok").count();
+    let counts: Vec<f64> = (0..simulated.len())
+        .map(|held| {
+            let others: Vec<&Vec<f64>> =
+                simulated.iter().enumerate().filter(|(r, _)| *r != held).map(|(_, v)| v).collect();
+            compared
+                .iter()
+                .filter(|&&m| {
+                    let value = simulated[held][m];
+                    let (low, high) = range(&others.iter().map(|v| v[m]).collect::<Vec<f64>>());
+                    !value.is_nan() && (value < low || value > high)
+                })
+                .count() as f64
+        })
+        .collect();
+    // Counts are whole: the range widened to whole numbers.
+    let (low, high) = if simulated.len() < 3 { (f64::NAN, f64::NAN) } else { range(&counts) };
+    let (low, high) = (low.floor(), high.ceil());
+    let mut comparison = Comparison {
+        measure: MEASURES_OUTSIDE.to_string(),
+        observed: outside as f64,
+        simulated_mean: finite_mean(&counts),
+        simulated_p025: low,
+        simulated_p975: high,
+        note: String::new(),
+    };
+    if comparison.verdict() == "above" {
+        comparison.note = format!(
+            "more measures lie outside than the model gives by chance ({} on average when a replication of the model itself is held out against the others)",
+            crate::scenario::ranges::number(comparison.simulated_mean)
+        );
+    }
+    comparison
+}
+
+/// The name of the count of measures outside their ranges.
+pub const MEASURES_OUTSIDE: &str = "measures_outside";
 
 /// Writes a replication down as cases, the way a log would show it.
 struct CaseRecorder<'a> {
@@ -224,5 +286,46 @@ impl Observer for CaseRecorder<'_> {
         };
         let department = self.names.iter().position(|n| n == event.department).unwrap_or(0);
         case.events.push(Event { time, team: Some(self.teams[department]), lifecycle });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_distr::Distribution;
+
+    #[test]
+    fn the_count_outside_by_chance_follows_the_held_out_replications() {
+        // 200 independent measures, 40 replications: a held-out replication
+        // lies outside the others' 2.5–97.5% range whenever it is the
+        // smallest or largest of the 40 (2 in 40) and at most when it is
+        // among the two at either end (4 in 40).
+        let (measures, replications) = (200, 40);
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+        let normal = rand_distr::StandardNormal;
+        let simulated: Vec<Vec<f64>> =
+            (0..replications).map(|_| (0..measures).map(|_| normal.sample(&mut rng)).collect()).collect();
+        let comparisons: Vec<Comparison> = (0..measures)
+            .map(|m| Comparison {
+                measure: format!("m{m}"),
+                observed: 0.0,
+                simulated_mean: 0.0,
+                simulated_p025: -1.0,
+                simulated_p975: 1.0,
+                note: String::new(),
+            })
+            .collect();
+        let count = outside_by_chance(&comparisons, &simulated);
+        assert_eq!(count.observed, 0.0);
+        let share = count.simulated_mean / measures as f64;
+        // Each replication's count is a sum over 200 measures: its mean over
+        // 40 replications has a standard error under √(0.1·0.9/200/40).
+        let se = (0.1f64 * 0.9 / (measures * replications) as f64).sqrt();
+        assert!(share >= 2.0 / 40.0 - 4.0 * se && share <= 4.0 / 40.0 + 4.0 * se, "{share}");
+        assert_eq!(count.verdict(), "ok");
+        assert!(
+            count.simulated_p975.fract() == 0.0 && count.simulated_p025 <= count.observed.max(count.simulated_p025)
+        );
     }
 }

@@ -17,9 +17,11 @@
 //! - [`staffing`] applies the head counts, utilizations and work times the
 //!   consultant knows;
 //! - [`scenario_file`] writes them as a commented scenario;
-//! - [`check`] simulates that scenario and compares it with the log.
+//! - [`check`] simulates that scenario and compares it with the log, with
+//!   a note on each measure outside its range (`check_notes`).
 
 pub mod check;
+mod check_notes;
 pub mod estimate;
 pub mod families;
 pub mod floored;

@@ -141,7 +141,8 @@ pub fn check_csv(comparisons: &[Comparison]) -> Vec<u8> {
     let mut out = writer();
     row(
         &mut out,
-        &["measure", "observed", "simulated_mean", "simulated_p025", "simulated_p975", "verdict"].map(String::from),
+        &["measure", "observed", "simulated_mean", "simulated_p025", "simulated_p975", "verdict", "note"]
+            .map(String::from),
     );
     for c in comparisons {
         row(
@@ -153,6 +154,7 @@ pub fn check_csv(comparisons: &[Comparison]) -> Vec<u8> {
                 checked(c.simulated_p025),
                 checked(c.simulated_p975),
                 c.verdict().to_string(),
+                c.note.clone(),
             ],
         );
     }
@@ -254,24 +256,38 @@ pub fn fit_summary(fit: &Fit, comparisons: Option<&[Comparison]>) -> String {
         );
     }
     if let Some(comparisons) = comparisons {
-        // Measures only the log has are not compared.
-        let compared = comparisons.iter().filter(|c| c.verdict() != "observed_only").count();
-        let outside: Vec<&str> = comparisons
-            .iter()
-            .filter(|c| !matches!(c.verdict(), "ok" | "observed_only"))
-            .map(|c| c.measure.as_str())
-            .collect();
-        if outside.is_empty() {
-            let _ = writeln!(text, "check: every measure of the log lies inside the simulated 95% range");
-        } else {
-            let _ = writeln!(
-                text,
-                "check: {} of {} measures lie outside the simulated 95% range: {}",
-                outside.len(),
-                compared,
-                outside.join(", ")
-            );
-        }
+        let _ = writeln!(text, "{}", check_summary(comparisons));
     }
     text
+}
+
+/// The check in a sentence: how many measures lie outside their ranges,
+/// which, and how many the model itself puts outside by chance.
+pub fn check_summary(comparisons: &[Comparison]) -> String {
+    use crate::fit::check::MEASURES_OUTSIDE;
+    use crate::readable::number;
+    let measures = comparisons.iter().filter(|c| c.measure != MEASURES_OUTSIDE);
+    // Measures only the log has are not compared.
+    let compared = measures.clone().filter(|c| c.verdict() != "observed_only").count();
+    let outside: Vec<&str> =
+        measures.filter(|c| !matches!(c.verdict(), "ok" | "observed_only")).map(|c| c.measure.as_str()).collect();
+    let chance = comparisons.iter().find(|c| c.measure == MEASURES_OUTSIDE);
+    let by_chance = chance.map_or(String::new(), |c| {
+        format!(
+            "; by chance the model itself puts {} outside on average (up to {} in 97.5% of replications){}",
+            number(c.simulated_mean),
+            number(c.simulated_p975),
+            if c.verdict() == "above" { ": more than chance explains" } else { ": no more than chance explains" }
+        )
+    });
+    if outside.is_empty() {
+        format!("check: every one of {compared} measures of the log lies inside the simulated 95% range")
+    } else {
+        format!(
+            "check: {} of {} measures lie outside the simulated 95% range ({}){by_chance}",
+            outside.len(),
+            compared,
+            outside.join(", ")
+        )
+    }
 }

@@ -12,18 +12,13 @@ fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
 }
 
-/// A tick label: whole numbers without a decimal point, others with as few
-/// digits as read well.
+/// A tick label, by the one number formatter ([`crate::readable`]).
 pub fn tick(value: &f64) -> String {
-    let value = *value;
-    if value == value.round() && value.abs() < 1e9 {
-        format!("{value:.0}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
+    crate::readable::number(*value)
 }
+
+/// The most departments the flow picture names when they are crowded.
+const MOST_LABELLED: usize = 15;
 
 /// A department in the flow picture.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +243,20 @@ impl Chart for FlowChart {
             root.draw(&Circle::new(centre, r, fill.filled())).map_err(failed)?;
             root.draw(&Circle::new(centre, r, BLACK.stroke_width(if labelled { 2 } else { 1 }))).map_err(failed)?;
             if !labelled {
+                // Crowded: up to 15 teams still carry their names, one
+                // line beside the circle on a plate.
+                if self.nodes.len() <= MOST_LABELLED {
+                    let name: String = node.name.chars().take(28).collect();
+                    let width = (name.chars().count() as i32) * 10 + 12;
+                    let at = (centre.0 + r + 6, centre.1);
+                    root.draw(&Rectangle::new(
+                        [(at.0, at.1 - 13), (at.0 + width, at.1 + 13)],
+                        WHITE.mix(0.85).filled(),
+                    ))
+                    .map_err(failed)?;
+                    let style = ("sans-serif", 18).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+                    root.draw(&Text::new(name, (at.0 + 6, at.1), style)).map_err(failed)?;
+                }
                 continue;
             }
             let text = ("sans-serif", font::TICK).into_font().color(&BLACK);
@@ -288,7 +297,7 @@ impl Chart for FlowChart {
             colour_bar(root, 1250, 840, "idle share (circles)")?;
         }
         let what = if self.from_log { "cases" } else { "requests" };
-        let legend = if self.nodes.len() > 1 && spacing < 60.0 {
+        let legend = if self.nodes.len() > MOST_LABELLED && spacing < 60.0 {
             format!("arrow width: {what} · circle size: staff · {} departments (too many to label)", self.nodes.len())
         } else {
             format!("arrow width: {what} · circle size: staff")

@@ -4,6 +4,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Chart, font, house_style, palette};
 use crate::fit::families::Family;
@@ -116,8 +117,17 @@ impl Chart for FittedHistogram {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        // Times in the unit that reads best for the bulk of them.
         let mut sorted = self.sample.clone();
         sorted.sort_by(f64::total_cmp);
+        let (factor, unit) = crate::readable::duration_unit(
+            sorted[((sorted.len() as f64 * 0.99) as usize).min(sorted.len() - 1)],
+            &self.time_unit,
+        );
+        for x in &mut sorted {
+            *x *= factor;
+        }
+        let family = self.family.map(|f| f.scaled(factor));
         // The histogram covers up to the 99th percentile; the rest is off to the right.
         let end = sorted[((sorted.len() as f64 * 0.99) as usize).min(sorted.len() - 1)].max(1e-9);
         let bins = 40usize;
@@ -128,8 +138,7 @@ impl Chart for FittedHistogram {
         }
         let n = sorted.len() as f64;
         let heights: Vec<f64> = counts.iter().map(|&c| c as f64 / n / width).collect();
-        let curve: Vec<(f64, f64)> = self
-            .family
+        let curve: Vec<(f64, f64)> = family
             .map(|family| (1..=200).map(|i| i as f64 * end / 200.0).map(|x| (x, family.density(x))).collect())
             .unwrap_or_default();
         let top = heights
@@ -141,8 +150,9 @@ impl Chart for FittedHistogram {
             .max(1e-12)
             * 1.1;
         let title = format!("Time at {} ({} visits)", self.team, sorted.len());
-        let x_desc = format!("time ({}s; the slowest 1% off to the right)", self.time_unit);
-        let mut chart = axes(root, title, (end, top), (x_desc, "density"))?;
+        let x_desc = format!("time ({unit}; the slowest 1% off to the right)");
+        let y_desc = format!("share of visits per {}", if unit == "days" { "day" } else { unit.as_str() });
+        let mut chart = axes(root, title, (end, top), (x_desc, &y_desc))?;
         let bar = palette(0.6).mix(0.6);
         chart
             .draw_series(
@@ -151,7 +161,7 @@ impl Chart for FittedHistogram {
                 }),
             )
             .map_err(failed)?;
-        if let Some(family) = self.family {
+        if let Some(family) = family {
             let line = palette(0.0);
             chart
                 .draw_series(LineSeries::new(curve.into_iter().map(|(x, y)| (x, y.min(top))), line.stroke_width(4)))
@@ -160,6 +170,114 @@ impl Chart for FittedHistogram {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
             legend(&mut chart)?;
         }
+        Ok(())
+    }
+}
+
+/// One measure of the check: the log's value against the simulated range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedMeasure {
+    /// The measure's name.
+    pub name: String,
+    /// The log's value.
+    pub observed: f64,
+    /// 2.5% quantile over replications.
+    pub low: f64,
+    /// 97.5% quantile over replications.
+    pub high: f64,
+}
+
+impl CheckedMeasure {
+    /// Where the log's value lies in the range: 0 at its 2.5% end, 1 at
+    /// its 97.5% end (½ when the range is one value and the log has it),
+    /// kept within [−1, 2] so a far value still shows at the edge.
+    pub fn position(&self) -> f64 {
+        let width = self.high - self.low;
+        let position = if width > 0.0 && width.is_finite() {
+            (self.observed - self.low) / width
+        } else if self.observed == self.low {
+            0.5
+        } else if self.observed < self.low {
+            -1.0
+        } else {
+            2.0
+        };
+        if position.is_nan() { 0.5 } else { position.clamp(-1.0, 2.0) }
+    }
+
+    /// Whether the log's value lies inside the range.
+    pub fn inside(&self) -> bool {
+        self.observed >= self.low && self.observed <= self.high
+    }
+}
+
+/// The check at a glance: each measure's range as one band, the log's
+/// value as a dot, dark inside and light outside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckChart {
+    /// The measures drawn, top to bottom (at most [`CheckChart::MOST`]).
+    pub measures: Vec<CheckedMeasure>,
+}
+
+impl CheckChart {
+    /// The most measures one chart shows.
+    pub const MOST: usize = 24;
+
+    /// The chart of `measures`: those outside their range first, then the
+    /// others in order, up to [`CheckChart::MOST`].
+    pub fn new(measures: Vec<CheckedMeasure>) -> Self {
+        let (outside, inside): (Vec<_>, Vec<_>) = measures.into_iter().partition(|m| !m.inside());
+        CheckChart { measures: outside.into_iter().chain(inside).take(Self::MOST).collect() }
+    }
+}
+
+impl Chart for CheckChart {
+    fn name(&self) -> &str {
+        "fit-check"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let count = self.measures.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption("The log against the range the model gives one log", ("sans-serif", font::TITLE))
+            .margin(30)
+            .x_label_area_size(90)
+            .y_label_area_size(420)
+            .build_cartesian_2d(-1.1..2.1, 0.0..count)
+            .map_err(failed)?;
+        let mut mesh = chart.configure_mesh();
+        house_style(&mut mesh);
+        mesh.y_labels(0)
+            .disable_y_mesh()
+            .x_desc("place in the simulated range (0: its 2.5% end, 1: its 97.5% end)")
+            .draw()
+            .map_err(failed)?;
+        // The names beside the axis, each at its row.
+        let style = ("sans-serif", font::TICK).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, measure) in self.measures.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(-1.1, count - i as f64 - 0.5));
+            let name: String = if measure.name.chars().count() > 40 {
+                measure.name.chars().take(39).chain(['…']).collect()
+            } else {
+                measure.name.clone()
+            };
+            root.draw(&Text::new(name, (x - 12, y), style.clone())).map_err(failed)?;
+        }
+        let band = palette(0.55).mix(0.3);
+        let row = |i: usize| count - i as f64 - 0.5;
+        chart
+            .draw_series(
+                (0..self.measures.len())
+                    .map(|i| Rectangle::new([(0.0, row(i) - 0.3), (1.0, row(i) + 0.3)], band.filled())),
+            )
+            .map_err(failed)?;
+        let (inside, outside) = (palette(0.0), palette(0.8));
+        chart
+            .draw_series(self.measures.iter().enumerate().map(|(i, m)| {
+                let colour = if m.inside() { inside } else { outside };
+                Circle::new((m.position(), row(i)), 9, colour.filled().stroke_width(2))
+            }))
+            .map_err(failed)?;
         Ok(())
     }
 }

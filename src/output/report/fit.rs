@@ -12,10 +12,19 @@ use std::path::Path;
 use super::{ReportError, Table, escape, figures, page};
 use crate::fit::families::Family;
 use crate::output::plots::charts::{FlowChart, FlowLink, FlowNode};
-use crate::output::plots::fit_charts::{FittedHistogram, ProfileChart};
+use crate::output::plots::fit_charts::{CheckChart, CheckedMeasure, FittedHistogram, ProfileChart};
 use crate::output::plots::{Picture, render};
+use crate::readable::{duration, number, percent};
 
 type Row = HashMap<String, String>;
+
+/// Handoffs listed in the table, the busiest; the rest are summed.
+const MOST_HANDOFFS: usize = 15;
+
+/// A CSV number as a person reads it; other text as it is.
+fn readable(value: &str) -> String {
+    value.parse::<f64>().map_or_else(|_| value.to_string(), number)
+}
 
 /// A field of a row, empty when absent.
 fn text(row: &Row, column: &str) -> String {
@@ -42,12 +51,17 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
     let mut body = String::new();
     let _ = writeln!(body, "<h2>The log</h2><table><tr><th>count</th><th>value</th></tr>");
     for row in rows_of(&fit, "log") {
-        let value = if text(row, "parameter") == "time_format" {
-            format!("{} read as {}", text(row, "target"), text(row, "statistic"))
-        } else {
-            text(row, "value")
+        let parameter = text(row, "parameter");
+        let value = match parameter.as_str() {
+            "time_format" => format!("{} read as {}", text(row, "target"), text(row, "statistic")),
+            "entered_elsewhere" => format!("{} (passed on by {})", text(row, "value"), text(row, "team")),
+            _ if text(row, "value").is_empty() => text(row, "statistic"),
+            _ => readable(&text(row, "value")),
         };
-        let _ = writeln!(body, "<tr><td>{}</td><td>{}</td></tr>", escape(&text(row, "parameter")), escape(&value));
+        if parameter == "resolution_seconds" && value.is_empty() {
+            continue;
+        }
+        let _ = writeln!(body, "<tr><td>{}</td><td>{}</td></tr>", escape(&parameter.replace('_', " ")), escape(&value));
     }
     let _ = writeln!(body, "</table>");
     let histograms = departments(&mut body, &fit, &observations);
@@ -66,8 +80,11 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
         let sentence = format!("Time at {}: the log's values and the fitted density.", histogram.team);
         pictures.push((render(histogram).map_err(|message| draw_error("time at team", message))?, sentence));
     }
-    if let Some(check) = &check {
-        check_table(&mut body, check);
+    if let Some(check) = &check
+        && let Some(chart) = check_table(&mut body, check, &time_unit(&fit))
+    {
+        let sentence = "Each measure's simulated range as a band, from its 2.5% to its 97.5% end, and the log's value as a dot: dark inside the range, light outside (a value far outside sits at the edge).";
+        pictures.insert(0, (render(&chart).map_err(|message| draw_error("check", message))?, sentence.into()));
     }
     body.push_str(&figures(&pictures));
     let html = page("orgsim fit: the scenario and the log", &body);
@@ -79,7 +96,7 @@ pub fn write_fit_report(folder: &Path) -> Result<(), ReportError> {
 fn departments(body: &mut String, fit: &Table, observations: &Table) -> Vec<FittedHistogram> {
     let _ = writeln!(
         body,
-        "<h2>Departments</h2><table><tr><th>department</th><th>visits</th><th>staff</th><th>time at team</th><th>family</th><th>mean</th><th>cv</th><th>KS distance</th></tr>"
+        "<h2>Departments</h2><p class=\"story\">The <em>sample mean</em> is the plain mean of the log's times at the team; the <em>fitted mean</em> is the mean of the family chosen by BIC, which the scenario takes unless no family fits well (KS distance above 0.1), when it takes the sample mean.</p><table><tr><th>department</th><th>visits</th><th>staff</th><th>time at team</th><th>family</th><th>sample mean</th><th>fitted mean</th><th>cv</th><th>KS distance</th></tr>"
     );
     let mut histograms = Vec::new();
     let unit = time_unit(fit);
@@ -97,16 +114,23 @@ fn departments(body: &mut String, fit: &Table, observations: &Table) -> Vec<Fitt
         let what = of_team("service").find(|r| text(r, "target") == "sample").map_or(String::new(), |r| {
             if text(r, "statistic") == "work" { "work".into() } else { "waiting and work".into() }
         });
-        let cell = |name: &str| params.get(name).cloned().unwrap_or_default();
+        let cell = |name: &str| params.get(name).map_or(String::new(), |v| readable(v));
+        let time = |value: Option<&String>| {
+            value.and_then(|v| v.parse::<f64>().ok()).map_or(String::new(), |v| duration(v, &unit))
+        };
+        let sample_mean = of_team("service").find(|r| text(r, "target") == "sample").map(|r| text(r, "value"));
+        let poor = of_team("service").any(|r| text(r, "statistic") == "sample_mean_poor_fit");
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&team),
-            escape(&text(visit, "value")),
+            escape(&readable(&text(visit, "value"))),
             escape(&staff),
             what,
             family,
-            cell("mean"),
+            if poor { " (poor fit: the scenario takes the sample mean)" } else { "" },
+            time(sample_mean.as_ref()),
+            time(params.get("mean")),
             cell("cv"),
             cell("ks")
         );
@@ -181,51 +205,111 @@ fn routing(body: &mut String, fit: &Table) {
         body,
         "<h2>Handoffs</h2><table><tr><th>from</th><th>to</th><th>kind</th><th>probability</th><th>cases</th><th>of visits</th></tr>"
     );
-    for row in fit.rows.iter().filter(|r| matches!(r.get("kind").map(String::as_str), Some("transfer" | "need"))) {
-        let cell = |c: &str| escape(row.get(c).map_or("", String::as_str));
+    let mut handoffs: Vec<&Row> =
+        fit.rows.iter().filter(|r| matches!(r.get("kind").map(String::as_str), Some("transfer" | "need"))).collect();
+    let cases = |row: &Row| text(row, "n").parse::<u64>().unwrap_or(0);
+    // The busiest first, ties in file order.
+    handoffs.sort_by_key(|row| std::cmp::Reverse(cases(row)));
+    for row in handoffs.iter().take(MOST_HANDOFFS) {
+        let cell = |c: &str| escape(&text(row, c));
         let _ = writeln!(
             body,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             cell("team"),
             cell("target"),
             cell("kind"),
-            cell("value"),
+            percent(text(row, "value").parse().unwrap_or(f64::NAN)),
             cell("n"),
             cell("statistic").trim_start_matches("of=")
+        );
+    }
+    if handoffs.len() > MOST_HANDOFFS {
+        let rest = &handoffs[MOST_HANDOFFS..];
+        let _ = writeln!(
+            body,
+            "<tr><td colspan=\"3\">others: {} more pairs of teams (fit.csv lists them all)</td><td></td><td>{}</td><td></td></tr>",
+            rest.len(),
+            rest.iter().map(|r| cases(r)).sum::<u64>()
         );
     }
     let _ = writeln!(body, "</table>");
 }
 
-/// The check: each measure, the log's value and the simulated range.
-fn check_table(body: &mut String, check: &Table) {
-    let compared = check.rows.iter().filter(|r| r.get("verdict").is_none_or(|v| v != "observed_only")).count();
-    let outside =
-        check.rows.iter().filter(|r| r.get("verdict").is_some_and(|v| v != "ok" && v != "observed_only")).count();
+/// The check: each measure, the log's value and the simulated range, a
+/// note where it lies outside; the count outside against chance; and its
+/// chart.
+fn check_table(body: &mut String, check: &Table, unit: &str) -> Option<CheckChart> {
+    let is_count = |r: &Row| text(r, "measure") == crate::fit::check::MEASURES_OUTSIDE;
+    let measures: Vec<&Row> = check.rows.iter().filter(|r| !is_count(r)).collect();
+    let compared = measures.iter().filter(|r| text(r, "verdict") != "observed_only").count();
+    let outside = measures.iter().filter(|r| !matches!(text(r, "verdict").as_str(), "ok" | "observed_only")).count();
+    let chance = check.rows.iter().find(|r| is_count(r)).map_or(String::new(), |row| {
+        format!(
+            " With this many measures some fall outside by chance even for a perfect model: holding out each simulated replication against the others, the model itself puts {} outside on average ({} in 95% of replications); {} outside here is {}.",
+            readable(&text(row, "simulated_mean")),
+            interval(&text(row, "simulated_p025"), &text(row, "simulated_p975")),
+            outside,
+            if text(row, "verdict") == "above" { "more than chance explains" } else { "no more than chance explains" }
+        )
+    });
     let _ = writeln!(
         body,
-        "<h2>Check against the log</h2><p class=\"story\">{} of {} measures of the log lie inside the range the fitted scenario gives one log (2.5% to 97.5% over replications). <code>handoffs_mean</code> counts changes between the model's departments, where the smaller teams are one department; <code>handoffs_mean_raw</code> counts every change of team in the log, so it is at least as large, and the model, knowing departments only, cannot simulate it (observed only).</p>",
+        "<h2>Check against the log</h2><p class=\"story\">{} of {} measures of the log lie inside the range the fitted scenario gives one log (2.5% to 97.5% over replications).{chance} <code>handoffs_mean</code> counts changes between the model's departments, where the smaller teams are one department; <code>handoffs_mean_raw</code> counts every change of team in the log, so it is at least as large, and the model, knowing departments only, cannot simulate it (observed only).</p>",
         compared - outside,
         compared
     );
     let _ = writeln!(
         body,
-        "<table><tr><th>measure</th><th>observed</th><th>simulated mean</th><th>2.5%</th><th>97.5%</th><th>verdict</th></tr>"
+        "<table><tr><th>measure</th><th>observed</th><th>simulated mean</th><th>2.5%</th><th>97.5%</th><th>verdict</th><th>note</th></tr>"
     );
-    for row in &check.rows {
-        let cell = |c: &str| escape(row.get(c).map_or("", String::as_str));
+    let mut charted = Vec::new();
+    for row in &measures {
+        let measure = text(row, "measure");
+        let show = |c: &str| shown(&measure, &text(row, c), unit);
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            cell("measure"),
-            cell("observed"),
-            cell("simulated_mean"),
-            cell("simulated_p025"),
-            cell("simulated_p975"),
-            cell("verdict")
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&measure),
+            escape(&show("observed")),
+            escape(&show("simulated_mean")),
+            escape(&show("simulated_p025")),
+            escape(&show("simulated_p975")),
+            escape(&text(row, "verdict")),
+            escape(&text(row, "note"))
         );
+        let value = |c: &str| text(row, c).parse::<f64>().ok();
+        if let (Some(observed), Some(low), Some(high)) =
+            (value("observed"), value("simulated_p025"), value("simulated_p975"))
+        {
+            charted.push(CheckedMeasure { name: measure.clone(), observed, low, high });
+        }
     }
     let _ = writeln!(body, "</table>");
+    (!charted.is_empty()).then(|| CheckChart::new(charted))
+}
+
+/// "a – b" from two CSV fields.
+fn interval(low: &str, high: &str) -> String {
+    match (low.parse::<f64>(), high.parse::<f64>()) {
+        (Ok(low), Ok(high)) => crate::readable::interval(low, high),
+        _ => String::new(),
+    }
+}
+
+/// A value of the check as a person reads it: times as durations, shares
+/// as percentages, `inf` as unresolved.
+fn shown(measure: &str, value: &str, unit: &str) -> String {
+    if value == "inf" {
+        return "unresolved".into();
+    }
+    let Ok(number) = value.parse::<f64>() else { return value.to_string() };
+    if measure.starts_with("resolution_") || measure.starts_with("time_at_team_mean.") {
+        duration(number, unit)
+    } else if measure.ends_with("_share") {
+        percent(number)
+    } else {
+        crate::readable::number(number)
+    }
 }
 
 /// The arrival profile from the `rate` rows of `fit.csv` and the opening
