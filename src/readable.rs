@@ -49,6 +49,11 @@ pub fn whole(value: u64) -> String {
     value.to_string()
 }
 
+/// A count with its noun: "1 case", "29 cases".
+pub fn count(n: u64, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// A share (0.123) as a percentage ("12.3%").
 pub fn percent(share: f64) -> String {
     if !share.is_finite() {
@@ -126,6 +131,7 @@ mod tests {
     fn shares_durations_and_intervals_read_plainly() {
         assert_eq!(percent(0.1234), "12.34%");
         assert_eq!(percent(1.0), "100%");
+        assert_eq!((count(1, "case", "cases"), count(29, "case", "cases")), ("1 case".into(), "29 cases".into()));
         assert_eq!(interval(1.23456, 2.5), "1.235 – 2.5");
         assert_eq!(duration(3411.0, "minute"), "2.369 days");
         assert_eq!(duration(62.6 * 60.0, "minute"), "2.608 days");

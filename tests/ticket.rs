@@ -503,3 +503,36 @@ fn fit_html_is_ready_for_a_client() {
         .unwrap();
     assert!(!histogram.contains(">0.00<") && histogram.contains("share of visits per"), "density axis");
 }
+
+#[test]
+fn a_resolution_outside_its_range_says_what_the_log_did_to_it() {
+    let log = orgsim::fit::log::read_csv(AUDIT.as_bytes(), "audit.csv", &audit_columns()).unwrap();
+    let settings = orgsim::fit::estimate::Settings {
+        top: 10,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".into(),
+        patience_mean: None,
+        front_line: Vec::new(),
+    };
+    let clock = orgsim::fit::timestamps::Clock::new("UTC").unwrap();
+    let fit = orgsim::fit::estimate::estimate(&log, &clock, &settings).unwrap();
+    let outside = |measure: &str| orgsim::fit::check::Comparison {
+        measure: measure.into(),
+        observed: 100.0,
+        simulated_mean: 1.5,
+        simulated_p025: 1.0,
+        simulated_p975: 2.0,
+        note: String::new(),
+    };
+    let note = orgsim::fit::check_notes::note(&fit, &outside("resolution_p50"));
+    assert!(
+        note.contains("1 case has no resolved time; taken as resolved at their first row in a resolved state"),
+        "{note}"
+    );
+    assert!(note.contains("more slowly"), "{note}");
+    let note = orgsim::fit::check_notes::note(&fit, &outside("time_at_team_mean.Network"));
+    assert!(note.contains("staff unknown"), "{note}");
+    let note = orgsim::fit::check_notes::note(&fit, &outside("handoffs_mean"));
+    assert!(note.contains("independent of the case's history"), "{note}");
+}

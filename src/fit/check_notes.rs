@@ -6,7 +6,7 @@
 
 use super::check::Comparison;
 use super::estimate::{Fit, OTHER_TEAMS, Team};
-use crate::readable::{duration, number};
+use crate::readable::{count, duration, number};
 
 /// The note of `comparison`, a measure outside its range.
 pub fn note(fit: &Fit, comparison: &Comparison) -> String {
@@ -22,7 +22,7 @@ pub fn note(fit: &Fit, comparison: &Comparison) -> String {
     } else if let Some(name) = measure.strip_prefix("time_at_team_mean.") {
         parts.extend(lumped(fit, name));
         if let Some(team) = fit.teams.iter().find(|t| t.name == name) {
-            parts.push(time_at_team(fit, team, above));
+            parts.extend(time_at_team(fit, team, above));
         }
     } else {
         match measure {
@@ -63,36 +63,40 @@ pub fn note(fit: &Fit, comparison: &Comparison) -> String {
 fn lumped(fit: &Fit, name: &str) -> Option<String> {
     (name == OTHER_TEAMS).then(|| {
         let teams = fit.names.iter().filter(|(_, department)| department == OTHER_TEAMS).count();
-        format!("{teams} of the log's teams are one department here, with one time and one routing")
+        format!(
+            "{} one department here, with one time and one routing",
+            count(teams as u64, "log team is", "log teams are")
+        )
     })
 }
 
 /// What the model does with a team's time.
-fn time_at_team(fit: &Fit, team: &Team, above: bool) -> String {
+fn time_at_team(fit: &Fit, team: &Team, above: bool) -> Vec<String> {
     let unit = &fit.settings.time_unit;
-    if let Some(work) = &team.given_work {
-        return format!(
+    let mut parts = Vec::new();
+    if team.service.poor_fit() {
+        parts.push(format!(
+            "no family fits the team's times well (KS distance {}); the scenario takes their sample mean",
+            number(team.service.fitted[0].ks)
+        ));
+    }
+    parts.push(match (&team.given_work, team.staff) {
+        (Some(work), staff) => format!(
             "staff given ({}), work time {} ({}): at that head count the model's waits are {} than the log's",
-            team.staff.map_or("unlimited".into(), |s| s.to_string()),
+            staff.map_or("unlimited".into(), |s| s.to_string()),
             duration(work.mean, unit),
             work.how,
             if above { "shorter" } else { "longer" }
-        );
-    }
-    if team.service.poor_fit() {
-        return format!(
-            "no family fits the team's times well (KS distance {}); the scenario takes their sample mean",
-            number(team.service.fitted[0].ks)
-        );
-    }
-    if team.staff.is_none() {
-        return "staff unknown: the model gives each visit the fitted time, waiting included, with no queue".into();
-    }
-    format!(
-        "the model queues for {} staff (the most at once in the log); the log's team works {}",
-        team.staff.unwrap_or(1),
-        if above { "fewer at a time, or longer" } else { "more at a time, or faster" }
-    )
+        ),
+        (None, None) => {
+            "staff unknown: the model gives each visit the fitted time, waiting included, with no queue".into()
+        }
+        (None, Some(staff)) => format!(
+            "the model queues for {staff} staff (the most at once in the log); the log's team works {}",
+            if above { "fewer at a time, or longer" } else { "more at a time, or faster" }
+        ),
+    });
+    parts
 }
 
 /// What the log did to the resolution times.
@@ -101,15 +105,21 @@ fn resolution(fit: &Fit) -> Vec<String> {
     let mut parts = Vec::new();
     if q.resolved_by_state > 0 {
         parts.push(format!(
-            "{} cases lack a resolved time; taken as resolved at their first row in a resolved state",
-            q.resolved_by_state
+            "{} no resolved time; taken as resolved at their first row in a resolved state",
+            count(q.resolved_by_state, "case has", "cases have")
         ));
     }
     if q.resolved_by_closed > 0 {
-        parts.push(format!("{} cases are taken as resolved at their closed time", q.resolved_by_closed));
+        parts.push(format!(
+            "{} taken as resolved at the closed time",
+            count(q.resolved_by_closed, "case is", "cases are")
+        ));
     }
     if q.open > 0 {
-        parts.push(format!("{} cases still open at the log's end count as unresolved on both sides", q.open));
+        parts.push(format!(
+            "{} still open at the log's end, counted as unresolved on both sides",
+            count(q.open, "case is", "cases are")
+        ));
     }
     parts
 }

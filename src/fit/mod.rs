@@ -21,7 +21,7 @@
 //!   a note on each measure outside its range (`check_notes`).
 
 pub mod check;
-mod check_notes;
+pub mod check_notes;
 pub mod estimate;
 pub mod families;
 pub mod floored;
