@@ -67,6 +67,17 @@ pub fn interval(low: f64, high: f64) -> String {
     format!("{} – {}", number(low), number(high))
 }
 
+/// The short name of a time unit ("min" for minute); other units as given.
+pub fn short_unit(unit: &str) -> &str {
+    match seconds_in(unit) {
+        Some(1.0) => "s",
+        Some(60.0) => "min",
+        Some(3600.0) => "h",
+        Some(86_400.0) => "day",
+        _ => unit,
+    }
+}
+
 /// Seconds in each time unit a scenario can have.
 fn seconds_in(unit: &str) -> Option<f64> {
     match unit {

@@ -40,6 +40,11 @@ pub(super) struct ImpactArgs {
     /// anyway).
     #[arg(long, conflicts_with = "robust")]
     include_front_line: bool,
+    /// The change whose chain to the customer is drawn (chain.csv,
+    /// plots/chain): a ranked department, optionally with its step
+    /// (staff, skill, morale, silo) [default: the top-ranked row].
+    #[arg(long, value_name = "DEPT[:STEP]", conflicts_with = "robust")]
+    chain: Option<String>,
     /// Rank the teams in many plausible worlds (a Latin hypercube over the
     /// social layer's assumptions): robust.csv, robust-assumptions.csv.
     /// Runs twice as much as the worlds alone: as many seeds-only runs of
@@ -144,10 +149,16 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
     let results = experiment
         .pool
         .install(|| experiment::compare::compare(base_scenario, variants, &experiment.plan, &experiment.progress))?;
-    let files = vec![
+    let mut files = vec![
         ("compare.csv".to_string(), output::experiments::compare_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
+    let labels: Vec<String> = results.variants.iter().map(|v| v.label.clone()).collect();
+    for (variant, stem) in results.variants.iter().zip(output::chain::chain_stems(&labels)) {
+        if let Some((_, links)) = &variant.chain {
+            files.push((format!("{stem}.csv"), output::chain::chain_csv(links)));
+        }
+    }
     let verdicts: Vec<_> = results
         .variants
         .iter()
@@ -171,6 +182,7 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
         return robust_impact(args, &base, &steps, &experiment, quiet);
     }
     let mut plan = experiment::impact::plan_impact(&base, &steps, args.by.as_deref(), args.include_front_line)?;
+    let chain = args.chain.as_deref().map(|text| chain_choice(text, &plan)).transpose()?;
     // The screening run and the confirmation run, each of every variant,
     // and with an automatic warm-up each improvement's pilot.
     let copies = 1 + args.confirm.copies(1, experiment.plan.replications);
@@ -188,12 +200,45 @@ pub(super) fn impact(args: &ImpactArgs, quiet: bool) -> Result<()> {
     let results = experiment.pool.install(|| {
         experiment::impact::run_impact(base_scenario, plan, &experiment.plan, confirm, &experiment.progress)
     })?;
-    let files = vec![
+    let mut files = vec![
         ("impact.csv".to_string(), output::experiments::impact_csv(&results)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
+    let drawn = match &chain {
+        Some((department, step)) => {
+            results.rows.iter().find(|r| r.department == *department && step.is_none_or(|s| r.step == s))
+        }
+        None => results.rows.first(),
+    };
+    if let Some(row) = drawn {
+        files.push(("chain.csv".to_string(), output::chain::chain_csv(&row.chain)));
+    }
     let verdicts: Vec<_> = results.rows.iter().map(|r| (format!("{} {}", r.department, r.step), r.verdict)).collect();
     experiment.finish(files, output::experiments::impact_table(&results), &verdicts)
+}
+
+/// `--chain DEPT[:STEP]`: a department the plan ranks, and the step when
+/// one is named; an error lists what could be chosen.
+fn chain_choice(
+    text: &str,
+    plan: &experiment::impact::ImpactPlan,
+) -> Result<(String, Option<experiment::impact::Step>)> {
+    let (department, step) = match text.rsplit_once(':') {
+        Some((department, step)) if experiment::impact::Step::parse(step).is_ok() => {
+            (department, experiment::impact::Step::parse(step).ok())
+        }
+        _ => (text, None),
+    };
+    let known = plan.improvements.iter().any(|i| i.department == department && step.is_none_or(|s| i.step == s));
+    if !known {
+        let mut choices: Vec<String> = plan.improvements.iter().map(|i| format!("{:?}", i.department)).collect();
+        choices.dedup();
+        anyhow::bail!(
+            "--chain {text:?}: no such ranked change; the departments ranked are {} (add :staff, :skill, :morale or :silo to name a step)",
+            choices.join(", ")
+        );
+    }
+    Ok((department.to_string(), step))
 }
 
 /// Ranks the internal teams in many plausible worlds.

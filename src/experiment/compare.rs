@@ -40,6 +40,9 @@ pub struct Comparison {
     pub results: RunResults,
     /// Every metric both have, in the base's metric order.
     pub differences: Vec<Difference>,
+    /// The supplier whose change the variant is about, and the chain from
+    /// its service to the customer ([`super::chain`]).
+    pub chain: Option<(String, Vec<super::chain::Link>)>,
 }
 
 /// A finished comparison.
@@ -108,7 +111,11 @@ pub fn compare(
     let base = runs.next().expect("the base runs");
     let variants = runs
         .zip(labels)
-        .map(|(results, label)| Comparison { differences: differences(&base, &results), label, results })
+        .map(|(results, label)| {
+            let chain = super::chain::changed_supplier(&base, &results)
+                .map(|supplier| (supplier.clone(), super::chain::chain(&base, &results, &supplier, CONFIDENCE)));
+            Comparison { differences: differences(&base, &results), label, results, chain }
+        })
         .collect();
     Ok(CompareResults { base, variants })
 }

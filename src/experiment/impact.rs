@@ -127,6 +127,9 @@ pub struct ImpactRow {
     /// Whether the department is at the front line (ranked because the
     /// organization has no internal one, or on request).
     pub front_line: bool,
+    /// The chain from the department's service to the customer, with
+    /// family-wise intervals ([`super::chain`]).
+    pub chain: Vec<super::chain::Link>,
 }
 
 /// A finished attribution.
@@ -342,7 +345,18 @@ pub fn rank_impact(runs: Vec<RunResults>, labels: Vec<(String, Step)>, by: &str)
                 (a.min(b), a.max(b))
             });
             let front_line = base.scenario.departments.iter().any(|d| d.name == department && d.front_line);
-            ImpactRow { department, step, differences, gain, gain_interval, screening_gain: None, verdict, front_line }
+            let chain = super::chain::chain(&base, &results, &department, confidence);
+            ImpactRow {
+                department,
+                step,
+                differences,
+                gain,
+                gain_interval,
+                screening_gain: None,
+                verdict,
+                front_line,
+                chain,
+            }
         })
         .collect();
     // A gain that could not be measured (NaN) never ranks above a number.

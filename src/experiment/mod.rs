@@ -5,6 +5,8 @@
 //! streams of replication `r`, and results are kept in replication order, so
 //! the output does not depend on the number of threads.
 
+pub mod catalogue;
+pub mod chain;
 pub mod compare;
 pub mod confirm;
 pub mod design;

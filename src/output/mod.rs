@@ -3,6 +3,7 @@
 //! filesystem, and writes every file atomically (a temporary name in the same
 //! folder, then a rename), so a reader never sees half a file.
 
+pub mod chain;
 pub mod csv_files;
 pub mod events;
 pub mod experiments;

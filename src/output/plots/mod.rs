@@ -8,6 +8,7 @@
 //! monotonically (viridis-like), so every chart stays readable when printed
 //! in greyscale.
 
+pub mod chain;
 pub mod charts;
 pub mod day;
 pub mod experiment_charts;

@@ -131,9 +131,29 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         body,
         "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
     );
+    let mut chains = Vec::new();
+    for (chart, sentence) in super::chain::chain_charts(folder, kind, &scenario.time_unit)? {
+        let picture = render(&chart).map_err(|message| ReportError::Draw { chart: chart.name.clone(), message })?;
+        chains.push((picture, sentence));
+    }
+    if !chains.is_empty() {
+        let _ = writeln!(body, "<h2>From internal service to the customer</h2>");
+        for (picture, sentence) in &chains {
+            let _ = writeln!(body, "<p class=\"story\">{}</p>", escape(sentence));
+            if with_plots {
+                body.push_str(&super::figure(
+                    picture,
+                    "Each box a link of the chain: the base, the variant, the change and its paired interval.",
+                ));
+            }
+        }
+    }
     body.push_str(&key_table(folder, kind, scenario.behavior.enabled)?);
     body.push_str(&doubtful_rows(folder, kind)?);
     body.push_str(&figures(&pictures));
+    if with_plots {
+        pictures.extend(chains);
+    }
     let _ = writeln!(body, "<h2>Assumptions</h2><ul>");
     for line in assumptions(&scenario) {
         let _ = writeln!(body, "<li>{}</li>", escape(&line));

@@ -5,6 +5,7 @@
 //! those of experiments in [`experiments`]; this module holds what both
 //! share: errors, the CSV reader, the page and its figures.
 
+mod chain;
 mod day;
 mod experiments;
 mod fit;
@@ -134,19 +135,23 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The charts, each inlined with its sentence.
+/// One chart as a figure with its sentence.
+fn figure(picture: &Picture, sentence: &str) -> String {
+    format!(
+        "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>\n",
+        picture.name,
+        picture.svg.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim(),
+        escape(sentence)
+    )
+}
+
 fn figures(pictures: &[(Picture, String)]) -> String {
     let mut html = String::new();
     if !pictures.is_empty() {
         let _ = writeln!(html, "<h2>Charts</h2>");
     }
     for (picture, sentence) in pictures {
-        let _ = writeln!(
-            html,
-            "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>",
-            picture.name,
-            picture.svg.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim(),
-            escape(sentence)
-        );
+        html.push_str(&figure(picture, sentence));
     }
     html
 }
