@@ -10,7 +10,15 @@ const OUTPUT_FILES: [&str; 4] = ["departments.csv", "replications.csv", "scenari
 fn run_without_arguments_simulates_the_embedded_default() {
     let sandbox = Sandbox::new();
     let stdout = sandbox.run(&["run", "--replications", "3"]).success();
-    for figure in ["arrivals", "abandoned", "wait, mean", "resolution time", "95% CI", "Customer Service", "IT"] {
+    for figure in [
+        "Customers arriving",
+        "Abandoned before service",
+        "Mean wait before service",
+        "Mean resolution time",
+        "95% CI",
+        "Customer Service",
+        "IT",
+    ] {
         assert!(stdout.contains(figure), "summary lacks {figure:?}:\n{stdout}");
     }
     assert!(stdout.contains("output/baseline"), "says where the files went:\n{stdout}");
@@ -319,7 +327,9 @@ fn with_the_social_layer_on_the_outputs_carry_its_figures() {
     let sandbox = Sandbox::new();
     sandbox.write("social.toml", &VALID.replace("enabled = false", "enabled = true"));
     let stdout = sandbox.run(&["run", "social.toml", "--out", "out", "--trace", "trace.csv"]).success();
-    for figure in ["satisfaction", "churn", "morale", "revenue at risk"] {
+    for figure in
+        ["Customer satisfaction", "churn", "Morale", "Revenue at risk over the window", "Revenue at risk per time unit"]
+    {
         assert!(stdout.contains(figure), "summary lacks {figure}:\n{stdout}");
     }
     let summary = std::fs::read_to_string(sandbox.path("out/summary.csv")).unwrap();

@@ -41,7 +41,7 @@ fn an_organization_without_internal_teams_ranks_its_front_line() {
         "{stdout}"
     );
     // Nobody abandons: the abandonment rate cannot move, so resolution ranks.
-    assert!(stdout.contains("ranked by the gain in ext_resolution_mean"), "{stdout}");
+    assert!(stdout.contains("ranked by the gain in mean resolution time"), "{stdout}");
     let rows = csv_rows(&sandbox.path("out"), "impact.csv");
     assert_eq!(rows.len(), 1, "only A can take one more person: {rows:?}");
     assert_eq!((rows[0]["department"].as_str(), rows[0]["role"].as_str()), ("A", "front line"));

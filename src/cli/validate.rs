@@ -254,14 +254,14 @@ fn slot_table(scenario: &Scenario, text: &mut String) {
             text,
             "         {:>15}  {:>10}",
             format!("{}–{}", number(slot.start), number(slot.end)),
-            output::table::readable(slot.rate)
+            crate::readable::number(slot.rate)
         );
         for &d in &shown {
             let staff = scenario.departments[d].mean_staff(slot.start, slot.end).unwrap_or(0.0);
             let utilization = slot_utilization(scenario, &estimate, d, slot);
             let utilization =
                 if utilization.is_finite() { format!("{:.0}%", 100.0 * utilization) } else { "nobody".to_string() };
-            let _ = write!(text, "  {:>5} {:>12}", output::table::readable(staff), utilization);
+            let _ = write!(text, "  {:>5} {:>12}", crate::readable::number(staff), utilization);
         }
         let _ = writeln!(text);
     }
@@ -318,15 +318,15 @@ fn department_table(scenario: &Scenario, text: &mut String) {
             "{:<name_width$} {:>5}  {:>12}  {:>9}  {:>6.1}%  {:>12}  {:>12}  {:>11}{front} {}",
             department.name,
             output::csv_files::staff_label(department, (0.0, scenario.period.unwrap_or(scenario.horizon))),
-            output::table::readable(department.service_mean),
+            crate::readable::number(department.service_mean),
             if department.followup.is_some() {
-                output::table::readable(department.followup_mean)
+                crate::readable::number(department.followup_mean)
             } else {
                 "none".into()
             },
             estimate.rework_share[index] * 100.0,
-            output::table::readable(estimate.arrival_rates[index]),
-            output::table::readable(load),
+            crate::readable::number(estimate.arrival_rates[index]),
+            crate::readable::number(load),
             if department.unlimited {
                 "–".to_string()
             } else {

@@ -297,7 +297,11 @@ pub const KEY_METRICS: [KeyMetric; 14] = [
         chart: Shown::ChartWithSocial,
         ..key("ext_churn_rate", "Expected to leave (churn)", true)
     },
-    KeyMetric { headline: true, chart: Shown::ChartWithSocial, ..key("revenue_at_risk", "Revenue at risk", false) },
+    KeyMetric {
+        headline: true,
+        chart: Shown::ChartWithSocial,
+        ..key("revenue_at_risk", "Revenue at risk over the window", false)
+    },
     key("int_requests", "Internal requests", false),
     key("int_delay_mean", "Internal reply delay", false),
     key("int_satisfaction_mean", "Internal satisfaction (0–1)", false),

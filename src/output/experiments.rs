@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::experiment::catalogue::describe;
 use crate::experiment::compare::{CompareResults, Difference};
 use crate::experiment::impact::{ImpactResults, reported_metrics};
 use crate::experiment::metrics::{headline_metrics, metric_names};
@@ -11,7 +12,7 @@ use crate::experiment::sweep::{Point, SweepPlan, SweepResults, value_text};
 use crate::experiment::{Estimate, RunResults};
 
 use super::format::{bytes, number, row as write, writer};
-use super::table::readable;
+use crate::readable::number as readable;
 
 fn estimate_fields(estimate: Option<Estimate>) -> [String; 3] {
     match estimate {
@@ -185,16 +186,20 @@ pub fn compare_csv(comparison: &CompareResults) -> Vec<u8> {
     bytes(out)
 }
 
-fn difference_line(difference: &Difference) -> String {
-    let base = difference.base.map_or("–".into(), |e| readable(e.mean));
-    let variant = difference.variant.map_or("–".into(), |e| readable(e.mean));
+fn difference_line(difference: &Difference, time_unit: &str) -> String {
+    let described = describe(&difference.metric);
+    let unit = described.unit;
+    let base = difference.base.map_or("–".into(), |e| unit.format(e.mean, time_unit));
+    let variant = difference.variant.map_or("–".into(), |e| unit.format(e.mean, time_unit));
     let change = match difference.paired {
-        Some(e) if !e.low.is_nan() => format!("{:+} [{}, {}]", readable(e.mean), readable(e.low), readable(e.high)),
-        Some(e) => format!("{:+}", readable(e.mean)),
+        Some(e) if !e.low.is_nan() => {
+            format!("{} ({})", unit.format_change(e.mean, time_unit), unit.format_interval(e.low, e.high, time_unit))
+        }
+        Some(e) => unit.format_change(e.mean, time_unit),
         None => "–".into(),
     };
     let mark = if difference.significant() { "  *" } else { "" };
-    format!("  {:<28} {:>12} {:>12}   {change}{mark}", difference.metric, base, variant)
+    format!("  {:<34} {:>14} {:>14}   {change}{mark}", described.label, base, variant)
 }
 
 /// The printed comparison: key metrics per variant, significant changes marked.
@@ -209,9 +214,10 @@ pub fn compare_table(comparison: &CompareResults) -> String {
             comparison.base.scenario.name,
             variant.results.replications.len()
         );
-        let _ = writeln!(text, "  {:<28} {:>12} {:>12}   change [95% CI]", "metric", "base", "variant");
+        let _ = writeln!(text, "  {:<34} {:>14} {:>14}   change (95% CI)", "", "base", "variant");
+        let time_unit = &comparison.base.scenario.time_unit;
         for difference in variant.differences.iter().filter(|d| metrics.contains(&d.metric.as_str())) {
-            let _ = writeln!(text, "{}", difference_line(difference));
+            let _ = writeln!(text, "{}", difference_line(difference, time_unit));
         }
         let _ = writeln!(text);
     }
@@ -282,7 +288,7 @@ pub fn impact_table(impact: &ImpactResults) -> String {
         text,
         "Which {} matters most to customers — ranked by the gain in {} ({} paired replications)",
         ranked_teams(impact),
-        impact.by,
+        describe(&impact.by).label.to_lowercase(),
         impact.base.replications.len()
     );
     if impact.rows.iter().all(|r| r.front_line) {
@@ -292,10 +298,12 @@ pub fn impact_table(impact: &ImpactResults) -> String {
         );
     }
     let _ = write!(text, "{:>4}  {:<20} {:<22}", "rank", "department", "step");
+    let short = |metric: &str| -> String { describe(metric).label.chars().take(26).collect() };
     for metric in metrics {
-        let _ = write!(text, " {metric:>26}");
+        let _ = write!(text, " {:>26}", short(metric));
     }
     let _ = writeln!(text);
+    let time_unit = &impact.base.scenario.time_unit;
     for (rank, row) in impact.rows.iter().enumerate() {
         let name = if row.front_line && !impact.rows.iter().all(|r| r.front_line) {
             format!("{} (front line)", row.department)
@@ -307,10 +315,11 @@ pub fn impact_table(impact: &ImpactResults) -> String {
             let cell = match row.differences.iter().find(|d| d.metric == *metric) {
                 Some(difference) => match difference.paired {
                     Some(e) if !e.low.is_nan() => {
+                        let unit = describe(metric).unit;
                         format!(
-                            "{:+} ± {}{}",
-                            readable(e.mean),
-                            readable(e.half_width()),
+                            "{} ± {}{}",
+                            unit.format_change(e.mean, time_unit),
+                            unit.format(e.half_width(), time_unit),
                             if difference.significant() { "*" } else { " " }
                         )
                     }

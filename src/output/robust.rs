@@ -202,9 +202,9 @@ pub fn robust_table(table: &[TeamRobustness], leaning: &Leaning) -> String {
             team.first_share * 100.0,
             team.first_share_seeds_only * 100.0,
             team.top3_share * 100.0,
-            super::table::readable(team.gain.0),
-            super::table::readable(team.gain.1),
-            super::table::readable(team.gain.2)
+            crate::readable::number(team.gain.0),
+            crate::readable::number(team.gain.1),
+            crate::readable::number(team.gain.2)
         );
     }
     let _ = writeln!(

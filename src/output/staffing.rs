@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::experiment::staffing::IntervalStaffing;
 
 use super::format::{number, row, writer};
-use super::table::readable;
+use crate::readable::number as readable;
 
 /// `staffing.csv`: per department and slot, the staff the algorithm
 /// requires (people added in confirmation included), Erlang's pointwise

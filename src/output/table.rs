@@ -3,48 +3,17 @@
 
 use std::fmt::Write;
 
+use crate::experiment::catalogue::{Unit, describe};
 use crate::experiment::{Estimate, RunResults};
+use crate::readable::number as readable;
 
-/// How a figure reads best.
-#[derive(Clone, Copy)]
-enum Style {
-    Count,
-    Percent,
-    Plain,
-}
-
-/// A number with about four significant digits.
-pub fn readable(value: f64) -> String {
-    if !value.is_finite() {
-        return "–".to_string();
-    }
-    let magnitude = value.abs();
-    if magnitude >= 1000.0 {
-        format!("{value:.0}")
-    } else if magnitude >= 100.0 {
-        format!("{value:.1}")
-    } else if magnitude >= 10.0 {
-        format!("{value:.2}")
-    } else if magnitude >= 0.01 || magnitude == 0.0 {
-        format!("{value:.3}")
-    } else {
-        format!("{value:.2e}")
-    }
-}
-
-fn styled(value: f64, style: Style) -> String {
-    match style {
-        Style::Count => format!("{value:.1}"),
-        Style::Percent => format!("{:.2}%", value * 100.0),
-        Style::Plain => readable(value),
-    }
-}
-
-fn with_interval(estimate: Option<Estimate>, style: Style) -> (String, String) {
+/// A mean and its interval, in the metric's unit; one replication gives
+/// no interval.
+fn with_interval(estimate: Option<Estimate>, unit: Unit, time_unit: &str) -> (String, String) {
     match estimate {
         None => ("–".to_string(), String::new()),
-        Some(e) if e.low.is_nan() => (styled(e.mean, style), "(one replication: no interval)".to_string()),
-        Some(e) => (styled(e.mean, style), format!("[{}, {}]", styled(e.low, style), styled(e.high, style))),
+        Some(e) if e.low.is_nan() => (unit.format(e.mean, time_unit), "(one replication: no interval)".to_string()),
+        Some(e) => (unit.format(e.mean, time_unit), unit.format_interval(e.low, e.high, time_unit)),
     }
 }
 
@@ -62,46 +31,41 @@ pub fn summary_table(results: &RunResults) -> String {
         readable(scenario.warmup),
         scenario.seed
     );
-    let mut rows: Vec<(&str, &str, Style)> = vec![
-        ("External customers", "", Style::Plain),
-        ("  arrivals", "ext_arrivals", Style::Count),
-        ("  served", "ext_served", Style::Count),
-        ("  abandoned", "ext_abandon_rate", Style::Percent),
-        ("  waited at all", "ext_wait_prob", Style::Percent),
-        ("  wait, mean", "ext_wait_mean", Style::Plain),
-        ("  wait, 90th percentile", "ext_wait_p90", Style::Plain),
-        ("  resolution time, mean", "ext_resolution_mean", Style::Plain),
+    // Section headings, then metrics by key: their labels and units come
+    // from the one catalogue.
+    let mut rows: Vec<&str> = vec![
+        "External customers",
+        "ext_arrivals",
+        "ext_served",
+        "ext_abandon_rate",
+        "ext_wait_prob",
+        "ext_wait_mean",
+        "ext_wait_p90",
+        "ext_resolution_mean",
     ];
     if scenario.behavior_enabled {
         rows.extend([
-            ("  came back (rework)", "ext_rework_rate", Style::Percent),
-            ("  satisfaction (0–1)", "ext_satisfaction_mean", Style::Plain),
-            ("  expected to leave (churn)", "ext_churn_rate", Style::Percent),
-            ("  revenue at risk", "revenue_at_risk", Style::Plain),
+            "ext_rework_rate",
+            "ext_satisfaction_mean",
+            "ext_churn_rate",
+            "revenue_at_risk",
+            "revenue_at_risk_rate",
         ]);
     }
-    rows.extend([
-        ("Internal service", "", Style::Plain),
-        ("  requests", "int_requests", Style::Count),
-        ("  delay, request to reply", "int_delay_mean", Style::Plain),
-        ("  staff cost", "staff_cost", Style::Plain),
-    ]);
+    rows.extend(["Internal service", "int_requests", "int_delay_mean", "staff_cost"]);
     if scenario.behavior_enabled {
-        rows.extend([
-            ("  internal satisfaction (0–1)", "int_satisfaction_mean", Style::Plain),
-            ("  morale (0–1)", "morale_mean", Style::Plain),
-            ("  quality of answers (0–1)", "quality_mean", Style::Plain),
-        ]);
+        rows.extend(["int_satisfaction_mean", "morale_mean", "quality_mean"]);
     }
     let _ = writeln!(text);
-    let _ = writeln!(text, "{:<30} {:>12}  95% CI", "", "mean");
-    for (label, metric, style) in rows {
-        if metric.is_empty() {
-            let _ = writeln!(text, "{label}");
+    let _ = writeln!(text, "{:<40} {:>14}  95% CI", "", "mean");
+    for row in rows {
+        if row.contains(' ') {
+            let _ = writeln!(text, "{row}");
             continue;
         }
-        let (mean, interval) = with_interval(results.metric(metric).and_then(|row| row.estimate), style);
-        let _ = writeln!(text, "{label:<30} {mean:>12}  {interval}");
+        let described = describe(row);
+        let (mean, interval) = with_interval(results.metric(row).and_then(|r| r.estimate), described.unit, unit);
+        let _ = writeln!(text, "  {:<38} {mean:>14}  {interval}", described.label);
     }
     let _ = writeln!(text);
     let name_width = scenario.departments.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(10);

@@ -148,7 +148,7 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
             }
         }
     }
-    body.push_str(&key_table(folder, kind, scenario.behavior.enabled)?);
+    body.push_str(&key_table(folder, kind, scenario.behavior.enabled, &scenario.time_unit)?);
     body.push_str(&doubtful_rows(folder, kind)?);
     body.push_str(&figures(&pictures));
     if with_plots {

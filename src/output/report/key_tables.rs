@@ -7,36 +7,44 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::super::table::readable;
 use super::{ReportError, Table, escape};
+use crate::experiment::catalogue::describe;
 use crate::experiment::metrics::chart_metrics;
+use crate::readable::number as readable;
 
 /// The figures a reader wants in numbers: each variant's key changes for
 /// `compare`, the ranking for `impact`, the recommendation for `optimize`.
-pub(super) fn key_table(folder: &Path, kind: &str, social: bool) -> Result<String, ReportError> {
+pub(super) fn key_table(folder: &Path, kind: &str, social: bool, time_unit: &str) -> Result<String, ReportError> {
     let table = Table::read_experiment(folder, kind)?;
-    let cell = |row: &HashMap<String, String>, column: &str| -> Result<String, ReportError> {
-        Ok(table.number(row, column)?.map_or("–".to_string(), readable))
-    };
     let mut html = String::new();
     match kind {
         "compare" => {
             let _ = writeln!(
                 html,
-                "<h2>Key figures</h2><table><thead><tr><th>variant</th><th>metric</th><th>base</th><th>variant</th><th>change (95% CI)</th></tr></thead><tbody>"
+                "<h2>Key figures</h2><table><thead><tr><th>variant</th><th>figure</th><th>base</th><th>variant</th><th>change (95% CI)</th></tr></thead><tbody>"
             );
             for row in table.rows.iter().filter(|r| chart_metrics(social).contains(&r["metric"].as_str())) {
                 let mark = if row["significant"] == "true" { " *" } else { "" };
+                let described = describe(&row["metric"]);
+                let value = |column: &str| -> Result<Option<f64>, ReportError> { table.number(row, column) };
+                let shown = |v: Option<f64>| v.map_or("–".to_string(), |v| described.unit.format(v, time_unit));
+                let change = match (value("difference")?, value("ci_low")?, value("ci_high")?) {
+                    (Some(d), Some(low), Some(high)) => format!(
+                        "{} ({})",
+                        described.unit.format_change(d, time_unit),
+                        described.unit.format_interval(low, high, time_unit)
+                    ),
+                    (Some(d), _, _) => described.unit.format_change(d, time_unit),
+                    _ => "–".into(),
+                };
                 let _ = writeln!(
                     html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {}){mark}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{mark}</td></tr>",
                     escape(&row["variant"]),
-                    escape(&row["metric"]),
-                    cell(row, "base_mean")?,
-                    cell(row, "variant_mean")?,
-                    cell(row, "difference")?,
-                    cell(row, "ci_low")?,
-                    cell(row, "ci_high")?
+                    escape(&described.label),
+                    shown(value("base_mean")?),
+                    shown(value("variant_mean")?),
+                    escape(&change)
                 );
             }
             let _ = writeln!(html, "</tbody></table><p>* the change is significant: its interval excludes 0.</p>");
@@ -47,24 +55,39 @@ pub(super) fn key_table(folder: &Path, kind: &str, social: bool) -> Result<Strin
                 .first()
                 .and_then(|r| r.keys().find(|k| k.starts_with("gain_in_")).cloned())
                 .unwrap_or_default();
+            let described = describe(by.trim_start_matches("gain_in_"));
             let _ = writeln!(
                 html,
-                "<h2>Ranking</h2><table><thead><tr><th>rank</th><th>department</th><th>step</th><th>{} (family-wise 95% CI)</th></tr></thead><tbody>",
-                escape(&by.replace('_', " "))
+                "<h2>Ranking</h2><table><thead><tr><th>rank</th><th>department</th><th>step</th><th>gain in {} (family-wise 95% CI)</th><th>significant</th></tr></thead><tbody>",
+                escape(&described.label.to_lowercase())
             );
             for row in &table.rows {
+                let value = |column: &str| table.number(row, column);
+                let (gain, low, high) = (value(&by)?, value("gain_ci_low")?, value("gain_ci_high")?);
+                let gain_text = match (gain, low, high) {
+                    (Some(g), Some(low), Some(high)) => format!(
+                        "{} ({})",
+                        described.unit.format_change(g, time_unit),
+                        described.unit.format_interval(low, high, time_unit)
+                    ),
+                    (Some(g), _, _) => described.unit.format_change(g, time_unit),
+                    _ => "–".into(),
+                };
+                let significant = matches!((low, high), (Some(low), Some(high)) if low > 0.0 || high < 0.0);
                 let _ = writeln!(
                     html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({} – {})</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(&row["rank"]),
                     escape(&row["department"]),
                     escape(&row["step"]),
-                    cell(row, &by)?,
-                    cell(row, "gain_ci_low")?,
-                    cell(row, "gain_ci_high")?
+                    escape(&gain_text),
+                    if significant { "*" } else { "" }
                 );
             }
-            let _ = writeln!(html, "</tbody></table>");
+            let _ = writeln!(
+                html,
+                "</tbody></table><p>* the gain's family-wise interval excludes 0. Staff steps cost one person's staff cost per time unit more; the model gives skill, morale and silo steps no cost.</p>"
+            );
         }
         "optimize" => html.push_str(&recommendation(folder, &table)?),
         "staffing" => html.push_str(&staffing_table(&table)?),

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::super::plots::charts::{Band, BandChart, Bins, FlowChart, FlowLink, FlowNode, WaitsChart};
 use super::super::plots::{Picture, render};
-use super::super::table::readable;
 use super::{ReportError, Table, escape, figures, page, write_pictures_and_page};
 use crate::experiment::statistics::student_t_critical;
+use crate::readable::number as readable;
 use crate::scenario::{BehaviorFile, ScenarioFile};
 
 /// One summary row.
