@@ -49,6 +49,11 @@ pub fn whole(value: u64) -> String {
     value.to_string()
 }
 
+/// A name's possessive: "IT's", "Operations'".
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
+}
+
 /// A count with its noun: "1 case", "29 cases".
 pub fn count(n: u64, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })

@@ -312,3 +312,75 @@ fn every_chart_is_well_formed_xml() {
     // The test itself tells a duplicate attribute.
     assert!(well_formed("<svg viewBox=\"0 0 1 1\" viewBox=\"0 0 1 1\"/>").is_err());
 }
+
+/// One small run of every kind of report: its folder and page.
+fn every_report(sandbox: &Sandbox) -> Vec<(String, PathBuf)> {
+    let base = orgsim::scenario::DEFAULT_SCENARIO;
+    sandbox.write("base.toml", base);
+    sandbox.write("sweep.toml", &(base.to_string() + "\n[sweep]\n\"department.IT.staff\" = [4, 5]\n"));
+    let day = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml");
+    let log = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/helpdesk-log.csv");
+    let runs: [(&str, Vec<&str>, &str); 8] = [
+        ("run", vec!["run", "--replications", "2"], "report.html"),
+        ("sweep", vec!["sweep", "sweep.toml", "--replications", "2"], "report.html"),
+        ("compare", vec!["compare", "base.toml", "base.toml", "--replications", "2"], "report.html"),
+        ("impact", vec!["impact", "--step", "staff", "--replications", "2"], "report.html"),
+        ("robust", vec!["impact", "--robust", "--worlds", "4", "--replications", "1"], "report.html"),
+        (
+            "optimize",
+            vec!["optimize", "--target", "ext_abandon_rate<=0.08", "--max-hires", "2", "--replications", "2"],
+            "report.html",
+        ),
+        (
+            "staffing",
+            vec!["optimize", day, "--by-interval", "--target", "service_level>=0.8", "--replications", "2"],
+            "report.html",
+        ),
+        ("fit", vec!["fit", log, "--check", "--replications", "4"], "fit.html"),
+    ];
+    runs.into_iter()
+        .map(|(name, mut args, page)| {
+            args.extend(["--out", name, "--quiet"]);
+            sandbox.run(&args).success();
+            (name.to_string(), sandbox.path(name).join(page))
+        })
+        .collect()
+}
+
+#[test]
+fn every_report_reads_plainly_and_renders_in_chromium() {
+    let sandbox = Sandbox::new();
+    let pages = every_report(&sandbox);
+    for (name, page) in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        assert_no_external_reference(&html);
+        let unreadable = crate::util::unreadable_numbers(&crate::util::visible_text(&html), 6);
+        assert!(unreadable.is_empty(), "{name}: {unreadable:?}");
+    }
+    let Some(browser) = chromium() else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must install Chromium for this test");
+        eprintln!("skipped: no Chromium on this machine");
+        return;
+    };
+    for (name, page) in &pages {
+        // Kept beside the report in the test's folder.
+        let shot = sandbox.path(&format!("{name}.png"));
+        let status = headless(&browser, &sandbox.path(&format!("profile-{name}")))
+            .args([
+                "--window-size=1280,3000",
+                &format!("--screenshot={}", shot.display()),
+                &format!("file://{}", page.display()),
+            ])
+            .output()
+            .expect("start chromium");
+        assert!(status.status.success(), "{name}: {}", String::from_utf8_lossy(&status.stderr));
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        let channels = info.color_type.samples();
+        let bytes = &pixels[..info.buffer_size()];
+        let drawn = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
+        assert!(drawn * 100 > bytes.len() / channels, "{name}: the screenshot is almost blank");
+    }
+}

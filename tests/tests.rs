@@ -11,6 +11,7 @@ mod experiments;
 mod fit;
 mod golden;
 mod hardening;
+mod headlines;
 mod hostile;
 mod invariants;
 mod report;

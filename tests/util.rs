@@ -388,8 +388,9 @@ enabled = false
     )
 }
 
-/// The text a reader sees in an HTML page: tags, inline SVG and styles
-/// left out, entities `&amp;`-style left as they are.
+/// The text a reader sees in an HTML page, the charts' own text included:
+/// tags, styles and scripts left out, entities `&amp;`-style left as they
+/// are.
 pub fn visible_text(html: &str) -> String {
     let mut text = String::new();
     let mut rest = html;
@@ -398,7 +399,7 @@ pub fn visible_text(html: &str) -> String {
         text.push(' ');
         let tail = &rest[start..];
         // Skip whole elements whose content is not read as text.
-        let skipped = ["<svg", "<style", "<script"].iter().find(|open| tail.starts_with(**open));
+        let skipped = ["<style", "<script"].iter().find(|open| tail.starts_with(**open));
         let end = match skipped {
             Some(open) => {
                 let close = format!("</{}>", &open[1..]);

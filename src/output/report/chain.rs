@@ -53,7 +53,10 @@ pub fn chain_charts(folder: &Path, kind: &str, time_unit: &str) -> Result<Vec<(C
             Some(name) => format!("variant {name}"),
             None => "its improvement".to_string(),
         };
-        let title = format!("How {supplier}'s service reaches the customer: {change} against the base");
+        let title = format!(
+            "How {} service reaches the customer: {change} against the base",
+            crate::readable::possessive(&supplier)
+        );
         let sentence = sentence(&supplier, &links, time_unit);
         charts.push((ChainChart { name: stem, title, time_unit: time_unit.to_string(), links }, sentence));
     }
@@ -81,7 +84,8 @@ fn sentence(supplier: &str, links: &[ChainBox], time_unit: &str) -> String {
         })
         .collect();
     format!(
-        "From {supplier}'s service to the customer, link by link (change against the base, paired interval): {}.",
+        "From {} service to the customer, link by link (change against the base, paired interval): {}.",
+        crate::readable::possessive(supplier),
         parts.join(" → ")
     )
 }

@@ -131,6 +131,12 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         body,
         "<p>This folder holds {what}. The figures are in <code>{kind}.csv</code>; every mean comes with its 95% confidence interval.</p>"
     );
+    let headline = match kind {
+        "compare" => super::headlines::compare_headline(folder, scenario.behavior.enabled, &scenario.time_unit)?,
+        "impact" => super::headlines::impact_headline(folder, &scenario)?,
+        _ => Vec::new(),
+    };
+    body.push_str(&super::headlines::headline_html(&headline));
     let mut chains = Vec::new();
     for (chart, sentence) in super::chain::chain_charts(folder, kind, &scenario.time_unit)? {
         let picture = render(&chart).map_err(|message| ReportError::Draw { chart: chart.name.clone(), message })?;

@@ -9,6 +9,7 @@ mod chain;
 mod day;
 mod experiments;
 mod fit;
+mod headlines;
 mod key_tables;
 mod robust;
 mod run;

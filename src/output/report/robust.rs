@@ -5,6 +5,8 @@
 //! assumption's partial rank correlation with the leading team's gain).
 
 use std::fmt::Write as _;
+
+use crate::readable::percent;
 use std::path::Path;
 
 use super::{ReportError, Table, escape, figures, page, write_pictures_and_page};
@@ -68,11 +70,14 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
         let (median, low, high) = (number("gain_median")?, number("gain_p05")?, number("gain_p95")?);
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{:.0}%</td><td>{:.0}%</td><td>{:.0}%</td><td>{median:.4}</td><td>{low:.4}</td><td>{high:.4}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&field(row, "department")),
-            first * 100.0,
-            seeds_only * 100.0,
-            top3 * 100.0
+            percent(first),
+            percent(seeds_only),
+            percent(top3),
+            crate::readable::number(median),
+            crate::readable::number(low),
+            crate::readable::number(high)
         );
         rank_rows.push((format!("{} (first in {:.0}%)", field(row, "department"), first * 100.0), median, low, high));
     }

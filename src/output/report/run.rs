@@ -8,7 +8,6 @@ use super::super::plots::charts::{Band, BandChart, Bins, FlowChart, FlowLink, Fl
 use super::super::plots::{Picture, render};
 use super::{ReportError, Table, escape, figures, page, write_pictures_and_page};
 use crate::experiment::statistics::student_t_critical;
-use crate::readable::number as readable;
 use crate::scenario::{BehaviorFile, ScenarioFile};
 
 /// One summary row.
@@ -38,6 +37,8 @@ pub struct RunData {
     pub day: Option<(Vec<super::super::plots::day::DayChart>, super::super::plots::day::WaitsBySlot)>,
     timeseries: Option<(Vec<Band>, Vec<Band>)>,
     replications: usize,
+    /// The headline's sentences ([`super::headlines`]).
+    pub headline: Vec<String>,
 }
 
 impl RunData {
@@ -79,7 +80,8 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
         if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
     let trust = super::trust::load_trust(folder, &names, &summary, &scenario.time_unit, scenario.horizon)?;
     let day = super::day::load_day(folder, &scenario)?;
-    Ok(RunData { scenario, summary, flow, waits, trust, day, timeseries, replications })
+    let headline = super::headlines::run_headline(folder, &scenario)?;
+    Ok(RunData { scenario, summary, flow, waits, trust, day, timeseries, replications, headline })
 }
 
 /// The flow chart's data: each department's utilization and morale
@@ -408,26 +410,29 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         escape(&scenario.time_unit),
         scenario.warmup
     );
+    html.push_str(&super::headlines::headline_html(&data.headline));
     html.push_str(&super::trust::trust_section(&data.trust, data.replications));
     let _ = writeln!(
         html,
         "<h2>Key figures</h2>\n<table><thead><tr><th>figure</th><th>mean</th><th>95% interval</th></tr></thead><tbody>"
     );
+    let unit = &scenario.time_unit;
     for key in crate::experiment::metrics::KEY_METRICS {
-        let (label, percent) = (key.label, key.percent);
         let Some(figure) = data.figure(key.name) else {
             continue;
         };
-        let show = |v: Option<f64>| match v {
-            Some(v) if percent => format!("{:.2}%", v * 100.0),
-            Some(v) => readable(v),
-            None => "–".into(),
-        };
+        let described = crate::experiment::catalogue::describe(key.name);
+        let show = |v: Option<f64>| v.map_or("–".to_string(), |v| described.unit.format(v, unit));
         let interval = match (figure.low, figure.high) {
-            (Some(_), Some(_)) => format!("{} – {}", show(figure.low), show(figure.high)),
+            (Some(low), Some(high)) => described.unit.format_interval(low, high, unit),
             _ => "–".into(),
         };
-        let _ = writeln!(html, "<tr><td>{label}</td><td>{}</td><td>{interval}</td></tr>", show(figure.mean));
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{interval}</td></tr>",
+            escape(&described.label),
+            show(figure.mean)
+        );
     }
     let _ = writeln!(html, "</tbody></table>");
     html.push_str(&figures(pictures));

@@ -1,0 +1,212 @@
+//! The headline that opens each report: a few sentences a reader takes
+//! away, every figure in them computed from the folder's CSV files (and so
+//! checked against them by the tests) and written by the one formatter.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::{ReportError, Table, escape};
+use crate::experiment::catalogue::{Unit, describe};
+use crate::experiment::metrics::chart_metrics;
+use crate::readable::number;
+use crate::scenario::ScenarioFile;
+
+type Row = HashMap<String, String>;
+
+/// The headline as HTML: a short list under its heading; empty for none.
+pub fn headline_html(sentences: &[String]) -> String {
+    if sentences.is_empty() {
+        return String::new();
+    }
+    let items: String = sentences.iter().map(|s| format!("<li>{}</li>", escape(s))).collect();
+    format!("<h2>In short</h2><ul class=\"headline\">{items}</ul>\n")
+}
+
+/// A figure of `summary.csv` with its interval, in its unit.
+fn summary_figure(summary: &Table, metric: &str, time_unit: &str) -> Result<Option<String>, ReportError> {
+    let Some(row) = summary.rows.iter().find(|r| r.get("metric").map(String::as_str) == Some(metric)) else {
+        return Ok(None);
+    };
+    let unit = describe(metric).unit;
+    Ok(match (summary.number(row, "mean")?, summary.number(row, "ci_low")?, summary.number(row, "ci_high")?) {
+        (Some(mean), Some(low), Some(high)) => {
+            Some(format!("{} ({})", unit.format(mean, time_unit), unit.format_interval(low, high, time_unit)))
+        }
+        (Some(mean), _, _) => Some(unit.format(mean, time_unit)),
+        _ => None,
+    })
+}
+
+/// A run: the supplier whose replies hold up the front line most, the
+/// customers' outcomes, and the overload episodes.
+pub fn run_headline(folder: &Path, scenario: &ScenarioFile) -> Result<Vec<String>, ReportError> {
+    let unit = scenario.time_unit.as_str();
+    let summary = Table::read(folder, "summary.csv")?;
+    let links = Table::read(folder, "links.csv")?;
+    let mean_of = |metric: &str| -> Result<Option<f64>, ReportError> {
+        match summary.rows.iter().find(|r| r.get("metric").map(String::as_str) == Some(metric)) {
+            Some(row) => summary.number(row, "mean"),
+            None => Ok(None),
+        }
+    };
+    let mut sentences = Vec::new();
+    // Requests the front line sent each supplier × the supplier's delay.
+    let front: Vec<&str> = scenario.departments.iter().filter(|d| d.front_line).map(|d| d.name.as_str()).collect();
+    let mut held: Vec<(String, f64, f64, f64)> = Vec::new();
+    for row in links.rows.iter().filter(|r| front.contains(&r["from"].as_str())) {
+        let supplier = row["to"].clone();
+        let requests = links.number(row, "requests_mean")?.unwrap_or(0.0);
+        let Some(delay) = mean_of(&format!("department.{supplier}.int_delay_given_mean"))? else { continue };
+        match held.iter_mut().find(|h| h.0 == supplier) {
+            Some(entry) => entry.1 += requests,
+            None => held.push((supplier, requests, delay, 0.0)),
+        }
+    }
+    for entry in &mut held {
+        entry.3 = entry.1 * entry.2;
+    }
+    if let Some((supplier, requests, delay, total)) =
+        held.iter().max_by(|a, b| a.3.total_cmp(&b.3).then_with(|| b.0.cmp(&a.0)))
+    {
+        sentences.push(format!(
+            "{} replies hold up the front line most: {} requests per replication × {} each = {} of waiting for replies.",
+            crate::readable::possessive(supplier),
+            number(*requests),
+            Unit::Time.format(*delay, unit),
+            Unit::Time.format(*total, unit)
+        ));
+    }
+    let outcomes: Vec<String> = chart_metrics(scenario.behavior.enabled)
+        .into_iter()
+        .chain(["ext_abandon_rate"])
+        .filter_map(|metric| {
+            summary_figure(&summary, metric, unit)
+                .map(|figure| figure.map(|f| format!("{} {f}", describe(metric).label.to_lowercase())))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seen = Vec::new();
+    let outcomes: Vec<String> = outcomes
+        .into_iter()
+        .filter(|o| {
+            !seen.contains(o) && {
+                seen.push(o.clone());
+                true
+            }
+        })
+        .collect();
+    if !outcomes.is_empty() {
+        sentences.push(format!("Customers: {}.", outcomes.join("; ")));
+    }
+    let mut episodes = 0.0;
+    let mut where_: Vec<String> = Vec::new();
+    for department in &scenario.departments {
+        let count = mean_of(&format!("department.{}.crisis_episodes", department.name))?.unwrap_or(0.0);
+        if count > 0.0 {
+            episodes += count;
+            where_.push(format!("{} {}", department.name, number(count)));
+        }
+    }
+    sentences.push(if episodes > 0.0 {
+        format!("Overload episodes per replication: {} ({}).", number(episodes), where_.join(", "))
+    } else {
+        "No department went into overload.".to_string()
+    });
+    Ok(sentences)
+}
+
+/// A comparison: each variant's effect on the key figures, with its
+/// interval, significant or not.
+pub fn compare_headline(folder: &Path, social: bool, time_unit: &str) -> Result<Vec<String>, ReportError> {
+    let table = Table::read_experiment(folder, "compare")?;
+    let mut variants: Vec<String> = Vec::new();
+    for row in &table.rows {
+        if !variants.contains(&row["variant"]) {
+            variants.push(row["variant"].clone());
+        }
+    }
+    let mut sentences = Vec::new();
+    for variant in variants {
+        let mut parts = Vec::new();
+        for row in table.rows.iter().filter(|r| r["variant"] == variant) {
+            if !chart_metrics(social).contains(&row["metric"].as_str()) {
+                continue;
+            }
+            parts.push(change_text(&table, row, &row["metric"], ("difference", "ci_low", "ci_high"), time_unit)?);
+        }
+        if !parts.is_empty() {
+            sentences.push(format!("Variant {variant} against the base: {}.", parts.join("; ")));
+        }
+    }
+    Ok(sentences)
+}
+
+/// "label +3.2 min (1.1 – 5.3 min), significant" from three columns.
+fn change_text(
+    table: &Table,
+    row: &Row,
+    metric: &str,
+    (mean, low, high): (&str, &str, &str),
+    time_unit: &str,
+) -> Result<String, ReportError> {
+    let described = describe(metric);
+    let unit = described.unit;
+    Ok(match (table.number(row, mean)?, table.number(row, low)?, table.number(row, high)?) {
+        (Some(m), Some(l), Some(h)) => format!(
+            "{} {} ({}), {}",
+            described.label.to_lowercase(),
+            unit.format_change(m, time_unit),
+            unit.format_interval(l, h, time_unit),
+            if l > 0.0 || h < 0.0 { "significant" } else { "could be no change" }
+        ),
+        (Some(m), _, _) => format!("{} {}", described.label.to_lowercase(), unit.format_change(m, time_unit)),
+        _ => format!("{}: not measured", described.label.to_lowercase()),
+    })
+}
+
+/// An attribution: the top team, its gain (per time unit too, where the
+/// ranking metric is a total over the window), and what the step costs.
+pub fn impact_headline(folder: &Path, scenario: &ScenarioFile) -> Result<Vec<String>, ReportError> {
+    let table = Table::read_experiment(folder, "impact")?;
+    let Some(top) = table.rows.first() else { return Ok(Vec::new()) };
+    let unit = scenario.time_unit.as_str();
+    let by_column = top.keys().find(|k| k.starts_with("gain_in_")).cloned().unwrap_or_default();
+    let by = by_column.trim_start_matches("gain_in_").to_string();
+    let described = describe(&by);
+    let (gain, low, high) =
+        (table.number(top, &by_column)?, table.number(top, "gain_ci_low")?, table.number(top, "gain_ci_high")?);
+    let department = &top["department"];
+    let step = &top["step"];
+    let mut sentences = Vec::new();
+    if let Some(gain) = gain {
+        let interval = match (low, high) {
+            (Some(l), Some(h)) => format!(" ({}, family-wise)", described.unit.format_interval(l, h, unit)),
+            _ => String::new(),
+        };
+        let significant = matches!((low, high), (Some(l), Some(h)) if l > 0.0 || h < 0.0);
+        sentences.push(format!(
+            "The team whose service matters most to customers: {department} ({step}), a gain in {} of {}{interval}{}.",
+            described.label.to_lowercase(),
+            described.unit.format(gain, unit),
+            if significant { "" } else { "; its interval includes no gain" }
+        ));
+        let window = scenario.horizon - scenario.warmup.time().unwrap_or(0.0);
+        if by == "revenue_at_risk" && window > 0.0 {
+            sentences.push(format!("Per {unit}: {} of revenue no longer at risk.", number(gain / window)));
+        }
+    }
+    if step == "+1 staff" {
+        let cost = scenario.departments.iter().find(|d| d.name == *department).map(|d| d.cost_per_time);
+        if let Some(cost) = cost {
+            let window = scenario.horizon - scenario.warmup.time().unwrap_or(0.0);
+            sentences.push(format!(
+                "The step costs one more person at {department}: {} per {unit}, {} over the window.",
+                number(cost),
+                number(cost * window)
+            ));
+        }
+    } else {
+        sentences.push(format!("The model gives the step {step} no cost; weigh it against what it takes to make."));
+    }
+    Ok(sentences)
+}
