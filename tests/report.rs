@@ -384,3 +384,43 @@ fn every_report_reads_plainly_and_renders_in_chromium() {
         assert!(drawn * 100 > bytes.len() / channels, "{name}: the screenshot is almost blank");
     }
 }
+
+#[test]
+fn staffing_by_interval_is_drawn_and_its_shifts_listed() {
+    let sandbox = Sandbox::new();
+    let day = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/call-centre-day.toml");
+    let args = ["optimize", day, "--by-interval", "--target", "service_level>=0.8", "--replications", "3"];
+    sandbox.run(&[&args[..], &["--out", "day", "--quiet"]].concat()).success();
+    let folder = sandbox.path("day");
+    let text = std::fs::read_to_string(folder.join("shifts.csv")).unwrap();
+    assert_eq!(text.lines().next().unwrap(), "department,start,end,length,staff,clock_start,clock_end");
+    let shifts = crate::util::csv_rows(&folder, "shifts.csv");
+    let slots = crate::util::csv_rows(&folder, "staffing.csv");
+    // The shifts put on duty exactly the scheduled staff of staffing.csv.
+    let period: f64 = slots.iter().map(|r| r["interval_end"].parse::<f64>().unwrap()).fold(0.0, f64::max);
+    for slot in &slots {
+        let start: f64 = slot["interval_start"].parse().unwrap();
+        let on_duty: u32 = shifts
+            .iter()
+            .filter(|s| s["department"] == slot["department"])
+            .filter(|s| {
+                let (from, length): (f64, f64) = (s["start"].parse().unwrap(), s["length"].parse().unwrap());
+                (start - from).rem_euclid(period) < length
+            })
+            .map(|s| s["staff"].parse::<u32>().unwrap())
+            .sum();
+        assert_eq!(on_duty.to_string(), slot["scheduled_staff"], "{slot:?}");
+    }
+    // Clock times: minutes from a Monday's midnight, as HH:MM.
+    for shift in &shifts {
+        let start: f64 = shift["start"].parse().unwrap();
+        let minutes = start.round() as i64 % 1440;
+        assert_eq!(shift["clock_start"], format!("{:02}:{:02}", minutes / 60, minutes % 60), "{shift:?}");
+    }
+    // The chart, its ticks in clock time, and the list in the report.
+    let svg = std::fs::read_to_string(folder.join("plots/staffing-Help_Desk.svg")).unwrap();
+    assert!(svg.contains("\n10:00\n") || svg.contains(">10:00<"), "hours label the axis");
+    let page = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(page.contains("<h2>Shifts</h2>") && page.contains(&shifts[0]["clock_start"]), "the shifts are listed");
+    assert!(page.contains("<h2>In short</h2>") && page.contains("shifts; a peak of"), "a headline");
+}

@@ -66,6 +66,44 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
     super::format::bytes(out)
 }
 
+/// Whether a staffing period is longer than a day (its clock times then
+/// carry the weekday); `unit`: the scenario's time unit.
+pub fn weekly(plan: &IntervalStaffing, unit: &str) -> bool {
+    let period = plan.grid.every * plan.grid.slots as f64;
+    crate::output::events::seconds_per_unit(unit).is_some_and(|seconds| period * seconds > 86_400.0 + 1e-6)
+}
+
+/// The columns of `shifts.csv`.
+pub const SHIFT_COLUMNS: [&str; 7] = ["department", "start", "end", "length", "staff", "clock_start", "clock_end"];
+
+/// `shifts.csv`: each department's covering shifts, times in the
+/// scenario's unit and, for a clock unit, as clock times (time 0 a Monday
+/// at midnight; the weekday with a weekly period).
+pub fn shifts_csv(plan: &IntervalStaffing, unit: &str) -> Vec<u8> {
+    let mut out = writer();
+    row(&mut out, &SHIFT_COLUMNS.map(String::from));
+    let weekly = weekly(plan, unit);
+    let clock = |time: f64| crate::readable::clock(time, unit, weekly).unwrap_or_default();
+    for department in &plan.departments {
+        for shift in &department.shifts {
+            let end = shift.start + shift.length;
+            row(
+                &mut out,
+                &[
+                    department.name.clone(),
+                    number(Some(shift.start)),
+                    number(Some(end)),
+                    number(Some(shift.length)),
+                    shift.staff.to_string(),
+                    clock(shift.start),
+                    clock(end),
+                ],
+            );
+        }
+    }
+    super::format::bytes(out)
+}
+
 /// The scenario with the covering shifts, ready for `orgsim run`.
 pub fn optimized_toml(plan: &IntervalStaffing) -> Vec<u8> {
     let mut text = String::from(

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, font};
+use super::{Chart, font, wrapped};
 use crate::experiment::catalogue::describe;
 
 fn failed(error: impl std::fmt::Display) -> String {
@@ -61,21 +61,6 @@ pub struct ChainChart {
 const BETTER: RGBColor = RGBColor(33, 145, 140);
 const WORSE: RGBColor = RGBColor(214, 96, 77);
 const NEUTRAL: RGBColor = RGBColor(140, 140, 140);
-
-/// `text` cut into lines of at most `width` characters, at spaces.
-fn wrapped(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.chars().take(width).collect()),
-        }
-    }
-    lines
-}
 
 impl Chart for ChainChart {
     fn name(&self) -> &str {

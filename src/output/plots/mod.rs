@@ -14,6 +14,7 @@ pub mod day;
 pub mod experiment_charts;
 pub mod fit_charts;
 pub mod regimes;
+pub mod staffing_day;
 
 use std::sync::Once;
 
@@ -108,6 +109,21 @@ pub fn palette(t: f64) -> RGBColor {
 /// yellow is hard to see on white).
 pub fn series_colours(count: usize) -> Vec<RGBColor> {
     (0..count).map(|i| palette(if count <= 1 { 0.0 } else { 0.85 * i as f64 / (count - 1) as f64 })).collect()
+}
+
+/// `text` cut into lines of at most `width` characters, at spaces.
+pub fn wrapped(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.chars().take(width).collect()),
+        }
+    }
+    lines
 }
 
 /// The house style of every chart's axes: slide-sized fonts, tick labels

@@ -92,9 +92,57 @@ fn experiment_pictures(
                 ));
             }
         }
+        "staffing" => {
+            for chart in staffing_charts(&table, scenario)? {
+                let sentence = format!(
+                    "Staff by slot at {}: what the iterative algorithm requires to meet the target in every slot, Erlang's slot-by-slot answers beside it, and the staff on duty under the covering shifts (shifts.csv).",
+                    chart.department
+                );
+                pictures.push((draw(render(&chart), &chart.name)?, sentence));
+            }
+        }
         _ => {}
     }
     Ok(pictures)
+}
+
+/// One chart per department of `staffing.csv`.
+fn staffing_charts(
+    table: &Table,
+    scenario: &ScenarioFile,
+) -> Result<Vec<crate::output::plots::staffing_day::StaffingDayChart>, ReportError> {
+    use crate::output::plots::staffing_day::StaffingDayChart;
+    let mut charts: Vec<StaffingDayChart> = Vec::new();
+    for row in &table.rows {
+        let department = row["department"].clone();
+        let start = number_of(table, row, "interval_start")?;
+        let end = number_of(table, row, "interval_end")?;
+        let optional = |column: &str| table.number(row, column);
+        if charts.last().is_none_or(|c| c.department != department) {
+            let clean: String = department.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            charts.push(StaffingDayChart {
+                name: format!("staffing-{clean}"),
+                department: department.clone(),
+                every: end - start,
+                time_unit: scenario.time_unit.clone(),
+                weekly: false,
+                required: Vec::new(),
+                naive: Vec::new(),
+                erlang_c: Vec::new(),
+                scheduled: Vec::new(),
+            });
+        }
+        let chart = charts.last_mut().expect("pushed");
+        chart.required.push(number_of(table, row, "required_staff")?);
+        chart.naive.push(optional("naive_staff")?);
+        chart.erlang_c.push(optional("erlang_c_staff")?);
+        chart.scheduled.push(number_of(table, row, "scheduled_staff")?);
+    }
+    let seconds = crate::output::events::seconds_per_unit(&scenario.time_unit);
+    for chart in &mut charts {
+        chart.weekly = seconds.is_some_and(|s| chart.every * chart.required.len() as f64 * s > 86_400.0 + 1e-6);
+    }
+    Ok(charts)
 }
 
 /// Builds `plots/` and `report.html` for an experiment's output folder.
@@ -134,6 +182,7 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
     let headline = match kind {
         "compare" => super::headlines::compare_headline(folder, scenario.behavior.enabled, &scenario.time_unit)?,
         "impact" => super::headlines::impact_headline(folder, &scenario)?,
+        "staffing" => super::headlines::staffing_headline(folder, &scenario.time_unit)?,
         _ => Vec::new(),
     };
     body.push_str(&super::headlines::headline_html(&headline));

@@ -210,3 +210,41 @@ pub fn impact_headline(folder: &Path, scenario: &ScenarioFile) -> Result<Vec<Str
     }
     Ok(sentences)
 }
+
+/// Staffing by interval: per department the staff-time required and on
+/// duty, the peak, the shifts, and the slots that miss the target.
+pub fn staffing_headline(folder: &Path, time_unit: &str) -> Result<Vec<String>, ReportError> {
+    let table = Table::read_experiment(folder, "staffing")?;
+    let shifts = if folder.join("shifts.csv").is_file() { Some(Table::read(folder, "shifts.csv")?) } else { None };
+    let mut departments: Vec<String> = Vec::new();
+    for row in &table.rows {
+        if !departments.contains(&row["department"]) {
+            departments.push(row["department"].clone());
+        }
+    }
+    let mut sentences = Vec::new();
+    for department in departments {
+        let (mut required, mut scheduled, mut peak, mut missed) = (0.0, 0.0, 0.0f64, 0);
+        for row in table.rows.iter().filter(|r| r["department"] == department) {
+            let length =
+                table.number(row, "interval_end")?.unwrap_or(0.0) - table.number(row, "interval_start")?.unwrap_or(0.0);
+            let need = table.number(row, "required_staff")?.unwrap_or(0.0);
+            required += need * length;
+            scheduled += table.number(row, "scheduled_staff")?.unwrap_or(0.0) * length;
+            peak = peak.max(need);
+            missed += usize::from(row.get("confirmed").map(String::as_str) == Some("false"));
+        }
+        let count = shifts.as_ref().map_or(0, |t| t.rows.iter().filter(|r| r["department"] == department).count());
+        sentences.push(format!(
+            "{department}: {} of staff time required, {} on duty under {count} shifts; a peak of {} people; {}.",
+            Unit::Time.format(required, time_unit),
+            Unit::Time.format(scheduled, time_unit),
+            number(peak),
+            match missed {
+                0 => "every slot meets the target".to_string(),
+                n => format!("{n} slots miss the target on fresh replications"),
+            }
+        ));
+    }
+    Ok(sentences)
+}

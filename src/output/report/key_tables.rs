@@ -90,7 +90,10 @@ pub(super) fn key_table(folder: &Path, kind: &str, social: bool, time_unit: &str
             );
         }
         "optimize" => html.push_str(&recommendation(folder, &table)?),
-        "staffing" => html.push_str(&staffing_table(&table)?),
+        "staffing" => {
+            html.push_str(&shift_list(folder, time_unit)?);
+            html.push_str(&staffing_table(&table)?);
+        }
         _ => {}
     }
     Ok(html)
@@ -240,4 +243,33 @@ pub(super) fn doubtful_rows(folder: &Path, kind: &str) -> Result<String, ReportE
     Ok(format!(
         "<h2>Rows to read with care</h2><p class=\"warning\">The checks a run makes on its own figures (docs/MODEL.md, \"Output analysis\") doubt these rows; their <code>verdict</code> column says why.</p>\n<ul>\n{items}</ul>\n"
     ))
+}
+
+/// The covering shifts of `shifts.csv`, with their clock times.
+fn shift_list(folder: &Path, time_unit: &str) -> Result<String, ReportError> {
+    if !folder.join("shifts.csv").is_file() {
+        return Ok(String::new());
+    }
+    let table = Table::read(folder, "shifts.csv")?;
+    let mut html = String::from(
+        "<h2>Shifts</h2><table><thead><tr><th>department</th><th>from</th><th>to</th><th>length</th><th>people</th></tr></thead><tbody>\n",
+    );
+    for row in &table.rows {
+        let field = |c: &str| row.get(c).cloned().unwrap_or_default();
+        let clock = |clock: &str, time: &str| if field(clock).is_empty() { field(time) } else { field(clock) };
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&field("department")),
+            escape(&clock("clock_start", "start")),
+            escape(&clock("clock_end", "end")),
+            escape(
+                &crate::experiment::catalogue::Unit::Time
+                    .format(table.number(row, "length")?.unwrap_or(f64::NAN), time_unit)
+            ),
+            escape(&field("staff"))
+        );
+    }
+    html.push_str("</tbody></table>\n");
+    Ok(html)
 }
