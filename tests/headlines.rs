@@ -101,3 +101,38 @@ fn compare_and_impact_headlines_cite_their_files() {
     );
     assert!(unreadable_numbers(&visible_text(&page), 6).is_empty());
 }
+
+#[test]
+fn sweep_and_robust_headlines_cite_their_files() {
+    let sandbox = Sandbox::new();
+    let base = orgsim::scenario::DEFAULT_SCENARIO;
+    sandbox.write("sweep.toml", &(base.to_string() + "\n[sweep]\n\"department.IT.staff\" = [3, 6]\n"));
+    sandbox.run(&["sweep", "sweep.toml", "--replications", "2", "--out", "sweep", "--quiet"]).success();
+    let page = std::fs::read_to_string(sandbox.path("sweep/report.html")).unwrap();
+    let text = headline(&page);
+    let rows = csv_rows(&sandbox.path("sweep"), "sweep.csv");
+    let at = |staff: &str| rows.iter().find(|r| r["param.department.IT.staff"] == staff).unwrap();
+    let unit = describe("ext_churn_rate").unit;
+    let expected = format!(
+        "department.IT.staff moves expected to leave (churn) most: {} at 3, {} at 6",
+        unit.format(value(at("3"), "ext_churn_rate_mean"), "minute"),
+        unit.format(value(at("6"), "ext_churn_rate_mean"), "minute")
+    );
+    assert!(text.contains(&expected), "{expected:?} not in {text:?}");
+
+    sandbox.write("base.toml", base);
+    sandbox
+        .run(&["impact", "base.toml", "--robust", "--worlds", "4", "--replications", "1", "--out", "robust", "--quiet"])
+        .success();
+    let page = std::fs::read_to_string(sandbox.path("robust/report.html")).unwrap();
+    let text = headline(&page);
+    let ranks = csv_rows(&sandbox.path("robust"), "robust.csv");
+    let top = ranks.iter().max_by(|a, b| value(a, "first_share").total_cmp(&value(b, "first_share"))).unwrap();
+    let expected = format!(
+        "{} ranks first in {} of the plausible worlds",
+        top["department"],
+        orgsim::readable::percent(value(top, "first_share"))
+    );
+    assert!(text.contains(&expected), "{expected:?} not in {text:?}");
+    assert!(text.contains(&format!("median gain over the worlds is {}", number(value(top, "gain_median")))), "{text}");
+}

@@ -183,6 +183,9 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         "compare" => super::headlines::compare_headline(folder, scenario.behavior.enabled, &scenario.time_unit)?,
         "impact" => super::headlines::impact_headline(folder, &scenario)?,
         "staffing" => super::headlines::staffing_headline(folder, &scenario.time_unit)?,
+        "sweep" if sampled_design(&scenario).is_none() => {
+            super::headlines::sweep_headline(folder, scenario.behavior.enabled, &scenario.time_unit)?
+        }
         _ => Vec::new(),
     };
     body.push_str(&super::headlines::headline_html(&headline));

@@ -248,3 +248,103 @@ pub fn staffing_headline(folder: &Path, time_unit: &str) -> Result<Vec<String>, 
     }
     Ok(sentences)
 }
+
+/// A parameter's value and the figure's mean there.
+type Level = (String, f64);
+
+/// A grid sweep: for each key figure, the parameter that moves it most
+/// (the widest spread between the means at its values, averaged over the
+/// other parameters), from where to where.
+pub fn sweep_headline(folder: &Path, social: bool, time_unit: &str) -> Result<Vec<String>, ReportError> {
+    let table = Table::read(folder, "sweep.csv")?;
+    let Some(first) = table.rows.first() else { return Ok(Vec::new()) };
+    let mut parameters: Vec<String> = first.keys().filter(|k| k.starts_with("param.")).cloned().collect();
+    parameters.sort();
+    let mut sentences = Vec::new();
+    for metric in chart_metrics(social) {
+        let column = format!("{metric}_mean");
+        if !first.contains_key(&column) {
+            continue;
+        }
+        let mut best: Option<(String, Level, Level)> = None;
+        for parameter in &parameters {
+            // The metric's mean at each value of the parameter.
+            let mut groups: Vec<(String, f64, f64, usize)> = Vec::new();
+            for row in &table.rows {
+                let Some(value) = table.number(row, &column)? else { continue };
+                let key = row[parameter].clone();
+                let order = key.parse::<f64>().unwrap_or(f64::NAN);
+                match groups.iter_mut().find(|g| g.0 == key) {
+                    Some(group) => {
+                        group.2 += value;
+                        group.3 += 1;
+                    }
+                    None => groups.push((key, order, value, 1)),
+                }
+            }
+            if groups.len() < 2 {
+                continue;
+            }
+            groups.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let mean = |g: &(String, f64, f64, usize)| g.2 / g.3 as f64;
+            let (low, high) = (&groups[0], &groups[groups.len() - 1]);
+            let spread = (mean(high) - mean(low)).abs();
+            if best.as_ref().is_none_or(|b| spread > (b.2.1 - b.1.1).abs()) {
+                best = Some((parameter.clone(), (low.0.clone(), mean(low)), (high.0.clone(), mean(high))));
+            }
+        }
+        if let Some((parameter, (low_at, low), (high_at, high))) = best {
+            let described = describe(metric);
+            sentences.push(format!(
+                "{} moves {} most: {} at {low_at}, {} at {high_at}.",
+                parameter.trim_start_matches("param."),
+                described.label.to_lowercase(),
+                described.unit.format(low, time_unit),
+                described.unit.format(high, time_unit)
+            ));
+        }
+    }
+    Ok(sentences)
+}
+
+/// A robust ranking: which team ranks first in how many worlds, against
+/// replication noise alone, and whether the first place holds.
+pub fn robust_headline(folder: &Path) -> Result<Vec<String>, ReportError> {
+    let table = Table::read(folder, "robust.csv")?;
+    let Some(top) = table.rows.iter().max_by(|a, b| {
+        let share = |r: &Row| r.get("first_share").and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        share(a).total_cmp(&share(b))
+    }) else {
+        return Ok(Vec::new());
+    };
+    let first = table.number(top, "first_share")?.unwrap_or(0.0);
+    let seeds = match top.get("first_share_seeds_only") {
+        Some(text) if !text.is_empty() => table.number(top, "first_share_seeds_only")?,
+        _ => None,
+    };
+    let mut sentence = format!(
+        "{} ranks first in {} of the plausible worlds{}",
+        top["department"],
+        crate::readable::percent(first),
+        seeds.map_or(String::new(), |s| format!(" ({} under replication noise alone)", crate::readable::percent(s)))
+    );
+    sentence.push_str(if first >= 0.8 {
+        ": the first place holds across the assumptions."
+    } else if first >= 0.5 {
+        ": the first place holds in most worlds, not all."
+    } else {
+        ": the first place does not hold; it changes with the assumptions."
+    });
+    let median = table.number(top, "gain_median")?;
+    let (low, high) = (table.number(top, "gain_p05")?, table.number(top, "gain_p95")?);
+    let mut sentences = vec![sentence];
+    if let (Some(m), Some(l), Some(h)) = (median, low, high) {
+        sentences.push(format!(
+            "Its median gain over the worlds is {}, from {} in the worst 5% to {} in the best 5%.",
+            number(m),
+            number(l),
+            number(h)
+        ));
+    }
+    Ok(sentences)
+}

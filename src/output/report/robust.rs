@@ -54,6 +54,7 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
     };
     let headline = crate::output::robust::headline(leader.as_ref().map(|(d, s)| (d.as_str(), *s)), &leaning);
     let mut body = format!("<p class=\"story\">{}</p>\n", escape(&headline));
+    body.push_str(&super::headlines::headline_html(&super::headlines::robust_headline(folder)?));
     let _ = writeln!(
         body,
         "<p>Each plausible world draws every assumption of the social layer from its range (docs/MODEL.md, \"Assumptions and their plausible ranges\"), a Latin hypercube over them, and ranks the internal teams there as <code>orgsim impact</code> does, paired against that world's baseline.</p>"
