@@ -424,3 +424,35 @@ fn staffing_by_interval_is_drawn_and_its_shifts_listed() {
     assert!(page.contains("<h2>Shifts</h2>") && page.contains(&shifts[0]["clock_start"]), "the shifts are listed");
     assert!(page.contains("<h2>In short</h2>") && page.contains("shifts; a peak of"), "a headline");
 }
+
+#[test]
+fn the_flow_shows_the_customers_outcomes_and_a_colour_key_fitted_to_the_data() {
+    let sandbox = Sandbox::new();
+    let folder = default_run(&sandbox);
+    let svg = std::fs::read_to_string(folder.join("plots/flow.svg")).unwrap();
+    let summary = crate::util::csv_rows(&folder, "summary.csv");
+    let mean =
+        |metric: &str| -> f64 { summary.iter().find(|r| r["metric"] == metric).unwrap()["mean"].parse().unwrap() };
+    let gave_up = format!("gave up {}", orgsim::readable::percent(mean("ext_abandon_rate")));
+    assert!(svg.contains(&gave_up), "{gave_up} missing");
+    assert!(svg.contains(&format!("expected to leave {}", orgsim::readable::percent(mean("ext_churn_rate")))));
+    for kind in ["holds the customer", "handed off", "transferred"] {
+        assert!(svg.contains(kind), "the legend names {kind}");
+    }
+    // The key's ends are the lowest and highest morale and satisfaction.
+    let data = load_run(&folder).unwrap();
+    let scores: Vec<f64> = data
+        .flow
+        .nodes
+        .iter()
+        .filter_map(|n| n.morale)
+        .chain(data.flow.links.iter().filter_map(|l| l.satisfaction))
+        .collect();
+    let low = scores.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(high - low > 0.02, "the default's scores spread");
+    for end in [low, high] {
+        let text = format!("\n{}\n", orgsim::readable::number(end));
+        assert!(svg.contains(&text), "the key shows {text:?}");
+    }
+}

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod day;
 pub mod experiment_charts;
 pub mod fit_charts;
+pub mod flow;
 pub mod regimes;
 pub mod staffing_day;
 

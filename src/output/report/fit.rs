@@ -188,7 +188,8 @@ fn flow_chart(fit: &Table) -> Result<FlowChart, ReportError> {
     for row in rows_of(fit, "transfer").chain(rows_of(fit, "need")) {
         let position = |column: &str| names.iter().position(|n| *n == text(row, column));
         if let (Some(from), Some(to)) = (position("team"), position("target")) {
-            links.push(FlowLink { from, to, requests: fit.number(row, "n")?.unwrap_or(0.0), satisfaction: None });
+            let kind = crate::output::plots::flow::LinkKind::parse(&text(row, "kind"));
+            links.push(FlowLink { from, to, requests: fit.number(row, "n")?.unwrap_or(0.0), satisfaction: None, kind });
         }
     }
     let cases = rows_of(fit, "log").find(|r| text(r, "parameter") == "cases");
@@ -196,7 +197,7 @@ fn flow_chart(fit: &Table) -> Result<FlowChart, ReportError> {
         Some(row) => fit.number(row, "value")?.unwrap_or(0.0),
         None => 0.0,
     };
-    Ok(FlowChart { scenario: "the log".into(), nodes, links, arrivals, from_log: true })
+    Ok(FlowChart { scenario: "the log".into(), nodes, links, arrivals, from_log: true, customers: None })
 }
 
 /// The transfers and needs, with the visits behind each.

@@ -74,7 +74,13 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
     let find = |metric: &str| summary.iter().find(|(m, _)| m == metric).and_then(|(_, f)| f.mean);
 
     let names: Vec<String> = scenario.departments.iter().map(|d| d.name.clone()).collect();
-    let flow = load_flow(folder, &scenario, &names, find("ext_arrivals").unwrap_or(0.0))?;
+    let mut flow = load_flow(folder, &scenario, &names, find("ext_arrivals").unwrap_or(0.0))?;
+    flow.customers = Some(crate::output::plots::flow::CustomerOutcomes {
+        abandoned: find("ext_abandon_rate"),
+        churn: find("ext_churn_rate"),
+        revenue_at_risk_rate: find("revenue_at_risk_rate"),
+        time_unit: scenario.time_unit.clone(),
+    });
     let waits = load_waits(folder, &scenario.time_unit, find("ext_abandon_rate"))?;
     let timeseries =
         if folder.join("timeseries.csv").exists() { Some(load_timeseries(folder, &names, social)?) } else { None };
@@ -144,9 +150,10 @@ fn load_flow(
             to,
             requests: links_table.number(row, "requests_mean")?.unwrap_or(0.0),
             satisfaction: links_table.number(row, "satisfaction_mean")?,
+            kind: crate::output::plots::flow::LinkKind::parse(row.get("mode").map_or("", String::as_str)),
         });
     }
-    Ok(FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals, from_log: false })
+    Ok(FlowChart { scenario: scenario.name.clone(), nodes, links, arrivals, from_log: false, customers: None })
 }
 
 /// The waits chart's data: the bins of `waits.csv`.
