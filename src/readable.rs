@@ -55,20 +55,20 @@ pub fn possessive(name: &str) -> String {
 }
 
 /// The clock time of scenario time `time` (in `unit`, a clock unit:
-/// second, minute, hour or day) where time 0 is a Monday at midnight:
-/// "06:30", with the weekday ("Tue 06:30") when `weekly`. `None` for
-/// other units.
-pub fn clock(time: f64, unit: &str, weekly: bool) -> Option<String> {
-    let seconds = seconds_in(unit)? * time;
+/// second, minute, hour or day) where time 0 is `start` (seconds since
+/// 1970-01-01T00:00:00 of the organization's clock): "06:30", with the
+/// weekday ("Tue 06:30") when `weekly`. `None` for other units.
+pub fn clock(start: f64, time: f64, unit: &str, weekly: bool) -> Option<String> {
+    let seconds = start + seconds_in(unit)? * time;
     if !seconds.is_finite() {
         return None;
     }
     let minutes = (seconds / 60.0).round() as i64;
-    let in_week = minutes.rem_euclid(7 * 1440);
-    let (day, minute) = (in_week / 1440, in_week % 1440);
+    let (days, minute) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
     let text = format!("{:02}:{:02}", minute / 60, minute % 60);
     if weekly {
-        let name = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day as usize];
+        // 1970-01-01 was a Thursday.
+        let name = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][(days + 3).rem_euclid(7) as usize];
         Some(format!("{name} {text}"))
     } else {
         Some(text)
@@ -177,9 +177,11 @@ mod tests {
         assert_eq!(duration(150.0, "minute"), "2.5 h");
         assert_eq!(duration(3.0, "shift"), "3 shift");
         assert_eq!(duration_unit(1200.0, "minute"), (1.0 / 60.0, "h".to_string()));
-        assert_eq!(clock(390.0, "minute", false).as_deref(), Some("06:30"));
-        assert_eq!(clock(1440.0 + 390.0, "minute", true).as_deref(), Some("Tue 06:30"));
-        assert_eq!(clock(24.0, "hour", false).as_deref(), Some("00:00"));
-        assert_eq!(clock(3.0, "shift", false), None);
+        // 2024-01-01T00:00:00 was a Monday.
+        let monday = 1_704_067_200.0;
+        assert_eq!(clock(monday, 390.0, "minute", false).as_deref(), Some("06:30"));
+        assert_eq!(clock(monday, 1440.0 + 390.0, "minute", true).as_deref(), Some("Tue 06:30"));
+        assert_eq!(clock(monday + 6.0 * 3600.0, 24.0, "hour", false).as_deref(), Some("06:00"));
+        assert_eq!(clock(monday, 3.0, "shift", false), None);
     }
 }

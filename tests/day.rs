@@ -401,3 +401,44 @@ fn without_a_whole_period_after_the_warm_up_there_are_no_figures_by_slot() {
     let stdout = sandbox.run(&["validate", "short.toml"]).success();
     assert!(stdout.contains("no whole period"), "{stdout}");
 }
+
+#[test]
+fn start_time_puts_the_day_on_the_clock() {
+    let sandbox = Sandbox::new();
+    let day = desk(
+        "rates = { every = 60.0, values = [0.5, 0.5, 3.5, 3.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0] }",
+    );
+    let started = day.replace("name = \"day\"", "name = \"day\"\nstart_time = 2025-01-06T06:00:00");
+    sandbox.write("clock.toml", &started);
+    sandbox
+        .run(&["run", "clock.toml", "--replications", "2", "--out", "clock", "--quiet", "--events", "events.csv"])
+        .success();
+    // intervals.csv: each slot's clock time, from 06:00.
+    let rows = crate::util::csv_rows(&sandbox.path("clock"), "intervals.csv");
+    let first = rows.iter().find(|r| r["interval_start"] == "0").unwrap();
+    assert_eq!((first["clock_start"].as_str(), first["clock_end"].as_str()), ("06:00", "07:00"));
+    let late = rows.iter().find(|r| r["interval_start"] == "1080").unwrap();
+    assert_eq!(late["clock_start"], "00:00", "18 hours after 06:00");
+    // The day chart's axis reads clock time.
+    let svg = std::fs::read_to_string(sandbox.path("clock/plots/day-Desk.svg")).unwrap();
+    assert!(svg.contains("clock time") && svg.contains("\n06:00\n") && svg.contains("\n11:00\n"), "HH:MM ticks");
+    // The event log starts there (as UTC) unless --events-start says otherwise.
+    let events = std::fs::read_to_string(sandbox.path("events.csv")).unwrap();
+    assert!(events.lines().nth(1).unwrap().contains("2025-01-06T06:"), "{}", events.lines().nth(1).unwrap());
+    // Without start_time, time 0 is Monday 2024-01-01 at midnight.
+    sandbox.write("plain.toml", &day);
+    sandbox.run(&["run", "plain.toml", "--replications", "2", "--out", "plain", "--quiet", "--no-plots"]).success();
+    let rows = crate::util::csv_rows(&sandbox.path("plain"), "intervals.csv");
+    assert_eq!(rows.iter().find(|r| r["interval_start"] == "0").unwrap()["clock_start"], "00:00");
+    // Anything but a local date and time is refused at its line.
+    for (bad, why) in [
+        ("start_time = 2025-01-06", "start_time: must be a local date and time"),
+        ("start_time = 2025-01-06T06:00:00Z", "no offset"),
+        ("start_time = 2025-02-30T06:00:00", "invalid date, expected day between 01 and 28"),
+    ] {
+        sandbox.write("bad.toml", &day.replace("name = \"day\"", &format!("name = \"day\"\n{bad}")));
+        let stderr = sandbox.run(&["run", "bad.toml", "--out", "bad"]).failure();
+        assert!(stderr.contains(why) && stderr.contains("bad.toml:2"), "{bad}: {stderr}");
+        assert!(!sandbox.path("bad").exists());
+    }
+}

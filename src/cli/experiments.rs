@@ -434,7 +434,7 @@ fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     let files = vec![
         ("staffing.csv".to_string(), output::staffing::staffing_csv(&plan)),
         ("optimized.toml".to_string(), output::staffing::optimized_toml(&plan)),
-        ("shifts.csv".to_string(), output::staffing::shifts_csv(&plan, &base.time_unit)),
+        ("shifts.csv".to_string(), output::staffing::shifts_csv(&plan, &base.time_unit, base.start_time)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();

@@ -33,9 +33,11 @@ pub(super) struct RunArgs {
     /// second, minute, hour or day.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
-    /// The instant time 0 stands for in the event log (RFC 3339).
-    #[arg(long, value_name = "INSTANT", default_value = output::events::DEFAULT_EVENTS_START, requires = "events")]
-    events_start: String,
+    /// The instant time 0 stands for in the event log (RFC 3339)
+    /// [default: the scenario's start_time read as UTC, else
+    /// 2024-01-01T00:00:00Z].
+    #[arg(long, value_name = "INSTANT", requires = "events")]
+    events_start: Option<String>,
 }
 
 /// Runs the scenario and writes its files.
@@ -44,8 +46,12 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     args.simulation.apply(&mut scenario)?;
     let clock = match &args.events {
         Some(_) => Some(
-            output::events::check_clock(&args.events_start, &scenario.time_unit, scenario.horizon)
-                .map_err(anyhow::Error::msg)?,
+            output::events::check_clock(
+                &args.events_start.clone().unwrap_or_else(|| output::events::start_instant(scenario.start_time)),
+                &scenario.time_unit,
+                scenario.horizon,
+            )
+            .map_err(anyhow::Error::msg)?,
         ),
         None => None,
     };

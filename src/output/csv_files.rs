@@ -132,13 +132,28 @@ pub fn links(results: &RunResults) -> Vec<u8> {
 pub fn intervals(results: &RunResults) -> Vec<u8> {
     use crate::experiment::intervals::{INTERVAL_METRICS, interval_rows};
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["department", "interval_start", "interval_end"].map(String::from).to_vec();
+    let scenario = &results.scenario;
+    let mut header: Vec<String> =
+        ["department", "interval_start", "interval_end", "clock_start", "clock_end"].map(String::from).to_vec();
     for metric in INTERVAL_METRICS {
         header.extend(["mean", "ci_low", "ci_high"].map(|part| format!("{metric}_{part}")));
     }
     row(&mut writer, &header);
-    for interval in interval_rows(&results.scenario, &results.replications) {
-        let mut fields = vec![interval.department.clone(), number(Some(interval.start)), number(Some(interval.end))];
+    // Clock times from the scenario's start, the weekday added when the
+    // period (or, without one, the horizon) is longer than a day.
+    let span = scenario.period.unwrap_or(scenario.horizon);
+    let weekly =
+        super::events::seconds_per_unit(&scenario.time_unit).is_some_and(|seconds| span * seconds > 86_400.0 + 1e-6);
+    let clock =
+        |time: f64| crate::readable::clock(scenario.start_time, time, &scenario.time_unit, weekly).unwrap_or_default();
+    for interval in interval_rows(scenario, &results.replications) {
+        let mut fields = vec![
+            interval.department.clone(),
+            number(Some(interval.start)),
+            number(Some(interval.end)),
+            clock(interval.start),
+            clock(interval.end),
+        ];
         for estimate in &interval.metrics {
             fields.extend([estimate.map(|e| e.mean), estimate.map(|e| e.low), estimate.map(|e| e.high)].map(number));
         }

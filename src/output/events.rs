@@ -25,6 +25,13 @@ use crate::model::{Observer, TraceEvent};
 /// Monday).
 pub const DEFAULT_EVENTS_START: &str = "2024-01-01T00:00:00Z";
 
+/// A scenario's `start_time` (seconds of its civil clock since 1970) as
+/// the RFC 3339 instant an event log starts at, read as UTC.
+pub fn start_instant(start: f64) -> String {
+    jiff::Timestamp::from_second(start.floor() as i64)
+        .map_or_else(|_| DEFAULT_EVENTS_START.to_string(), |t| t.to_string())
+}
+
 /// Seconds in one of the time units an event log can be written in.
 pub fn seconds_per_unit(time_unit: &str) -> Option<f64> {
     match time_unit.trim().to_ascii_lowercase().trim_end_matches('s') {

@@ -77,13 +77,13 @@ pub fn weekly(plan: &IntervalStaffing, unit: &str) -> bool {
 pub const SHIFT_COLUMNS: [&str; 7] = ["department", "start", "end", "length", "staff", "clock_start", "clock_end"];
 
 /// `shifts.csv`: each department's covering shifts, times in the
-/// scenario's unit and, for a clock unit, as clock times (time 0 a Monday
-/// at midnight; the weekday with a weekly period).
-pub fn shifts_csv(plan: &IntervalStaffing, unit: &str) -> Vec<u8> {
+/// scenario's unit and, for a clock unit, as clock times from the
+/// scenario's `start` (the weekday with a weekly period).
+pub fn shifts_csv(plan: &IntervalStaffing, unit: &str, start: f64) -> Vec<u8> {
     let mut out = writer();
     row(&mut out, &SHIFT_COLUMNS.map(String::from));
     let weekly = weekly(plan, unit);
-    let clock = |time: f64| crate::readable::clock(time, unit, weekly).unwrap_or_default();
+    let clock = |time: f64| crate::readable::clock(start, time, unit, weekly).unwrap_or_default();
     for department in &plan.departments {
         for shift in &department.shifts {
             let end = shift.start + shift.length;

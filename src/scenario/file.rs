@@ -194,6 +194,11 @@ pub struct ScenarioFile {
     /// A label for the time unit every time and rate is given in.
     #[serde(default = "default_time_unit")]
     pub time_unit: String,
+    /// The local date and time that time 0 stands for (a TOML local
+    /// date-time, e.g. `2025-01-06T06:00:00`); default 2024-01-01T00:00:00,
+    /// a Monday at midnight. Clock times in charts and files count from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<toml::value::Datetime>,
     /// Simulated time per replication.
     pub horizon: f64,
     /// The cycle demand (and shifts) repeat on; default: the rates' length.

@@ -22,7 +22,7 @@ use std::fmt;
 
 pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
-pub use check::{MOST_NAME_CHARS, MOST_SEED, day_in, forbidden_in_names};
+pub use check::{DEFAULT_START, MOST_NAME_CHARS, MOST_SEED, day_in, forbidden_in_names, start_time_of};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
@@ -51,6 +51,10 @@ pub struct Scenario {
     pub description: String,
     /// Label of the time unit.
     pub time_unit: String,
+    /// What time 0 stands for: seconds since 1970-01-01T00:00:00 of the
+    /// organization's civil clock (`start_time`; default a Monday,
+    /// 2024-01-01T00:00:00).
+    pub start_time: f64,
     /// Simulated time per replication.
     pub horizon: f64,
     /// The cycle demand repeats on; `None` for a stationary scenario.

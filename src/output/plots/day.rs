@@ -40,6 +40,48 @@ pub struct DayChart {
     pub level_label: String,
     /// The slots.
     pub slots: Vec<DaySlot>,
+    /// Clock time on the axis, for a clock unit and a period of a day or a
+    /// week.
+    pub clock: Option<ClockAxis>,
+}
+
+/// A time axis read as clock time: time 0 is `start` (see
+/// [`crate::scenario::Scenario::start_time`]), drawn in hours with HH:MM
+/// ticks (the weekday added for a weekly period).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockAxis {
+    /// What time 0 stands for.
+    pub start: f64,
+    /// The scenario's time unit (second, minute, hour or day).
+    pub unit: String,
+    /// Whether ticks carry the weekday.
+    pub weekly: bool,
+}
+
+impl ClockAxis {
+    /// Hours per time unit.
+    fn hours(&self) -> f64 {
+        crate::output::events::seconds_per_unit(&self.unit).map_or(1.0, |s| s / 3600.0)
+    }
+
+    /// The tick label at `hours` on the axis.
+    fn label(&self, hours: f64) -> String {
+        crate::readable::clock(self.start, hours / self.hours(), &self.unit, self.weekly).unwrap_or_default()
+    }
+}
+
+/// Tick labels of an axis.
+type Ticks = Box<dyn Fn(&f64) -> String>;
+
+/// The factor from time units to the axis, its tick labels and its title.
+fn x_axis(clock: Option<&ClockAxis>, time_unit: &str) -> (f64, Ticks, String) {
+    match clock {
+        Some(axis) => {
+            let axis = axis.clone();
+            (axis.hours(), Box::new(move |x: &f64| axis.label(*x)), "clock time".to_string())
+        }
+        None => (1.0, Box::new(super::charts::tick), format!("time in the period ({time_unit}s)")),
+    }
 }
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
@@ -52,8 +94,11 @@ impl Chart for DayChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let end = self.slots.last().map_or(1.0, |s| s.end);
-        let top = self.slots.iter().flat_map(|s| [s.load, s.busy, s.staff.unwrap_or(0.0)]).fold(1.0, f64::max) * 1.15;
+        let (scale, ticks, x_desc) = x_axis(self.clock.as_ref(), &self.time_unit);
+        let slots: Vec<DaySlot> =
+            self.slots.iter().map(|s| DaySlot { start: s.start * scale, end: s.end * scale, ..s.clone() }).collect();
+        let end = slots.last().map_or(1.0, |s| s.end);
+        let top = slots.iter().flat_map(|s| [s.load, s.busy, s.staff.unwrap_or(0.0)]).fold(1.0, f64::max) * 1.15;
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("{}: demand, staff and service through the period", self.department),
@@ -68,7 +113,8 @@ impl Chart for DayChart {
             .set_secondary_coord(0.0..end, 0.0..1.0);
         let mut mesh = chart.configure_mesh();
         house_style(&mut mesh);
-        mesh.x_desc(format!("time in the period ({}s)", self.time_unit))
+        mesh.x_desc(x_desc)
+            .x_label_formatter(&ticks)
             .y_desc("people (offered load: arrivals × mean service)")
             .draw()
             .map_err(failed)?;
@@ -82,13 +128,13 @@ impl Chart for DayChart {
         let (demand, staff, busy, level) = (palette(0.75), BLACK, palette(0.45), palette(0.15));
         chart
             .draw_series(
-                self.slots.iter().map(|s| Rectangle::new([(s.start, 0.0), (s.end, s.load)], demand.mix(0.5).filled())),
+                slots.iter().map(|s| Rectangle::new([(s.start, 0.0), (s.end, s.load)], demand.mix(0.5).filled())),
             )
             .map_err(failed)?
             .label("offered load")
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 30, y + 8)], demand.mix(0.5).filled()));
         let steps = |value: &dyn Fn(&DaySlot) -> Option<f64>| -> Vec<(f64, f64)> {
-            self.slots.iter().filter_map(|s| value(s).map(|v| [(s.start, v), (s.end, v)])).flatten().collect()
+            slots.iter().filter_map(|s| value(s).map(|v| [(s.start, v), (s.end, v)])).flatten().collect()
         };
         chart
             .draw_series(LineSeries::new(steps(&|s| s.staff), staff.stroke_width(4)))
@@ -102,7 +148,7 @@ impl Chart for DayChart {
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], busy.stroke_width(3)));
         chart
             .draw_secondary_series(LineSeries::new(
-                self.slots.iter().filter_map(|s| s.level.map(|l| ((s.start + s.end) / 2.0, l))),
+                slots.iter().filter_map(|s| s.level.map(|l| ((s.start + s.end) / 2.0, l))),
                 ShapeStyle::from(&level).stroke_width(2),
             ))
             .map_err(failed)?
@@ -130,6 +176,8 @@ pub struct WaitsBySlot {
     pub slots: Vec<(f64, f64)>,
     /// `waits[department][slot]`; `None` where nobody waited to be counted.
     pub waits: Vec<Vec<Option<f64>>>,
+    /// Clock time on the axis (see [`DayChart::clock`]).
+    pub clock: Option<ClockAxis>,
 }
 
 impl Chart for WaitsBySlot {
@@ -138,7 +186,8 @@ impl Chart for WaitsBySlot {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let end = self.slots.last().map_or(1.0, |s| s.1);
+        let (scale, ticks, x_desc) = x_axis(self.clock.as_ref(), &self.time_unit);
+        let end = self.slots.last().map_or(1.0, |s| s.1) * scale;
         let rows = self.departments.len().max(1);
         let longest = self.waits.iter().flatten().flatten().copied().fold(0.0, f64::max).max(1e-9);
         let mut chart = ChartBuilder::on(root)
@@ -156,8 +205,8 @@ impl Chart for WaitsBySlot {
             .configure_mesh()
             .axis_desc_style(("sans-serif", font::LABEL))
             .label_style(("sans-serif", font::TICK))
-            .x_label_formatter(&super::charts::tick)
-            .x_desc(format!("time in the period ({}s)", self.time_unit))
+            .x_label_formatter(&ticks)
+            .x_desc(x_desc)
             .y_labels(rows.min(40))
             .y_label_formatter(&|value: &SegmentValue<i32>| match value {
                 SegmentValue::CenterOf(row) => names.get(*row as usize).cloned().unwrap_or_default(),
@@ -168,6 +217,7 @@ impl Chart for WaitsBySlot {
             .map_err(failed)?;
         let cells = self.waits.iter().enumerate().flat_map(|(row, waits)| {
             self.slots.iter().zip(waits).map(move |(&(start, end), wait)| {
+                let (start, end) = (start * scale, end * scale);
                 let colour = match wait {
                     Some(wait) => palette(wait / longest),
                     None => RGBColor(230, 230, 230),

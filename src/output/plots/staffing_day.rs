@@ -24,6 +24,8 @@ pub struct StaffingDayChart {
     pub time_unit: String,
     /// Whether the period is longer than a day (ticks carry the weekday).
     pub weekly: bool,
+    /// What time 0 stands for (see [`crate::scenario::Scenario::start_time`]).
+    pub start: f64,
     /// Staff the algorithm requires, per slot.
     pub required: Vec<f64>,
     /// Erlang's pointwise answer (A or C), where a formula exists.
@@ -61,9 +63,9 @@ impl Chart for StaffingDayChart {
             .build_cartesian_2d(0.0..end.max(1e-9), 0.0..top)
             .map_err(failed)?;
         let unit = self.time_unit.clone();
-        let weekly = self.weekly;
+        let (weekly, start) = (self.weekly, self.start);
         let clock = move |x: &f64| match hours {
-            Some(h) => crate::readable::clock(*x / h, &unit, weekly).unwrap_or_default(),
+            Some(h) => crate::readable::clock(start, *x / h, &unit, weekly).unwrap_or_default(),
             None => crate::readable::number(*x),
         };
         let mut mesh = chart.configure_mesh();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::super::plots::day::{DayChart, DaySlot, WaitsBySlot};
+use super::super::plots::day::{ClockAxis, DayChart, DaySlot, WaitsBySlot};
 use super::{ReportError, Table};
 use crate::scenario::ScenarioFile;
 
@@ -53,9 +53,22 @@ pub fn load_day(folder: &Path, scenario: &ScenarioFile) -> Result<Option<(Vec<Da
     }
     let with_level = scenario.customers.service_level_time.is_some();
     let level_label = match scenario.customers.service_level_time {
-        Some(time) => format!("service level (share served within {time} {}s)", scenario.time_unit),
+        Some(time) => {
+            format!("service level (share served within {})", crate::readable::duration(time, &scenario.time_unit))
+        }
         None => "share served without waiting".to_string(),
     };
+    // Clock time on the axis for a clock unit and a period of a day or a week.
+    let seconds = crate::output::events::seconds_per_unit(&scenario.time_unit);
+    let period = scenario.period().unwrap_or(0.0) * seconds.unwrap_or(0.0);
+    let clock =
+        (seconds.is_some() && ((period - 86_400.0).abs() < 1e-6 || (period - 604_800.0).abs() < 1e-6)).then(|| {
+            ClockAxis {
+                start: crate::scenario::start_time_of(scenario),
+                unit: scenario.time_unit.clone(),
+                weekly: period > 86_400.0 + 1e-6,
+            }
+        });
     let mut days = Vec::new();
     for (department, rows) in scenario.departments.iter().zip(&slots) {
         if !department.front_line {
@@ -84,6 +97,7 @@ pub fn load_day(folder: &Path, scenario: &ScenarioFile) -> Result<Option<(Vec<Da
             time_unit: scenario.time_unit.clone(),
             level_label: level_label.clone(),
             slots: day,
+            clock: clock.clone(),
         });
     }
     let bounds: Vec<(f64, f64)> =
@@ -96,6 +110,6 @@ pub fn load_day(folder: &Path, scenario: &ScenarioFile) -> Result<Option<(Vec<Da
         }
         waits.push(row_waits);
     }
-    let heat = WaitsBySlot { time_unit: scenario.time_unit.clone(), departments: names, slots: bounds, waits };
+    let heat = WaitsBySlot { time_unit: scenario.time_unit.clone(), departments: names, slots: bounds, waits, clock };
     Ok(Some((days, heat)))
 }

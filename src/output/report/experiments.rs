@@ -126,6 +126,7 @@ fn staffing_charts(
                 every: end - start,
                 time_unit: scenario.time_unit.clone(),
                 weekly: false,
+                start: crate::scenario::start_time_of(scenario),
                 required: Vec::new(),
                 naive: Vec::new(),
                 erlang_c: Vec::new(),

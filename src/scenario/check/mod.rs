@@ -67,6 +67,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         name: file.name.clone(),
         description: file.description.clone(),
         time_unit: file.time_unit.clone(),
+        start_time: start_seconds(&checker, file.start_time.as_ref())?,
         horizon: file.horizon,
         period: customers
             .profile
@@ -87,6 +88,55 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         robust,
         resolved: file,
     })
+}
+
+/// Time 0 when the file says nothing: 2024-01-01T00:00:00, a Monday.
+pub const DEFAULT_START: f64 = 1_704_067_200.0;
+
+/// What time 0 of `file` stands for, as [`Scenario::start_time`] gives it
+/// (the default where the file's `start_time` is absent or invalid).
+pub fn start_time_of(file: &ScenarioFile) -> f64 {
+    let checker = Checker { origin: "", locator: Locator::new(None) };
+    start_seconds(&checker, file.start_time.as_ref()).unwrap_or(DEFAULT_START)
+}
+
+/// `start_time` as seconds since 1970-01-01T00:00:00 of the same civil
+/// clock (read as UTC): a local date-time, nothing else.
+fn start_seconds(checker: &Checker, start: Option<&toml::value::Datetime>) -> Result<f64, ScenarioError> {
+    let Some(start) = start else { return Ok(DEFAULT_START) };
+    let refuse = |what: &str| {
+        checker.invalid(
+            &[Step::Key("start_time")],
+            "start_time",
+            format!("must be a local date and time such as 2025-01-06T06:00:00 ({what}; got {start})"),
+        )
+    };
+    let (Some(date), Some(time)) = (start.date, start.time) else {
+        return Err(refuse("both a date and a time"));
+    };
+    if start.offset.is_some() {
+        return Err(refuse("no offset or Z: clock times are the organization's own"));
+    }
+    let second = time.second.unwrap_or(0);
+    let nanosecond = time.nanosecond.unwrap_or(0);
+    jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8).map_err(|_| refuse("a real date"))?;
+    if time.hour > 23 || time.minute > 59 || second > 59 {
+        return Err(refuse("a real time of day"));
+    }
+    let days = days_since_epoch(i64::from(date.year), i64::from(date.month), i64::from(date.day));
+    let seconds = days * 86_400 + i64::from(time.hour) * 3_600 + i64::from(time.minute) * 60 + i64::from(second);
+    Ok(seconds as f64 + f64::from(nanosecond) * 1e-9)
+}
+
+/// Days from 1970-01-01 to a civil date of the proleptic Gregorian
+/// calendar (H. Hinnant's `days_from_civil`).
+fn days_since_epoch(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let of_era = year - era * 400;
+    let of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let of_cycle = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    era * 146_097 + of_cycle - 719_468
 }
 
 /// Whether a character has no place in a name: control characters (a
