@@ -54,8 +54,20 @@ const RATES: [f64; 24] = [
     0.8,
 ];
 
-/// The log of replication 0 of `text` under `seed`, fitted by the hour.
-fn fit_own_log(text: &str, seed: u64) -> Fit {
+/// Fitting in minutes by the hour, keeping the `top` busiest teams.
+pub fn minute_settings(top: usize) -> Settings {
+    Settings {
+        top,
+        slot_minutes: 60,
+        unit_seconds: 60.0,
+        time_unit: "minute".into(),
+        patience_mean: None,
+        front_line: Vec::new(),
+    }
+}
+
+/// The event log orgsim writes for replication 0 of `text` under `seed`.
+fn own_log_text(text: &str, seed: u64) -> String {
     let scenario = scenario(text);
     let sandbox = Sandbox::new();
     let path = sandbox.path("events.csv");
@@ -63,17 +75,13 @@ fn fit_own_log(text: &str, seed: u64) -> Fit {
     let mut writer = EventLogWriter::create(&path, clock).unwrap();
     orgsim::model::simulate_observed(&scenario, 0, seed, &mut writer);
     writer.finish().unwrap();
-    let bytes = std::fs::read(&path).unwrap();
-    let log = read_csv(&bytes, "events.csv", &Columns::default()).unwrap();
-    let settings = Settings {
-        top: 10,
-        slot_minutes: 60,
-        unit_seconds: 60.0,
-        time_unit: "minute".into(),
-        patience_mean: None,
-        front_line: Vec::new(),
-    };
-    estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap()
+    std::fs::read_to_string(&path).unwrap()
+}
+
+/// The log of replication 0 of `text` under `seed`, fitted by the hour.
+fn fit_own_log(text: &str, seed: u64) -> Fit {
+    let log = read_csv(own_log_text(text, seed).as_bytes(), "events.csv", &Columns::default()).unwrap();
+    estimate(&log, &Clock::new("UTC").unwrap(), &minute_settings(10)).unwrap()
 }
 
 fn team<'a>(fit: &'a Fit, name: &str) -> (usize, &'a orgsim::fit::estimate::Team) {
@@ -231,15 +239,7 @@ fn a_status_history_export_gives_visits_transfers_and_returns() {
         [(0, Arrival::Entry, 50.0 + 1492.0), (1, Arrival::Need(0), 150.0), (2, Arrival::Transfer(0), 60.0)]
     );
     assert_eq!(trail.handoffs, 3);
-    let settings = Settings {
-        top: 2,
-        slot_minutes: 60,
-        unit_seconds: 60.0,
-        time_unit: "minute".into(),
-        patience_mean: None,
-        front_line: Vec::new(),
-    };
-    let fit = estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap();
+    let fit = estimate(&log, &Clock::new("UTC").unwrap(), &minute_settings(2)).unwrap();
     let names: Vec<&str> = fit.teams.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["Group 70", "Group 24", "Other teams"]);
     assert!(fit.teams.iter().all(|t| t.staff.is_none()), "no start/complete: staff unknown");
@@ -576,15 +576,8 @@ enabled = false
 
 #[test]
 fn times_floored_to_whole_minutes_are_fitted_within_their_interval() {
-    let scenario = scenario(ONE_MINUTE);
-    let sandbox = Sandbox::new();
-    let path = sandbox.path("events.csv");
-    let clock = check_clock("2024-01-01T00:00:00Z", "minute", scenario.horizon).unwrap();
-    let mut writer = EventLogWriter::create(&path, clock).unwrap();
-    orgsim::model::simulate_observed(&scenario, 0, 5, &mut writer);
-    writer.finish().unwrap();
+    let text = own_log_text(ONE_MINUTE, 5);
     // Every timestamp cut to its minute, as a ticket system exports it.
-    let text = std::fs::read_to_string(&path).unwrap();
     let floored: String = text
         .lines()
         .map(|line| {
@@ -597,15 +590,7 @@ fn times_floored_to_whole_minutes_are_fitted_within_their_interval() {
         .collect();
     assert!(floored.contains(":00Z") && !floored.contains(".000Z,"), "{}", &floored[..300]);
     let log = read_csv(floored.as_bytes(), "events.csv", &Columns::default()).unwrap();
-    let settings = Settings {
-        top: 10,
-        slot_minutes: 60,
-        unit_seconds: 60.0,
-        time_unit: "minute".into(),
-        patience_mean: None,
-        front_line: Vec::new(),
-    };
-    let fit = estimate(&log, &Clock::new("UTC").unwrap(), &settings).unwrap();
+    let fit = estimate(&log, &Clock::new("UTC").unwrap(), &minute_settings(10)).unwrap();
     assert_eq!(fit.resolution_seconds, Some(60.0));
     let (_, front) = team(&fit, "Front");
     assert!(front.service.is_work && front.service.resolution == Some(1.0), "{:?}", front.service.resolution);

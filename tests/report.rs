@@ -157,6 +157,18 @@ fn headless(browser: &Path, profile: &Path) -> Command {
     command
 }
 
+/// The pixels of a PNG screenshot that are drawn (not near white), and all.
+fn drawn_pixels(shot: &Path) -> (usize, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let bytes = &pixels[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    let drawn = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
+    (drawn, bytes.len() / channels)
+}
+
 #[test]
 fn chromium_renders_every_chart_of_the_report() {
     let Some(browser) = chromium() else {
@@ -199,14 +211,7 @@ fn chromium_renders_every_chart_of_the_report() {
         .output()
         .expect("start chromium");
     assert!(status.status.success(), "screenshot failed: {}", String::from_utf8_lossy(&status.stderr));
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    let bytes = &pixels[..info.buffer_size()];
-    let channels = info.color_type.samples();
-    let not_white = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
-    let total = bytes.len() / channels;
+    let (not_white, total) = drawn_pixels(&shot);
     assert!(not_white * 100 > total, "the screenshot is almost blank: {not_white} of {total} pixels drawn");
 }
 
@@ -374,14 +379,8 @@ fn every_report_reads_plainly_and_renders_in_chromium() {
             .output()
             .expect("start chromium");
         assert!(status.status.success(), "{name}: {}", String::from_utf8_lossy(&status.stderr));
-        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-        let mut reader = decoder.read_info().unwrap();
-        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut pixels).unwrap();
-        let channels = info.color_type.samples();
-        let bytes = &pixels[..info.buffer_size()];
-        let drawn = bytes.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
-        assert!(drawn * 100 > bytes.len() / channels, "{name}: the screenshot is almost blank");
+        let (drawn, total) = drawn_pixels(&shot);
+        assert!(drawn * 100 > total, "{name}: the screenshot is almost blank");
     }
 }
 

@@ -507,16 +507,8 @@ fn fit_html_is_ready_for_a_client() {
 #[test]
 fn a_resolution_outside_its_range_says_what_the_log_did_to_it() {
     let log = orgsim::fit::log::read_csv(AUDIT.as_bytes(), "audit.csv", &audit_columns()).unwrap();
-    let settings = orgsim::fit::estimate::Settings {
-        top: 10,
-        slot_minutes: 60,
-        unit_seconds: 60.0,
-        time_unit: "minute".into(),
-        patience_mean: None,
-        front_line: Vec::new(),
-    };
     let clock = orgsim::fit::timestamps::Clock::new("UTC").unwrap();
-    let fit = orgsim::fit::estimate::estimate(&log, &clock, &settings).unwrap();
+    let fit = orgsim::fit::estimate::estimate(&log, &clock, &crate::fit::minute_settings(10)).unwrap();
     let outside = |measure: &str| orgsim::fit::check::Comparison {
         measure: measure.into(),
         observed: 100.0,

@@ -67,15 +67,15 @@ pub(super) struct ImpactArgs {
 #[derive(Debug, Args)]
 pub(super) struct OptimizeArgs {
     /// Scenario file (TOML); the embedded default when omitted.
-    scenario: Option<PathBuf>,
+    pub(super) scenario: Option<PathBuf>,
     /// A target such as "ext_abandon_rate<=0.05" (repeatable).
     #[arg(long = "target", value_name = "TARGET", required = true)]
-    targets: Vec<String>,
+    pub(super) targets: Vec<String>,
     /// Most people that may be added in total across departments; the
     /// removal pass takes away at most this many plus one [default: 10;
     /// not with --by-interval].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
-    max_hires: Option<u32>,
+    pub(super) max_hires: Option<u32>,
     /// Staff every department slot by slot of the period (iterative
     /// staffing algorithm), then cover it with shifts: writes staffing.csv
     /// and optimized.toml. Targets: wait_prob<=A, abandon_rate<=A,
@@ -92,11 +92,11 @@ pub(super) struct OptimizeArgs {
         requires = "by_interval",
         allow_negative_numbers = true
     )]
-    shift_lengths: Vec<f64>,
+    pub(super) shift_lengths: Vec<f64>,
     #[command(flatten)]
-    confirm: ConfirmArgs,
+    pub(super) confirm: ConfirmArgs,
     #[command(flatten)]
-    common: ExperimentArgs,
+    pub(super) common: ExperimentArgs,
 }
 
 /// How a recommendation is confirmed on fresh replications.
@@ -111,13 +111,13 @@ pub(super) struct ConfirmArgs {
 }
 
 impl ConfirmArgs {
-    fn confirm(&self) -> experiment::confirm::Confirm {
+    pub(super) fn confirm(&self) -> experiment::confirm::Confirm {
         experiment::confirm::Confirm::Rounds(self.confirm_replications)
     }
 
     /// `runs` confirmation runs of a scenario as copies of it run with
     /// the choice's `replications` (the size check's unit).
-    fn copies(&self, runs: u64, replications: u32) -> u64 {
+    pub(super) fn copies(&self, runs: u64, replications: u32) -> u64 {
         (runs * u64::from(self.confirm_replications.unwrap_or(replications))).div_ceil(u64::from(replications.max(1)))
     }
 }
@@ -333,7 +333,7 @@ const MOST_WARMUP_PASSES: u64 = 3;
 /// Searches for the cheapest staffing that meets every target.
 pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
     if args.by_interval {
-        return staff_by_interval(args, quiet);
+        return super::staffing::staff_by_interval(args, quiet);
     }
     let common = &args.common;
     let mut base = load(args.scenario.as_deref())?;
@@ -395,50 +395,6 @@ pub(super) fn optimize(args: &OptimizeArgs, quiet: bool) -> Result<()> {
         verdicts.push(("the recommendation on fresh replications".into(), confirmation.results.verdict()));
     }
     experiment.finish(files, output::experiments::optimize_table(&results), &verdicts)
-}
-
-/// `optimize --by-interval`: the staff each slot needs, and the shifts that
-/// cover it.
-fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> {
-    use experiment::staffing::{MOST_ITERATIONS, SlotGrid, SlotTarget};
-    if args.max_hires.is_some() {
-        anyhow::bail!("--max-hires does not apply to --by-interval: the staffing of every slot is free");
-    }
-    let common = &args.common;
-    let mut base = load(args.scenario.as_deref())?;
-    let experiment = Experiment::new(&mut base, "staffing", common, quiet)?;
-    let targets: Vec<SlotTarget> =
-        args.targets.iter().map(|t| SlotTarget::parse(t, &base)).collect::<Result<_, _>>()?;
-    SlotGrid::of(&base)?;
-    // Every iteration runs the replications once, and so does every
-    // confirmation round with its own.
-    let rounds = args.confirm.copies(u64::from(experiment::confirm::MOST_SLOT_ROUNDS), experiment.plan.replications);
-    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + rounds }])?;
-    let confirm = args.confirm.confirm();
-    let plan = experiment
-        .pool
-        .install(|| {
-            experiment::staffing::staff_by_interval(
-                &base,
-                &targets,
-                &args.shift_lengths,
-                &experiment.plan,
-                confirm,
-                &experiment.progress,
-            )
-        })
-        .map_err(|error| match error {
-            experiment::staffing::StaffingError::Stalled(stalled) => anyhow::Error::from(stalled),
-            experiment::staffing::StaffingError::Invalid(invalid) => anyhow::Error::from(invalid),
-        })?;
-    let files = vec![
-        ("staffing.csv".to_string(), output::staffing::staffing_csv(&plan)),
-        ("optimized.toml".to_string(), output::staffing::optimized_toml(&plan)),
-        ("shifts.csv".to_string(), output::staffing::shifts_csv(&plan, &base.time_unit, base.start_time)),
-        ("scenario.toml".to_string(), base.to_toml().into_bytes()),
-    ];
-    let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
-    experiment.finish(files, output::staffing::staffing_table(&plan), &verdicts)
 }
 
 /// Each world's verdict: the worst of its baseline and improvements.

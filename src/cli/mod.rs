@@ -29,6 +29,7 @@ mod options;
 mod progress;
 mod run;
 mod slurm;
+mod staffing;
 mod sweep;
 mod validate;
 

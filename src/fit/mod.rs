@@ -13,7 +13,7 @@
 //!   gamma, by maximum likelihood and BIC), and [`floored`] does it for
 //!   times floored to the log's resolution (whole minutes, say);
 //! - [`estimate`] makes the estimates: departments, rates, routing, times,
-//!   staff, patience;
+//!   staff, and patience (`patience`);
 //! - [`staffing`] applies the head counts, utilizations and work times the
 //!   consultant knows;
 //! - [`scenario_file`] writes them as a commented scenario;
@@ -27,6 +27,7 @@ pub mod families;
 pub mod floored;
 mod gather;
 pub mod log;
+mod patience;
 pub mod scenario_file;
 pub mod source;
 pub mod staffing;
