@@ -422,6 +422,13 @@ fn start_time_puts_the_day_on_the_clock() {
     // The day chart's axis reads clock time.
     let svg = std::fs::read_to_string(sandbox.path("clock/plots/day-Desk.svg")).unwrap();
     assert!(svg.contains("clock time") && svg.contains("\n06:00\n") && svg.contains("\n11:00\n"), "HH:MM ticks");
+    // Its legend stands beside the plot, right of its last tick, not over the data.
+    let x_of = |text: &str| -> f64 {
+        let at = svg.find(&format!("\n{text}\n")).unwrap_or_else(|| panic!("{text}"));
+        let tag = svg[..at].rfind("<text x=\"").unwrap() + 9;
+        svg[tag..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(x_of("scheduled staff") > x_of("1.0"), "the legend is right of the plot and its second axis");
     // The event log starts there (as UTC) unless --events-start says otherwise.
     let events = std::fs::read_to_string(sandbox.path("events.csv")).unwrap();
     assert!(events.lines().nth(1).unwrap().contains("2025-01-06T06:"), "{}", events.lines().nth(1).unwrap());

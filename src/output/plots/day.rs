@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, font, house_style, palette};
+use super::{Chart, LEGEND_WIDTH, Mark, font, house_style, palette, side_legend};
 use plotters::coord::ranged1d::SegmentValue;
 
 /// One slot of a department's day.
@@ -99,7 +99,8 @@ impl Chart for DayChart {
             self.slots.iter().map(|s| DaySlot { start: s.start * scale, end: s.end * scale, ..s.clone() }).collect();
         let end = slots.last().map_or(1.0, |s| s.end);
         let top = slots.iter().flat_map(|s| [s.load, s.busy, s.staff.unwrap_or(0.0)]).fold(1.0, f64::max) * 1.15;
-        let mut chart = ChartBuilder::on(root)
+        let (plot, legend_area) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(
                 format!("{}: demand, staff and service through the period", self.department),
                 ("sans-serif", font::TITLE),
@@ -130,38 +131,32 @@ impl Chart for DayChart {
             .draw_series(
                 slots.iter().map(|s| Rectangle::new([(s.start, 0.0), (s.end, s.load)], demand.mix(0.5).filled())),
             )
-            .map_err(failed)?
-            .label("offered load")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 30, y + 8)], demand.mix(0.5).filled()));
+            .map_err(failed)?;
         let steps = |value: &dyn Fn(&DaySlot) -> Option<f64>| -> Vec<(f64, f64)> {
             slots.iter().filter_map(|s| value(s).map(|v| [(s.start, v), (s.end, v)])).flatten().collect()
         };
-        chart
-            .draw_series(LineSeries::new(steps(&|s| s.staff), staff.stroke_width(4)))
-            .map_err(failed)?
-            .label("scheduled staff")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], staff.stroke_width(4)));
-        chart
-            .draw_series(LineSeries::new(steps(&|s| Some(s.busy)), busy.stroke_width(3)))
-            .map_err(failed)?
-            .label("busy")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], busy.stroke_width(3)));
+        chart.draw_series(LineSeries::new(steps(&|s| s.staff), staff.stroke_width(4))).map_err(failed)?;
+        chart.draw_series(LineSeries::new(steps(&|s| Some(s.busy)), busy.stroke_width(3))).map_err(failed)?;
         chart
             .draw_secondary_series(LineSeries::new(
                 slots.iter().filter_map(|s| s.level.map(|l| ((s.start + s.end) / 2.0, l))),
                 ShapeStyle::from(&level).stroke_width(2),
             ))
-            .map_err(failed)?
-            .label(self.level_label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], level.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", font::TICK))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(failed)
+            .map_err(failed)?;
+        // The legend beside the plot, never over the data.
+        let soft = |c: RGBColor| {
+            let mix = |v: u8| (f64::from(v) * 0.5 + 255.0 * 0.5).round() as u8;
+            RGBColor(mix(c.0), mix(c.1), mix(c.2))
+        };
+        side_legend(
+            &legend_area,
+            &[
+                ("offered load".to_string(), soft(demand), Mark::Fill),
+                ("scheduled staff".to_string(), staff, Mark::Line(4)),
+                ("busy".to_string(), busy, Mark::Line(3)),
+                (self.level_label.clone(), level, Mark::Line(2)),
+            ],
+        )
     }
 }
 

@@ -161,6 +161,46 @@ pub fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(|e| e.to_string())
 }
 
+/// How a legend entry is marked.
+#[derive(Debug, Clone, Copy)]
+pub enum Mark {
+    /// A line of this width.
+    Line(u32),
+    /// A filled box.
+    Fill,
+}
+
+/// Width of the strip beside a chart that holds its legend.
+pub const LEGEND_WIDTH: u32 = 340;
+
+/// A legend in its own strip beside the plot (never over the data): each
+/// entry's mark and its label, wrapped.
+pub fn side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(String, RGBColor, Mark)],
+) -> Result<(), String> {
+    let style = ("sans-serif", font::TICK).into_font().color(&BLACK);
+    let mut y = 140;
+    for (label, colour, mark) in entries {
+        match mark {
+            Mark::Line(width) => {
+                area.draw(&PathElement::new(vec![(10, y), (50, y)], colour.stroke_width(width + 1)))
+                    .map_err(|e| e.to_string())?;
+            }
+            Mark::Fill => {
+                area.draw(&Rectangle::new([(10, y - 10), (50, y + 10)], colour.filled())).map_err(|e| e.to_string())?;
+            }
+        }
+        let lines = wrapped(label, 22);
+        for (k, line) in lines.iter().enumerate() {
+            area.draw(&Text::new(line.clone(), (60, y - 10 + k as i32 * 24), style.clone()))
+                .map_err(|e| e.to_string())?;
+        }
+        y += 24 * lines.len().max(1) as i32 + 24;
+    }
+    Ok(())
+}
+
 /// Font sizes for slide-sized charts.
 pub mod font {
     /// Title.

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, font, house_style, series_colours, wrapped};
+use super::{Chart, LEGEND_WIDTH, Mark, font, house_style, series_colours, side_legend};
 
 fn failed(error: impl std::fmt::Display) -> String {
     error.to_string()
@@ -54,7 +54,7 @@ impl Chart for StaffingDayChart {
             .chain(self.naive.iter().chain(&self.erlang_c).flatten().copied())
             .fold(1.0, f64::max)
             * 1.15;
-        let (areas, legend_area) = root.split_horizontally(1260);
+        let (areas, legend_area) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
         let mut chart = ChartBuilder::on(&areas)
             .caption(format!("Staff by slot at {}", self.department), ("sans-serif", font::TITLE))
             .margin(30)
@@ -107,21 +107,9 @@ impl Chart for StaffingDayChart {
             for run in runs {
                 chart.draw_series(LineSeries::new(run, colour.stroke_width(width))).map_err(failed)?;
             }
-            legend.push((label, colour, width));
+            legend.push((label.to_string(), colour, Mark::Line(width)));
         }
         // The legend beside the plot, never over the data.
-        let style = ("sans-serif", font::TICK).into_font().color(&BLACK);
-        for (row, (label, colour, width)) in legend.into_iter().enumerate() {
-            let y = 140 + row as i32 * 60;
-            legend_area
-                .draw(&PathElement::new(vec![(10, y), (50, y)], colour.stroke_width(width + 1)))
-                .map_err(failed)?;
-            for (k, line) in wrapped(label, 22).iter().enumerate() {
-                legend_area
-                    .draw(&Text::new(line.to_string(), (60, y - 10 + k as i32 * 20), style.clone()))
-                    .map_err(failed)?;
-            }
-        }
-        Ok(())
+        side_legend(&legend_area, &legend)
     }
 }
