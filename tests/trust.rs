@@ -500,6 +500,9 @@ enabled = false
     sandbox.run(&["compare", "seven.toml", "three.toml", "--out", "compare", "--no-plots", "--quiet"]).success();
     let compared = rows(&sandbox.path("compare"), "compare.csv");
     assert!(compared.iter().all(|r| r["verdict"] == "overloaded"), "the pair is as doubtful as its worse run");
+    // The report's headline says so beside the figures it gives.
+    let page = std::fs::read_to_string(sandbox.path("compare/report.html")).unwrap();
+    assert!(page.contains("Variant three's figures are marked overloaded"), "the headline carries the verdict");
 }
 
 #[test]

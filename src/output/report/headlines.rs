@@ -137,6 +137,15 @@ pub fn compare_headline(folder: &Path, social: bool, time_unit: &str) -> Result<
         if !parts.is_empty() {
             sentences.push(format!("Variant {variant} against the base: {}.", parts.join("; ")));
         }
+        let verdict = table
+            .rows
+            .iter()
+            .filter(|r| r["variant"] == variant)
+            .find_map(|r| r.get("verdict").filter(|v| !v.is_empty() && *v != "ok"));
+        if let Some(verdict) = verdict {
+            sentences
+                .push(format!("Variant {variant}'s figures are marked {verdict}: read them with the warnings below."));
+        }
     }
     Ok(sentences)
 }
@@ -194,6 +203,9 @@ pub fn impact_headline(folder: &Path, scenario: &ScenarioFile) -> Result<Vec<Str
         if by == "revenue_at_risk" && window > 0.0 {
             sentences.push(format!("Per {unit}: {} of revenue no longer at risk.", number(gain / window)));
         }
+    }
+    if let Some(verdict) = top.get("verdict").filter(|v| !v.is_empty() && *v != "ok") {
+        sentences.push(format!("Its figures are marked {verdict}: read them with the warnings below."));
     }
     if step == "+1 staff" {
         let cost = scenario.departments.iter().find(|d| d.name == *department).map(|d| d.cost_per_time);
