@@ -20,6 +20,7 @@ mod scenarios;
 mod shifts;
 mod slurm;
 mod social;
+mod stories;
 mod theory;
 mod ticket;
 mod transfers;

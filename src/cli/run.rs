@@ -1,9 +1,9 @@
 //! `orgsim run`: simulates a scenario's replications and writes every
 //! result file, the time series, the charts and report.html.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 use super::options::{SimulationArgs, Work, output_folder};
@@ -11,6 +11,7 @@ use super::validate::load_warnings;
 use super::{load, print};
 use crate::experiment;
 use crate::output;
+use crate::scenario::{Baseline, Scenario};
 
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {
@@ -38,12 +39,28 @@ pub(super) struct RunArgs {
     /// 2024-01-01T00:00:00Z].
     #[arg(long, value_name = "INSTANT", requires = "events")]
     events_start: Option<String>,
+    /// Run a story alone: without its `[story] baseline`, and so without
+    /// story.csv.
+    #[arg(long)]
+    no_story: bool,
 }
 
 /// Runs the scenario and writes its files.
 pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
     args.simulation.apply(&mut scenario)?;
+    let baseline = match args.no_story {
+        true => None,
+        false => story_baseline(args.scenario.as_deref(), &scenario, &args)?,
+    };
+    // The output folder holds the baseline it was compared with, so its
+    // scenario.toml reruns the story from there.
+    match &baseline {
+        None => scenario.set_story_baseline(None),
+        Some((_, Baseline::Embedded)) => {}
+        Some((_, Baseline::File(_))) => scenario.set_story_baseline(Some(Baseline::File(BASELINE_FILE.into()))),
+    }
+    let mut baseline = baseline.map(|(base, _)| base);
     let clock = match &args.events {
         Some(_) => Some(
             output::events::check_clock(
@@ -60,14 +77,23 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     // stays as it is when the run writes the same bytes.
     let streams: Vec<&std::path::Path> = args.events.iter().chain(&args.trace).map(|p| p.as_path()).collect();
     output::guard::refuse_inputs(&out, &output::RUN_FOLDER_FILES, &streams)?;
-    if let Some(input) = output::guard::input_at(&out.join("scenario.toml"))
-        && std::fs::read(&input).ok() != Some(scenario.to_toml().into_bytes())
-    {
-        output::guard::refuse_inputs(&out, &["scenario.toml"], &[])?;
+    let base_file = baseline
+        .as_ref()
+        .filter(|_| scenario.resolved.story.as_ref().and_then(|s| s.baseline.as_deref()) == Some(BASELINE_FILE));
+    for (name, written) in std::iter::once(("scenario.toml", &scenario)).chain(base_file.map(|b| (BASELINE_FILE, b))) {
+        if let Some(input) = output::guard::input_at(&out.join(name))
+            && std::fs::read(&input).ok() != Some(written.to_toml().into_bytes())
+        {
+            output::guard::refuse_inputs(&out, &[name], &[])?;
+        }
     }
     let pool = args.simulation.pool()?;
-    args.simulation.check_size(&[Work::one(&scenario)], scenario.replications, pool.current_num_threads(), true)?;
+    let work: Vec<Work> = std::iter::once(&scenario).chain(&baseline).map(Work::one).collect();
+    args.simulation.check_size(&work, scenario.replications, pool.current_num_threads(), true)?;
     args.simulation.choose_warmup(&mut scenario, &pool, quiet)?;
+    if let Some(base) = &mut baseline {
+        args.simulation.choose_warmup(base, &pool, quiet)?;
+    }
     if !quiet {
         for warning in load_warnings(&scenario) {
             eprintln!("warning: {warning}");
@@ -98,7 +124,20 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         }
         return Err(stall.into());
     }
-    let files = output::run_files(&results);
+    let mut files = output::run_files(&results);
+    let mut judged = Vec::new();
+    if let (Some(base), Some(story)) = (baseline, &results.scenario.story) {
+        let base = pool.install(|| experiment::run(base));
+        if let Err(stall) = experiment::Stalled::check(&base.replications) {
+            output::files::abandon_run(&out, created, parts);
+            return Err(anyhow::Error::from(stall).context("the story's baseline"));
+        }
+        judged = experiment::story::judge(story, &base, &results);
+        files.push(("story.csv".to_string(), output::story::story_csv(&judged)));
+        if story.baseline == Some(Baseline::File(BASELINE_FILE.into())) {
+            files.push((BASELINE_FILE.to_string(), base.scenario.to_toml().into_bytes()));
+        }
+    }
     output::files::finish_run(&out, created, &files, parts, social)?;
     output::report::write_run_report(&out, !args.no_plots)?;
     if let Some(mut writer) = trace {
@@ -114,6 +153,9 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
             eprintln!("warning: {warning}");
         }
         let mut text = output::table::summary_table(&results);
+        if !judged.is_empty() {
+            text.push_str(&output::story::story_table(&judged, &results.scenario.time_unit));
+        }
         text.push_str(&format!(
             "\nwrote {}, timeseries.csv, report.html{} to {}\n",
             files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
@@ -129,4 +171,37 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         print(&text)?;
     }
     Ok(())
+}
+
+/// The copy of a story's baseline file in its output folder.
+const BASELINE_FILE: &str = "baseline.toml";
+
+/// The baseline a story runs against, with the story's seed and
+/// replications (and the same command-line settings), so the two are
+/// paired; `None` for a scenario without `[story] baseline`. Its path is
+/// relative to the story's file.
+fn story_baseline(path: Option<&Path>, told: &Scenario, args: &RunArgs) -> Result<Option<(Scenario, Baseline)>> {
+    let Some(story) = &told.story else { return Ok(None) };
+    let Some(baseline) = &story.baseline else { return Ok(None) };
+    experiment::story::check_metrics(story, told, "the story")?;
+    let (mut base, which) = match baseline {
+        Baseline::Embedded => (load(None)?, "the embedded baseline".to_string()),
+        Baseline::File(relative) => {
+            let folder = path.and_then(Path::parent).unwrap_or(Path::new(""));
+            let file = folder.join(relative);
+            let base = load(Some(&file)).with_context(|| {
+                format!(
+                    "{}: story.baseline = {relative:?} (give a scenario file relative to the story's own, or \"embedded\")",
+                    path.map_or("<embedded default scenario>".into(), |p| p.display().to_string())
+                )
+            })?;
+            (base, format!("the baseline {}", file.display()))
+        }
+    };
+    args.simulation.apply(&mut base)?;
+    base.set_seed(told.seed);
+    base.set_replications(told.replications);
+    base.drop_story();
+    experiment::story::check_metrics(story, &base, &which)?;
+    Ok(Some((base, baseline.clone())))
 }

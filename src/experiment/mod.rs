@@ -23,6 +23,7 @@ pub mod shard;
 pub mod shift_cover;
 pub mod staffing;
 pub mod statistics;
+pub mod story;
 pub mod sweep;
 
 use rayon::prelude::*;

@@ -18,6 +18,7 @@ pub mod robust;
 pub mod sensitivity;
 pub mod shards;
 pub mod staffing;
+pub mod story;
 pub mod streams;
 pub mod table;
 pub mod target;
@@ -48,8 +49,9 @@ pub fn run_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Every file `orgsim run` may write in its folder but `scenario.toml`.
-pub const RUN_FOLDER_FILES: [&str; 10] = [
+/// Every file `orgsim run` may write in its folder but `scenario.toml`
+/// and a story's `baseline.toml`.
+pub const RUN_FOLDER_FILES: [&str; 11] = [
     "summary.csv",
     "departments.csv",
     "replications.csv",
@@ -58,10 +60,11 @@ pub const RUN_FOLDER_FILES: [&str; 10] = [
     "intervals.csv",
     "diagnostics.csv",
     "regimes.csv",
+    "story.csv",
     "timeseries.csv",
     "report.html",
 ];
 
 /// Files an earlier run may have left in a folder that this run does not
 /// write: removed, so the report never draws them as this run's.
-pub const RUN_FILES_NOT_ALWAYS_WRITTEN: [&str; 1] = ["intervals.csv"];
+pub const RUN_FILES_NOT_ALWAYS_WRITTEN: [&str; 3] = ["intervals.csv", "story.csv", "baseline.toml"];

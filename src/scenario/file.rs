@@ -231,6 +231,58 @@ pub struct ScenarioFile {
     /// Plausible ranges of the assumptions `orgsim impact --robust` varies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robust: Option<toml::Table>,
+    /// What the scenario teaches: its baseline, what to look for, and what
+    /// should move against the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<StoryFile>,
+}
+
+/// The `[story]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryFile {
+    /// The scenario the story changes: a path relative to the story's own
+    /// file, or `"embedded"` for the embedded default; absent when the story
+    /// stands alone (then it has no expectations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// What to look for, one sentence each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub look_for: Vec<String>,
+    /// The metrics that should move against the baseline, and which way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<ExpectFile>,
+}
+
+/// One entry of a story's `expect`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectFile {
+    /// A metric of `summary.csv`, e.g. `ext_churn_rate` or
+    /// `department.IT.morale_mean`.
+    pub metric: String,
+    /// Which way it should move against the baseline.
+    pub direction: Direction,
+}
+
+/// Which way a metric should move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The story's value above the baseline's.
+    Higher,
+    /// The story's value below the baseline's.
+    Lower,
+}
+
+impl Direction {
+    /// As written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
 }
 
 /// The `[customers]` table.

@@ -21,14 +21,15 @@ mod schedule;
 use std::fmt;
 
 pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
+pub use check::story::{Baseline, Expectation, Story};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
 pub use check::{DEFAULT_START, MOST_NAME_CHARS, MOST_SEED, day_in, forbidden_in_names, start_time_of};
 pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
 pub use file::{
-    BehaviorFile, CustomersFile, DepartmentFile, Followup, NeedFile, NeedMode, ScenarioFile, ShiftFile, Staff,
-    SurgeFile, TransferFile, Warmup,
+    BehaviorFile, CustomersFile, DepartmentFile, Direction, ExpectFile, Followup, NeedFile, NeedMode, ScenarioFile,
+    ShiftFile, Staff, StoryFile, SurgeFile, TransferFile, Warmup,
 };
 pub use schedule::Schedule;
 
@@ -84,6 +85,8 @@ pub struct Scenario {
     pub sweep: Option<SweepSpec>,
     /// The `[robust]` table's ranges.
     pub robust: Vec<RobustRange>,
+    /// The `[story]` table: its baseline, what to look for, what to expect.
+    pub story: Option<Story>,
     /// The file with every default written out, for `scenario.toml`.
     pub resolved: ScenarioFile,
 }
@@ -358,5 +361,27 @@ impl Scenario {
     pub fn set_seed(&mut self, seed: u64) {
         self.seed = seed;
         self.resolved.seed = seed;
+    }
+
+    /// Points the story at another copy of its baseline (a file beside the
+    /// resolved scenario), or with `None` makes it stand alone: no baseline,
+    /// no expectations; in the resolved file too.
+    pub fn set_story_baseline(&mut self, baseline: Option<Baseline>) {
+        let (Some(story), Some(file)) = (&mut self.story, &mut self.resolved.story) else { return };
+        file.baseline = baseline.as_ref().map(|b| match b {
+            Baseline::Embedded => "embedded".to_string(),
+            Baseline::File(path) => path.clone(),
+        });
+        if baseline.is_none() {
+            story.expect.clear();
+            file.expect.clear();
+        }
+        story.baseline = baseline;
+    }
+
+    /// Drops the `[story]` table (a baseline run as a story's reference).
+    pub fn drop_story(&mut self) {
+        self.story = None;
+        self.resolved.story = None;
     }
 }

@@ -146,6 +146,11 @@ pub const RANGES: &[KeyRange] = &[
     closed("behavior.negative_fade_factor", 0.0, 1e3),
     closed("behavior.churn_base", 0.0, 1.0),
     closed("behavior.churn_after_bad", 0.0, 1.0),
+    noted(whole("story.look_for", 0.0, 20.0), "the number of sentences, each 1 to 1000 characters"),
+    noted(
+        whole("story.expect", 0.0, 50.0),
+        "the number of `{ metric, direction }` entries: a metric of `summary.csv`, each once, `direction = \"higher\"` or `\"lower\"`; needs `story.baseline`",
+    ),
 ];
 
 /// `value` to six significant digits: what orgsim writes where a number

@@ -6,11 +6,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::placement::{Obstacles, Rect, place};
 use super::{Chart, font, palette};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
 }
+
+/// An arrow to draw: from, to, width, colour and kind.
+type Shaft = ((f64, f64), (f64, f64), u32, RGBColor, LinkKind);
 
 /// The most departments the flow picture names when they are crowded.
 const MOST_LABELLED: usize = 15;
@@ -111,6 +115,18 @@ pub struct FlowChart {
 }
 
 impl FlowChart {
+    /// A department's second line: staff and how busy.
+    fn staff_line(&self, node: &FlowNode) -> String {
+        match node.staff {
+            Some(staff) if self.from_log => format!("{} staff", crate::scenario::ranges::number(staff)),
+            None if self.from_log => "staff unknown".to_string(),
+            Some(staff) => {
+                format!("{} staff · {:.0}% busy", crate::scenario::ranges::number(staff), node.utilization * 100.0)
+            }
+            None => "unlimited staff".to_string(),
+        }
+    }
+
     /// Column of each node: front line 0, then by shortest chain of needs.
     pub fn columns(&self) -> Vec<usize> {
         let n = self.nodes.len();
@@ -313,19 +329,19 @@ impl Chart for FlowChart {
                 root.draw(&Text::new(line, at, small.clone())).map_err(failed)?;
             }
         }
-        for (i, node) in self.nodes.iter().enumerate().filter(|(_, n)| n.front_line) {
+        // Every arrow first, so that labels can keep clear of them.
+        let mut arrows: Vec<Shaft> = Vec::new();
+        for (i, _) in self.nodes.iter().enumerate().filter(|(_, n)| n.front_line) {
             let (x, y) = position[i];
             let (dx, dy) = (x - entry.0, y - entry.1);
             let length = (dx * dx + dy * dy).sqrt().max(1e-9);
-            let _ = node;
-            arrow(
-                root,
+            arrows.push((
                 (entry.0 + 18.0 * dx / length, entry.1 + 18.0 * dy / length),
                 (x - radius(i) * dx / length, y - radius(i) * dy / length),
                 3,
                 RGBColor(90, 90, 90),
                 LinkKind::Hold,
-            )?;
+            ));
         }
         for link in &self.links {
             let (a, b) = (position[link.from], position[link.to]);
@@ -340,7 +356,20 @@ impl Chart for FlowChart {
             let end = (b.0 - ux * radius(link.to) + px, b.1 - uy * radius(link.to) + py);
             let width = (1.0 + (biggest_radius / 4.0).min(14.0) * link.requests / busiest).round() as u32;
             let colour = link.satisfaction.map_or(RGBColor(110, 110, 110), |s| palette(on_scale(s)));
-            arrow(root, start, end, width, colour, link.kind)?;
+            arrows.push((start, end, width, colour, link.kind));
+        }
+        let mut obstacles = Obstacles {
+            segments: arrows.iter().map(|(a, b, width, _, _)| (*a, *b, 7.0 + f64::from(*width) / 2.0)).collect(),
+            circles: (0..self.nodes.len()).map(|i| (position[i], radius(i))).chain([(entry, 16.0)]).collect(),
+            boxes: vec![
+                // The customers' own labels and outcomes.
+                Rect { x0: entry.0 - 100.0, y0: entry.1 - 60.0, x1: entry.0 + 100.0, y1: entry.1 - 28.0 },
+                Rect { x0: entry.0 - 100.0, y0: entry.1 + 28.0, x1: entry.0 + 100.0, y1: entry.1 + 150.0 },
+            ],
+        };
+        let bounds = Rect { x0: 4.0, y0: 60.0, x1: 1596.0, y1: 790.0 };
+        for (start, end, width, colour, kind) in &arrows {
+            arrow(root, *start, *end, *width, *colour, *kind)?;
         }
         for (i, node) in self.nodes.iter().enumerate() {
             let (x, y) = position[i];
@@ -355,55 +384,31 @@ impl Chart for FlowChart {
             let r = radius(i).round() as i32;
             root.draw(&Circle::new(centre, r, fill.filled())).map_err(failed)?;
             root.draw(&Circle::new(centre, r, BLACK.stroke_width(if labelled { 2 } else { 1 }))).map_err(failed)?;
-            if !labelled {
-                // Crowded: up to 15 teams still carry their names, one
-                // line beside the circle on a plate.
-                if self.nodes.len() <= MOST_LABELLED {
-                    let name: String = node.name.chars().take(28).collect();
-                    let width = (name.chars().count() as i32) * 10 + 12;
-                    let at = (centre.0 + r + 6, centre.1);
-                    root.draw(&Rectangle::new(
-                        [(at.0, at.1 - 13), (at.0 + width, at.1 + 13)],
-                        WHITE.mix(0.85).filled(),
-                    ))
-                    .map_err(failed)?;
-                    let style = ("sans-serif", 18).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
-                    root.draw(&Text::new(name, (at.0 + 6, at.1), style)).map_err(failed)?;
-                }
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !labelled && self.nodes.len() > MOST_LABELLED {
                 continue;
             }
-            let text = ("sans-serif", font::TICK).into_font().color(&BLACK);
-            // A white plate keeps the labels readable over arrows.
-            // A plate as wide as the name, so arrows show around it.
-            let plate = (node.name.chars().count().max(12) as i32) * 13 / 2 + 8;
-            root.draw(&Rectangle::new(
-                [(centre.0 - plate, centre.1 + r + 4), (centre.0 + plate, centre.1 + r + 60)],
-                WHITE.mix(0.7).filled(),
-            ))
-            .map_err(failed)?;
-            root.draw(&Text::new(
-                node.name.clone(),
-                (centre.0, centre.1 + r + 6),
-                text.pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(failed)?;
-            root.draw(&Text::new(
-                match node.staff {
-                    Some(staff) if self.from_log => format!("{} staff", crate::scenario::ranges::number(staff)),
-                    None if self.from_log => "staff unknown".to_string(),
-                    Some(staff) => {
-                        format!(
-                            "{} staff · {:.0}% busy",
-                            crate::scenario::ranges::number(staff),
-                            node.utilization * 100.0
-                        )
-                    }
-                    None => "unlimited staff".to_string(),
-                },
-                (centre.0, centre.1 + r + 34),
-                ("sans-serif", 20).into_font().color(&RGBColor(60, 60, 60)).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(failed)?;
+            let lines = if labelled {
+                vec![(node.name.clone(), font::TICK, BLACK), (self.staff_line(node), 20, RGBColor(60, 60, 60))]
+            } else {
+                // Crowded: up to 15 teams still carry their names, one line.
+                vec![(node.name.chars().take(28).collect(), 18, BLACK)]
+            };
+            let width = lines
+                .iter()
+                .map(|(text, size, _)| text.chars().count() as f64 * f64::from(*size) * 0.55)
+                .fold(0.0, f64::max)
+                + 10.0;
+            let height = lines.iter().map(|(_, size, _)| f64::from(*size) + 6.0).sum::<f64>();
+            let rect = place(position[i], radius(i), (width, height), &mut obstacles, &bounds);
+            let mut top = rect.y0;
+            for (text, size, colour) in lines {
+                let style = ("sans-serif", size).into_font().color(&colour).pos(Pos::new(HPos::Center, VPos::Top));
+                let at = (((rect.x0 + rect.x1) / 2.0).round() as i32, top.round() as i32 + 2);
+                root.draw(&Text::new(text, at, style)).map_err(failed)?;
+                top += f64::from(size) + 6.0;
+            }
         }
         if social {
             colour_bar(root, (1250, 840), "morale (circles), satisfaction (arrows)", scale)?;

@@ -14,6 +14,7 @@ pub mod day;
 pub mod experiment_charts;
 pub mod fit_charts;
 pub mod flow;
+mod placement;
 pub mod regimes;
 pub mod staffing_day;
 

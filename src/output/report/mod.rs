@@ -9,10 +9,12 @@ mod chain;
 mod day;
 mod experiments;
 mod fit;
+mod glossary;
 mod headlines;
 mod key_tables;
 mod robust;
 mod run;
+mod story;
 mod trust;
 
 use std::collections::HashMap;
@@ -127,11 +129,12 @@ pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A whole HTML page around `body`.
+/// A whole HTML page around `body`, the glossary at its end.
 fn page(title: &str, body: &str) -> String {
     let title = escape(title);
+    let glossary = glossary::glossary_html();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n{body}</body></html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n{body}{glossary}</body></html>\n"
     )
 }
 
@@ -139,7 +142,7 @@ fn page(title: &str, body: &str) -> String {
 /// One chart as a figure with its sentence.
 fn figure(picture: &Picture, sentence: &str) -> String {
     format!(
-        "<figure id=\"chart-{}\">{}<figcaption>{}</figcaption></figure>\n",
+        "<figure id=\"chart-{}\">{}<figcaption><strong>How to read this:</strong> {}</figcaption></figure>\n",
         picture.name,
         picture.svg.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").trim(),
         escape(sentence)
@@ -162,7 +165,7 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px soli
 .story{font-size:1.1em;color:#333}table{border-collapse:collapse;margin:1em 0}\
 td,th{border:1px solid #bbb;padding:.3em .8em;text-align:right}td:first-child,th:first-child{text-align:left}\
 figure{margin:1.5em 0;page-break-inside:avoid}figure svg{display:block;width:100%;height:auto;border:1px solid #ddd}\
-figcaption{margin-top:.4em;color:#333}code{background:#f3f3f3;padding:0 .3em}\
+figcaption{margin-top:.4em;color:#333}dl.glossary dt{font-weight:bold;float:left;clear:left;margin-right:.5em}dl.glossary dd{margin:0 0 .3em 0}code{background:#f3f3f3;padding:0 .3em}\
 @media print{body{max-width:none;margin:0}figure{break-inside:avoid}}";
 
 fn write_pictures_and_page(folder: &Path, pictures: &[(Picture, String)], html: String) -> Result<(), ReportError> {

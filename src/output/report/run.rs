@@ -39,6 +39,8 @@ pub struct RunData {
     replications: usize,
     /// The headline's sentences ([`super::headlines`]).
     pub headline: Vec<String>,
+    /// The story's expectations judged (`story.csv`; empty without one).
+    pub story: Vec<crate::experiment::story::Outcome>,
 }
 
 impl RunData {
@@ -87,7 +89,8 @@ pub fn load_run(folder: &Path) -> Result<RunData, ReportError> {
     let trust = super::trust::load_trust(folder, &names, &summary, &scenario.time_unit, scenario.horizon)?;
     let day = super::day::load_day(folder, &scenario)?;
     let headline = super::headlines::run_headline(folder, &scenario)?;
-    Ok(RunData { scenario, summary, flow, waits, trust, day, timeseries, replications, headline })
+    let story = super::story::load_story(folder)?;
+    Ok(RunData { scenario, summary, flow, waits, trust, day, timeseries, replications, headline, story })
 }
 
 /// The flow chart's data: each department's utilization and morale
@@ -418,6 +421,7 @@ pub fn run_report(data: &RunData, pictures: &[(Picture, String)]) -> String {
         scenario.warmup
     );
     html.push_str(&super::headlines::headline_html(&data.headline));
+    html.push_str(&super::story::story_section(scenario, &data.story));
     html.push_str(&super::trust::trust_section(&data.trust, data.replications));
     let _ = writeln!(
         html,

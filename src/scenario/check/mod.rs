@@ -1,8 +1,8 @@
 //! Checking a parsed [`ScenarioFile`] into a [`Scenario`], one section at a
 //! time: the run settings here, then [`departments`] (names, staff, needs and
 //! the network of needs), [`customers`] (arrivals, entry, surges),
-//! [`behavior`] (the social layer), [`sweep`] (the `[sweep]` table) and
-//! [`robust`] (the `[robust]` table).
+//! [`behavior`] (the social layer), [`sweep`] (the `[sweep]` table),
+//! [`robust`] (the `[robust]` table) and [`story`] (the `[story]` table).
 //! Every numeric value is held to its range in [`super::ranges`]; the
 //! defaults are then written out so the resolved file repeats the run.
 
@@ -10,6 +10,7 @@ mod behavior;
 mod customers;
 mod departments;
 pub mod robust;
+pub mod story;
 pub mod sweep;
 mod transfers;
 
@@ -62,6 +63,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
     }
     let sweep = sweep::check(&checker, &file)?;
     let robust = robust::check(&checker, &file)?;
+    let story = story::check(&checker, &file)?;
     resolve_defaults(&mut file, &departments, &customers, &entry_shares, sample_every);
     Ok(Scenario {
         name: file.name.clone(),
@@ -86,6 +88,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         behavior: file.behavior.clone(),
         sweep,
         robust,
+        story,
         resolved: file,
     })
 }
