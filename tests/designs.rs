@@ -58,6 +58,18 @@ fn a_sobol_design_finds_the_one_parameter_that_matters() {
     }
     assert!(index("department.Desk.staff", "st_ci_low") <= index("department.Desk.staff", "st"));
     assert!(folder.join("plots/sensitivity-ext_wait_mean.svg").exists());
+    // The headline names the parameter with the largest total index, with
+    // sensitivity.csv's figures.
+    let page = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    let expected = format!(
+        "Desk: staff explains most of the variance of mean wait before service: total Sobol index {} ({})",
+        orgsim::readable::number(index("department.Desk.staff", "st")),
+        orgsim::readable::interval(
+            index("department.Desk.staff", "st_ci_low"),
+            index("department.Desk.staff", "st_ci_high")
+        )
+    );
+    assert!(page.contains(&expected), "{expected}");
     // The folder alone gives the indices back.
     let written = std::fs::read(folder.join("sensitivity.csv")).unwrap();
     std::fs::remove_file(folder.join("sensitivity.csv")).unwrap();
@@ -144,6 +156,18 @@ fn a_latin_hypercube_uses_every_stratum_once() {
         assert_eq!(count, 5, "staff {staff}");
     }
     assert!(folder.join("plots/scatter-ext_wait_mean.svg").exists());
+    // The headline names staff as what moves the wait most, by its rank
+    // correlation over the points, computed here from sweep.csv.
+    let staff: Vec<f64> = sweep.iter().map(|r| r["param.department.Desk.staff"].parse().unwrap()).collect();
+    let wait: Vec<f64> = sweep.iter().map(|r| r["ext_wait_mean_mean"].parse().unwrap()).collect();
+    let rho = orgsim::experiment::importance::rank_correlation(&staff, &wait);
+    assert!(rho < -0.8, "{rho}");
+    let page = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    let expected = format!(
+        "Desk: staff moves mean wait before service most: rank correlation {} over 20 points",
+        orgsim::readable::number(rho)
+    );
+    assert!(page.contains(&expected), "{expected}");
     // The design's own seed changes the points; the same seed repeats them.
     sandbox.write("seeded.toml", &queue("lhs", 20).replace("samples = 20", "samples = 20\nseed = 99"));
     sandbox.run(&["sweep", "seeded.toml", "--out", "seeded", "--quiet", "--no-plots"]).success();

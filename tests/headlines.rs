@@ -90,16 +90,38 @@ fn compare_and_impact_headlines_cite_their_files() {
     let expected =
         format!("{} (+1 staff), a gain in revenue at risk over the window of {}", top["department"], number(gain));
     assert!(text.contains(&expected), "{expected:?} not in {text:?}");
-    // Per time unit, and the step's cost from the scenario.
+    // The step's cost from the scenario; a gain per time unit only where
+    // the gain's interval excludes none (here it holds 0).
     let scenario = orgsim::scenario::Scenario::default_scenario();
     let window = scenario.horizon - scenario.warmup;
-    assert!(text.contains(&format!("Per minute: {} of revenue", number(gain / window))), "{text}");
+    assert!(value(top, "gain_ci_low") <= 0.0 && !text.contains("Per minute"), "{text}");
     let cost = scenario.departments.iter().find(|d| d.name == top["department"]).unwrap().cost_per_time;
     assert!(
         text.contains(&format!("{} per minute, {} over the window", number(cost), number(cost * window))),
         "{text}"
     );
     assert!(unreadable_numbers(&visible_text(&page), 6).is_empty());
+
+    // IT one person short: its +1 staff gain is clear, and per minute too.
+    let story = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/it-understaffed.toml");
+    sandbox
+        .run(&[
+            "impact",
+            story.to_str().unwrap(),
+            "--step",
+            "staff",
+            "--replications",
+            "10",
+            "--out",
+            "short",
+            "--quiet",
+        ])
+        .success();
+    let text = headline(&std::fs::read_to_string(sandbox.path("short/report.html")).unwrap());
+    let top = &csv_rows(&sandbox.path("short"), "impact.csv")[0];
+    assert!(value(top, "gain_ci_low") > 0.0, "{top:?}");
+    let gain = value(top, "gain_in_revenue_at_risk");
+    assert!(text.contains(&format!("Per minute: {} of revenue", number(gain / window))), "{text}");
 }
 
 #[test]
@@ -114,7 +136,7 @@ fn sweep_and_robust_headlines_cite_their_files() {
     let at = |staff: &str| rows.iter().find(|r| r["param.department.IT.staff"] == staff).unwrap();
     let unit = describe("ext_churn_rate").unit;
     let expected = format!(
-        "department.IT.staff moves expected to leave (churn) most: {} at 3, {} at 6",
+        "IT: staff moves expected to leave (churn) most: {} at 3, {} at 6",
         unit.format(value(at("3"), "ext_churn_rate_mean"), "minute"),
         unit.format(value(at("6"), "ext_churn_rate_mean"), "minute")
     );

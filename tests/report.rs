@@ -259,7 +259,7 @@ fn experiment_reports_carry_their_charts() {
             format!("{} {}", fields[1], fields[3])
         })
         .collect();
-    let tornado = impact_chart(&sandbox.path("impact")).unwrap();
+    let tornado = impact_chart(&sandbox.path("impact"), "minute").unwrap();
     assert_eq!(tornado.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), ranking);
     // Ranked by the gain that chose the order; the bars are the
     // confirmation's figures.
@@ -269,7 +269,7 @@ fn experiment_reports_carry_their_charts() {
     let confirmed: Vec<f64> = rows.iter().map(|r| r["gain_in_revenue_at_risk"].parse().unwrap()).collect();
     assert_eq!(tornado.rows.iter().map(|r| r.1).collect::<Vec<_>>(), confirmed);
     // One line per value of the second swept parameter, one point per value of the first.
-    for (chart, _) in sweep_charts(&sandbox.path("sweep"), true).unwrap() {
+    for (chart, _) in sweep_charts(&sandbox.path("sweep"), true, "minute").unwrap() {
         assert_eq!(chart.series.len(), 2, "{}: a line per IT skill", chart.name);
         assert!(chart.series.iter().all(|s| s.points.len() == 3 && s.points.windows(2).all(|p| p[0].0 < p[1].0)));
     }

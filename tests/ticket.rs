@@ -47,7 +47,7 @@ fn an_organization_without_internal_teams_ranks_its_front_line() {
     assert_eq!((rows[0]["department"].as_str(), rows[0]["role"].as_str()), ("A", "front line"));
     assert!(rows[0]["gain_in_ext_resolution_mean"].parse::<f64>().unwrap() > 0.0);
     let report = std::fs::read_to_string(sandbox.path("out/report.html")).unwrap();
-    assert!(report.contains("Which front-line team matters most to customers: gain in ext_resolution_mean"));
+    assert!(report.contains("Which front-line team matters most to customers: gain in mean resolution time"));
 }
 
 #[test]

@@ -41,6 +41,17 @@ impl Unit {
         }
     }
 
+    /// How a chart axis shows this unit: the factor its values are drawn
+    /// at and the words after the axis title (" (%)", " (minutes)").
+    pub fn axis(self, time_unit: &str) -> (f64, String) {
+        match self {
+            Unit::Share => (100.0, " (%)".into()),
+            Unit::Time => (1.0, format!(" ({time_unit}s)")),
+            Unit::MoneyPerTime => (1.0, format!(" (per {time_unit})")),
+            Unit::Score | Unit::Money | Unit::Count => (1.0, String::new()),
+        }
+    }
+
     /// `value` written in this unit (`time_unit`: the scenario's).
     pub fn format(self, value: f64, time_unit: &str) -> String {
         if !value.is_finite() {
@@ -143,6 +154,37 @@ pub fn describe(metric: &str) -> Described {
     Described { label: metric.to_string(), unit: Unit::Count, higher_is_better: direction }
 }
 
+/// A swept or varied parameter as a person reads it: `department.IT.staff`
+/// is "IT: staff", `department.Help Desk.shifts.0.staff` "Help Desk: shift
+/// 1 staff", `customers.rates.scale` "demand (× the rates)",
+/// `behavior.contagion_rate` "contagion rate".
+pub fn describe_parameter(path: &str) -> String {
+    let words = |key: &str| key.replace('_', " ");
+    if path == "customers.rates.scale" {
+        return "demand (× the rates)".to_string();
+    }
+    if let Some(rest) = path.strip_prefix("department.") {
+        let parts: Vec<&str> = rest.split('.').collect();
+        // The department's name holds no dots; what follows is the key.
+        if let [department, key, index, field] = parts[..]
+            && let Ok(index) = index.parse::<usize>()
+        {
+            let item = key.trim_end_matches('s');
+            return format!("{department}: {item} {} {}", index + 1, words(field));
+        }
+        if let Some((department, key)) = rest.split_once('.') {
+            return format!("{department}: {}", words(key).replace('.', " "));
+        }
+    }
+    if let Some(key) = path.strip_prefix("behavior.") {
+        return words(key);
+    }
+    if let Some(key) = path.strip_prefix("customers.") {
+        return format!("customers: {}", words(key).replace('.', " "));
+    }
+    words(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +204,17 @@ mod tests {
         assert_eq!(describe("department.IT.int_delay_given_mean").higher_is_better, Some(false));
         assert_eq!(describe(FRONT_MORALE).higher_is_better, Some(true));
         assert_eq!(describe("no_such_metric").label, "no_such_metric");
+    }
+
+    #[test]
+    fn parameters_read_as_words() {
+        assert_eq!(describe_parameter("department.IT.staff"), "IT: staff");
+        assert_eq!(describe_parameter("department.Help Desk.shifts.0.staff"), "Help Desk: shift 1 staff");
+        assert_eq!(describe_parameter("department.IT.needs.1.silo_delay"), "IT: need 2 silo delay");
+        assert_eq!(describe_parameter("customers.rates.scale"), "demand (× the rates)");
+        assert_eq!(describe_parameter("customers.arrival_rate"), "customers: arrival rate");
+        assert_eq!(describe_parameter("behavior.contagion_rate"), "contagion rate");
+        assert_eq!(describe_parameter("warmup"), "warmup");
     }
 
     #[test]

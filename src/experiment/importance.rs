@@ -108,6 +108,21 @@ pub fn leaning(importance: &[Importance]) -> Option<usize> {
         .map(|(index, _)| index)
 }
 
+/// Spearman's rank correlation of `x` and `y` (Pearson's on their ranks);
+/// NaN when either does not vary.
+pub fn rank_correlation(x: &[f64], y: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = rx.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx).powi(2);
+        syy += (b - my).powi(2);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
 /// Ranks from 1, ties at their mean rank.
 fn ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
@@ -180,6 +195,16 @@ mod tests {
     use crate::engine::streams::stream;
     use crate::experiment::design::latin_hypercube;
     use rand::RngExt;
+
+    #[test]
+    fn rank_correlation_is_one_for_any_rising_relation() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert!((rank_correlation(&x, &[1.0, 8.0, 27.0, 64.0, 125.0]) - 1.0).abs() < 1e-12);
+        assert!((rank_correlation(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // Spearman's ρ = 1 − 6Σd²/(n(n²−1)): one swap of neighbours gives 0.9.
+        assert!((rank_correlation(&x, &[1.0, 3.0, 2.0, 4.0, 5.0]) - 0.9).abs() < 1e-12);
+        assert!(rank_correlation(&x, &[2.0; 5]).is_nan());
+    }
 
     #[test]
     fn partial_rank_correlation_finds_the_input_that_drives_the_output() {

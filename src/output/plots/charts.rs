@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub use super::flow::{FlowChart, FlowLink, FlowNode};
-use super::{Chart, font, house_style, palette, series_colours};
+use super::{Chart, LEGEND_WIDTH, Mark, font, house_style, palette, series_colours, side_legend, y_area};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
@@ -15,7 +15,8 @@ fn failed<E: std::fmt::Display>(error: E) -> String {
 
 /// A tick label, by the one number formatter ([`crate::readable`]).
 pub fn tick(value: &f64) -> String {
-    crate::readable::number(*value)
+    // A tick at zero computed as a sum of steps reads 0, not -2.78e-17.
+    crate::readable::number(if value.abs() < 1e-12 { 0.0 } else { *value })
 }
 
 /// A mean over replications along time, with its interval.
@@ -43,8 +44,9 @@ pub struct BandChart {
     pub y_range: (f64, f64),
     /// Series.
     pub series: Vec<Band>,
-    /// Where the legend goes (away from the data).
-    pub legend: SeriesLabelPosition,
+    /// Spans of x to shade, each with its legend label (the warm-up, a
+    /// surge).
+    pub shaded: Vec<(f64, f64, String)>,
 }
 
 impl Chart for BandChart {
@@ -57,11 +59,12 @@ impl Chart for BandChart {
         let start = xs().fold(f64::INFINITY, f64::min);
         let start = if start.is_finite() { start } else { 0.0 };
         let end = xs().fold(start, f64::max).max(start + 1e-9);
-        let mut chart = ChartBuilder::on(root)
+        let (plot, legend_area) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, ("sans-serif", font::TITLE))
             .margin(30)
             .x_label_area_size(80)
-            .y_label_area_size(100)
+            .y_label_area_size(y_area(self.y_range.0, self.y_range.1))
             .build_cartesian_2d(start..end, self.y_range.0..self.y_range.1)
             .map_err(failed)?;
         // Whole-number x values (head counts) get whole-number ticks.
@@ -70,6 +73,22 @@ impl Chart for BandChart {
         let mut mesh = chart.configure_mesh();
         house_style(&mut mesh);
         mesh.x_labels(x_ticks).x_desc(&self.x_label).y_desc(&self.y_label).draw().map_err(failed)?;
+        let mut legend = Vec::new();
+        for (k, (from, to, label)) in self.shaded.iter().enumerate() {
+            let (from, to) = (from.max(start), to.min(end));
+            if from >= to {
+                continue;
+            }
+            // The warm-up lighter than the spans after it.
+            let tone = if k == 0 { RGBColor(236, 236, 236) } else { RGBColor(222, 222, 222) };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(from, self.y_range.0), (to, self.y_range.1)],
+                    tone.filled(),
+                )))
+                .map_err(failed)?;
+            legend.push((label.clone(), tone, Mark::Fill));
+        }
         let colours = series_colours(self.series.len());
         for (series, colour) in self.series.iter().zip(&colours) {
             let mut band: Vec<(f64, f64)> = series.points.iter().map(|p| (p.0, p.3)).collect();
@@ -77,21 +96,12 @@ impl Chart for BandChart {
             chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18).filled()))).map_err(failed)?;
         }
         for (series, colour) in self.series.iter().zip(&colours) {
-            let colour = *colour;
             chart
                 .draw_series(LineSeries::new(series.points.iter().map(|p| (p.0, p.1)), colour.stroke_width(3)))
-                .map_err(failed)?
-                .label(&series.name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], colour.stroke_width(4)));
+                .map_err(failed)?;
+            legend.push((series.name.clone(), *colour, Mark::Line(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(self.legend.clone())
-            .label_font(("sans-serif", font::TICK))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(failed)
+        side_legend(&legend_area, &legend)
     }
 }
 

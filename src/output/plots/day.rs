@@ -7,7 +7,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Chart, LEGEND_WIDTH, Mark, font, house_style, palette, side_legend};
-use plotters::coord::ranged1d::SegmentValue;
 
 /// One slot of a department's day.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,27 +184,33 @@ impl Chart for WaitsBySlot {
         let end = self.slots.last().map_or(1.0, |s| s.1) * scale;
         let rows = self.departments.len().max(1);
         let longest = self.waits.iter().flatten().flatten().copied().fold(0.0, f64::max).max(1e-9);
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!("Mean wait by slot and department (lightest: {longest:.2} {}s)", self.time_unit),
-                ("sans-serif", font::TITLE),
-            )
+        let (plot, strip) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption("Mean wait by slot and department", ("sans-serif", font::TITLE))
             .margin(30)
             .x_label_area_size(80)
             .y_label_area_size(260)
-            .build_cartesian_2d(0.0..end, (0..rows as i32).into_segmented())
+            .build_cartesian_2d(0.0..end, 0.0..rows as f64)
             .map_err(failed)?;
+        // One row per department, top to bottom in file order; a name at
+        // each row's centre.
         let names = self.departments.clone();
+        let count = rows as f64;
         chart
             .configure_mesh()
             .axis_desc_style(("sans-serif", font::LABEL))
             .label_style(("sans-serif", font::TICK))
             .x_label_formatter(&ticks)
             .x_desc(x_desc)
-            .y_labels(rows.min(40))
-            .y_label_formatter(&|value: &SegmentValue<i32>| match value {
-                SegmentValue::CenterOf(row) => names.get(*row as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
+            .y_labels(rows.min(40) * 2 + 1)
+            .y_label_formatter(&|y: &f64| {
+                let index = count - y - 0.5;
+                let nearest = index.round();
+                if (index - nearest).abs() < 0.01 && nearest >= 0.0 && (nearest as usize) < names.len() {
+                    names[nearest as usize].clone()
+                } else {
+                    String::new()
+                }
             })
             .disable_mesh()
             .draw()
@@ -217,13 +222,16 @@ impl Chart for WaitsBySlot {
                     Some(wait) => palette(wait / longest),
                     None => RGBColor(230, 230, 230),
                 };
-                let row = row as i32;
-                Rectangle::new(
-                    [(start, SegmentValue::Exact(row)), (end, SegmentValue::Exact(row + 1))],
-                    colour.filled(),
-                )
+                let top = count - row as f64;
+                Rectangle::new([(start, top - 1.0), (end, top)], colour.filled())
             })
         });
+        let unit = self.time_unit.clone();
+        super::colour_key(&strip, (20, 200), "mean wait", (0.0, longest), |v| crate::readable::duration(v, &unit))?;
+        strip.draw(&Rectangle::new([(20, 300), (50, 324)], RGBColor(230, 230, 230).filled())).map_err(failed)?;
+        strip
+            .draw(&Text::new("nobody waited", (60, 300), ("sans-serif", font::TICK).into_font().color(&BLACK)))
+            .map_err(failed)?;
         chart.draw_series(cells).map_err(failed)?;
         Ok(())
     }

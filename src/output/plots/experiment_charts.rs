@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, font, house_style, palette};
+use super::{Chart, Mark, font, house_style, palette, side_legend};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
@@ -26,6 +26,10 @@ pub struct IntervalChart {
     pub x_label: String,
     /// Rows, top to bottom.
     pub rows: Vec<Row>,
+    /// Names of the kinds of row when rows alternate between kinds (a
+    /// Sobol index's first-order and total rows), each drawn in its own
+    /// colour with a legend beside the plot; empty: one kind.
+    pub groups: Vec<String>,
 }
 
 impl Chart for IntervalChart {
@@ -40,7 +44,13 @@ impl Chart for IntervalChart {
         let pad = (high - low).max(1e-9) * 0.08;
         let count = self.rows.len().max(1) as f64;
         let label_width = self.rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10).min(40) as u32 * 13 + 20;
-        let mut chart = ChartBuilder::on(root)
+        let (plot, strip) = if self.groups.is_empty() {
+            (root.clone(), None)
+        } else {
+            let (plot, strip) = root.split_horizontally(super::SIZE.0 - super::LEGEND_WIDTH);
+            (plot, Some(strip))
+        };
+        let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, ("sans-serif", font::TITLE))
             .margin(30)
             .x_label_area_size(80)
@@ -64,9 +74,11 @@ impl Chart for IntervalChart {
             .disable_y_mesh()
             .draw()
             .map_err(failed)?;
-        let bar = palette(0.3);
+        let colours =
+            if self.groups.is_empty() { vec![palette(0.3)] } else { super::series_colours(self.groups.len()) };
         for (index, (_, mean, lower, upper)) in self.rows.iter().enumerate() {
             let centre = count - index as f64 - 0.5;
+            let bar = colours[index % colours.len()];
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, centre - 0.3), (finite(*mean), centre + 0.3)],
@@ -91,7 +103,18 @@ impl Chart for IntervalChart {
         chart
             .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, count)], BLACK.stroke_width(2))))
             .map_err(failed)?;
-        Ok(())
+        match strip {
+            Some(strip) => {
+                let entries: Vec<_> = self
+                    .groups
+                    .iter()
+                    .zip(&colours)
+                    .map(|(name, colour)| (name.clone(), *colour, Mark::Fill))
+                    .collect();
+                side_legend(&strip, &entries)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -129,55 +152,61 @@ pub fn frontier(candidates: &[Candidate], lower_is_better: bool) -> Vec<(f64, f6
 /// Cost against a target metric, for `optimize`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffingChart {
-    /// Target metric.
-    pub metric: String,
-    /// The target value.
+    /// File stem.
+    pub name: String,
+    /// The target metric as a person reads it, with its unit
+    /// ("Abandoned before service (%)").
+    pub label: String,
+    /// The target value, in the chart's unit.
     pub target: f64,
+    /// The target as written for a person ("≤ 5%").
+    pub target_label: String,
     /// Whether the target is an upper bound (`<=`).
     pub at_most: bool,
-    /// Candidates.
+    /// Candidates, in the chart's unit.
     pub candidates: Vec<Candidate>,
+    /// The recommendation on fresh replications (mean, low, high), when
+    /// it was confirmed.
+    pub confirmed: Option<(f64, f64, f64)>,
 }
 
 impl Chart for StaffingChart {
     fn name(&self) -> &str {
-        "staffing"
+        &self.name
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let (cost_low, cost_high) =
             self.candidates.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| (a.min(c.0), b.max(c.0)));
-        let (value_low, value_high) = self.candidates.iter().fold((self.target, self.target), |(a, b), c| {
-            (a.min(if c.2.is_finite() { c.2 } else { c.1 }), b.max(if c.3.is_finite() { c.3 } else { c.1 }))
-        });
+        let confirmed = self.confirmed.iter().flat_map(|c| [c.1, c.2]);
+        let ends = self.candidates.iter().flat_map(|c| [c.2, c.3, c.1]).chain(confirmed).filter(|v| v.is_finite());
+        let (value_low, value_high) = ends.fold((self.target, self.target), |(a, b), v| (a.min(v), b.max(v)));
         let cost_pad = (cost_high - cost_low).abs().max(1.0) * 0.08;
         let value_pad = (value_high - value_low).abs().max(1e-9) * 0.1;
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("Staffing candidates: cost against {}", self.metric), ("sans-serif", font::TITLE))
+        let (bottom, top) = (value_low - value_pad, value_high + value_pad);
+        let (plot, strip) = root.split_horizontally(super::SIZE.0 - super::LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(format!("Staffing candidates: cost against {}", self.label), ("sans-serif", font::TITLE))
             .margin(30)
             .x_label_area_size(80)
-            .y_label_area_size(120)
-            .build_cartesian_2d(
-                (cost_low - cost_pad)..(cost_high + cost_pad),
-                (value_low - value_pad)..(value_high + value_pad),
-            )
+            .y_label_area_size(super::y_area(bottom, top))
+            .build_cartesian_2d((cost_low - cost_pad)..(cost_high + cost_pad), bottom..top)
             .map_err(failed)?;
         let mut mesh = chart.configure_mesh();
         house_style(&mut mesh);
         mesh.x_desc("staff cost over the statistics window")
-            .y_desc(format!("{} (mean, 95% CI)", self.metric))
+            .y_desc(format!("{} (mean, 95% CI)", self.label))
             .draw()
             .map_err(failed)?;
         let target = self.target;
+        let grey = RGBColor(120, 120, 120);
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(cost_low - cost_pad, target), (cost_high + cost_pad, target)],
-                RGBColor(120, 120, 120).stroke_width(3),
+                grey.stroke_width(3),
             )))
-            .map_err(failed)?
-            .label(format!("target {target}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], RGBColor(120, 120, 120).stroke_width(3)));
-        for &(cost, mean, low, high, _, _) in &self.candidates {
+            .map_err(failed)?;
+        for &(cost, _, low, high, _, _) in &self.candidates {
             if low.is_finite() && high.is_finite() {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
@@ -186,36 +215,51 @@ impl Chart for StaffingChart {
                     )))
                     .map_err(failed)?;
             }
-            let _ = mean;
         }
         let line = palette(0.35);
         chart
             .draw_series(LineSeries::new(frontier(&self.candidates, self.at_most), line.stroke_width(3)))
-            .map_err(failed)?
-            .label("cost–service frontier")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], line.stroke_width(3)));
+            .map_err(failed)?;
         let feasible = palette(0.55);
         let infeasible = palette(0.0);
         chart
             .draw_series(self.candidates.iter().filter(|c| c.4).map(|c| Circle::new((c.0, c.1), 9, feasible.filled())))
-            .map_err(failed)?
-            .label("meets every target")
-            .legend(move |(x, y)| Circle::new((x + 15, y), 9, feasible.filled()));
+            .map_err(failed)?;
         chart
             .draw_series(
                 self.candidates.iter().filter(|c| !c.4).map(|c| Cross::new((c.0, c.1), 9, infeasible.stroke_width(3))),
             )
-            .map_err(failed)?
-            .label("misses a target")
-            .legend(move |(x, y)| Cross::new((x + 15, y), 9, infeasible.stroke_width(3)));
+            .map_err(failed)?;
+        let mut legend = vec![
+            (format!("target {}", self.target_label), grey, Mark::Line(3)),
+            ("cost–service frontier".to_string(), line, Mark::Line(3)),
+            ("meets every target".to_string(), feasible, Mark::Dot),
+            ("misses a target".to_string(), infeasible, Mark::Cross),
+        ];
         if let Some(best) = self.candidates.iter().find(|c| c.5) {
+            let ring = RGBColor(200, 60, 20);
+            // A confirmed recommendation is drawn where fresh replications
+            // put it, with their interval.
+            let (mean, label) = match self.confirmed {
+                Some((mean, low, high)) => {
+                    if low.is_finite() && high.is_finite() {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(best.0, low), (best.0, high)],
+                                ring.stroke_width(4),
+                            )))
+                            .map_err(failed)?;
+                    }
+                    (mean, "recommended: on fresh replications, with their interval")
+                }
+                None => (best.1, "recommended"),
+            };
             chart
-                .draw_series(std::iter::once(Circle::new((best.0, best.1), 20, BLACK.stroke_width(4))))
-                .map_err(failed)?
-                .label("recommended")
-                .legend(|(x, y)| Circle::new((x + 15, y), 10, BLACK.stroke_width(3)));
+                .draw_series(std::iter::once(Circle::new((best.0, mean), 20, ring.stroke_width(4))))
+                .map_err(failed)?;
+            legend.push((label.to_string(), ring, Mark::Ring));
         }
-        super::legend(&mut chart, SeriesLabelPosition::UpperRight)
+        side_legend(&strip, &legend)
     }
 }
 

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, font, house_style, palette};
+use super::{Chart, LEGEND_WIDTH, Mark, font, house_style, palette, side_legend};
 use crate::fit::families::Family;
 
 fn failed(error: impl std::fmt::Display) -> String {
@@ -26,18 +26,13 @@ fn axes<'a, DB: DrawingBackend>(
         .caption(title, ("sans-serif", font::TITLE))
         .margin(30)
         .x_label_area_size(90)
-        .y_label_area_size(120)
+        .y_label_area_size(super::y_area(0.0, top))
         .build_cartesian_2d(0.0..end, 0.0..top)
         .map_err(failed)?;
     let mut mesh = chart.configure_mesh();
     house_style(&mut mesh);
     mesh.x_desc(x_desc).y_desc(y_desc).draw().map_err(failed)?;
     Ok(chart)
-}
-
-/// The legend box of the series drawn with labels, where plotters puts it.
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Axes<'a, DB>) -> Result<(), String> {
-    super::legend(chart, SeriesLabelPosition::MiddleRight)
 }
 
 /// Cases opened per time unit, slot by slot.
@@ -65,24 +60,25 @@ impl Chart for ProfileChart {
         let unit = &self.time_unit;
         let title = "Cases opened: the log slot by slot, and the fitted rate".to_string();
         let descriptions = (format!("time of the period ({unit}s from its start)"), format!("cases per {unit}"));
-        let mut chart = axes(root, title, (end, top), (descriptions.0, &descriptions.1))?;
+        let (plot, strip) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
+        let mut chart = axes(&plot, title, (end, top), (descriptions.0, &descriptions.1))?;
         let dots = palette(0.55).mix(0.35);
         chart
             .draw_series(self.observed.iter().map(|&(x, y)| Circle::new((x + self.every / 2.0, y), 4, dots.filled())))
-            .map_err(failed)?
-            .label("one day (or week) of the log")
-            .legend(move |(x, y)| Circle::new((x + 10, y), 6, dots.filled()));
+            .map_err(failed)?;
         let line = palette(0.0);
         let steps = self.fitted.iter().enumerate().flat_map(|(i, &rate)| {
             let start = i as f64 * self.every;
             [(start, rate), (start + self.every, rate)]
         });
-        chart
-            .draw_series(LineSeries::new(steps, line.stroke_width(4)))
-            .map_err(failed)?
-            .label("fitted rate")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
-        legend(&mut chart)
+        chart.draw_series(LineSeries::new(steps, line.stroke_width(4))).map_err(failed)?;
+        side_legend(
+            &strip,
+            &[
+                ("one day (or week) of the log".to_string(), palette(0.55), Mark::Dot),
+                ("fitted rate".to_string(), line, Mark::Line(4)),
+            ],
+        )
     }
 }
 
@@ -152,7 +148,8 @@ impl Chart for FittedHistogram {
         let title = format!("Time at {} ({} visits)", self.team, sorted.len());
         let x_desc = format!("time ({unit}; the slowest 1% off to the right)");
         let y_desc = format!("share of visits per {}", if unit == "days" { "day" } else { unit.as_str() });
-        let mut chart = axes(root, title, (end, top), (x_desc, &y_desc))?;
+        let (plot, strip) = root.split_horizontally(super::SIZE.0 - LEGEND_WIDTH);
+        let mut chart = axes(&plot, title, (end, top), (x_desc, &y_desc))?;
         let bar = palette(0.6).mix(0.6);
         chart
             .draw_series(
@@ -165,10 +162,14 @@ impl Chart for FittedHistogram {
             let line = palette(0.0);
             chart
                 .draw_series(LineSeries::new(curve.into_iter().map(|(x, y)| (x, y.min(top))), line.stroke_width(4)))
-                .map_err(failed)?
-                .label(format!("fitted {}", family.name()))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], line.stroke_width(4)));
-            legend(&mut chart)?;
+                .map_err(failed)?;
+            side_legend(
+                &strip,
+                &[
+                    ("the log's visits".to_string(), palette(0.6), Mark::Fill),
+                    (format!("fitted {}", family.name()), line, Mark::Line(4)),
+                ],
+            )?;
         }
         Ok(())
     }

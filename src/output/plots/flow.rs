@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::placement::{Obstacles, Rect, place};
-use super::{Chart, font, palette};
+use super::{Chart, colour_key, font, palette};
 
 fn failed<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
@@ -191,35 +191,6 @@ fn arrow<DB: DrawingBackend>(
         colour.filled(),
     ))
     .map_err(failed)
-}
-
-/// The colour key: `scale` the values at its two ends.
-fn colour_bar<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    caption: &str,
-    scale: (f64, f64),
-) -> Result<(), String> {
-    let (width, height) = (300, 24);
-    for step in 0..width {
-        let colour = palette(f64::from(step) / f64::from(width - 1));
-        root.draw(&Rectangle::new([(x + step, y), (x + step + 1, y + height)], colour.filled())).map_err(failed)?;
-    }
-    root.draw(&Rectangle::new([(x, y), (x + width, y + height)], BLACK.stroke_width(1))).map_err(failed)?;
-    let style = ("sans-serif", font::TICK).into_font().color(&BLACK);
-    root.draw(&Text::new(
-        caption.to_string(),
-        (x + width, y - 8),
-        style.clone().pos(Pos::new(HPos::Right, VPos::Bottom)),
-    ))
-    .map_err(failed)?;
-    let middle = (scale.0 + scale.1) / 2.0;
-    for (value, at) in [(scale.0, 0), (middle, width / 2), (scale.1, width)] {
-        let text = crate::readable::number(value);
-        root.draw(&Text::new(text, (x + at, y + height + 6), style.clone().pos(Pos::new(HPos::Center, VPos::Top))))
-            .map_err(failed)?;
-    }
-    Ok(())
 }
 
 impl Chart for FlowChart {
@@ -411,9 +382,9 @@ impl Chart for FlowChart {
             }
         }
         if social {
-            colour_bar(root, (1250, 840), "morale (circles), satisfaction (arrows)", scale)?;
+            colour_key(root, (1250, 840), "morale (circles), satisfaction (arrows)", scale, crate::readable::number)?;
         } else if !self.from_log {
-            colour_bar(root, (1250, 840), "idle share (circles)", (0.0, 1.0))?;
+            colour_key(root, (1250, 840), "idle share (circles)", (0.0, 1.0), crate::readable::number)?;
         }
         let what = if self.from_log { "cases" } else { "requests" };
         let legend = if self.nodes.len() > MOST_LABELLED && spacing < 60.0 {

@@ -4,9 +4,10 @@
 //! report module loads from an output folder's CSV files, so charts can be
 //! redrawn from an earlier run without simulating again.
 //!
-//! Colours come from one sequential palette whose lightness rises
-//! monotonically (viridis-like), so every chart stays readable when printed
-//! in greyscale.
+//! Magnitudes (morale, satisfaction, load) take one sequential palette whose
+//! lightness rises monotonically (viridis-like), so they stay readable when
+//! printed in greyscale; series that are only told apart take Okabe and
+//! Ito's colour-blind-safe categorical colours.
 
 pub mod chain;
 pub mod charts;
@@ -107,10 +108,26 @@ pub fn palette(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// `count` colours spread over the dark 85% of the palette (the lightest
-/// yellow is hard to see on white).
+/// Okabe and Ito's colour-blind-safe categorical colours ("Color
+/// Universal Design", 2002), yellow last: it is faint on white.
+const CATEGORICAL: [(u8, u8, u8); 8] = [
+    (0, 114, 178),
+    (230, 159, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (86, 180, 233),
+    (213, 94, 0),
+    (0, 0, 0),
+    (240, 228, 66),
+];
+
+/// `count` colours that tell series apart: the categorical colours up to
+/// eight, beyond that the dark 85% of the sequential palette.
 pub fn series_colours(count: usize) -> Vec<RGBColor> {
-    (0..count).map(|i| palette(if count <= 1 { 0.0 } else { 0.85 * i as f64 / (count - 1) as f64 })).collect()
+    if count <= CATEGORICAL.len() {
+        return CATEGORICAL[..count].iter().map(|&(r, g, b)| RGBColor(r, g, b)).collect();
+    }
+    (0..count).map(|i| palette(0.85 * i as f64 / (count - 1) as f64)).collect()
 }
 
 /// `text` cut into lines of at most `width` characters, at spaces.
@@ -147,19 +164,53 @@ where
 pub type RealAxes<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
-/// The house legend box at `position`, of the series drawn with labels.
-pub fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut RealAxes<'a, DB>,
-    position: SeriesLabelPosition,
+/// Width of the y-axis label area for ticks between `low` and `high`:
+/// room for the longest tick label and the axis title beside it, so the
+/// title never runs over the ticks.
+pub fn y_area(low: f64, high: f64) -> u32 {
+    let longest = [low, high, (low + high) / 2.0, low.abs().max(high.abs()) * 0.75]
+        .iter()
+        .map(|v| charts::tick(v).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(3);
+    longest as u32 * 15 + 60
+}
+
+/// A colour key 300 pixels wide at `(x, y)`: the sequential palette from
+/// `scale.0` to `scale.1`, its ends and middle written by `label`, the
+/// caption above its right end.
+pub fn colour_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    caption: &str,
+    scale: (f64, f64),
+    label: impl Fn(f64) -> String,
 ) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(("sans-serif", font::TICK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let failed = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (width, height) = (300, 24);
+    for step in 0..width {
+        let colour = palette(f64::from(step) / f64::from(width - 1));
+        area.draw(&Rectangle::new([(x + step, y), (x + step + 1, y + height)], colour.filled())).map_err(failed)?;
+    }
+    area.draw(&Rectangle::new([(x, y), (x + width, y + height)], BLACK.stroke_width(1))).map_err(failed)?;
+    let style = ("sans-serif", font::TICK).into_font().color(&BLACK);
+    area.draw(&Text::new(
+        caption.to_string(),
+        (x + width, y - 8),
+        style.clone().pos(Pos::new(HPos::Right, VPos::Bottom)),
+    ))
+    .map_err(failed)?;
+    let middle = (scale.0 + scale.1) / 2.0;
+    // The end labels inside the key's width, so a narrow strip holds them.
+    for (value, at, anchor) in
+        [(scale.0, 0, HPos::Left), (middle, width / 2, HPos::Center), (scale.1, width, HPos::Right)]
+    {
+        area.draw(&Text::new(label(value), (x + at, y + height + 6), style.clone().pos(Pos::new(anchor, VPos::Top))))
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// How a legend entry is marked.
@@ -169,6 +220,12 @@ pub enum Mark {
     Line(u32),
     /// A filled box.
     Fill,
+    /// A filled dot.
+    Dot,
+    /// A cross.
+    Cross,
+    /// A ring.
+    Ring,
 }
 
 /// Width of the strip beside a chart that holds its legend.
@@ -191,6 +248,9 @@ pub fn side_legend<DB: DrawingBackend>(
             Mark::Fill => {
                 area.draw(&Rectangle::new([(10, y - 10), (50, y + 10)], colour.filled())).map_err(|e| e.to_string())?;
             }
+            Mark::Dot => area.draw(&Circle::new((30, y), 9, colour.filled())).map_err(|e| e.to_string())?,
+            Mark::Cross => area.draw(&Cross::new((30, y), 9, colour.stroke_width(3))).map_err(|e| e.to_string())?,
+            Mark::Ring => area.draw(&Circle::new((30, y), 12, colour.stroke_width(3))).map_err(|e| e.to_string())?,
         }
         let lines = wrapped(label, 22);
         for (k, line) in lines.iter().enumerate() {

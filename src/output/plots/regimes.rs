@@ -51,32 +51,47 @@ impl Chart for RegimeChart {
                 ("sans-serif", font::TITLE).into_font().color(&BLACK),
             ))
             .map_err(|e| e.to_string())?;
-        let legend = LEVELS.iter().map(|bound| format!("≥{bound}")).collect::<Vec<_>>().join("  ");
+        // The key: a swatch per level, then what the levels count.
+        let style = ("sans-serif", font::TICK).into_font().color(&BLACK);
+        let mut x = 40;
+        for (index, bound) in LEVELS.iter().enumerate() {
+            let colour = palette(index as f64 / (LEVELS.len() - 1) as f64);
+            title_area.draw(&Rectangle::new([(x, 70), (x + 28, 94)], colour.filled())).map_err(|e| e.to_string())?;
+            title_area
+                .draw(&Rectangle::new([(x, 70), (x + 28, 94)], BLACK.stroke_width(1)))
+                .map_err(|e| e.to_string())?;
+            let text = format!("≥{bound}");
+            title_area.draw(&Text::new(text.clone(), (x + 34, 70), style.clone())).map_err(|e| e.to_string())?;
+            x += 34 + text.chars().count() as i32 * 14 + 16;
+        }
         title_area
             .draw(&Text::new(
-                format!(
-                    "darker to lighter: {legend} waiting per staff member (crisis: above 2 for over ten service times)"
-                ),
-                (40, 70),
-                ("sans-serif", font::TICK).into_font().color(&BLACK),
+                "waiting per staff member (crisis: above 2 for over ten service times)".to_string(),
+                (x + 10, 70),
+                style,
             ))
             .map_err(|e| e.to_string())?;
         let panels = body.split_evenly((self.panels.len().max(1), 1));
         for (panel, area) in self.panels.iter().zip(&panels) {
             let replications = panel.rows.len().max(1) as f64;
+            // As many replication numbers as the panel's height holds.
+            let ticks = ((area.dim_in_pixel().1 as usize).saturating_sub(140) / 30).clamp(2, 6);
+            // Row r spans [r + 0.5, r + 1.5]: whole-number ticks fall on
+            // the rows' centres and read as replication numbers from 1.
             let mut chart = ChartBuilder::on(area)
                 .caption(&panel.department, ("sans-serif", font::LABEL))
                 .margin(20)
+                .margin_right(70)
                 .x_label_area_size(60)
                 .y_label_area_size(100)
-                .build_cartesian_2d(0.0..self.horizon, 0.0..replications)
+                .build_cartesian_2d(0.0..self.horizon, 0.5..replications + 0.5)
                 .map_err(|e| e.to_string())?;
             let mut mesh = chart.configure_mesh();
             house_style(&mut mesh);
             mesh.x_desc(format!("time ({}s)", self.time_unit))
                 .y_desc("replication")
-                .y_labels(4)
-                .y_label_formatter(&|y| format!("{y:.0}"))
+                .y_labels((replications as usize).min(ticks))
+                .y_label_formatter(&|y| if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() })
                 .disable_y_mesh()
                 .disable_x_mesh()
                 .draw()
@@ -84,7 +99,7 @@ impl Chart for RegimeChart {
             // Neighbouring bins of the same level are drawn as one stretch.
             let mut stretches = Vec::new();
             for (row, bins) in panel.rows.iter().enumerate() {
-                let y = row as f64;
+                let y = row as f64 + 0.5;
                 let mut start = 0;
                 for end in 1..=bins.len() {
                     if end == bins.len() || level(bins[end].1) != level(bins[start].1) {

@@ -9,6 +9,7 @@ use super::super::plots::{Picture, render};
 use super::key_tables::{doubtful_rows, key_table};
 use super::run::assumptions;
 use super::{ReportError, Table, escape, figures, number_of, page, write_pictures_and_page};
+use crate::experiment::catalogue::{describe, describe_parameter};
 use crate::experiment::metrics::chart_metrics;
 use crate::output::sensitivity::{Sensitivity, sensitivity, sensitivity_csv};
 use crate::scenario::ScenarioFile;
@@ -37,7 +38,7 @@ fn experiment_pictures(
                 let base = number_of(&table, row, "base_mean")?.abs().max(1e-12);
                 let scale = |v: f64| 100.0 * v / base;
                 rows.push((
-                    format!("{}: {metric}", row["variant"]),
+                    format!("{}: {}", row["variant"], describe(metric).label),
                     scale(number_of(&table, row, "difference")?),
                     scale(number_of(&table, row, "ci_low")?),
                     scale(number_of(&table, row, "ci_high")?),
@@ -48,6 +49,7 @@ fn experiment_pictures(
                 title: format!("Each variant against {}: change in key metrics", scenario.name),
                 x_label: "change against the base (% of the base's mean; paired 95% CI)".into(),
                 rows,
+                groups: Vec::new(),
             };
             pictures.push((
                 draw(render(&chart), "compare")?,
@@ -55,8 +57,8 @@ fn experiment_pictures(
             ));
         }
         "impact" => {
-            let chart = impact_chart(folder)?;
-            let metric = chart.name.clone();
+            let chart = impact_chart(folder, &scenario.time_unit)?;
+            let metric = describe(&chart.name).label.to_lowercase();
             let chart = IntervalChart { name: "impact".into(), ..chart };
             pictures.push((
                 draw(render(&chart), "impact")?,
@@ -71,24 +73,45 @@ fn experiment_pictures(
                 };
                 let metric = target[..at].to_string();
                 let value: f64 = target[at..].trim_start_matches(['<', '>', '=']).parse().unwrap_or(f64::NAN);
+                let described = describe(&metric);
+                let (factor, suffix) = described.unit.axis(&scenario.time_unit);
                 let mut candidates = Vec::new();
+                let mut confirmed = None;
                 for row in &table.rows {
+                    let value =
+                        |column: &str| number_of(&table, row, &format!("{metric}_{column}")).map(|v| factor * v);
                     candidates.push((
                         number_of(&table, row, "staff_cost")?,
-                        number_of(&table, row, &format!("{metric}_mean"))?,
-                        number_of(&table, row, &format!("{metric}_ci_low"))?,
-                        number_of(&table, row, &format!("{metric}_ci_high"))?,
+                        value("mean")?,
+                        value("ci_low")?,
+                        value("ci_high")?,
                         row["feasible"] == "true",
                         row["recommended"] == "true",
                     ));
+                    if row["recommended"] == "true" && row.contains_key(&format!("{metric}_confirmed_mean")) {
+                        let mean = value("confirmed_mean")?;
+                        if mean.is_finite() {
+                            confirmed = Some((mean, value("confirmed_ci_low")?, value("confirmed_ci_high")?));
+                        }
+                    }
                 }
                 let at_most = target[at..].starts_with('<');
-                let chart = StaffingChart { metric: metric.clone(), target: value, at_most, candidates };
-                let mut picture = draw(render(&chart), "staffing")?;
-                picture.name = format!("staffing-{metric}");
+                let chart = StaffingChart {
+                    name: format!("staffing-{metric}"),
+                    label: format!("{}{suffix}", described.label),
+                    target: factor * value,
+                    target_label: format!(
+                        "{} {}",
+                        if at_most { "≤" } else { "≥" },
+                        described.unit.format(value, &scenario.time_unit)
+                    ),
+                    at_most,
+                    candidates,
+                    confirmed,
+                };
                 pictures.push((
-                    picture,
-                    format!("Every staffing the search evaluated: its cost against {metric}, with the target line and the cost–service frontier (no cheaper staffing does better); filled dots meet every target at the unfavourable end of their interval, and the ring marks the cheapest of them."),
+                    draw(render(&chart), "staffing")?,
+                    format!("Every staffing the search evaluated: its cost against {}, with the target line and the cost–service frontier (no cheaper staffing does better); filled dots meet every target at the unfavourable end of their interval, crosses miss one, and the ring marks the recommendation, drawn where fresh replications put it when it was confirmed.", described.label.to_lowercase()),
                 ));
             }
         }
@@ -187,6 +210,12 @@ pub fn write_experiment_report(folder: &Path, kind: &str, with_plots: bool) -> R
         "sweep" if sampled_design(&scenario).is_none() => {
             super::headlines::sweep_headline(folder, scenario.behavior.enabled, &scenario.time_unit)?
         }
+        "sweep" => super::headlines::sampled_sweep_headline(
+            folder,
+            scenario.behavior.enabled,
+            &scenario.time_unit,
+            sensitivity.as_ref(),
+        )?,
         _ => Vec::new(),
     };
     body.push_str(&super::headlines::headline_html(&headline));
@@ -250,7 +279,7 @@ fn sweep_pictures(
         }
         Some(_) => {}
         None => {
-            for (chart, sentence) in sweep_charts(folder, social)? {
+            for (chart, sentence) in sweep_charts(folder, social, &scenario.time_unit)? {
                 pictures.push((draw(render(&chart), &chart.name)?, sentence));
             }
         }
@@ -335,6 +364,7 @@ fn sensitivity_pictures(sensitivity: &Sensitivity, social: bool) -> Result<Vec<(
             .filter(|(m, _, _)| m == metric)
             .filter_map(|(_, parameter, indices)| indices.map(|i| (parameter, i)))
             .flat_map(|(parameter, i)| {
+                let parameter = describe_parameter(parameter);
                 [
                     (format!("{parameter} · first order"), i.s1, i.s1_interval.0, i.s1_interval.1),
                     (format!("{parameter} · total"), i.st, i.st_interval.0, i.st_interval.1),
@@ -344,14 +374,16 @@ fn sensitivity_pictures(sensitivity: &Sensitivity, social: bool) -> Result<Vec<(
         if rows.is_empty() {
             continue;
         }
+        let label = describe(metric).label.to_lowercase();
         let chart = IntervalChart {
             name: format!("sensitivity-{metric}"),
-            title: format!("How much of {metric}'s variance each parameter explains"),
+            title: format!("How much of the variance of {label} each parameter explains"),
             x_label: "Sobol index (share of variance), 95% bootstrap interval".into(),
             rows,
+            groups: vec!["first order (S1): the parameter alone".into(), "total (ST): with its interactions".into()],
         };
         let sentence = format!(
-            "Sobol indices of {metric}: first order (the parameter alone) and total (with its interactions); a total near 0 means the parameter does not matter over its range."
+            "Sobol indices of {label}: first order (the parameter alone) and total (with its interactions); a total near 0 means the parameter does not matter over its range."
         );
         let picture = render(&chart).map_err(|message| ReportError::Draw { chart: chart.name.clone(), message })?;
         pictures.push((picture, sentence));
@@ -362,7 +394,7 @@ fn sensitivity_pictures(sensitivity: &Sensitivity, social: bool) -> Result<Vec<(
 /// The sweep charts of a sweep's output folder: one per key metric, the
 /// first swept parameter on x, one line per value of the others; each with
 /// its sentence. Empty when the first parameter is not numeric.
-pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, String)>, ReportError> {
+pub fn sweep_charts(folder: &Path, social: bool, time_unit: &str) -> Result<Vec<(BandChart, String)>, ReportError> {
     let table = Table::read(folder, "sweep.csv")?;
     let params = swept_parameters(folder)?;
     let mut charts = Vec::new();
@@ -370,6 +402,8 @@ pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, Strin
         return Ok(charts);
     };
     for metric in chart_metrics(social) {
+        let described = describe(metric);
+        let (factor, suffix) = described.unit.axis(time_unit);
         let mut series: Vec<Band> = Vec::new();
         for row in &table.rows {
             let Ok(x) = row[x_param].parse::<f64>() else {
@@ -378,17 +412,17 @@ pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, Strin
             let label = if params.len() > 1 {
                 params[1..]
                     .iter()
-                    .map(|p| format!("{} = {}", p.trim_start_matches("param."), row[p]))
+                    .map(|p| format!("{} = {}", describe_parameter(p.trim_start_matches("param.")), row[p]))
                     .collect::<Vec<_>>()
                     .join(", ")
             } else {
-                metric.to_string()
+                described.label.clone()
             };
             let point = (
                 x,
-                number_of(&table, row, &format!("{metric}_mean"))?,
-                number_of(&table, row, &format!("{metric}_ci_low"))?,
-                number_of(&table, row, &format!("{metric}_ci_high"))?,
+                factor * number_of(&table, row, &format!("{metric}_mean"))?,
+                factor * number_of(&table, row, &format!("{metric}_ci_low"))?,
+                factor * number_of(&table, row, &format!("{metric}_ci_high"))?,
             );
             match series.iter_mut().find(|s| s.name == label) {
                 Some(band) => band.points.push(point),
@@ -405,18 +439,20 @@ pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, Strin
             continue;
         }
         let pad = (high - low).abs().max(1e-9) * 0.1;
-        let x_name = x_param.trim_start_matches("param.");
+        let x_name = describe_parameter(x_param.trim_start_matches("param."));
+        let label = &described.label;
         let chart = BandChart {
             name: format!("sweep-{metric}"),
-            title: format!("{metric} as {x_name} changes"),
-            y_label: format!("{metric} (mean, 95% CI)"),
-            x_label: x_name.to_string(),
+            title: format!("{label} as {x_name} changes"),
+            y_label: format!("{label}{suffix}, mean and 95% CI"),
+            x_label: x_name.clone(),
             y_range: (if low >= 0.0 { (low - pad).max(0.0) } else { low - pad }, high + pad),
             series,
-            legend: plotters::chart::SeriesLabelPosition::UpperRight,
+            shaded: Vec::new(),
         };
         let sentence = format!(
-            "How {metric} for external customers changes with {x_name}{}: each line is the mean over replications, the band its 95% interval.",
+            "How {} for external customers changes with {x_name}{}: each line is the mean over replications, the band its 95% interval.",
+            label.to_lowercase(),
             if params.len() > 1 { ", one line per value of the other swept parameters" } else { "" }
         );
         charts.push((chart, sentence));
@@ -426,7 +462,10 @@ pub fn sweep_charts(folder: &Path, social: bool) -> Result<Vec<(BandChart, Strin
 
 /// The tornado of an impact folder, rows in `impact.csv`'s ranking; its
 /// `name` is the ranking metric.
-pub fn impact_chart(folder: &Path) -> Result<crate::output::plots::experiment_charts::IntervalChart, ReportError> {
+pub fn impact_chart(
+    folder: &Path,
+    time_unit: &str,
+) -> Result<crate::output::plots::experiment_charts::IntervalChart, ReportError> {
     let table = Table::read_experiment(folder, "impact")?;
     let by = table
         .rows
@@ -435,24 +474,28 @@ pub fn impact_chart(folder: &Path) -> Result<crate::output::plots::experiment_ch
         .unwrap_or_else(|| "gain_in_revenue_at_risk".into());
     let front = |row: &std::collections::HashMap<String, String>| row.get("role").is_some_and(|r| r == "front line");
     let all_front = !table.rows.is_empty() && table.rows.iter().all(front);
+    let metric = by.trim_start_matches("gain_in_").to_string();
+    let described = describe(&metric);
+    let (factor, suffix) = described.unit.axis(time_unit);
     let mut rows = Vec::new();
     for row in &table.rows {
         let marked = if front(row) && !all_front { " (front line)" } else { "" };
         rows.push((
             format!("{}{marked} {}", row["department"], row["step"]),
-            number_of(&table, row, &by)?,
-            number_of(&table, row, "gain_ci_low")?,
-            number_of(&table, row, "gain_ci_high")?,
+            factor * number_of(&table, row, &by)?,
+            factor * number_of(&table, row, "gain_ci_low")?,
+            factor * number_of(&table, row, "gain_ci_high")?,
         ));
     }
-    let metric = by.trim_start_matches("gain_in_").to_string();
+    let label = described.label.to_lowercase();
     Ok(crate::output::plots::experiment_charts::IntervalChart {
         title: format!(
-            "Which {} team matters most to customers: gain in {metric}",
+            "Which {} team matters most to customers: gain in {label}",
             if all_front { "front-line" } else { "internal" }
         ),
-        x_label: format!("improvement in {metric} (positive is better; family-wise 95% CI)"),
+        x_label: format!("improvement in {label}{suffix} (positive is better; family-wise 95% CI)"),
         name: metric,
         rows,
+        groups: Vec::new(),
     })
 }

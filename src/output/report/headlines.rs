@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{ReportError, Table, escape};
-use crate::experiment::catalogue::{Unit, describe};
+use crate::experiment::catalogue::{Unit, describe, describe_parameter};
 use crate::experiment::metrics::chart_metrics;
 use crate::readable::number;
 use crate::scenario::ScenarioFile;
@@ -200,7 +200,7 @@ pub fn impact_headline(folder: &Path, scenario: &ScenarioFile) -> Result<Vec<Str
             if significant { "" } else { "; its interval includes no gain" }
         ));
         let window = scenario.horizon - scenario.warmup.time().unwrap_or(0.0);
-        if by == "revenue_at_risk" && window > 0.0 {
+        if by == "revenue_at_risk" && window > 0.0 && significant {
             sentences.push(format!("Per {unit}: {} of revenue no longer at risk.", number(gain / window)));
         }
     }
@@ -309,8 +309,81 @@ pub fn sweep_headline(folder: &Path, social: bool, time_unit: &str) -> Result<Ve
             let described = describe(metric);
             sentences.push(format!(
                 "{} moves {} most: {} at {low_at}, {} at {high_at}.",
-                parameter.trim_start_matches("param."),
+                describe_parameter(parameter.trim_start_matches("param.")),
                 described.label.to_lowercase(),
+                described.unit.format(low, time_unit),
+                described.unit.format(high, time_unit)
+            ));
+        }
+    }
+    Ok(sentences)
+}
+
+/// A sampled sweep (Latin hypercube or Sobol): for each key figure the
+/// parameter that moves it most, by its total Sobol index (from
+/// `sensitivity.csv`'s figures) or, for a Latin hypercube, by the rank
+/// correlation between the parameter and the figure over the points.
+pub fn sampled_sweep_headline(
+    folder: &Path,
+    social: bool,
+    time_unit: &str,
+    sensitivity: Option<&crate::output::sensitivity::Sensitivity>,
+) -> Result<Vec<String>, ReportError> {
+    let mut sentences = Vec::new();
+    if let Some(sensitivity) = sensitivity {
+        for metric in chart_metrics(social) {
+            let best = sensitivity
+                .iter()
+                .filter(|(m, _, _)| m == metric)
+                .filter_map(|(_, parameter, indices)| indices.map(|i| (parameter, i)))
+                .max_by(|a, b| a.1.st.total_cmp(&b.1.st));
+            if let Some((parameter, i)) = best {
+                sentences.push(format!(
+                    "{} explains most of the variance of {}: total Sobol index {} ({}), first order {}.",
+                    describe_parameter(parameter),
+                    describe(metric).label.to_lowercase(),
+                    number(i.st),
+                    crate::readable::interval(i.st_interval.0, i.st_interval.1),
+                    number(i.s1)
+                ));
+            }
+        }
+        return Ok(sentences);
+    }
+    let table = Table::read(folder, "sweep.csv")?;
+    let Some(first) = table.rows.first() else { return Ok(Vec::new()) };
+    let mut parameters: Vec<String> = first.keys().filter(|k| k.starts_with("param.")).cloned().collect();
+    parameters.sort();
+    for metric in chart_metrics(social) {
+        let column = format!("{metric}_mean");
+        if !first.contains_key(&column) {
+            continue;
+        }
+        let mut points: Vec<(Vec<f64>, f64)> = Vec::new();
+        for row in &table.rows {
+            let Some(value) = table.number(row, &column)? else { continue };
+            let values: Option<Vec<f64>> = parameters.iter().map(|p| row[p].parse::<f64>().ok()).collect();
+            if let Some(values) = values {
+                points.push((values, value));
+            }
+        }
+        let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
+        let best = (0..parameters.len())
+            .map(|k| {
+                let xs: Vec<f64> = points.iter().map(|p| p.0[k]).collect();
+                (k, crate::experiment::importance::rank_correlation(&xs, &ys))
+            })
+            .filter(|(_, rho)| rho.is_finite())
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        if let Some((k, rho)) = best {
+            let described = describe(metric);
+            let (low, high) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+            sentences.push(format!(
+                "{} moves {} most: rank correlation {} over {} points, where it ranges from {} to {}.",
+                describe_parameter(parameters[k].trim_start_matches("param.")),
+                described.label.to_lowercase(),
+                number(rho),
+                ys.len(),
                 described.unit.format(low, time_unit),
                 described.unit.format(high, time_unit)
             ));

@@ -104,7 +104,12 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
         if let Some(value) = assumptions.number(row, "importance")? {
             let low = assumptions.number(row, "ci_low")?.unwrap_or(value);
             let high = assumptions.number(row, "ci_high")?.unwrap_or(value);
-            importance_rows.push((field(row, "assumption").clone(), value, low, high));
+            let assumption = match field(row, "assumption").as_str() {
+                "skill" => "every team's skill (shift)".to_string(),
+                "morale" => "every team's morale (shift)".to_string(),
+                other => crate::experiment::catalogue::describe_parameter(other),
+            };
+            importance_rows.push((assumption, value, low, high));
         }
     }
     let _ = writeln!(body, "</table>");
@@ -115,6 +120,7 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
             title: "Each team's best gain over the plausible worlds".into(),
             x_label: "gain (median, whiskers: 5% to 95% of worlds)".into(),
             rows: rank_rows,
+            groups: Vec::new(),
         };
         let draw = |chart: &IntervalChart| {
             render(chart).map_err(|message| ReportError::Draw { chart: chart.name.clone(), message })
@@ -127,6 +133,7 @@ pub fn write_robust_report(folder: &Path, with_plots: bool) -> Result<(), Report
                 title: "What the leading team's gain leans on".into(),
                 x_label: "partial rank correlation with the gain (95% interval by Fisher's z)".into(),
                 rows: importance_rows,
+                groups: Vec::new(),
             };
             pictures.push((draw(&chart)?, "The assumptions the leading team's gain moves with, others held.".into()));
         }

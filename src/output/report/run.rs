@@ -271,7 +271,7 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
                 x_label: format!("time ({unit}s)"),
                 y_range: (0.0, 1.0),
                 series: morale,
-                legend: plotters::chart::SeriesLabelPosition::LowerRight,
+                shaded: shading(&data.scenario),
             };
             pictures.push((
                 draw(&|| render(&chart), "morale")?,
@@ -290,7 +290,7 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
             x_label: format!("time ({unit}s)"),
             y_range: (0.0, top),
             series: queues,
-            legend: plotters::chart::SeriesLabelPosition::UpperLeft,
+            shaded: shading(&data.scenario),
         };
         pictures.push((
             draw(&|| render(&chart), "queues")?,
@@ -327,6 +327,19 @@ pub fn run_pictures(data: &RunData) -> Result<Vec<(Picture, String)>, ReportErro
         "How long external customers wait before service starts (left, abandoners' waits included; the share who gave up is marked) and how long until their case is resolved, internal requests included (right).".to_string(),
     ));
     Ok(pictures)
+}
+
+/// The spans a time series shades: the warm-up (not counted) and each
+/// surge of demand.
+fn shading(scenario: &ScenarioFile) -> Vec<(f64, f64, String)> {
+    let mut spans = Vec::new();
+    if let Some(warmup) = scenario.warmup.time().filter(|w| *w > 0.0) {
+        spans.push((0.0, warmup, "warm-up (not counted)".to_string()));
+    }
+    for surge in &scenario.customers.surges {
+        spans.push((surge.start, surge.end, format!("demand × {}", crate::readable::number(surge.factor))));
+    }
+    spans
 }
 
 /// Most series a time chart shows; a larger organization shows the ones
