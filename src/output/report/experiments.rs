@@ -271,7 +271,7 @@ fn sweep_pictures(
     let mut pictures = Vec::new();
     match sampled_design(scenario) {
         Some("lhs") => {
-            for chart in scatter_charts(folder, table, social)? {
+            for chart in scatter_charts(folder, table, social, &scenario.time_unit)? {
                 let sentence =
                     format!("{} at every point of the Latin hypercube, against each parameter.", chart.metric);
                 pictures.push((draw(render(&chart), &chart.name)?, sentence));
@@ -299,6 +299,7 @@ fn scatter_charts(
     folder: &Path,
     table: &Table,
     social: bool,
+    time_unit: &str,
 ) -> Result<Vec<crate::output::plots::experiment_charts::ScatterChart>, ReportError> {
     use crate::output::plots::experiment_charts::ScatterChart;
     let Some(first) = table.rows.first() else { return Ok(Vec::new()) };
@@ -309,17 +310,23 @@ fn scatter_charts(
         if !first.contains_key(&column) {
             continue;
         }
+        let described = describe(metric);
+        let (factor, suffix) = described.unit.axis(time_unit);
         let mut panels = Vec::new();
         for parameter in &parameters {
             let mut points = Vec::new();
             for row in &table.rows {
                 let x = table.number(row, parameter)?.unwrap_or(f64::NAN);
-                let y = table.number(row, &column)?.unwrap_or(f64::NAN);
+                let y = factor * table.number(row, &column)?.unwrap_or(f64::NAN);
                 points.push((x, y));
             }
-            panels.push((parameter.trim_start_matches("param.").to_string(), points));
+            panels.push((describe_parameter(parameter.trim_start_matches("param.")), points));
         }
-        charts.push(ScatterChart { name: format!("scatter-{metric}"), metric: metric.to_string(), panels });
+        charts.push(ScatterChart {
+            name: format!("scatter-{metric}"),
+            metric: format!("{}{suffix}", described.label),
+            panels,
+        });
     }
     Ok(charts)
 }
