@@ -57,9 +57,13 @@ fn a_sweep_through_slurm_merges_to_the_bytes_of_a_local_run() {
     }
     let sandbox = Sandbox::new();
     sandbox.write("small.toml", &sweep());
-    sandbox.run(&["sweep", "small.toml", "--out", "local", "--quiet"]).success();
-    let output =
-        run_bounded(&sandbox, &["slurm", "small.toml", "--shards", "3", "--out", "cluster", "--submit", "--wait"]);
+    // A value set on the command line reaches every job.
+    let set = "department.Front Desk.cost_per_time=2";
+    sandbox.run(&["sweep", "small.toml", "--out", "local", "--quiet", "--set", set]).success();
+    let output = run_bounded(
+        &sandbox,
+        &["slurm", "small.toml", "--shards", "3", "--out", "cluster", "--submit", "--wait", "--set", set],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("job array") && stdout.contains("merged"), "{stdout}");

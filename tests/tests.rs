@@ -17,6 +17,7 @@ mod invariants;
 mod report;
 mod robust;
 mod scenarios;
+mod settings;
 mod shifts;
 mod slurm;
 mod social;

@@ -15,11 +15,30 @@ use crate::output;
 pub(super) struct CompareArgs {
     /// The base scenario.
     base: PathBuf,
-    /// One or more variants; they run with the base's seed and replications.
-    #[arg(required = true)]
+    /// Variant scenario files; they run with the base's seed and
+    /// replications.
+    #[arg(required_unless_present = "variant_set")]
     variants: Vec<PathBuf>,
+    /// A variant made from the base by changing values:
+    /// 'PATH=VALUE;PATH=VALUE' (repeatable, one variant each, named
+    /// `variant 1`, `variant 2`, … in compare.csv).
+    #[arg(long = "variant-set", value_name = "PATH=VALUE;…", value_parser = parse_variant)]
+    variant_set: Vec<Vec<crate::scenario::edit::Setting>>,
     #[command(flatten)]
     common: ExperimentArgs,
+}
+
+/// A `--variant-set`: settings separated by `;`.
+fn parse_variant(text: &str) -> Result<Vec<crate::scenario::edit::Setting>, String> {
+    let settings: Vec<_> = text
+        .split(';')
+        .filter(|part| !part.trim().is_empty())
+        .map(crate::scenario::edit::Setting::parse)
+        .collect::<Result<_, _>>()?;
+    if settings.is_empty() {
+        return Err("give at least one PATH=VALUE, e.g. 'department.IT.staff=6;department.IT.skill=0.9'".into());
+    }
+    Ok(settings)
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +153,12 @@ pub(super) fn compare(args: &CompareArgs, quiet: bool) -> Result<()> {
         variant.set_seed(base.seed);
         let label = path.file_stem().map_or(path.display().to_string(), |stem| stem.to_string_lossy().into_owned());
         variants.push((label, variant));
+    }
+    for (index, settings) in args.variant_set.iter().enumerate() {
+        let mut variant = crate::scenario::edit::apply(&base, settings)?;
+        variant.set_replications(base.replications);
+        variant.set_seed(base.seed);
+        variants.push((format!("variant {}", index + 1), variant));
     }
     let auto = experiment.warmup_chosen || variants.iter().any(|(_, v)| v.warmup_auto);
     // Each variant's pilot counts in the size too.

@@ -57,6 +57,8 @@ enum Command {
     Validate {
         /// Scenario file (TOML); the embedded default when omitted.
         scenario: Option<PathBuf>,
+        #[command(flatten)]
+        settings: options::SetArgs,
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
     New,
@@ -115,7 +117,7 @@ fn execute(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Run(args) => run::run(args, quiet),
-        Command::Validate { scenario } => validate::validate(scenario.as_deref(), quiet),
+        Command::Validate { scenario, settings } => validate::validate(scenario.as_deref(), &settings, quiet),
         Command::New => print(STARTER_SCENARIO),
         Command::Sweep(args) => sweep::sweep(&args, quiet),
         Command::Compare(args) => experiments::compare(&args, quiet),

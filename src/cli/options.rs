@@ -36,6 +36,29 @@ pub(super) struct SimulationArgs {
     /// the horizon, or `auto` to choose it by MSER-5 on a pilot run.
     #[arg(long, value_name = "T|auto")]
     pub warmup: Option<crate::scenario::Warmup>,
+    #[command(flatten)]
+    pub settings: SetArgs,
+}
+
+/// `--set`, on every command that reads a scenario.
+#[derive(Debug, Args, Default)]
+pub(super) struct SetArgs {
+    /// Change one value of the scenario, by a sweep path (repeatable, in
+    /// order): `department.IT.staff=6`, `customers.rates.scale=1.1`,
+    /// `behavior.enabled=false`; checked like the file's own values and
+    /// written into the resolved scenario.toml.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = crate::scenario::edit::Setting::parse)]
+    pub set: Vec<crate::scenario::edit::Setting>,
+}
+
+impl SetArgs {
+    /// `scenario` with every `--set` applied.
+    pub fn apply(&self, scenario: &mut Scenario) -> Result<()> {
+        if !self.set.is_empty() {
+            *scenario = crate::scenario::edit::apply(scenario, &self.set)?;
+        }
+        Ok(())
+    }
 }
 
 /// The largest run orgsim starts without --allow-large: a day of computing
@@ -145,6 +168,13 @@ impl SimulationArgs {
     /// Applies the overrides to `scenario`; a warm-up override is held to
     /// the same rules as the file's.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<()> {
+        self.settings.apply(scenario)?;
+        self.apply_overrides(scenario)
+    }
+
+    /// Applies the seed, replications and warm-up overrides, not `--set`
+    /// (a story's baseline takes those but keeps its own values).
+    pub fn apply_overrides(&self, scenario: &mut Scenario) -> Result<()> {
         if let Some(replications) = self.replications {
             scenario.set_replications(replications);
         }

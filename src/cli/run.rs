@@ -198,7 +198,7 @@ fn story_baseline(path: Option<&Path>, told: &Scenario, args: &RunArgs) -> Resul
             (base, format!("the baseline {}", file.display()))
         }
     };
-    args.simulation.apply(&mut base)?;
+    args.simulation.apply_overrides(&mut base)?;
     base.set_seed(told.seed);
     base.set_replications(told.replications);
     base.drop_story();

@@ -129,6 +129,7 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
         threads: args.simulation.threads,
         allow_large: args.simulation.allow_large,
         warmup: args.simulation.warmup,
+        settings: args.simulation.settings.set.iter().map(|s| s.text()).collect(),
         robust,
     };
     let report = run(&request, args.submit, args.wait)?;
@@ -137,6 +138,8 @@ pub(super) fn command(args: &SlurmArgs, quiet: bool) -> Result<()> {
 
 /// What to submit.
 pub struct Request<'a> {
+    /// Every `--set PATH=VALUE`, as text, repeated on each job's line.
+    pub settings: Vec<String>,
     /// The sweep's scenario file.
     pub scenario: &'a Path,
     /// Its name (for job names).
@@ -263,6 +266,9 @@ pub fn scripts(request: &Request) -> Result<(String, String)> {
     }
     if let Some(warmup) = request.warmup {
         overrides.push_str(&format!(" --warmup {warmup}"));
+    }
+    for setting in &request.settings {
+        overrides.push_str(&format!(" --set {}", quote(setting)));
     }
     let array = format!(
         "#!/bin/bash\n\

@@ -151,9 +151,13 @@ fn mean_load_warnings(scenario: &Scenario, estimate: &crate::model::LoadEstimate
 
 /// Checks the scenario and prints its description (nothing with `quiet`:
 /// the exit code says whether it is valid).
-pub(super) fn validate(path: Option<&Path>, quiet: bool) -> Result<()> {
-    let scenario = load(path)?;
-    let origin = path.map_or(DEFAULT_ORIGIN.to_string(), |p| p.display().to_string());
+pub(super) fn validate(path: Option<&Path>, settings: &super::options::SetArgs, quiet: bool) -> Result<()> {
+    let mut scenario = load(path)?;
+    settings.apply(&mut scenario)?;
+    let mut origin = path.map_or(DEFAULT_ORIGIN.to_string(), |p| p.display().to_string());
+    for setting in &settings.set {
+        origin.push_str(&format!(" --set {}", setting.text()));
+    }
     say(quiet, &describe(&scenario, &origin))
 }
 

@@ -175,6 +175,78 @@ fn step<'t, 's>(
     })
 }
 
+/// One `PATH=VALUE` change of a scenario, as `--set` and the studio give
+/// it: the path in the sweep language, the value as TOML would write it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The path, e.g. `department.IT.staff`.
+    pub path: String,
+    /// The value.
+    pub value: Value,
+}
+
+/// The longest `PATH=VALUE` text, in characters.
+pub const MOST_SETTING_CHARS: usize = 4_096;
+
+impl Setting {
+    /// Reads `PATH=VALUE`: the value as a TOML value (`6`, `1.1`, `true`,
+    /// `"exponential"`, `{ dist = "exponential", mean = 2.0 }`), or a bare
+    /// word taken as a string.
+    pub fn parse(text: &str) -> Result<Setting, String> {
+        let refuse = |why: &str| format!("{why}; give PATH=VALUE such as department.IT.staff=6 (got {text:?})");
+        if text.chars().count() > MOST_SETTING_CHARS || text.chars().any(super::check::forbidden_in_names) {
+            return Err(refuse(&format!("at most {MOST_SETTING_CHARS} characters and no control characters")));
+        }
+        let (path, value) = text.split_once('=').ok_or_else(|| refuse("no `=`"))?;
+        let (path, value) = (path.trim(), value.trim());
+        if path.is_empty() || value.is_empty() {
+            return Err(refuse("a path and a value"));
+        }
+        let value = match toml::from_str::<toml::Table>(&format!("v = {value}")) {
+            Ok(table) if table.len() == 1 => table["v"].clone(),
+            _ if value.chars().all(|c| c.is_alphanumeric() || "_-".contains(c)) => Value::String(value.to_string()),
+            _ => return Err(refuse("a value as TOML writes it (a number, true or false, a \"string\", { table })")),
+        };
+        Ok(Setting { path: path.to_string(), value })
+    }
+
+    /// As written on a command line.
+    pub fn text(&self) -> String {
+        format!("{}={}", self.path, self.value)
+    }
+}
+
+/// `scenario` with every setting applied in turn to its resolved file and
+/// checked like a file's own values (same ranges, same messages); a path the
+/// scenario's `[sweep]` varies is refused.
+pub fn apply(scenario: &super::Scenario, settings: &[Setting]) -> Result<super::Scenario, super::ScenarioError> {
+    if settings.is_empty() {
+        return Ok(scenario.clone());
+    }
+    let mut file = scenario.resolved.clone();
+    for setting in settings {
+        let origin = format!("--set {}", setting.text());
+        let refuse = |field: &str, message: String| super::ScenarioError::Invalid {
+            origin: origin.clone(),
+            line: None,
+            column: None,
+            field: field.to_string(),
+            message,
+        };
+        if scenario.sweep.as_ref().is_some_and(|sweep| sweep.parameters.iter().any(|p| p.path == setting.path)) {
+            return Err(refuse(
+                &setting.path,
+                "is varied by this scenario's [sweep]; set it there, or remove it from the [sweep] table".to_string(),
+            ));
+        }
+        file = set(&file, &setting.path, &setting.value).map_err(|error| refuse(&error.path, error.message))?;
+        // Each value is checked where it is set, so the error names it.
+        super::Scenario::from_file(file.clone(), &origin)?;
+    }
+    let label = settings.iter().map(|s| format!("--set {}", s.text())).collect::<Vec<_>>().join(" ");
+    super::Scenario::from_file(file, &label)
+}
+
 /// A value as TOML, for parameters given in code.
 pub fn value_of<T: Serialize>(value: T) -> Value {
     Value::try_from(value).expect("plain values convert")
@@ -199,6 +271,29 @@ mod tests {
         let edited = set(&edited, "customers.arrival_rate", &Value::Integer(2)).unwrap();
         assert_eq!(edited.customers.arrival_rate, Some(2.0));
         assert_eq!(get(&edited, "department.IT.staff").unwrap(), Some(Value::Integer(7)));
+    }
+
+    #[test]
+    fn settings_read_toml_values_and_refuse_what_is_not_one() {
+        assert_eq!(Setting::parse("department.IT.staff=6").unwrap().value, Value::Integer(6));
+        assert_eq!(Setting::parse("customers.rates.scale = 1.1").unwrap().value, Value::Float(1.1));
+        assert_eq!(Setting::parse("behavior.enabled=false").unwrap().value, Value::Boolean(false));
+        assert_eq!(Setting::parse("department.IT.staff=unlimited").unwrap().value, Value::String("unlimited".into()));
+        assert_eq!(Setting::parse("x=\"a b\"").unwrap().value, Value::String("a b".into()));
+        for bad in ["department.IT.staff", "=6", "department.IT.staff=", "a=1\nb=2", "a=[1, ", "a=two words"] {
+            assert!(Setting::parse(bad).is_err(), "{bad:?}");
+        }
+        let scenario = Scenario::default_scenario();
+        let changed = apply(&scenario, &[Setting::parse("department.IT.staff=6").unwrap()]).unwrap();
+        assert_eq!(changed.departments[changed.department_index("IT").unwrap()].staff, 6);
+        assert!(changed.to_toml().contains("staff = 6"));
+        let error = apply(&scenario, &[Setting::parse("department.IT.staff=0").unwrap()]).unwrap_err().to_string();
+        assert!(
+            error.contains("--set department.IT.staff=0") && error.contains("must be a whole number ≥ 1"),
+            "{error}"
+        );
+        let off = apply(&scenario, &[Setting::parse("behavior.enabled=false").unwrap()]).unwrap();
+        assert!(!off.behavior_enabled);
     }
 
     #[test]
