@@ -13,7 +13,8 @@
 //! - [`fit`]: reading a real organization's ticket log;
 //! - [`output`]: CSV files and the printed summary, written atomically;
 //! - [`readable`]: the one formatter of numbers people read;
-//! - [`cli`]: the `orgsim` command line.
+//! - [`cli`]: the `orgsim` command line;
+//! - [`studio`]: the local what-if page and its HTTP API, beside it.
 //!
 //! ```
 //! use orgsim::{experiment, scenario::Scenario};
@@ -37,4 +38,5 @@ pub mod model;
 pub mod output;
 pub mod readable;
 pub mod scenario;
+pub mod studio;
 pub mod theory;

@@ -22,6 +22,7 @@ mod shifts;
 mod slurm;
 mod social;
 mod stories;
+mod studio;
 mod theory;
 mod ticket;
 mod transfers;

@@ -25,11 +25,12 @@ use clap::{Parser, Subcommand};
 mod experiments;
 mod fit;
 mod folders;
-mod options;
+pub(crate) mod options;
 mod progress;
 mod run;
 mod slurm;
 mod staffing;
+mod studio;
 mod sweep;
 mod validate;
 
@@ -83,6 +84,10 @@ enum Command {
     Merge(folders::MergeArgs),
     /// Hand a sweep to a Slurm cluster: a job array of shards and a merge job.
     Slurm(slurm::SlurmArgs),
+    /// A local what-if page for classes and workshops: change a team's
+    /// staff, skill or demand and see its effect on customers, paired with
+    /// the base (prints `listening on http://ADDR:PORT/` first).
+    Studio(studio::StudioArgs),
 }
 
 /// Parses the process arguments, runs the command, and maps the outcome to
@@ -127,6 +132,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Report(args) => folders::report(&args, quiet),
         Command::Merge(args) => folders::merge(&args, quiet),
         Command::Slurm(args) => slurm::command(&args, quiet),
+        Command::Studio(args) => studio::studio(&args, quiet),
     }
 }
 

@@ -68,7 +68,7 @@ const LARGEST_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// Work to be checked for size: a scenario run `copies` times (points of a
 /// sweep that are alike, candidates of a search).
-pub(super) struct Work<'a> {
+pub(crate) struct Work<'a> {
     pub scenario: &'a Scenario,
     pub copies: u64,
 }
@@ -94,75 +94,12 @@ impl SimulationArgs {
         if self.allow_large {
             return Ok(());
         }
-        let estimates: Vec<(SizeEstimate, f64)> =
-            work.iter().map(|w| (size_estimate(w.scenario, replications), w.copies as f64)).collect();
-        let events: f64 = estimates.iter().map(|(e, copies)| e.events * copies).sum();
-        let seconds: f64 = estimates.iter().map(|(e, copies)| e.seconds * copies).sum();
-        let parallel = threads.min(replications as usize).max(1) as f64;
-        let growing_bytes = estimates.iter().map(|(e, _)| e.peak_bytes).fold(0.0, f64::max) * parallel;
-        let slot_bytes =
-            work.iter().map(|w| ReplicationResult::slot_bytes(w.scenario) as f64).fold(0.0, f64::max) * parallel;
-        let kept_bytes: f64 = work
-            .iter()
-            .map(|w| {
-                let links = w.scenario.departments.iter().map(|d| d.needs.len()).sum();
-                // Experiments keep each replication's series until its
-                // point is diagnosed.
-                let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
-                    + if keeps_distributions {
-                        2.0 * crate::engine::LogHistogram::BYTES as f64
-                            + ReplicationResult::series_bytes(w.scenario) as f64
-                    } else {
-                        ReplicationResult::path_bytes(w.scenario) as f64
-                    };
-                per_replication * f64::from(replications) * w.copies as f64
-            })
-            .sum();
-        let written_bytes = if keeps_distributions {
-            work.iter().map(|w| ReplicationResult::written_slot_bytes(w.scenario) as f64).fold(0.0, f64::max)
-        } else {
-            0.0
-        };
-        let bytes = growing_bytes + slot_bytes + kept_bytes + written_bytes;
-        if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
-            return Ok(());
+        match too_large(work, replications, threads, keeps_distributions) {
+            None => Ok(()),
+            Some(why) => anyhow::bail!(
+                "{why}; shorten the horizon, use fewer replications or points, fix the overload, or pass --allow-large to run it anyway"
+            ),
         }
-        let mut reasons = Vec::new();
-        if seconds > LARGEST_SECONDS {
-            reasons.push(format!(
-                "about {} events, {} hours of computing on one core",
-                number(events.max(1.0).round()),
-                number((seconds / 3600.0).round())
-            ));
-        }
-        if bytes > LARGEST_BYTES {
-            let gib = |b: f64| number((b / 1024f64.powi(3) * 10.0).round() / 10.0);
-            let mut parts = Vec::new();
-            if growing_bytes > LARGEST_BYTES / 100.0 {
-                let growing = estimates.iter().find_map(|(e, _)| e.growing.clone()).unwrap_or_default();
-                parts.push(format!(
-                    "{} GiB of work waiting at once, most of it at {growing:?} (it is offered more work than its staff can do, over the horizon, in its busiest slot or in a surge)",
-                    gib(growing_bytes)
-                ));
-            }
-            if slot_bytes > LARGEST_BYTES / 8.0 {
-                parts.push(format!(
-                    "{} GiB of figures by slot of the rate profile in the running replications (fewer, longer slots need less)",
-                    gib(slot_bytes)
-                ));
-            }
-            if kept_bytes + written_bytes > LARGEST_BYTES / 100.0 {
-                parts.push(format!(
-                    "{} GiB of results kept until the files are written",
-                    gib(kept_bytes + written_bytes)
-                ));
-            }
-            reasons.push(format!("up to {} GiB held at once: {}", gib(bytes), parts.join(", and ")));
-        }
-        anyhow::bail!(
-            "this would take {}; shorten the horizon, use fewer replications or points, fix the overload, or pass --allow-large to run it anyway",
-            reasons.join(" and ")
-        )
     }
 
     /// Applies the overrides to `scenario`; a warm-up override is held to
@@ -346,4 +283,73 @@ impl Experiment {
         }
         Ok(())
     }
+}
+
+/// Why `work` is too large to start without --allow-large (a day of
+/// computing on one core, or 4 GiB held at once), or `None`.
+/// `keeps_distributions`: whether every replication's distributions are
+/// kept (`orgsim run`) or dropped as it finishes (experiments).
+pub(crate) fn too_large(work: &[Work], replications: u32, threads: usize, keeps_distributions: bool) -> Option<String> {
+    let estimates: Vec<(SizeEstimate, f64)> =
+        work.iter().map(|w| (size_estimate(w.scenario, replications), w.copies as f64)).collect();
+    let events: f64 = estimates.iter().map(|(e, copies)| e.events * copies).sum();
+    let seconds: f64 = estimates.iter().map(|(e, copies)| e.seconds * copies).sum();
+    let parallel = threads.min(replications as usize).max(1) as f64;
+    let growing_bytes = estimates.iter().map(|(e, _)| e.peak_bytes).fold(0.0, f64::max) * parallel;
+    let slot_bytes =
+        work.iter().map(|w| ReplicationResult::slot_bytes(w.scenario) as f64).fold(0.0, f64::max) * parallel;
+    let kept_bytes: f64 = work
+        .iter()
+        .map(|w| {
+            let links = w.scenario.departments.iter().map(|d| d.needs.len()).sum();
+            // Experiments keep each replication's series until its
+            // point is diagnosed.
+            let per_replication = ReplicationResult::kept_bytes(w.scenario.departments.len(), links) as f64
+                + if keeps_distributions {
+                    2.0 * crate::engine::LogHistogram::BYTES as f64 + ReplicationResult::series_bytes(w.scenario) as f64
+                } else {
+                    ReplicationResult::path_bytes(w.scenario) as f64
+                };
+            per_replication * f64::from(replications) * w.copies as f64
+        })
+        .sum();
+    let written_bytes = if keeps_distributions {
+        work.iter().map(|w| ReplicationResult::written_slot_bytes(w.scenario) as f64).fold(0.0, f64::max)
+    } else {
+        0.0
+    };
+    let bytes = growing_bytes + slot_bytes + kept_bytes + written_bytes;
+    if seconds <= LARGEST_SECONDS && bytes <= LARGEST_BYTES {
+        return None;
+    }
+    let mut reasons = Vec::new();
+    if seconds > LARGEST_SECONDS {
+        reasons.push(format!(
+            "about {} events, {} hours of computing on one core",
+            number(events.max(1.0).round()),
+            number((seconds / 3600.0).round())
+        ));
+    }
+    if bytes > LARGEST_BYTES {
+        let gib = |b: f64| number((b / 1024f64.powi(3) * 10.0).round() / 10.0);
+        let mut parts = Vec::new();
+        if growing_bytes > LARGEST_BYTES / 100.0 {
+            let growing = estimates.iter().find_map(|(e, _)| e.growing.clone()).unwrap_or_default();
+            parts.push(format!(
+                "{} GiB of work waiting at once, most of it at {growing:?} (it is offered more work than its staff can do, over the horizon, in its busiest slot or in a surge)",
+                gib(growing_bytes)
+            ));
+        }
+        if slot_bytes > LARGEST_BYTES / 8.0 {
+            parts.push(format!(
+                "{} GiB of figures by slot of the rate profile in the running replications (fewer, longer slots need less)",
+                gib(slot_bytes)
+            ));
+        }
+        if kept_bytes + written_bytes > LARGEST_BYTES / 100.0 {
+            parts.push(format!("{} GiB of results kept until the files are written", gib(kept_bytes + written_bytes)));
+        }
+        reasons.push(format!("up to {} GiB held at once: {}", gib(bytes), parts.join(", and ")));
+    }
+    Some(format!("this would take {}", reasons.join(" and ")))
 }

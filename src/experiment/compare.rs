@@ -5,10 +5,9 @@
 //! Student-t interval; a difference is significant when its interval
 //! excludes 0.
 
-use super::jobs::{Plan, Progress, replicate};
+use super::jobs::{Plan, Progress, replicate_until};
 use super::metrics::metric_columns;
 use super::{CONFIDENCE, Estimate, RunResults, estimate, statistics};
-use crate::model::ReplicationResult;
 use crate::scenario::Scenario;
 
 /// One metric compared.
@@ -103,10 +102,23 @@ pub fn compare(
     plan: &Plan,
     progress: &dyn Progress,
 ) -> Result<CompareResults, super::Stalled> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    Ok(compare_until(base, variants, plan, progress, &never)?.expect("never stopped"))
+}
+
+/// [`compare`], given up (`None`) when `stop` is set before every
+/// replication has started: the studio's cancel, between replications.
+pub fn compare_until(
+    base: Scenario,
+    variants: Vec<(String, Scenario)>,
+    plan: &Plan,
+    progress: &dyn Progress,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Option<CompareResults>, super::Stalled> {
     let mut scenarios = vec![base];
     let labels: Vec<String> = variants.iter().map(|(label, _)| label.clone()).collect();
     scenarios.extend(variants.into_iter().map(|(_, scenario)| scenario));
-    let mut replications: Vec<Vec<ReplicationResult>> = replicate(&scenarios, plan, progress)?;
+    let Some(mut replications) = replicate_until(&scenarios, plan, progress, stop)? else { return Ok(None) };
     let mut runs = scenarios.into_iter().zip(replications.drain(..)).map(|(s, r)| RunResults::reduced(s, r));
     let base = runs.next().expect("the base runs");
     let variants = runs
@@ -117,5 +129,5 @@ pub fn compare(
             Comparison { differences: differences(&base, &results), label, results, chain }
         })
         .collect();
-    Ok(CompareResults { base, variants })
+    Ok(Some(CompareResults { base, variants }))
 }

@@ -72,14 +72,29 @@ pub fn replicate(
     plan: &Plan,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<ReplicationResult>>, super::Stalled> {
+    let never = AtomicBool::new(false);
+    Ok(replicate_until(points, plan, progress, &never)?.expect("never stopped"))
+}
+
+/// [`replicate`], stopping when `stop` is set: replications not started
+/// then are skipped and the result is `None`.
+pub fn replicate_until(
+    points: &[Scenario],
+    plan: &Plan,
+    progress: &dyn Progress,
+    stop: &AtomicBool,
+) -> Result<Option<Vec<Vec<ReplicationResult>>>, super::Stalled> {
     let mut results: Vec<Vec<ReplicationResult>> = vec![Vec::new(); points.len()];
     let mut done = 0u32;
     let mut target = plan.replications;
     loop {
         let batch: Vec<std::sync::Mutex<Vec<ReplicationResult>>> = points.iter().map(|_| Default::default()).collect();
-        replicate_each(points, done..target, plan.seed, progress, &AtomicBool::new(false), &|point, finished| {
+        let finished_all = replicate_each(points, done..target, plan.seed, progress, stop, &|point, finished| {
             *batch[point].lock().expect("no job panics") = finished;
         });
+        if !finished_all || stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
         for (index, (all, finished)) in results.iter_mut().zip(batch).enumerate() {
             let finished = finished.into_inner().expect("no job panics");
             super::Stalled::check(&finished).map_err(|stall| {
@@ -101,7 +116,7 @@ pub fn replicate(
         }
         target = (done + plan.replications).min(precision.max_replications);
     }
-    Ok(results)
+    Ok(Some(results))
 }
 
 /// Runs replications `replications` of every point as one flat job list,

@@ -1,0 +1,52 @@
+// orgsim studio in headless Chromium: change IT's staff, read the chain
+// from the page, enter a bad value, save the variant. Prints one JSON
+// document on stdout for the Rust test (tests/studio.rs) to check.
+// Usage: node studio.mjs URL FOLDER
+import { chromium } from "playwright-core";
+
+const [url, folder] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const out = {};
+try {
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  await page.goto(url);
+  await page.waitForSelector("#flow svg .node");
+  await page.click('#flow .node[data-department="IT"]');
+  out.opened = await page.locator('details[data-group="IT"]').evaluate(d => d.open);
+  const staff = page.locator('input[data-path="department.IT.staff"]');
+  const started = Date.now();
+  await staff.fill("4");
+  await staff.dispatchEvent("change");
+  await page.waitForSelector("#result:not([hidden])", { timeout: 20000 });
+  out.result_ms = Date.now() - started;
+  out.chain = await page.locator("#chain .link").evaluateAll(links =>
+    links.map(l => ({ metric: l.dataset.metric, change: l.querySelector(".change").textContent, tone: l.className })));
+  out.key = await page.locator("#key tbody tr").evaluateAll(rows =>
+    rows.map(r => ({ metric: r.dataset.metric, change: r.querySelector(".change").textContent })));
+  out.status = await page.textContent("#status");
+  await page.screenshot({ path: `${folder}/studio-result.png`, fullPage: true });
+  // Two hundred replications.
+  const replications = page.locator("#replications");
+  const again = Date.now();
+  await replications.fill("200");
+  await replications.dispatchEvent("change");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done: 200"), null, { timeout: 30000 });
+  out.result_200_ms = Date.now() - again;
+  // A bad value: the error beside the field, nothing run.
+  const skill = page.locator('input[data-path="department.IT.skill"]');
+  await skill.fill("1.5");
+  await skill.dispatchEvent("change");
+  out.error = await page.textContent('[data-error="department.IT.skill"]');
+  await page.screenshot({ path: `${folder}/studio-error.png`, fullPage: true });
+  await skill.fill("0.8");
+  // Save the variant.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+  await download.saveAs(`${folder}/variant.toml`);
+  out.saved = `${folder}/variant.toml`;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));
