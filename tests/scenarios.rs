@@ -6,7 +6,7 @@ use std::path::Path;
 use orgsim::experiment;
 use orgsim::scenario::{DEFAULT_SCENARIO, Scenario};
 
-fn scenario_files() -> Vec<std::path::PathBuf> {
+pub fn scenario_files() -> Vec<std::path::PathBuf> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut files: Vec<_> = std::fs::read_dir(folder)
         .expect("scenarios/ exists")

@@ -3,26 +3,13 @@
 //! should move; `orgsim run` runs the baseline paired and writes story.csv.
 //! The shipped stories' expectations are their claims, kept true here.
 
-use std::path::{Path, PathBuf};
-
 use crate::util::{Sandbox, csv_rows, visible_text};
-
-fn shipped() -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn every_shipped_story_says_what_to_look_for_and_bears_out_its_expectations() {
     let sandbox = Sandbox::new();
     let mut judged = 0;
-    for path in shipped() {
+    for path in crate::scenarios::scenario_files() {
         let scenario = orgsim::scenario::Scenario::from_toml_str(
             &std::fs::read_to_string(&path).unwrap(),
             &path.display().to_string(),
@@ -49,32 +36,20 @@ fn every_shipped_story_says_what_to_look_for_and_bears_out_its_expectations() {
     assert!(judged >= 5, "only {judged} stories state expectations");
 }
 
-const BASE: &str = r#"
-name = "desk"
-horizon = 2000.0
-warmup = 200.0
-replications = 8
-seed = 7
-[customers]
-arrival_rate = 2.0
-[[department]]
-name = "Desk"
-front_line = true
-staff = 3
-service = { dist = "exponential", mean = 1.0 }
-[behavior]
-enabled = false
-"#;
+/// An M/M/3 desk (the social layer off), as a scenario file.
+fn base() -> String {
+    crate::util::single_station(3, 2.0, 1.0, None, 2000.0, 8).to_toml()
+}
 
 /// The desk with one person fewer, as a story against `baseline`.
 fn short_desk(story: &str) -> String {
-    BASE.replace("name = \"desk\"", "name = \"short\"").replace("staff = 3", "staff = 2") + story
+    base().replace("name = \"station\"", "name = \"short\"").replace("staff = 3", "staff = 2") + "\n" + story
 }
 
 #[test]
 fn a_story_runs_its_baseline_paired_and_judges_each_expectation() {
     let sandbox = Sandbox::new();
-    sandbox.write("desk.toml", BASE);
+    sandbox.write("desk.toml", &base());
     sandbox.write(
         "short.toml",
         &short_desk(
@@ -142,7 +117,7 @@ fn a_story_against_the_embedded_baseline_needs_no_file() {
 #[test]
 fn a_bad_story_is_refused_with_its_file_line_and_field() {
     let sandbox = Sandbox::new();
-    sandbox.write("desk.toml", BASE);
+    sandbox.write("desk.toml", &base());
     let cases: [(&str, &[&str]); 8] = [
         (
             "[story]\nbaseline = \"desk.toml\"\nexpect = [ { metric = \"ext_wait_meen\", direction = \"higher\" } ]\n",
