@@ -171,3 +171,26 @@ fn a_bad_story_is_refused_with_its_file_line_and_field() {
     let line = short_desk("").lines().count() + 4;
     assert!(stderr.contains(&format!("short.toml:{line}:")), "line {line}: {stderr}");
 }
+
+#[test]
+fn the_classroom_scenarios_match_erlang_c_as_their_exercises_say() {
+    use crate::util::{assert_covers, bonferroni, story, values};
+    use orgsim::theory::{erlang_c, mmc_wait};
+    // Help Desk: λ = 0.6, μ = 1/4; Back Office: a quarter of the calls, 1/5.
+    for (name, agents) in [("classroom-start", 3), ("classroom", 4)] {
+        let results = orgsim::experiment::run(story(name, 20));
+        let checks = 3;
+        let offered = 0.6 * 4.0;
+        let wait_prob = erlang_c(agents, offered).unwrap();
+        let (_, front_wait) = mmc_wait(agents, 0.6, 0.25).unwrap();
+        let (_, back_wait) = mmc_wait(2, 0.15, 0.2).unwrap();
+        assert_covers(bonferroni(&values(&results, "ext_wait_prob"), checks), wait_prob, &format!("{name}: P(wait)"));
+        assert_covers(bonferroni(&values(&results, "ext_wait_mean"), checks), front_wait, &format!("{name}: W_q"));
+        let resolution = front_wait + 4.0 + 0.25 * (back_wait + 5.0);
+        assert_covers(
+            bonferroni(&values(&results, "ext_resolution_mean"), checks),
+            resolution,
+            &format!("{name}: resolution"),
+        );
+    }
+}
