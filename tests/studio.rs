@@ -275,8 +275,52 @@ fn the_page_changes_a_team_and_shows_the_chain_the_command_line_computes() {
         assert!(shown.starts_with(&unit.format_change(diff, "minute")), "{shown} against {diff}");
     }
     assert!(found["error"].as_str().unwrap().contains("at most 1"), "{found}");
+    // The story's marks are story.csv's from the command line.
+    let story = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/it-understaffed.toml");
+    sandbox.run(&["run", story.to_str().unwrap(), "--out", "story", "--no-plots", "--quiet"]).success();
+    let expected = csv_rows(&sandbox.path("story"), "story.csv");
+    let shown = found["story"].as_array().unwrap();
+    assert_eq!(shown.len(), expected.len(), "{found}");
+    for (row, csv) in shown.iter().zip(&expected) {
+        assert_eq!(
+            (row["metric"].as_str(), row["borne_out"].as_str()),
+            (Some(csv["metric"].as_str()), Some(csv["borne_out"].as_str()))
+        );
+    }
+    assert_eq!(found["story_look_for"], 3);
     // The saved variant is a valid scenario.
     let saved = found["saved"].as_str().unwrap();
     sandbox.run(&["validate", saved]).success();
     assert!(sandbox.path("studio-result.png").is_file());
+}
+
+#[test]
+fn a_story_from_the_page_is_judged_as_the_command_line_judges_it() {
+    let sandbox = Sandbox::new();
+    let studio = start(&sandbox, &[]);
+    let (status, body) = http(&studio, "GET", "/api/stories", &[], b"");
+    assert_eq!(status, 200);
+    let listed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let files: Vec<&str> = listed["stories"].as_array().unwrap().iter().map(|s| s["file"].as_str().unwrap()).collect();
+    for file in ["it-understaffed.toml", "silos.toml", "collaboration.toml", "recognition.toml", "classroom.toml"] {
+        assert!(files.contains(&file), "{file} not in {files:?}");
+    }
+    let (status, body) = post(&studio, "/api/story", r#"{"story": "classroom.toml"}"#);
+    assert_eq!(status, 202, "{body}");
+    let id = job_id(&body);
+    assert_eq!(events(&studio, id).last().map(|e| e.0.clone()), Some("result".to_string()));
+    let (_, csv) = http(&studio, "GET", &format!("/api/jobs/{id}/story.csv"), &[], b"");
+    let story = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/classroom.toml");
+    sandbox.run(&["run", story.to_str().unwrap(), "--out", "cli", "--no-plots", "--quiet"]).success();
+    assert_eq!(csv, std::fs::read_to_string(sandbox.path("cli/story.csv")).unwrap());
+    for (request, words) in [
+        (r#"{"story": "nope.toml"}"#, "no shipped story"),
+        (r#"{"story": "classroom.toml", "set": {"department.Help Desk.staff": 0}}"#, "must be a whole number ≥ 1"),
+        (r#"{"story": "classroom.toml", "replications": 5000}"#, "`replications` must be"),
+    ] {
+        let (status, body) = post(&studio, "/api/story", request);
+        assert_eq!(status, 400, "{request}: {body}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(error["error"].as_str().unwrap().contains(words), "{request}: {body}");
+    }
 }

@@ -23,7 +23,8 @@ const MOST_KEPT: usize = 32;
 pub enum State {
     /// Running: replications done of planned.
     Running(u64, u64),
-    /// Finished: the result as a JSON document, and compare.csv.
+    /// Finished: the result as a JSON document, and its CSV file
+    /// (compare.csv, or story.csv of a story).
     Done(String, Vec<u8>),
     /// Stopped before the end by a cancel.
     Cancelled,
@@ -98,13 +99,13 @@ pub struct Jobs {
 impl Jobs {
     /// Starts comparing `base` with `variant` (named `variant 1`) under
     /// `plan`; `render` turns the finished comparison into the result
-    /// document. Returns the job's id.
+    /// document and its CSV file. Returns the job's id.
     pub fn start(
         &self,
         base: Scenario,
         variant: Scenario,
         plan: Plan,
-        render: impl FnOnce(&CompareResults) -> String + Send + 'static,
+        render: impl FnOnce(&CompareResults) -> (String, Vec<u8>) + Send + 'static,
     ) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let job = Arc::new(Job {
@@ -128,8 +129,8 @@ impl Jobs {
             let outcome = compare_until(base, vec![("variant 1".to_string(), variant)], &plan, &*job, &job.stop);
             job.set(match outcome {
                 Ok(Some(results)) => {
-                    let csv = crate::output::experiments::compare_csv(&results);
-                    State::Done(render(&results), csv)
+                    let (document, csv) = render(&results);
+                    State::Done(document, csv)
                 }
                 Ok(None) => State::Cancelled,
                 Err(stall) => State::Failed(stall.to_string()),

@@ -13,6 +13,7 @@
 
 mod controls;
 pub mod jobs;
+mod stories;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -169,7 +170,11 @@ fn handle(shared: &Shared, mut request: Request) {
         (Method::Get, ["api", "jobs", id, "events"]) => {
             return events(shared, request, id);
         }
-        (Method::Get, ["api", "jobs", id, "compare.csv"]) => match job_of(shared, id).map(|job| job.state()) {
+        (Method::Get, ["api", "stories"]) => json_response(200, &stories::list()),
+        (Method::Post, ["api", "story"]) => start_story(shared, &body),
+        (Method::Get, ["api", "jobs", id, "compare.csv" | "story.csv"]) => match job_of(shared, id)
+            .map(|job| job.state())
+        {
             Some(State::Done(_, csv)) => Response::from_data(csv).with_header(content_type("text/csv; charset=utf-8")),
             Some(_) => error(409, "the job has not finished"),
             None => error(404, "no such job"),
@@ -235,8 +240,30 @@ fn start_compare(shared: &Shared, body: &[u8]) -> Response<std::io::Cursor<Vec<u
             let replications = base.replications;
             let plan = Plan { replications, seed: base.seed, precision: None };
             let id = shared.jobs.start(base, variant, plan, move |results| {
-                controls::result_document(results, replications).to_string()
+                let document = controls::result_document(results, replications).to_string();
+                (document, crate::output::experiments::compare_csv(results))
             });
+            json_response(202, &json!({ "id": id, "events": format!("/api/jobs/{id}/events") }))
+        }
+    }
+}
+
+/// `POST /api/story`: `{"story": FILE, "set": {…}, "replications": N}`
+/// runs a shipped story (with the page's changes) against its baseline,
+/// paired, and judges its expectations as `orgsim run` does.
+fn start_story(shared: &Shared, body: &[u8]) -> Response<std::io::Cursor<Vec<u8>>> {
+    let request: Json = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(e) => return error(400, &format!("the body is not JSON: {e}")),
+    };
+    let pair = stories::pair(&request, |scenarios, replications| (shared.too_large)(scenarios, replications));
+    match pair {
+        Err(message) => error(400, &message),
+        Ok((base, told)) => {
+            let replications = base.replications;
+            let plan = Plan { replications, seed: base.seed, precision: None };
+            let story = told.story.clone().expect("a story with expectations");
+            let id = shared.jobs.start(base, told, plan, move |results| stories::judged(&story, results));
             json_response(202, &json!({ "id": id, "events": format!("/api/jobs/{id}/events") }))
         }
     }

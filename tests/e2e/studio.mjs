@@ -42,6 +42,18 @@ try {
   out.error = await page.textContent('[data-error="department.IT.skill"]');
   await page.screenshot({ path: `${folder}/studio-error.png`, fullPage: true });
   await skill.fill("0.8");
+  // Back to the base, then a story against its baseline.
+  await page.click("#reset");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done"), null, { timeout: 30000 });
+  await replications.fill("20");
+  await replications.dispatchEvent("change");
+  const story = page.locator('details[data-story="it-understaffed.toml"]');
+  await story.locator("summary").click();
+  await story.locator("button.run-story").click();
+  await story.locator("table:not([hidden]) tbody tr").first().waitFor({ timeout: 30000 });
+  out.story = await story.locator("tbody tr").evaluateAll(rows => rows.map(r => ({ metric: r.dataset.metric, borne_out: r.dataset.borneOut, mark: r.querySelector(".mark").textContent })));
+  out.story_look_for = await story.locator("li").count();
+  await page.screenshot({ path: `${folder}/studio-story.png`, fullPage: true });
   // Save the variant.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
   await download.saveAs(`${folder}/variant.toml`);
