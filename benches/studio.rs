@@ -70,5 +70,9 @@ fn studio(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, studio);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = studio
+}
 criterion_main!(benches);
