@@ -9,6 +9,7 @@
 //! field, the line and column where the text is known, and what would be
 //! valid.
 
+mod behavior_file;
 mod check;
 pub mod distribution;
 pub mod edit;
@@ -17,6 +18,7 @@ pub mod file;
 pub mod network;
 pub mod ranges;
 mod schedule;
+mod words;
 
 use std::fmt;
 

@@ -203,15 +203,7 @@ impl Chart for WaitsBySlot {
             .x_label_formatter(&ticks)
             .x_desc(x_desc)
             .y_labels(rows.min(40) * 2 + 1)
-            .y_label_formatter(&|y: &f64| {
-                let index = count - y - 0.5;
-                let nearest = index.round();
-                if (index - nearest).abs() < 0.01 && nearest >= 0.0 && (nearest as usize) < names.len() {
-                    names[nearest as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y: &f64| super::row_name(&names, *y))
             .disable_mesh()
             .draw()
             .map_err(failed)?;

@@ -62,15 +62,7 @@ impl Chart for IntervalChart {
         house_style(&mut mesh);
         mesh.x_desc(&self.x_label)
             .y_labels(self.rows.len() * 2 + 1)
-            .y_label_formatter(&|y: &f64| {
-                let index = count - y - 0.5;
-                let nearest = index.round();
-                if (index - nearest).abs() < 0.01 && nearest >= 0.0 && (nearest as usize) < labels.len() {
-                    labels[nearest as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y: &f64| super::row_name(&labels, *y))
             .disable_y_mesh()
             .draw()
             .map_err(failed)?;

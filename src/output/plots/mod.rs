@@ -213,6 +213,19 @@ pub fn colour_key<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The name of the row whose centre is at `y` on an axis of `names.len()`
+/// rows drawn top to bottom (ticks every half row: names at the centres,
+/// nothing between).
+pub fn row_name(names: &[String], y: f64) -> String {
+    let index = names.len() as f64 - y - 0.5;
+    let nearest = index.round();
+    if (index - nearest).abs() < 0.01 && nearest >= 0.0 && (nearest as usize) < names.len() {
+        names[nearest as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
 /// How a legend entry is marked.
 #[derive(Debug, Clone, Copy)]
 pub enum Mark {

@@ -15,16 +15,18 @@ mod key_tables;
 mod robust;
 mod run;
 mod story;
+mod sweep_charts;
 mod trust;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use experiments::{impact_chart, sweep_charts, write_experiment_report};
+pub use experiments::{impact_chart, write_experiment_report};
 pub use fit::write_fit_report;
 pub use robust::write_robust_report;
 pub use run::{Figure, RunData, load_run, run_pictures, run_report, write_run_report};
+pub use sweep_charts::sweep_charts;
 
 use super::plots::Picture;
 
