@@ -324,3 +324,21 @@ fn a_story_from_the_page_is_judged_as_the_command_line_judges_it() {
         assert!(error["error"].as_str().unwrap().contains(words), "{request}: {body}");
     }
 }
+
+#[test]
+fn bad_studio_flags_are_refused_before_anything_listens() {
+    let sandbox = Sandbox::new();
+    for (args, words) in [
+        (&["studio", "--no-open", "--port", "70000"][..], "70000"),
+        (&["studio", "--no-open", "--allow-host", "bad host"][..], "give a host name of letters, digits"),
+        (&["studio", "--no-open", "--host", "not-an-address"][..], "not-an-address"),
+        (&["studio", "--no-open", "--set", "department.IT.staff=0"][..], "must be a whole number ≥ 1"),
+        (&["studio", "--no-open", "missing.toml"][..], "missing.toml"),
+    ] {
+        let outcome = sandbox.run(args);
+        assert_eq!(outcome.output.status.code(), Some(2), "{args:?}");
+        let stderr = outcome.stderr();
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+        assert!(outcome.stdout().is_empty(), "{args:?}: nothing listens");
+    }
+}

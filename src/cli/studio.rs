@@ -14,11 +14,11 @@ use super::options::{SetArgs, Work, too_large};
 pub(super) struct StudioArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     scenario: Option<PathBuf>,
-    /// Port to listen on, 0 to 65535 [default: 0, a free port].
+    /// Port to listen on, 0 to 65535 (0: a free port).
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
-    /// Address to listen on [default: 127.0.0.1; another address lets
-    /// other machines in: a warning says so].
+    /// Address to listen on; another than 127.0.0.1 lets other machines
+    /// in (a warning says so).
     #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
     /// A host name the page may be reached by besides 127.0.0.1 and
