@@ -288,9 +288,34 @@ fn the_page_changes_a_team_and_shows_the_chain_the_command_line_computes() {
         );
     }
     assert_eq!(found["story_look_for"], 3);
-    // The saved variant is a valid scenario.
+    // The saved variant is a valid scenario, and `orgsim compare` with it
+    // gives the page's chain at 200 replications.
     let saved = found["saved"].as_str().unwrap();
     sandbox.run(&["validate", saved]).success();
+    sandbox
+        .run(&[
+            "compare",
+            base.to_str().unwrap(),
+            saved,
+            "--replications",
+            "200",
+            "--out",
+            "saved",
+            "--quiet",
+            "--no-plots",
+        ])
+        .success();
+    let rows = csv_rows(&sandbox.path("saved"), "chain.csv");
+    let chain = found["chain_200"].as_array().unwrap();
+    assert_eq!(chain.len(), rows.len(), "{found}");
+    for (link, row) in chain.iter().zip(&rows) {
+        let unit = orgsim::experiment::catalogue::describe(&row["metric"]).unit;
+        let diff: f64 = row["diff"].parse().unwrap();
+        assert!(
+            link["change"].as_str().unwrap().starts_with(&unit.format_change(diff, "minute")),
+            "{link} against {diff}"
+        );
+    }
     assert!(sandbox.path("studio-result.png").is_file());
 }
 

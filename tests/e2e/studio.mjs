@@ -35,6 +35,8 @@ try {
   await replications.dispatchEvent("change");
   await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done: 200"), null, { timeout: 30000 });
   out.result_200_ms = Date.now() - again;
+  out.chain_200 = await page.locator("#chain .link").evaluateAll(links =>
+    links.map(l => ({ metric: l.dataset.metric, change: l.querySelector(".change").textContent })));
   // A bad value: the error beside the field, nothing run.
   const skill = page.locator('input[data-path="department.IT.skill"]');
   await skill.fill("1.5");
@@ -42,6 +44,10 @@ try {
   out.error = await page.textContent('[data-error="department.IT.skill"]');
   await page.screenshot({ path: `${folder}/studio-error.png`, fullPage: true });
   await skill.fill("0.8");
+  // Save the variant.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+  await download.saveAs(`${folder}/variant.toml`);
+  out.saved = `${folder}/variant.toml`;
   // Back to the base, then a story against its baseline.
   await page.click("#reset");
   await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done"), null, { timeout: 30000 });
@@ -54,10 +60,6 @@ try {
   out.story = await story.locator("tbody tr").evaluateAll(rows => rows.map(r => ({ metric: r.dataset.metric, borne_out: r.dataset.borneOut, mark: r.querySelector(".mark").textContent })));
   out.story_look_for = await story.locator("li").count();
   await page.screenshot({ path: `${folder}/studio-story.png`, fullPage: true });
-  // Save the variant.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
-  await download.saveAs(`${folder}/variant.toml`);
-  out.saved = `${folder}/variant.toml`;
 } finally {
   await browser.close();
 }
