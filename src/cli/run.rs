@@ -49,18 +49,7 @@ pub(super) struct RunArgs {
 pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let mut scenario = load(args.scenario.as_deref())?;
     args.simulation.apply(&mut scenario)?;
-    let baseline = match args.no_story {
-        true => None,
-        false => story_baseline(args.scenario.as_deref(), &scenario, &args)?,
-    };
-    // The output folder holds the baseline it was compared with, so its
-    // scenario.toml reruns the story from there.
-    match &baseline {
-        None => scenario.set_story_baseline(None),
-        Some((_, Baseline::Embedded)) => {}
-        Some((_, Baseline::File(_))) => scenario.set_story_baseline(Some(Baseline::File(BASELINE_FILE.into()))),
-    }
-    let mut baseline = baseline.map(|(base, _)| base);
+    let mut baseline = story_setup(&args, &mut scenario)?;
     let clock = match &args.events {
         Some(_) => Some(
             output::events::check_clock(
@@ -73,20 +62,9 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         None => None,
     };
     let out = output_folder(args.out.as_deref(), &scenario, None)?;
-    // The scenario may be rerun from its own folder: its scenario.toml then
-    // stays as it is when the run writes the same bytes.
     let streams: Vec<&std::path::Path> = args.events.iter().chain(&args.trace).map(|p| p.as_path()).collect();
     output::guard::refuse_inputs(&out, &output::RUN_FOLDER_FILES, &streams)?;
-    let base_file = baseline
-        .as_ref()
-        .filter(|_| scenario.resolved.story.as_ref().and_then(|s| s.baseline.as_deref()) == Some(BASELINE_FILE));
-    for (name, written) in std::iter::once(("scenario.toml", &scenario)).chain(base_file.map(|b| (BASELINE_FILE, b))) {
-        if let Some(input) = output::guard::input_at(&out.join(name))
-            && std::fs::read(&input).ok() != Some(written.to_toml().into_bytes())
-        {
-            output::guard::refuse_inputs(&out, &[name], &[])?;
-        }
-    }
+    refuse_changed_inputs(&out, &scenario, baseline.as_ref())?;
     let pool = args.simulation.pool()?;
     let work: Vec<Work> = std::iter::once(&scenario).chain(&baseline).map(Work::one).collect();
     args.simulation.check_size(&work, scenario.replications, pool.current_num_threads(), true)?;
@@ -114,7 +92,27 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
             output::streams::TimeseriesPart::create(&out, replication, social)
         })
     });
-    if let Err(stall) = experiment::Stalled::check(&results.replications) {
+    let mut judged = Vec::new();
+    let mut story_files_written = Vec::new();
+    // A stalled run, or a stalled baseline of a story, leaves nothing.
+    let stalled = match experiment::Stalled::check(&results.replications) {
+        Err(stall) => Some(anyhow::Error::from(stall)),
+        Ok(()) => match (baseline, &results.scenario.story) {
+            (Some(base), Some(story)) => {
+                let base = pool.install(|| experiment::run(base));
+                match experiment::Stalled::check(&base.replications) {
+                    Err(stall) => Some(anyhow::Error::from(stall).context("the story's baseline")),
+                    Ok(()) => {
+                        judged = experiment::story::judge(story, &base, &results);
+                        story_files_written = story_files(story, &judged, &base);
+                        None
+                    }
+                }
+            }
+            _ => None,
+        },
+    };
+    if let Some(error) = stalled {
         output::files::abandon_run(&out, created, parts);
         if let Some(writer) = trace {
             writer.abandon();
@@ -122,55 +120,111 @@ pub(super) fn run(args: RunArgs, quiet: bool) -> Result<()> {
         if let Some(writer) = events {
             writer.abandon();
         }
-        return Err(stall.into());
+        return Err(error);
     }
     let mut files = output::run_files(&results);
-    let mut judged = Vec::new();
-    if let (Some(base), Some(story)) = (baseline, &results.scenario.story) {
-        let base = pool.install(|| experiment::run(base));
-        if let Err(stall) = experiment::Stalled::check(&base.replications) {
-            output::files::abandon_run(&out, created, parts);
-            return Err(anyhow::Error::from(stall).context("the story's baseline"));
-        }
-        judged = experiment::story::judge(story, &base, &results);
-        files.push(("story.csv".to_string(), output::story::story_csv(&judged)));
-        if story.baseline == Some(Baseline::File(BASELINE_FILE.into())) {
-            files.push((BASELINE_FILE.to_string(), base.scenario.to_toml().into_bytes()));
-        }
-    }
+    files.extend(story_files_written);
     output::files::finish_run(&out, created, &files, parts, social)?;
     output::report::write_run_report(&out, !args.no_plots)?;
-    if let Some(mut writer) = trace {
-        crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
-        writer.finish()?;
-    }
-    if let Some(mut writer) = events {
-        crate::model::simulate_observed(&results.scenario, 0, results.scenario.seed, &mut writer);
-        writer.finish()?;
-    }
+    write_streams(&results.scenario, trace, events)?;
     if !quiet {
         for warning in output::trust::warnings(&results.diagnostics, results.replications.len()) {
             eprintln!("warning: {warning}");
         }
-        let mut text = output::table::summary_table(&results);
-        if !judged.is_empty() {
-            text.push_str(&output::story::story_table(&judged, &results.scenario.time_unit));
-        }
-        text.push_str(&format!(
-            "\nwrote {}, timeseries.csv, report.html{} to {}\n",
-            files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
-            if args.no_plots { "" } else { ", plots/" },
-            out.display()
-        ));
-        if let Some(path) = &args.trace {
-            text.push_str(&format!("wrote the event trace of replication 0 to {}\n", path.display()));
-        }
-        if let Some(path) = &args.events {
-            text.push_str(&format!("wrote replication 0 as an event log to {}\n", path.display()));
-        }
-        print(&text)?;
+        print(&summary(&args, &results, &judged, &files, &out))?;
     }
     Ok(())
+}
+
+/// Replication 0 again, observed by the trace and event-log writers asked
+/// for.
+fn write_streams(
+    scenario: &Scenario,
+    trace: Option<output::streams::TraceWriter>,
+    events: Option<output::events::EventLogWriter>,
+) -> Result<()> {
+    if let Some(mut writer) = trace {
+        crate::model::simulate_observed(scenario, 0, scenario.seed, &mut writer);
+        writer.finish()?;
+    }
+    if let Some(mut writer) = events {
+        crate::model::simulate_observed(scenario, 0, scenario.seed, &mut writer);
+        writer.finish()?;
+    }
+    Ok(())
+}
+
+/// What the terminal says after a run: the summary, a story's verdicts,
+/// and the files written.
+fn summary(
+    args: &RunArgs,
+    results: &experiment::RunResults,
+    judged: &[experiment::story::Outcome],
+    files: &[(String, Vec<u8>)],
+    out: &Path,
+) -> String {
+    let mut text = output::table::summary_table(results);
+    if !judged.is_empty() {
+        text.push_str(&output::story::story_table(judged, &results.scenario.time_unit));
+    }
+    text.push_str(&format!(
+        "\nwrote {}, timeseries.csv, report.html{} to {}\n",
+        files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", "),
+        if args.no_plots { "" } else { ", plots/" },
+        out.display()
+    ));
+    if let Some(path) = &args.trace {
+        text.push_str(&format!("wrote the event trace of replication 0 to {}\n", path.display()));
+    }
+    if let Some(path) = &args.events {
+        text.push_str(&format!("wrote replication 0 as an event log to {}\n", path.display()));
+    }
+    text
+}
+
+/// The story's baseline to run beside it (none with `--no-story` or
+/// without one); the resolved story points at the copy its output folder
+/// will hold, so its scenario.toml reruns the story from there.
+fn story_setup(args: &RunArgs, scenario: &mut Scenario) -> Result<Option<Scenario>> {
+    let baseline = match args.no_story {
+        true => None,
+        false => story_baseline(args.scenario.as_deref(), scenario, args)?,
+    };
+    match &baseline {
+        None => scenario.set_story_baseline(None),
+        Some((_, Baseline::Embedded)) => {}
+        Some((_, Baseline::File(_))) => scenario.set_story_baseline(Some(Baseline::File(BASELINE_FILE.into()))),
+    }
+    Ok(baseline.map(|(base, _)| base))
+}
+
+/// The scenario may be rerun from its own folder (a story with its
+/// baseline.toml): those inputs stay as they are when the run writes the
+/// same bytes, and are refused otherwise.
+fn refuse_changed_inputs(out: &Path, scenario: &Scenario, baseline: Option<&Scenario>) -> Result<()> {
+    let copied = scenario.resolved.story.as_ref().and_then(|s| s.baseline.as_deref()) == Some(BASELINE_FILE);
+    let base_file = baseline.filter(|_| copied);
+    for (name, written) in std::iter::once(("scenario.toml", scenario)).chain(base_file.map(|b| (BASELINE_FILE, b))) {
+        if let Some(input) = output::guard::input_at(&out.join(name))
+            && std::fs::read(&input).ok() != Some(written.to_toml().into_bytes())
+        {
+            output::guard::refuse_inputs(out, &[name], &[])?;
+        }
+    }
+    Ok(())
+}
+
+/// story.csv, and the baseline's copy when the story names a file.
+fn story_files(
+    story: &crate::scenario::Story,
+    judged: &[experiment::story::Outcome],
+    base: &experiment::RunResults,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("story.csv".to_string(), output::story::story_csv(judged))];
+    if story.baseline == Some(Baseline::File(BASELINE_FILE.into())) {
+        files.push((BASELINE_FILE.to_string(), base.scenario.to_toml().into_bytes()));
+    }
+    files
 }
 
 /// The copy of a story's baseline file in its output folder.

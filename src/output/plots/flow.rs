@@ -115,6 +115,93 @@ pub struct FlowChart {
 }
 
 impl FlowChart {
+    /// The customers' node at `entry`: its name, arrivals and outcomes.
+    fn draw_customers<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        entry: (f64, f64),
+    ) -> Result<(), String> {
+        let label = ("sans-serif", font::TICK).into_font().color(&BLACK);
+        root.draw(&Text::new(
+            "customers".to_string(),
+            (entry.0 as i32, entry.1 as i32 - 30),
+            label.pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))
+        .map_err(failed)?;
+        root.draw(&Text::new(
+            if self.from_log {
+                format!("{} cases", crate::readable::number(self.arrivals.round()))
+            } else {
+                format!("{} per run", crate::readable::number(self.arrivals.round()))
+            },
+            (entry.0 as i32, entry.1 as i32 + 30),
+            label.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(failed)?;
+        root.draw(&Circle::new((entry.0 as i32, entry.1 as i32), 16, BLACK.filled())).map_err(failed)?;
+        if let Some(outcomes) = &self.customers {
+            let lines: Vec<String> = [
+                outcomes.abandoned.map(|a| format!("gave up {}", crate::readable::percent(a))),
+                outcomes.churn.map(|c| format!("expected to leave {}", crate::readable::percent(c))),
+                outcomes.revenue_at_risk_rate.map(|r| {
+                    format!(
+                        "revenue at risk {}/{}",
+                        crate::readable::number(r),
+                        crate::readable::short_unit(&outcomes.time_unit)
+                    )
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let small = ("sans-serif", 18).into_font().color(&RGBColor(60, 60, 60));
+            for (k, line) in lines.into_iter().enumerate() {
+                let at = (entry.0 as i32 - 95, entry.1 as i32 + 70 + 24 * k as i32);
+                root.draw(&Text::new(line, at, small.clone())).map_err(failed)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Each department's name (and staff) where it covers no arrow,
+    /// circle or other label.
+    fn draw_labels<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        position: &[(f64, f64)],
+        radii: &[f64],
+        labelled: bool,
+        obstacles: &mut Obstacles,
+        bounds: &Rect,
+    ) -> Result<(), String> {
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !labelled && self.nodes.len() > MOST_LABELLED {
+                continue;
+            }
+            let lines = if labelled {
+                vec![(node.name.clone(), font::TICK, BLACK), (self.staff_line(node), 20, RGBColor(60, 60, 60))]
+            } else {
+                // Crowded: up to 15 teams still carry their names, one line.
+                vec![(node.name.chars().take(28).collect(), 18, BLACK)]
+            };
+            let width = lines
+                .iter()
+                .map(|(text, size, _)| text.chars().count() as f64 * f64::from(*size) * 0.55)
+                .fold(0.0, f64::max)
+                + 10.0;
+            let height = lines.iter().map(|(_, size, _)| f64::from(*size) + 6.0).sum::<f64>();
+            let rect = place(position[i], radii[i], (width, height), obstacles, bounds);
+            let mut top = rect.y0;
+            for (text, size, colour) in lines {
+                let style = ("sans-serif", size).into_font().color(&colour).pos(Pos::new(HPos::Center, VPos::Top));
+                let at = (((rect.x0 + rect.x1) / 2.0).round() as i32, top.round() as i32 + 2);
+                root.draw(&Text::new(text, at, style)).map_err(failed)?;
+                top += f64::from(size) + 6.0;
+            }
+        }
+        Ok(())
+    }
+
     /// A department's second line: staff and how busy.
     fn staff_line(&self, node: &FlowNode) -> String {
         match node.staff {
@@ -261,45 +348,7 @@ impl Chart for FlowChart {
         let busiest = self.links.iter().map(|l| l.requests).fold(0.0, f64::max).max(1e-9);
         // Customers enter at the front line.
         let entry = (110.0, (top + bottom) / 2.0);
-        let label = ("sans-serif", font::TICK).into_font().color(&BLACK);
-        root.draw(&Text::new(
-            "customers".to_string(),
-            (entry.0 as i32, entry.1 as i32 - 30),
-            label.pos(Pos::new(HPos::Center, VPos::Bottom)),
-        ))
-        .map_err(failed)?;
-        root.draw(&Text::new(
-            if self.from_log {
-                format!("{} cases", crate::readable::number(self.arrivals.round()))
-            } else {
-                format!("{} per run", crate::readable::number(self.arrivals.round()))
-            },
-            (entry.0 as i32, entry.1 as i32 + 30),
-            label.pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(failed)?;
-        root.draw(&Circle::new((entry.0 as i32, entry.1 as i32), 16, BLACK.filled())).map_err(failed)?;
-        if let Some(outcomes) = &self.customers {
-            let lines: Vec<String> = [
-                outcomes.abandoned.map(|a| format!("gave up {}", crate::readable::percent(a))),
-                outcomes.churn.map(|c| format!("expected to leave {}", crate::readable::percent(c))),
-                outcomes.revenue_at_risk_rate.map(|r| {
-                    format!(
-                        "revenue at risk {}/{}",
-                        crate::readable::number(r),
-                        crate::readable::short_unit(&outcomes.time_unit)
-                    )
-                }),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            let small = ("sans-serif", 18).into_font().color(&RGBColor(60, 60, 60));
-            for (k, line) in lines.into_iter().enumerate() {
-                let at = (entry.0 as i32 - 95, entry.1 as i32 + 70 + 24 * k as i32);
-                root.draw(&Text::new(line, at, small.clone())).map_err(failed)?;
-            }
-        }
+        self.draw_customers(root, entry)?;
         // Every arrow first, so that labels can keep clear of them.
         let mut arrows: Vec<Shaft> = Vec::new();
         for (i, _) in self.nodes.iter().enumerate().filter(|(_, n)| n.front_line) {
@@ -356,31 +405,8 @@ impl Chart for FlowChart {
             root.draw(&Circle::new(centre, r, fill.filled())).map_err(failed)?;
             root.draw(&Circle::new(centre, r, BLACK.stroke_width(if labelled { 2 } else { 1 }))).map_err(failed)?;
         }
-        for (i, node) in self.nodes.iter().enumerate() {
-            if !labelled && self.nodes.len() > MOST_LABELLED {
-                continue;
-            }
-            let lines = if labelled {
-                vec![(node.name.clone(), font::TICK, BLACK), (self.staff_line(node), 20, RGBColor(60, 60, 60))]
-            } else {
-                // Crowded: up to 15 teams still carry their names, one line.
-                vec![(node.name.chars().take(28).collect(), 18, BLACK)]
-            };
-            let width = lines
-                .iter()
-                .map(|(text, size, _)| text.chars().count() as f64 * f64::from(*size) * 0.55)
-                .fold(0.0, f64::max)
-                + 10.0;
-            let height = lines.iter().map(|(_, size, _)| f64::from(*size) + 6.0).sum::<f64>();
-            let rect = place(position[i], radius(i), (width, height), &mut obstacles, &bounds);
-            let mut top = rect.y0;
-            for (text, size, colour) in lines {
-                let style = ("sans-serif", size).into_font().color(&colour).pos(Pos::new(HPos::Center, VPos::Top));
-                let at = (((rect.x0 + rect.x1) / 2.0).round() as i32, top.round() as i32 + 2);
-                root.draw(&Text::new(text, at, style)).map_err(failed)?;
-                top += f64::from(size) + 6.0;
-            }
-        }
+        let radii: Vec<f64> = (0..self.nodes.len()).map(radius).collect();
+        self.draw_labels(root, &position, &radii, labelled, &mut obstacles, &bounds)?;
         if social {
             colour_key(root, (1250, 840), "morale (circles), satisfaction (arrows)", scale, crate::readable::number)?;
         } else if !self.from_log {
