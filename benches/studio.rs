@@ -1,7 +1,9 @@
 //! The studio's answer time: from `POST /api/compare` to the result event,
 //! the baseline against IT with one person fewer, at 20 and at 200
 //! replications, over loopback with the server in this process; and the
-//! time to the first event (progress) of a long job.
+//! time to the first event (progress) of a long job; and the replay of the
+//! baseline's replication 0 (computed anew each time, as for a new
+//! variant), in bytes and time.
 //!
 //! Run with `cargo bench --bench studio`.
 
@@ -68,6 +70,10 @@ fn studio(c: &mut Criterion) {
         })
     });
     group.finish();
+    let base = Scenario::default_scenario();
+    let bytes = orgsim::studio::replay::replay(&base).len();
+    eprintln!("replay of the baseline: {bytes} bytes");
+    c.bench_function("studio/replay_of_the_baseline", |b| b.iter(|| orgsim::studio::replay::replay(&base).len()));
 }
 
 criterion_group! {

@@ -105,7 +105,7 @@ pub fn short_unit(unit: &str) -> &str {
 }
 
 /// Seconds in each time unit a scenario can have.
-fn seconds_in(unit: &str) -> Option<f64> {
+pub fn seconds_in(unit: &str) -> Option<f64> {
     match unit {
         "second" | "seconds" | "s" => Some(1.0),
         "minute" | "minutes" | "min" => Some(60.0),

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use crate::util::{SMALL, Sandbox, csv_rows};
 
 /// A running studio, stopped when dropped.
-struct Studio {
+pub struct Studio {
     child: Child,
-    address: String,
+    pub address: String,
 }
 
 impl Drop for Studio {
@@ -24,7 +24,7 @@ impl Drop for Studio {
     }
 }
 
-fn start(sandbox: &Sandbox, args: &[&str]) -> Studio {
+pub fn start(sandbox: &Sandbox, args: &[&str]) -> Studio {
     let mut child = Command::new(env!("CARGO_BIN_EXE_orgsim"))
         .arg("studio")
         .args(args)
@@ -47,7 +47,7 @@ fn start(sandbox: &Sandbox, args: &[&str]) -> Studio {
 
 /// One request with `Connection: close`; the status and the body (a
 /// chunked body joined).
-fn http(studio: &Studio, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+pub fn http(studio: &Studio, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(&studio.address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
@@ -226,7 +226,7 @@ fn a_cancelled_job_stops_and_a_third_job_cancels_the_oldest() {
 
 /// Whether the browser tests can run here: node, Chromium and
 /// `tests/e2e/node_modules` (`npm ci` in tests/e2e). Under CI they must.
-fn browser_ready() -> bool {
+pub fn browser_ready() -> bool {
     let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e");
     let ready = e2e.join("node_modules/playwright-core").is_dir()
         && Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())

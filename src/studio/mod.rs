@@ -13,6 +13,7 @@
 
 mod controls;
 pub mod jobs;
+pub mod replay;
 mod stories;
 
 use std::io::Read;
@@ -54,6 +55,7 @@ struct Shared {
     port: u16,
     allowed_hosts: Vec<String>,
     jobs: Jobs,
+    replays: replay::Replays,
     too_large: Box<SizeCheck>,
 }
 
@@ -75,7 +77,14 @@ impl Studio {
         let server =
             Server::http(address).map_err(|e| StudioError { address: address.to_string(), message: e.to_string() })?;
         let port = server.server_addr().to_ip().map_or(address.port(), |a| a.port());
-        let shared = Arc::new(Shared { base, port, allowed_hosts, jobs: Jobs::default(), too_large });
+        let shared = Arc::new(Shared {
+            base,
+            port,
+            allowed_hosts,
+            jobs: Jobs::default(),
+            replays: Default::default(),
+            too_large,
+        });
         Ok(Studio { server, shared })
     }
 
@@ -170,6 +179,7 @@ fn handle(shared: &Shared, mut request: Request) {
         (Method::Get, ["api", "jobs", id, "events"]) => {
             return events(shared, request, id);
         }
+        (Method::Get, ["api", "replay"]) => replay_of(shared, url.split_once('?').map_or("", |(_, q)| q)),
         (Method::Get, ["api", "stories"]) => json_response(200, &stories::list()),
         (Method::Post, ["api", "story"]) => start_story(shared, &body),
         (Method::Get, ["api", "jobs", id, "compare.csv" | "story.csv"]) => match job_of(shared, id)
@@ -267,6 +277,49 @@ fn start_story(shared: &Shared, body: &[u8]) -> Response<std::io::Cursor<Vec<u8>
             json_response(202, &json!({ "id": id, "events": format!("/api/jobs/{id}/events") }))
         }
     }
+}
+
+/// `GET /api/replay?set=PATH=VALUE&…&seed=N`: the replay of the variant's
+/// replication 0 (see [`replay`]); settings as `--set` reads them, in
+/// order; a variant the command line would find too large is refused with
+/// its size estimate.
+fn replay_of(shared: &Shared, query: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut settings = Vec::new();
+    let mut seed = None;
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        match name.as_ref() {
+            "set" => match crate::scenario::edit::Setting::parse(&value) {
+                Ok(setting) => settings.push(setting),
+                Err(message) => return error(400, &message),
+            },
+            "seed" => match value.parse::<u64>().ok().filter(|s| *s <= crate::scenario::MOST_SEED) {
+                Some(value) => seed = Some(value),
+                None => {
+                    return error(
+                        400,
+                        &format!(
+                            "`seed` must be a whole number from 0 to {} (got {value:?})",
+                            crate::scenario::MOST_SEED
+                        ),
+                    );
+                }
+            },
+            other => {
+                return error(400, &format!("unknown parameter {other:?}: give set=PATH=VALUE (repeatable) and seed=N"));
+            }
+        }
+    }
+    let mut variant = match crate::scenario::edit::apply(&shared.base, &settings) {
+        Ok(variant) => variant,
+        Err(e) => return error(400, &e.to_string()),
+    };
+    variant.set_seed(seed.unwrap_or(shared.base.seed));
+    if let Some(why) = (shared.too_large)(&[&variant], 1) {
+        return error(413, &format!("{why}; a replay runs one replication of the variant: ask for a smaller change"));
+    }
+    let key = format!("{query}|{}", variant.seed);
+    let document = shared.replays.get(&key, &variant);
+    Response::from_data(document.as_slice().to_vec()).with_header(content_type("application/json"))
 }
 
 fn export(shared: &Shared, body: &[u8]) -> Response<std::io::Cursor<Vec<u8>>> {
