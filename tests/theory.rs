@@ -106,7 +106,7 @@ fn assert_jackson(results: &experiment::RunResults, stations: &[(&str, u32, f64,
             .replications
             .iter()
             .map(|r| {
-                let metrics = department_metrics(&r.departments[index], r.window, r.social);
+                let metrics = department_metrics(&r.departments[index], r.window, r.social, r.pooled);
                 metrics.iter().find(|(key, _)| *key == "wait_mean").unwrap().1.unwrap()
             })
             .collect();
@@ -277,7 +277,12 @@ fn littles_law_holds_in_every_department() {
         let mut present = Vec::new();
         let mut little = Vec::new();
         for replication in &results.replications {
-            let metrics = department_metrics(&replication.departments[index], replication.window, replication.social);
+            let metrics = department_metrics(
+                &replication.departments[index],
+                replication.window,
+                replication.social,
+                replication.pooled,
+            );
             let get = |key: &str| metrics.iter().find(|(k, _)| *k == key).unwrap().1.unwrap();
             present.push(get("in_system_mean"));
             little.push(get("visit_rate") * get("visit_time_mean"));

@@ -109,7 +109,7 @@ const OTHERS: [(&str, &str, Unit); 12] = [
 ];
 
 /// A department's metrics (`department.<name>.<key>`).
-const PER_DEPARTMENT: [(&str, &str, Unit); 16] = [
+const PER_DEPARTMENT: [(&str, &str, Unit); 18] = [
     ("utilization", "busy share of staff time", Unit::Share),
     ("queue_mean", "mean queue", Unit::Count),
     ("wait_mean", "mean wait", Unit::Time),
@@ -117,6 +117,8 @@ const PER_DEPARTMENT: [(&str, &str, Unit); 16] = [
     ("int_delay_given_mean", "reply delay it gives", Unit::Time),
     ("requests_received", "requests received", Unit::Count),
     ("requests_sent", "requests sent", Unit::Count),
+    ("overflow_sent", "its work served by another team", Unit::Count),
+    ("overflow_served", "other teams' work it served", Unit::Count),
     ("crisis_share", "time in overload", Unit::Share),
     ("crisis_episodes", "overload episodes", Unit::Count),
     ("crisis_length_median", "overload episode length (median)", Unit::Time),

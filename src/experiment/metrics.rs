@@ -17,7 +17,9 @@
 //! Per department `department.<name>.<key>`: `utilization`, `queue_mean`,
 //! `wait_mean`, `open_share` (visits begun in the counted window still open
 //! at the horizon, over visits begun), `int_delay_given_mean`,
-//! `requests_received`, `requests_sent`,
+//! `requests_received`, `requests_sent`, with overflow between departments
+//! `overflow_sent` (its work served by another's people) and
+//! `overflow_served` (others' work its people served),
 //! and the overload episodes of [`crate::model`]: `crisis_share` (share of
 //! the counted time in an episode), `crisis_episodes` (episodes reaching
 //! into the counted period) and `crisis_length_median` (the replication's
@@ -90,8 +92,14 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
 
 /// Per-department figures of one replication, as `(key, value)`, in report
 /// order (utilization is busy over mean staff on duty, undefined for an
-/// unlimited department); `social` whether the social layer ran.
-pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) -> Vec<(&'static str, MetricValue)> {
+/// unlimited department); `social` whether the social layer ran, `pooled`
+/// whether some work may overflow between departments.
+pub fn department_metrics(
+    tally: &DepartmentTally,
+    window: f64,
+    social: bool,
+    pooled: bool,
+) -> Vec<(&'static str, MetricValue)> {
     let mut metrics = vec![
         ("utilization", tally.staff_mean.filter(|&staff| staff > 0.0).map(|staff| tally.busy_mean / staff)),
         ("busy_mean", Some(tally.busy_mean)),
@@ -113,6 +121,12 @@ pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) ->
         ("crisis_episodes", Some(tally.crisis_episodes as f64)),
         ("crisis_length_median", tally.crisis_length_median),
     ];
+    if pooled {
+        metrics.extend([
+            ("overflow_sent", Some(tally.overflow_sent as f64)),
+            ("overflow_served", Some(tally.overflow_served as f64)),
+        ]);
+    }
     if social {
         metrics.extend([
             ("morale_mean", Some(tally.morale_mean)),
@@ -127,7 +141,7 @@ pub fn department_metrics(tally: &DepartmentTally, window: f64, social: bool) ->
 }
 
 /// The department keys that also appear in the summary.
-const SUMMARIZED_DEPARTMENT_KEYS: [&str; 15] = [
+const SUMMARIZED_DEPARTMENT_KEYS: [&str; 17] = [
     "utilization",
     "queue_mean",
     "wait_mean",
@@ -135,6 +149,8 @@ const SUMMARIZED_DEPARTMENT_KEYS: [&str; 15] = [
     "int_delay_given_mean",
     "requests_received",
     "requests_sent",
+    "overflow_sent",
+    "overflow_served",
     "crisis_share",
     "crisis_episodes",
     "crisis_length_median",
@@ -172,7 +188,7 @@ pub fn metric_columns(scenario: &Scenario, results: &[ReplicationResult]) -> Vec
             index += 1;
         }
         for (department, tally) in scenario.departments.iter().zip(&result.departments) {
-            for (key, value) in department_metrics(tally, result.window, result.social) {
+            for (key, value) in department_metrics(tally, result.window, result.social, result.pooled) {
                 if SUMMARIZED_DEPARTMENT_KEYS.contains(&key) {
                     push(index, &|| format!("department.{}.{key}", department.name), value);
                     index += 1;
@@ -348,6 +364,7 @@ fn empty_result(social: bool, departments: usize) -> ReplicationResult {
         window: 1.0,
         events: 0,
         social,
+        pooled: false,
         external: Default::default(),
         internal: Default::default(),
         departments: vec![DepartmentTally::default(); departments],

@@ -63,9 +63,10 @@ impl<O: Observer> Simulation<'_, '_, O> {
     /// Quality and attitude of what `work` delivers at its department
     /// (social layer).
     #[inline]
-    fn delivered(&self, work: &super::work::Work) -> Option<(f64, f64)> {
+    fn delivered(&self, id: u32) -> Option<(f64, f64)> {
         self.social.as_ref().map(|social| {
-            let mood = &social.moods[work.department as usize];
+            let work = &self.works[id as usize];
+            let mood = &social.moods[self.server_of(id)];
             let inputs = (work.inputs > 0).then(|| work.input_quality_sum / f64::from(work.inputs));
             (mood.output_quality(&self.scenario.behavior, inputs), mood.morale)
         })
@@ -83,7 +84,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
             let department = work.department as usize;
             let counted = work.created >= self.warmup;
             let behavior = &self.scenario.behavior;
-            let delivered = self.delivered(&work);
+            let delivered = self.delivered(id);
             if work.is_case() {
                 if let Some((quality, attitude)) = delivered {
                     if self.sent_back(id, quality, attitude) {
@@ -168,8 +169,8 @@ impl<O: Observer> Simulation<'_, '_, O> {
             match parent.stage {
                 Stage::Holding if parent.hold_outstanding == 0 => {
                     let (has_handoff, outstanding, holder) =
-                        (parent.has_handoff, parent.outstanding, parent.department);
-                    self.stations[holder as usize].holding -= 1;
+                        (parent.has_handoff, parent.outstanding, self.server_of(parent_id));
+                    self.stations[holder].holding -= 1;
                     self.end_visit(parent_id, true);
                     if outstanding > 0 {
                         self.works[parent_id as usize].stage = Stage::Parked;
@@ -213,7 +214,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
     fn transfer(&mut self, id: u32) -> bool {
         let work = self.works[id as usize];
         let department = work.department as usize;
-        let delivered = self.delivered(&work);
+        let delivered = self.delivered(id);
         let u: f64 = self.stations[department].transfers_stream.random();
         let spec = &self.scenario.departments[department];
         let Some(index) = spec.transfers.iter().position(|t| u < t.cumulative) else {

@@ -161,6 +161,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
             window,
             events,
             social: self.social.is_some(),
+            pooled: self.pooled,
             external: self.external,
             internal: self.internal,
             departments,

@@ -55,6 +55,7 @@ pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, Paths,
 /// longest mean service time while some department's servers all hold.
 pub const STALL_SERVICE_TIMES: f64 = 1_000.0;
 
+mod overflow;
 mod work;
 use work::{Event, NO_PARENT, Stage, Work};
 
@@ -80,10 +81,17 @@ struct Simulation<'s, 'o, O: Observer> {
     internal: InternalTally,
     links: Vec<LinkTally>,
     /// Index in `links` of each department's first need (its transfers
-    /// follow its needs).
+    /// follow its needs, then its overflows).
     first_link: Vec<usize>,
     /// Whether each department passes work on (has transfers).
     moves_on: Vec<bool>,
+    /// Whether some department's work may overflow to each department.
+    helps: Vec<bool>,
+    /// Whether any department's work may overflow.
+    pooled: bool,
+    /// With overflow, the department whose person serves (or last served)
+    /// each piece of work, by slot: its own, or one it overflowed to.
+    servers: Vec<u32>,
     paths: Paths,
     /// When a service last ended, anywhere.
     last_service_end: f64,
@@ -155,18 +163,23 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             internal: InternalTally::default(),
             links: vec![
                 LinkTally::default();
-                scenario.departments.iter().map(|d| d.needs.len() + d.transfers.len()).sum()
+                scenario.departments.iter().map(|d| d.needs.len() + d.transfers.len() + d.overflow.len()).sum()
             ],
             first_link: scenario
                 .departments
                 .iter()
                 .scan(0, |next, d| {
                     let first = *next;
-                    *next += d.needs.len() + d.transfers.len();
+                    *next += d.needs.len() + d.transfers.len() + d.overflow.len();
                     Some(first)
                 })
                 .collect(),
             moves_on: scenario.departments.iter().map(|d| !d.transfers.is_empty()).collect(),
+            pooled: scenario.departments.iter().any(|d| !d.overflow.is_empty()),
+            servers: Vec::new(),
+            helps: (0..scenario.departments.len())
+                .map(|d| scenario.departments.iter().any(|home| home.overflow.iter().any(|o| o.to == d)))
+                .collect(),
             paths: Paths {
                 bin_width: scenario.horizon / PATH_BINS as f64,
                 bins_per_time: PATH_BINS as f64 / scenario.horizon,
@@ -228,6 +241,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::Deliver(work) => self.enqueue(work),
                 Event::Sample => self.on_sample(),
                 Event::StaffChange(department) => self.on_staff_change(department as usize),
+                Event::Overflow { work, serial } => self.on_overflow(work, serial),
             }
         }
         if self.stalled.is_none() {
@@ -317,7 +331,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         if station.busy < station.staff {
             self.slot_visit(department);
-            self.begin_service(id);
+            self.begin_service(id, department);
             return;
         }
         self.slot_visit(department);
@@ -334,11 +348,18 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             self.calendar.schedule(deadline.max(now), Event::Abandon { work: id, serial });
         }
         self.trace("queue", id, None, None);
+        if self.pooled {
+            self.schedule_overflow(id);
+        }
     }
 
-    /// A server takes work `id`.
-    fn begin_service(&mut self, id: u32) {
+    /// A person of department `server` (the work's own, or one it
+    /// overflowed to) takes work `id`.
+    fn begin_service(&mut self, id: u32, server: usize) {
         let now = self.now;
+        if self.pooled {
+            self.note_server(id, server);
+        }
         let work = &mut self.works[id as usize];
         work.stage = Stage::Serving;
         work.service_start = now;
@@ -349,8 +370,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         let work = &self.works[id as usize];
         let station = &mut self.stations[department];
-        station.busy_time.update(now, f64::from(station.busy));
-        station.busy += 1;
+        let own = server == department;
+        if own {
+            station.busy_time.update(now, f64::from(station.busy));
+            station.busy += 1;
+        }
         if work.visit_start >= self.warmup {
             station.tally.wait_sum += now - work.visit_start;
             station.tally.waits += 1;
@@ -371,8 +395,11 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         } else {
             spec.service.sample(&mut station.service_stream)
         };
+        if !own {
+            duration *= self.helped(department, server);
+        }
         if let Some(social) = &self.social {
-            duration *= social.moods[department].speed_factor;
+            duration *= social.moods[server].speed_factor;
         }
         self.calendar.schedule(now + duration, Event::ServiceEnd(id));
         self.trace("start", id, None, None);
@@ -392,10 +419,10 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         if !held_server {
             return;
         }
-        self.works[id as usize].cost +=
-            (now - work.service_start) * self.scenario.departments[department].cost_per_time;
+        let server = if self.pooled { self.server_of(id) } else { department };
+        self.works[id as usize].cost += (now - work.service_start) * self.scenario.departments[server].cost_per_time;
         self.trace("release", id, None, None);
-        let station = &mut self.stations[department];
+        let station = &mut self.stations[server];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
         if station.busy >= station.staff {
@@ -403,7 +430,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             station.overtime.update(now, f64::from(station.busy + 1 - station.staff));
             return;
         }
-        self.serve_next(department);
+        self.serve_next(server);
     }
 
     fn on_abandon(&mut self, id: u32, serial: u32) {
@@ -490,7 +517,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         work.has_handoff = handoffs > 0;
         if holds > 0 {
             work.stage = Stage::Holding;
-            self.stations[department].holding += 1;
+            let server = self.server_of(id);
+            self.stations[server].holding += 1;
         } else if handoffs > 0 {
             work.stage = Stage::Parked;
             self.end_visit(id, true);

@@ -23,10 +23,12 @@ impl<O: Observer> Simulation<'_, '_, O> {
             }
         };
         let Some(next) = next else {
-            return false;
+            // Nothing of its own waits: work of others that may overflow
+            // here.
+            return self.pooled && self.helps[department] && self.take_overflow(department);
         };
         self.stations[department].leave_queue(self.now);
-        self.begin_service(next);
+        self.begin_service(next, department);
         true
     }
 

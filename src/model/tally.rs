@@ -112,6 +112,10 @@ pub struct DepartmentTally {
     pub requests_received: u64,
     /// Internal requests this department sent.
     pub requests_sent: u64,
+    /// Its work served by another department's people (overflow).
+    pub overflow_sent: u64,
+    /// Other departments' work its people served (overflow).
+    pub overflow_served: u64,
     /// Pieces of work (cases and requests) completed here.
     pub completed: u64,
     /// Internal requests completed here (replies given).
@@ -182,6 +186,8 @@ pub struct ReplicationResult {
     pub events: u64,
     /// Whether the social layer ran (its figures are meaningful).
     pub social: bool,
+    /// Whether some department's work may overflow to another.
+    pub pooled: bool,
     /// External customers.
     pub external: ExternalTally,
     /// Internal requests.

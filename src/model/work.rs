@@ -120,4 +120,9 @@ pub(super) enum Event {
     Sample,
     /// A department's staff on duty changes (shifts).
     StaffChange(u32),
+    /// Waiting work becomes eligible for overflow (`after` has passed).
+    Overflow {
+        work: u32,
+        serial: u32,
+    },
 }

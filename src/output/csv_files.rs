@@ -25,7 +25,7 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
     let mut header_written = false;
     for result in &results.replications {
         for (department, tally) in results.scenario.departments.iter().zip(&result.departments) {
-            let metrics = department_metrics(tally, result.window, result.social);
+            let metrics = department_metrics(tally, result.window, result.social, result.pooled);
             if !header_written {
                 let mut header = vec!["replication".to_string(), "department".to_string(), "staff".to_string()];
                 header.extend(metrics.iter().map(|(key, _)| key.to_string()));
@@ -93,12 +93,14 @@ pub fn links(results: &RunResults) -> Vec<u8> {
     let mut index = 0;
     for department in &scenario.departments {
         // Each department's needs, then its transfers (mode `transfer`:
-        // work moved on, no reply).
+        // work moved on, no reply), then its overflows (mode `overflow`:
+        // its waiting work served by the other's people).
         let links = department
             .needs
             .iter()
             .map(|need| (need.supplier, need.mode.to_string()))
-            .chain(department.transfers.iter().map(|t| (t.to, "transfer".to_string())));
+            .chain(department.transfers.iter().map(|t| (t.to, "transfer".to_string())))
+            .chain(department.overflow.iter().map(|o| (o.to, "overflow".to_string())));
         for (to, mode) in links {
             let requests: Vec<f64> = results.replications.iter().map(|r| r.links[index].requests as f64).collect();
             let estimate = crate::experiment::estimate(&requests, crate::experiment::CONFIDENCE);

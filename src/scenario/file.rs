@@ -301,6 +301,10 @@ pub struct DepartmentFile {
     /// one of these with their probabilities, otherwise it is done here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<TransferFile>,
+    /// Other departments whose idle people may take this department's work
+    /// once it has waited long enough (multi-skill pooling).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overflow: Vec<OverflowFile>,
     /// Base quality of the department's work, 0..1 (social layer).
     #[serde(default = "default_skill")]
     pub skill: f64,
@@ -352,6 +356,23 @@ pub struct TransferFile {
     pub dept: String,
     /// Probability that a piece of work moves there.
     pub probability: f64,
+}
+
+/// One entry of a department's `overflow`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowFile {
+    /// The department whose idle people may help.
+    pub dept: String,
+    /// How long work waits here before they may take it.
+    pub after: f64,
+    /// Their service time as a multiple of this department's (default 1).
+    #[serde(default = "one")]
+    pub service_factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// How a requester waits for an internal reply.

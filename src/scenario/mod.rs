@@ -173,6 +173,8 @@ pub struct Department {
     pub needs: Vec<Need>,
     /// Where its work moves on to, and the cumulative probabilities.
     pub transfers: Vec<Transfer>,
+    /// Departments whose idle people may take its waiting work.
+    pub overflow: Vec<Overflow>,
     /// Base quality of its work, training included, at most 1.
     pub skill: f64,
     /// Morale baseline, recognition included, at most 1.
@@ -214,6 +216,18 @@ pub struct Transfer {
     pub probability: f64,
     /// This and the earlier transfers' probabilities, added up.
     pub cumulative: f64,
+}
+
+/// One overflow, checked: work that has waited `after` here may be served
+/// by an idle person of `to`, in `service_factor` times its service time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overflow {
+    /// Index of the department that helps.
+    pub to: usize,
+    /// Wait before the work may be taken there.
+    pub after: f64,
+    /// Service time there as a multiple of the home department's.
+    pub service_factor: f64,
 }
 
 /// One need, checked.

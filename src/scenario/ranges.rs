@@ -110,6 +110,14 @@ pub const RANGES: &[KeyRange] = &[
     closed("department.needs.collaboration", 0.0, 1.0),
     above("department.needs.expected_delay", 0.0, T),
     noted(closed("department.transfers.probability", 0.0, 1.0), "each; a department's transfers add up to at most 1"),
+    noted(
+        closed("department.overflow.after", 0.0, T),
+        "wait before another team's idle people may take the work; to a known department, not itself, not unlimited, each at most once",
+    ),
+    noted(
+        above("department.overflow.service_factor", 0.0, 100.0),
+        "default 1: the helpers' service time over the home team's",
+    ),
     above("<distribution>.mean", 0.0, T),
     above("<distribution>.cv", 0.0, 100.0),
     closed("<distribution>.value", 0.0, T),

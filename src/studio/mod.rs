@@ -305,7 +305,10 @@ fn replay_of(shared: &Shared, query: &str) -> Response<std::io::Cursor<Vec<u8>>>
                 }
             },
             other => {
-                return error(400, &format!("unknown parameter {other:?}: give set=PATH=VALUE (repeatable) and seed=N"));
+                return error(
+                    400,
+                    &format!("unknown parameter {other:?}: give set=PATH=VALUE (repeatable) and seed=N"),
+                );
             }
         }
     }

@@ -42,6 +42,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
         }));
         let mut checked = check_department(checker, index, department, needs, (super::period_of(file), file.horizon))?;
         checked.transfers = transfers;
+        checked.overflow = super::overflow::check(checker, file, &names, index, department)?;
         departments.push(checked);
     }
     // A holder with unlimited staff always has a free server for the work
@@ -153,6 +154,7 @@ fn check_department(
         followup: followup.map(|(distribution, _)| distribution),
         needs,
         transfers: Vec::new(),
+        overflow: Vec::new(),
     })
 }
 

@@ -9,6 +9,7 @@
 mod behavior;
 mod customers;
 mod departments;
+mod overflow;
 pub mod robust;
 pub mod story;
 pub mod sweep;
