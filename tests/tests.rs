@@ -14,6 +14,7 @@ mod hardening;
 mod headlines;
 mod hostile;
 mod invariants;
+mod overflow;
 mod replay;
 mod report;
 mod robust;

@@ -18,7 +18,8 @@ impl<O: Observer> Simulation<'_, '_, O> {
     /// replication stops (see [`Stall`]). Work held for a department that
     /// is closed (nobody on duty; its schedule staffs it later in the
     /// period) or that reopened less than the stall span ago is not stuck,
-    /// and neither is work held for a department excused that way.
+    /// and neither is work held for a department excused that way (work
+    /// taken by overflow is held for its own department's needs).
     #[cold]
     pub(super) fn check_stall(&mut self) {
         let departments = &self.scenario.departments;
@@ -35,10 +36,19 @@ impl<O: Observer> Simulation<'_, '_, O> {
             let newly: Vec<usize> = (0..departments.len())
                 .filter(|&d| !excused[d] && self.stations[d].all_holding())
                 .filter(|&d| {
-                    departments[d]
-                        .needs
-                        .iter()
-                        .any(|n| n.mode == crate::scenario::NeedMode::Hold && excused[n.supplier])
+                    // Its own holds, and (overflow) those of the work it
+                    // takes from others.
+                    let holds_for_excused = |home: usize| {
+                        departments[home]
+                            .needs
+                            .iter()
+                            .any(|n| n.mode == crate::scenario::NeedMode::Hold && excused[n.supplier])
+                    };
+                    holds_for_excused(d)
+                        || departments
+                            .iter()
+                            .enumerate()
+                            .any(|(home, h)| h.overflow.iter().any(|o| o.to == d) && holds_for_excused(home))
                 })
                 .collect();
             if newly.is_empty() {

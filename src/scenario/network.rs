@@ -190,6 +190,23 @@ pub enum NetworkProblem {
     },
 }
 
+/// A `hold` link on a loop, if any: the same rule as [`check_loops`]'s,
+/// on links that need not carry traffic (any positive probability says
+/// only that the link exists).
+pub fn hold_on_loop(n: usize, edges: &[Edge]) -> Option<NetworkProblem> {
+    let positive: Vec<Edge> = edges.iter().filter(|e| e.probability > 0.0).copied().collect();
+    let edges = positive.as_slice();
+    for component in strongly_connected(n, edges) {
+        let inside = |e: &Edge| component.contains(&e.from) && component.contains(&e.to);
+        if let Some(hold) = edges.iter().find(|e| inside(e) && e.mode == NeedMode::Hold).copied() {
+            let mut cycle = vec![hold.from];
+            cycle.extend(path_within(&component, edges, hold.to, hold.from));
+            return Some(NetworkProblem::HoldOnLoop { cycle, hold });
+        }
+    }
+    None
+}
+
 /// Checks that every loop of needs spawns a finite expected number of
 /// requests and that no `hold` need lies on a loop.
 pub fn check_loops(n: usize, edges: &[Edge]) -> Result<(), NetworkProblem> {

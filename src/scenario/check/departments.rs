@@ -56,6 +56,7 @@ pub(super) fn check(checker: &Checker, file: &ScenarioFile) -> Result<Vec<Depart
         })
         .collect();
     check_network(checker, &names, &loop_edges, &edges)?;
+    super::overflow::check_loops(checker, &departments, &loop_edges)?;
     Ok(departments)
 }
 
