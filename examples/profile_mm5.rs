@@ -10,7 +10,10 @@
 //!
 //! `day` is the same volume (4.5 customers per time unit on average, layer
 //! off) with a rate profile of 24 slots, to compare the cost of arrivals
-//! and figures by slot with the constant rate.
+//! and figures by slot with the constant rate. `teams` splits the same
+//! customers between two desks of 3 (layer off), and `pooled` lets each
+//! desk's idle people take the other's calls that waited 0.5: the cost of
+//! overflow.
 //!
 //! callgrind counts instructions, which repeat exactly from run to run even
 //! on a busy machine; the second argument is the number of replications.
@@ -32,9 +35,31 @@ fn main() {
         }
         _ => "arrival_rate = 4.5".to_string(),
     };
-    let text = format!(
-        "name = \"mm5\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\n{demand}\n[[department]]\nname = \"Desk\"\nfront_line = true\nstaff = 5\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n[behavior]\n{behavior}\n"
-    );
+    let text = match mode.as_deref() {
+        Some(teams @ ("teams" | "pooled")) => {
+            let overflow = |to: &str| {
+                if teams == "pooled" {
+                    format!("overflow = [ {{ dept = \"{to}\", after = 0.5 }} ]")
+                } else {
+                    String::new()
+                }
+            };
+            let desk = |name: &str, other: &str| {
+                format!(
+                    "[[department]]\nname = \"{name}\"\nfront_line = true\nstaff = 3\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n{}\n",
+                    overflow(other)
+                )
+            };
+            format!(
+                "name = \"teams\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\narrival_rate = 4.5\nentry = {{ \"A\" = 0.5, \"B\" = 0.5 }}\n{}{}[behavior]\nenabled = false\n",
+                desk("A", "B"),
+                desk("B", "A")
+            )
+        }
+        _ => format!(
+            "name = \"mm5\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\n{demand}\n[[department]]\nname = \"Desk\"\nfront_line = true\nstaff = 5\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n[behavior]\n{behavior}\n"
+        ),
+    };
     let scenario = Scenario::from_toml_str(&text, "mm5").expect("valid");
     let mut events = 0;
     let replications: u32 = std::env::args().nth(2).map_or(5, |r| r.parse().expect("a count"));

@@ -211,3 +211,35 @@ enabled = false
     sandbox.write("handoff.toml", &handoff);
     sandbox.run(&["validate", "handoff.toml"]).success();
 }
+
+#[test]
+fn overflow_shows_in_links_departments_validate_and_sweeps() {
+    let sandbox = Sandbox::new();
+    let text = two_teams("overflow = [ { dept = \"B\", after = 0.5 } ]", "", 4)
+        + "\n[sweep]\n\"department.A.overflow.0.after\" = [0.0, 2.0, 1000.0]\n";
+    sandbox.write("pool.toml", &text);
+    let validated = sandbox.run(&["validate", "pool.toml"]).success();
+    assert!(validated.contains("⇢ \"B\" after 30 s (overflow, ×1)"), "{validated}");
+    assert!(validated.contains("A + B: offered load 4.8 on 6 staff, utilization 80.0%"), "{validated}");
+    sandbox.run(&["run", "pool.toml", "--out", "run", "--no-plots", "--quiet"]).success();
+    let links = crate::util::csv_rows(&sandbox.path("run"), "links.csv");
+    assert_eq!(links.len(), 1);
+    assert_eq!((links[0]["from"].as_str(), links[0]["to"].as_str(), links[0]["mode"].as_str()), ("A", "B", "overflow"));
+    let departments = crate::util::csv_rows(&sandbox.path("run"), "departments.csv");
+    for row in &departments {
+        let (sent, served): (f64, f64) =
+            (row["overflow_sent"].parse().unwrap(), row["overflow_served"].parse().unwrap());
+        match row["department"].as_str() {
+            "A" => assert!(sent > 0.0 && served == 0.0, "{row:?}"),
+            _ => assert!(sent == 0.0 && served > 0.0, "{row:?}"),
+        }
+    }
+    // Waits grow and help shrinks as Billing steps in later.
+    sandbox.run(&["sweep", "pool.toml", "--out", "sweep", "--no-plots", "--quiet"]).success();
+    let points = crate::util::csv_rows(&sandbox.path("sweep"), "sweep.csv");
+    let column = |key: &str| -> Vec<f64> { points.iter().map(|p| p[key].parse().unwrap()).collect() };
+    let waits = column("ext_wait_mean_mean");
+    let helped = column("department.B.overflow_served_mean");
+    assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+    assert!(helped[0] > helped[1] && helped[1] > helped[2] && helped[2] == 0.0, "{helped:?}");
+}

@@ -314,6 +314,14 @@ fn department_table(scenario: &Scenario, text: &mut String) {
                     transfer.probability * 100.0
                 )
             }))
+            .chain(department.overflow.iter().map(|overflow| {
+                format!(
+                    "⇢ {:?} after {} (overflow, ×{})",
+                    scenario.departments[overflow.to].name,
+                    crate::readable::duration(overflow.after, unit),
+                    crate::readable::number(overflow.service_factor)
+                )
+            }))
             .collect();
         let load = estimate.offered_load[index];
         let front = if department.front_line { "*" } else { " " };
@@ -341,8 +349,54 @@ fn department_table(scenario: &Scenario, text: &mut String) {
     }
     let _ = writeln!(
         text,
-        "(* front line; needs: requests that come back, → transfers: work that moves on; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
+        "(* front line; needs: requests that come back, → transfers: work that moves on, ⇢ overflow: waiting work another team's idle people may take; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
     );
+    pooled_groups(scenario, &estimate, text);
+}
+
+/// The departments that overflow joins into groups (either way), each
+/// with its offered load over its staff together: what the group carries
+/// if its people share all of its work (at home service times).
+fn pooled_groups(scenario: &Scenario, estimate: &crate::model::LoadEstimate, text: &mut String) {
+    use std::fmt::Write as _;
+    let n = scenario.departments.len();
+    let mut group: Vec<usize> = (0..n).collect();
+    fn root(group: &mut [usize], mut i: usize) -> usize {
+        while group[i] != i {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        i
+    }
+    for (home, department) in scenario.departments.iter().enumerate() {
+        for overflow in &department.overflow {
+            let (a, b) = (root(&mut group, home), root(&mut group, overflow.to));
+            group[a.max(b)] = a.min(b);
+        }
+    }
+    let mut lines = Vec::new();
+    for first in 0..n {
+        let members: Vec<usize> = (0..n).filter(|&i| root(&mut group, i) == first).collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let load: f64 = members.iter().map(|&i| estimate.offered_load[i]).sum();
+        let staff: f64 = members.iter().map(|&i| period_staff(scenario, i)).sum();
+        let names: Vec<&str> = members.iter().map(|&i| scenario.departments[i].name.as_str()).collect();
+        lines.push(format!(
+            "  {}: offered load {} on {} staff, utilization {:.1}%",
+            names.join(" + "),
+            crate::readable::number(load),
+            crate::readable::number(staff),
+            load / staff * 100.0
+        ));
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(text, "Pooled by overflow (each group's load over its staff together):");
+        for line in lines {
+            let _ = writeln!(text, "{line}");
+        }
+    }
 }
 
 /// For a single exponential station, what queueing theory predicts.

@@ -240,7 +240,8 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
 
 /// The names of every summary metric a run of `scenario` reports.
 pub fn metric_names(scenario: &Scenario) -> Vec<String> {
-    let dummy = empty_result(scenario.behavior_enabled, scenario.departments.len());
+    let mut dummy = empty_result(scenario.behavior_enabled, scenario.departments.len());
+    dummy.pooled = scenario.departments.iter().any(|d| !d.overflow.is_empty());
     metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
 }
 

@@ -13,7 +13,7 @@ use crate::scenario::{Baseline, Scenario, Story};
 
 /// Every shipped scenario a story may name as its baseline, or run as a
 /// story: (file name, text).
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 10] = [
     ("baseline.toml", crate::scenario::DEFAULT_SCENARIO),
     ("it-understaffed.toml", include_str!("../../scenarios/it-understaffed.toml")),
     ("silos.toml", include_str!("../../scenarios/silos.toml")),
@@ -22,6 +22,8 @@ const FILES: [(&str, &str); 8] = [
     ("demand-spike.toml", include_str!("../../scenarios/demand-spike.toml")),
     ("classroom-start.toml", include_str!("../../scenarios/classroom-start.toml")),
     ("classroom.toml", include_str!("../../scenarios/classroom.toml")),
+    ("call-centre-day.toml", include_str!("../../scenarios/call-centre-day.toml")),
+    ("overflow.toml", include_str!("../../scenarios/overflow.toml")),
 ];
 
 fn scenario(file: &str) -> Option<Scenario> {

@@ -60,6 +60,8 @@ pub enum LinkKind {
     Handoff,
     /// Work moved on for good (dotted).
     Transfer,
+    /// Waiting work taken by another team's idle people (finely dotted).
+    Overflow,
 }
 
 impl LinkKind {
@@ -69,6 +71,7 @@ impl LinkKind {
         match text {
             "hold" | "need" => LinkKind::Hold,
             "transfer" => LinkKind::Transfer,
+            "overflow" => LinkKind::Overflow,
             _ => LinkKind::Handoff,
         }
     }
@@ -79,6 +82,7 @@ impl LinkKind {
             LinkKind::Hold => (1.0, 0.0),
             LinkKind::Handoff => (18.0, 10.0),
             LinkKind::Transfer => (5.0, 7.0),
+            LinkKind::Overflow => (2.0, 4.0),
         }
     }
 }
@@ -421,7 +425,7 @@ impl Chart for FlowChart {
         root.draw(&Text::new(legend, (40, 860), ("sans-serif", font::TICK).into_font().color(&BLACK)))
             .map_err(failed)?;
         // How each kind of link is drawn.
-        let kinds: Vec<(LinkKind, &str)> = if self.from_log {
+        let mut kinds: Vec<(LinkKind, &str)> = if self.from_log {
             vec![(LinkKind::Hold, "need (came back)"), (LinkKind::Transfer, "transfer")]
         } else {
             vec![
@@ -430,6 +434,9 @@ impl Chart for FlowChart {
                 (LinkKind::Transfer, "transferred"),
             ]
         };
+        if self.links.iter().any(|l| l.kind == LinkKind::Overflow) {
+            kinds.push((LinkKind::Overflow, "overflow (helped)"));
+        }
         for (k, (kind, text)) in kinds.into_iter().enumerate() {
             let x = 40.0 + 250.0 * k as f64;
             arrow(root, (x, 815.0), (x + 60.0, 815.0), 3, RGBColor(90, 90, 90), kind)?;
