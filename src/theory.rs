@@ -91,15 +91,21 @@ pub fn erlang_a(servers: u32, arrival_rate: f64, service_rate: f64, abandonment_
 /// E[U·1{U ≥ e^(−θτ)}] = a/(a + b)·P(U′ ≥ e^(−θτ)) with U′ ~ Beta(a + 1, b),
 /// a = nμ/θ, b = j + 1: a regularized incomplete beta function. The states
 /// are weighted by the stationary distribution (PASTA), summed in logs.
+///
+/// Customers who give up within `short` (a wait shorter than `short`) are
+/// left out of the count and the total, as planners do: such a customer's
+/// patience P ends before min(V, short), with probability
+/// 1 − E[max(U, c)], c = e^(−θ·short), and
+/// E[max(U, c)] = a/(a + b)·I_{1−c}(b, a + 1) + c·(1 − I_{1−c}(b, a)).
 pub fn erlang_a_service_level(
     servers: u32,
     arrival_rate: f64,
     service_rate: f64,
     abandonment_rate: f64,
-    tau: f64,
+    (tau, short): (f64, f64),
 ) -> Option<f64> {
     let (n, lambda, mu, theta) = (f64::from(servers), arrival_rate, service_rate, abandonment_rate);
-    if !(lambda > 0.0 && mu > 0.0 && theta > 0.0 && tau >= 0.0) || servers == 0 {
+    if !(lambda > 0.0 && mu > 0.0 && theta > 0.0 && tau >= 0.0 && short >= 0.0) || servers == 0 {
         return None;
     }
     // Log weights relative to state n: below n (no wait), and n + j.
@@ -143,7 +149,27 @@ pub fn erlang_a_service_level(
             w * a / (a + b) * statrs::function::beta::beta_reg(b, a + 1.0, late_end.min(1.0))
         })
         .sum();
-    Some((no_wait + in_time) / total)
+    let short_end = 1.0 - (-theta * short).exp();
+    let short_abandons: f64 = if short_end <= 0.0 {
+        0.0
+    } else {
+        let c = 1.0 - short_end;
+        queue
+            .iter()
+            .enumerate()
+            .map(|(j, &l)| {
+                let w = weight(l);
+                if w == 0.0 {
+                    return 0.0;
+                }
+                let b = j as f64 + 1.0;
+                let kept = a / (a + b) * statrs::function::beta::beta_reg(b, a + 1.0, short_end)
+                    + c * (1.0 - statrs::function::beta::beta_reg(b, a, short_end));
+                w * (1.0 - kept)
+            })
+            .sum()
+    };
+    Some((no_wait + in_time) / (total - short_abandons))
 }
 
 /// Erlang C (M/M/n): the share of arrivals that wait at most `tau`,
@@ -180,24 +206,37 @@ mod tests {
     fn erlang_a_service_level_matches_the_reference_values() {
         // n = 10, λ = 2, μ = 0.25, θ = 0.5 (patience mean 2).
         for (tau, expected) in [(0.5, 0.85159), (1.0, 0.90053), (2.0, 0.92820)] {
-            let level = erlang_a_service_level(10, 2.0, 0.25, 0.5, tau).unwrap();
+            let level = erlang_a_service_level(10, 2.0, 0.25, 0.5, (tau, 0.0)).unwrap();
             assert!((level - expected).abs() < 5e-6, "τ = {tau}: {level}");
         }
         // τ = 0: served without waiting; τ → ∞: everyone who does not abandon.
         let a = erlang_a(10, 2.0, 0.25, 0.5).unwrap();
-        let at_zero = erlang_a_service_level(10, 2.0, 0.25, 0.5, 0.0).unwrap();
+        let at_zero = erlang_a_service_level(10, 2.0, 0.25, 0.5, (0.0, 0.0)).unwrap();
         assert!((at_zero - (1.0 - a.p_wait)).abs() < 1e-9, "{at_zero}");
-        let forever = erlang_a_service_level(10, 2.0, 0.25, 0.5, 1e6).unwrap();
+        let forever = erlang_a_service_level(10, 2.0, 0.25, 0.5, (1e6, 0.0)).unwrap();
         assert!((forever - (1.0 - a.p_abandon)).abs() < 1e-9, "{forever}");
         // Overloaded and tiny patience: still a share.
-        let level = erlang_a_service_level(3, 40.0, 1.0, 5.0, 0.1).unwrap();
+        let level = erlang_a_service_level(3, 40.0, 1.0, 5.0, (0.1, 0.0)).unwrap();
         assert!((0.0..=1.0).contains(&level), "{level}");
+    }
+
+    #[test]
+    fn short_abandons_leave_the_service_level_count_and_total() {
+        let a = erlang_a(10, 2.0, 0.25, 0.5).unwrap();
+        let kept = erlang_a_service_level(10, 2.0, 0.25, 0.5, (1.0, 0.0)).unwrap();
+        // Leaving out every abandonment divides by the share who do not.
+        let all_out = erlang_a_service_level(10, 2.0, 0.25, 0.5, (1.0, 1e6)).unwrap();
+        assert!((all_out - kept / (1.0 - a.p_abandon)).abs() < 1e-9, "{all_out}");
+        // A short threshold lies between, and grows with it.
+        let some = erlang_a_service_level(10, 2.0, 0.25, 0.5, (1.0, 0.2)).unwrap();
+        let more = erlang_a_service_level(10, 2.0, 0.25, 0.5, (1.0, 0.4)).unwrap();
+        assert!(kept < some && some < more && more < all_out, "{kept} {some} {more} {all_out}");
     }
 
     #[test]
     fn erlang_a_service_level_tends_to_erlang_c_as_patience_grows() {
         let c = erlang_c_service_level(5, 4.0, 1.0, 0.5).unwrap();
-        let a = erlang_a_service_level(5, 4.0, 1.0, 1e-5, 0.5).unwrap();
+        let a = erlang_a_service_level(5, 4.0, 1.0, 1e-5, (0.5, 0.0)).unwrap();
         assert!((a - c).abs() < 1e-3, "{a} vs {c}");
         assert!(erlang_c_service_level(4, 4.0, 1.0, 0.5).is_none(), "unstable");
     }

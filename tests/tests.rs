@@ -19,6 +19,7 @@ mod replay;
 mod report;
 mod robust;
 mod scenarios;
+mod service_level;
 mod settings;
 mod shifts;
 mod slurm;

@@ -106,7 +106,8 @@ fn assert_jackson(results: &experiment::RunResults, stations: &[(&str, u32, f64,
             .replications
             .iter()
             .map(|r| {
-                let metrics = department_metrics(&r.departments[index], r.window, r.social, r.pooled);
+                let metrics =
+                    department_metrics(&r.departments[index], r.window, r.social, (r.pooled, r.service_level));
                 metrics.iter().find(|(key, _)| *key == "wait_mean").unwrap().1.unwrap()
             })
             .collect();
@@ -281,7 +282,7 @@ fn littles_law_holds_in_every_department() {
                 &replication.departments[index],
                 replication.window,
                 replication.social,
-                replication.pooled,
+                (replication.pooled, replication.service_level),
             );
             let get = |key: &str| metrics.iter().find(|(k, _)| *k == key).unwrap().1.unwrap();
             present.push(get("in_system_mean"));

@@ -234,11 +234,16 @@ pub fn department_values(results: &RunResults, department: &str, key: &str) -> V
         .replications
         .iter()
         .filter_map(|r| {
-            orgsim::experiment::department_metrics(&r.departments[index], r.window, r.social, r.pooled)
-                .into_iter()
-                .find(|(k, _)| *k == key)
-                .unwrap_or_else(|| panic!("no department metric {key}"))
-                .1
+            orgsim::experiment::department_metrics(
+                &r.departments[index],
+                r.window,
+                r.social,
+                (r.pooled, r.service_level),
+            )
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .unwrap_or_else(|| panic!("no department metric {key}"))
+            .1
         })
         .collect()
 }

@@ -93,13 +93,14 @@ pub struct Described {
 pub const FRONT_MORALE: &str = "front_morale_mean";
 
 /// Organization-wide metrics not among [`KEY_METRICS`].
-const OTHERS: [(&str, &str, Unit); 12] = [
+const OTHERS: [(&str, &str, Unit); 13] = [
     ("ext_served", "Customers served", Unit::Count),
     ("ext_abandoned", "Customers who gave up", Unit::Count),
     ("ext_in_system_end", "Customers still open at the end", Unit::Count),
     ("ext_open_share", "Still open at the end", Unit::Share),
     ("ext_wait_prob", "Customers who waited", Unit::Share),
     ("ext_wait_p90", "Wait before service, 90th percentile", Unit::Time),
+    ("ext_service_level", "Answered within the service-level time", Unit::Share),
     ("ext_resolution_p90", "Resolution time, 90th percentile", Unit::Time),
     ("ext_handling_cost_mean", "Front-line cost per served customer", Unit::Money),
     ("int_cost_mean", "Cost per internal request", Unit::Money),
@@ -109,7 +110,7 @@ const OTHERS: [(&str, &str, Unit); 12] = [
 ];
 
 /// A department's metrics (`department.<name>.<key>`).
-const PER_DEPARTMENT: [(&str, &str, Unit); 18] = [
+const PER_DEPARTMENT: [(&str, &str, Unit); 19] = [
     ("utilization", "busy share of staff time", Unit::Share),
     ("queue_mean", "mean queue", Unit::Count),
     ("wait_mean", "mean wait", Unit::Time),
@@ -117,6 +118,7 @@ const PER_DEPARTMENT: [(&str, &str, Unit); 18] = [
     ("int_delay_given_mean", "reply delay it gives", Unit::Time),
     ("requests_received", "requests received", Unit::Count),
     ("requests_sent", "requests sent", Unit::Count),
+    ("service_level", "answered within the service-level time", Unit::Share),
     ("overflow_sent", "its work served by another team", Unit::Count),
     ("overflow_served", "other teams' work it served", Unit::Count),
     ("crisis_share", "time in overload", Unit::Share),

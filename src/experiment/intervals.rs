@@ -44,7 +44,11 @@ fn slot_metrics(
         per_time(tally.queue_area),
         ratio(tally.wait_sum, tally.waits),
         ratio(tally.waited as f64, tally.waits),
-        if front_line && service_level { ratio(tally.in_time as f64, tally.first_waits) } else { None },
+        if front_line && service_level {
+            ratio(tally.in_time as f64, tally.first_waits - tally.short_abandoned)
+        } else {
+            None
+        },
         if front_line { ratio(tally.abandoned as f64, tally.first_waits) } else { None },
     ]
 }

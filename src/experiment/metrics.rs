@@ -7,7 +7,9 @@
 //! resolution is censored), `ext_abandon_rate` (abandoned / arrivals),
 //! `ext_wait_prob` (share whose wait was positive), `ext_wait_mean` (arrival
 //! to start of service, or to abandonment: the Erlang-A definition),
-//! `ext_wait_p90`, `ext_resolution_mean` and `ext_resolution_p90` (arrival to
+//! `ext_wait_p90`, with a service-level time `ext_service_level` (the front
+//! line's first waits answered within it, short abandons left out),
+//! `ext_resolution_mean` and `ext_resolution_p90` (arrival to
 //! final completion, internal waits included, served customers).
 //! `ext_handling_cost_mean`: front-line staff cost per served customer
 //! (server time × `cost_per_time`, repeat contacts included).
@@ -62,6 +64,15 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
         ("ext_wait_prob", ratio(external.waited as f64, external.waits)),
         ("ext_wait_mean", ratio(external.wait_sum, external.waits)),
         ("ext_wait_p90", external.wait_p90),
+    ];
+    if result.service_level {
+        // The front line's customers answered within the service-level
+        // time, short abandons left out (the engine's definition).
+        let front = |pick: fn(&DepartmentTally) -> u64| result.departments.iter().map(pick).sum::<u64>();
+        let total = front(|d| d.first_waits) - front(|d| d.short_abandoned);
+        metrics.push(("ext_service_level", ratio(front(|d| d.in_time) as f64, total)));
+    }
+    metrics.extend([
         ("ext_resolution_mean", ratio(external.resolution_sum, external.served)),
         ("ext_resolution_p90", external.resolution_p90),
         ("int_requests", Some(internal.requests as f64)),
@@ -69,7 +80,7 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
         ("int_delay_mean", ratio(internal.delay_sum, internal.replies)),
         ("int_cost_mean", ratio(internal.cost_sum, internal.replies)),
         ("staff_cost", Some(result.departments.iter().map(|d| d.staff_cost).sum())),
-    ];
+    ]);
     if result.social {
         // Weighted by mean staff on duty; unlimited departments weigh nothing.
         let staff = |d: &DepartmentTally| d.staff_mean.unwrap_or(0.0);
@@ -93,12 +104,15 @@ pub fn replication_metrics(result: &ReplicationResult) -> Vec<(&'static str, Met
 /// Per-department figures of one replication, as `(key, value)`, in report
 /// order (utilization is busy over mean staff on duty, undefined for an
 /// unlimited department); `social` whether the social layer ran, `pooled`
-/// whether some work may overflow between departments.
+/// whether some work may overflow between departments, `service_level`
+/// whether the scenario has a service-level time (`service_level`: the
+/// share of its customers' first waits answered within it, short abandons
+/// left out; undefined where no customer arrives).
 pub fn department_metrics(
     tally: &DepartmentTally,
     window: f64,
     social: bool,
-    pooled: bool,
+    (pooled, service_level): (bool, bool),
 ) -> Vec<(&'static str, MetricValue)> {
     let mut metrics = vec![
         ("utilization", tally.staff_mean.filter(|&staff| staff > 0.0).map(|staff| tally.busy_mean / staff)),
@@ -121,6 +135,9 @@ pub fn department_metrics(
         ("crisis_episodes", Some(tally.crisis_episodes as f64)),
         ("crisis_length_median", tally.crisis_length_median),
     ];
+    if service_level {
+        metrics.push(("service_level", ratio(tally.in_time as f64, tally.first_waits - tally.short_abandoned)));
+    }
     if pooled {
         metrics.extend([
             ("overflow_sent", Some(tally.overflow_sent as f64)),
@@ -141,7 +158,7 @@ pub fn department_metrics(
 }
 
 /// The department keys that also appear in the summary.
-const SUMMARIZED_DEPARTMENT_KEYS: [&str; 17] = [
+const SUMMARIZED_DEPARTMENT_KEYS: [&str; 18] = [
     "utilization",
     "queue_mean",
     "wait_mean",
@@ -149,6 +166,7 @@ const SUMMARIZED_DEPARTMENT_KEYS: [&str; 17] = [
     "int_delay_given_mean",
     "requests_received",
     "requests_sent",
+    "service_level",
     "overflow_sent",
     "overflow_served",
     "crisis_share",
@@ -188,7 +206,9 @@ pub fn metric_columns(scenario: &Scenario, results: &[ReplicationResult]) -> Vec
             index += 1;
         }
         for (department, tally) in scenario.departments.iter().zip(&result.departments) {
-            for (key, value) in department_metrics(tally, result.window, result.social, result.pooled) {
+            for (key, value) in
+                department_metrics(tally, result.window, result.social, (result.pooled, result.service_level))
+            {
                 if SUMMARIZED_DEPARTMENT_KEYS.contains(&key) {
                     push(index, &|| format!("department.{}.{key}", department.name), value);
                     index += 1;
@@ -214,8 +234,15 @@ pub fn summarize(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Summ
 /// worse (`Some(false)`), or neither (counts, for instance).
 pub fn higher_is_better(metric: &str) -> Option<bool> {
     let key = metric.rsplit('.').next().unwrap_or(metric);
-    const BETTER: [&str; 6] =
-        ["satisfaction", "morale", "quality", "ext_served", "int_satisfaction_given", "int_satisfaction_received"];
+    const BETTER: [&str; 7] = [
+        "satisfaction",
+        "morale",
+        "quality",
+        "ext_served",
+        "int_satisfaction_given",
+        "int_satisfaction_received",
+        "service_level",
+    ];
     const WORSE: [&str; 11] = [
         "abandon",
         "wait",
@@ -242,6 +269,7 @@ pub fn higher_is_better(metric: &str) -> Option<bool> {
 pub fn metric_names(scenario: &Scenario) -> Vec<String> {
     let mut dummy = empty_result(scenario.behavior_enabled, scenario.departments.len());
     dummy.pooled = scenario.departments.iter().any(|d| !d.overflow.is_empty());
+    dummy.service_level = scenario.customers.service_level_time.is_some();
     metric_columns(scenario, std::slice::from_ref(&dummy)).into_iter().map(|(name, _)| name).collect()
 }
 
@@ -366,6 +394,7 @@ fn empty_result(social: bool, departments: usize) -> ReplicationResult {
         events: 0,
         social,
         pooled: false,
+        service_level: false,
         external: Default::default(),
         internal: Default::default(),
         departments: vec![DepartmentTally::default(); departments],

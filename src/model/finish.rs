@@ -172,6 +172,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
             events,
             social: self.social.is_some(),
             pooled: self.pooled,
+            service_level: self.scenario.customers.service_level_time.is_some(),
             external: self.external,
             internal: self.internal,
             departments,

@@ -35,6 +35,8 @@ pub struct SlotTally {
     pub in_time: u64,
     /// Of those, abandoned.
     pub abandoned: u64,
+    /// Of those, how many gave up within `short_abandon`.
+    pub short_abandoned: u64,
 }
 
 /// The slots of a replication.
@@ -189,6 +191,7 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
         clock: SlotClock,
     ) {
         let in_time = self.in_time;
+        let short = self.short_abandon;
         let visit_slot = self.slot_of(visit_start, &clock);
         let arrival_slot = first.and_then(|(arrival, _)| self.slot_of(arrival, &clock));
         let station = &mut self.stations[department];
@@ -203,6 +206,7 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
             tally.first_waits += 1;
             tally.in_time += u64::from(!abandoned && wait <= in_time);
             tally.abandoned += u64::from(abandoned);
+            tally.short_abandoned += u64::from(abandoned && wait < short);
         }
     }
 
@@ -224,6 +228,7 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
                         first_waits: t.first_waits,
                         in_time: t.in_time,
                         abandoned: t.abandoned,
+                        short_abandoned: t.short_abandoned,
                     }]
                 })
                 .collect();

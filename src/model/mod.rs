@@ -104,6 +104,9 @@ struct Simulation<'s, 'o, O: Observer> {
     slots: intervals::SlotCursor,
     /// A first wait up to this long is "in time" (service level).
     in_time: f64,
+    /// Customers who give up within this wait are left out of the service
+    /// level.
+    short_abandon: f64,
 }
 
 /// Simulates replication `replication` of `scenario` under `master_seed`.
@@ -193,6 +196,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             slots: intervals::SlotCursor::new(clock.as_ref()),
             clock,
             in_time: scenario.customers.service_level_time.unwrap_or(f64::NEG_INFINITY),
+            short_abandon: scenario.customers.short_abandon,
         }
     }
 
@@ -451,6 +455,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         }
         let counted = work.created >= self.warmup;
         station.tally.first_waits += u64::from(counted);
+        station.tally.short_abandoned += u64::from(counted && now - work.created < self.short_abandon);
         self.paths.record_wait(work.created, now - work.created);
         if counted {
             self.external.abandoned += 1;

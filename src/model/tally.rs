@@ -158,6 +158,9 @@ pub struct DepartmentTally {
     pub first_waits: u64,
     /// Of those, served within the service-level time.
     pub in_time: u64,
+    /// Of those, gave up within `short_abandon` (left out of the service
+    /// level).
+    pub short_abandoned: u64,
 }
 
 /// One link: requests from one department to one supplier.
@@ -188,6 +191,8 @@ pub struct ReplicationResult {
     pub social: bool,
     /// Whether some department's work may overflow to another.
     pub pooled: bool,
+    /// Whether the scenario has a service-level time.
+    pub service_level: bool,
     /// External customers.
     pub external: ExternalTally,
     /// Internal requests.

@@ -25,7 +25,8 @@ pub fn departments(results: &RunResults) -> Vec<u8> {
     let mut header_written = false;
     for result in &results.replications {
         for (department, tally) in results.scenario.departments.iter().zip(&result.departments) {
-            let metrics = department_metrics(tally, result.window, result.social, result.pooled);
+            let metrics =
+                department_metrics(tally, result.window, result.social, (result.pooled, result.service_level));
             if !header_written {
                 let mut header = vec!["replication".to_string(), "department".to_string(), "staff".to_string()];
                 header.extend(metrics.iter().map(|(key, _)| key.to_string()));

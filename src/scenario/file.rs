@@ -165,6 +165,10 @@ pub struct CustomersFile {
     /// as served in time (`service_level` in intervals.csv).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_level_time: Option<f64>,
+    /// Customers who give up within this wait are left out of the service
+    /// level's count and total (as planners do); absent: none are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_abandon: Option<f64>,
     /// How long a customer waits for service to start before abandoning;
     /// absent: customers never abandon.
     #[serde(default, skip_serializing_if = "Option::is_none")]

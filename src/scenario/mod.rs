@@ -103,6 +103,9 @@ pub struct Customers {
     pub profile: Option<RateProfile>,
     /// The "answered within" threshold of `service_level`.
     pub service_level_time: Option<f64>,
+    /// Customers who give up within this wait count neither for nor
+    /// against the service level (0: every abandonment counts).
+    pub short_abandon: f64,
     /// Patience; `None`: customers never abandon.
     pub patience: Option<Distribution>,
     /// Front-line departments and the cumulative share of arrivals up to and

@@ -86,6 +86,10 @@ pub const RANGES: &[KeyRange] = &[
     noted(closed("customers.rates.values", 0.0, 1e9), "each; at least one above 0; at most 100000 values"),
     above("customers.rates.scale", 0.0, 1e6),
     closed("customers.service_level_time", 0.0, T),
+    noted(
+        closed("customers.short_abandon", 0.0, T),
+        "customers who give up within it count neither for nor against the service level; needs `service_level_time`",
+    ),
     closed("customers.value", 0.0, 1e15),
     above("customers.expected_resolution", 0.0, T),
     closed("customers.entry.<name>", 0.0, 1.0),

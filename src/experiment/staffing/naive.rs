@@ -40,7 +40,8 @@ pub(super) fn closed_form_staffing(base: &Scenario, grid: SlotGrid, targets: &[S
         Some(crate::scenario::DistributionSpec::Exponential { mean }) => Some(1.0 / mean),
         _ => None,
     };
-    let tau = base.customers.service_level_time;
+    // The service-level time, and the short abandons left out of it.
+    let tau = base.customers.service_level_time.map(|time| (time, base.customers.short_abandon));
     let mut closed = Closed { naive: Vec::new(), erlang_c: Vec::new() };
     for (d, department) in base.departments.iter().enumerate() {
         let applies: Vec<&SlotTarget> =
@@ -78,14 +79,14 @@ fn most(each: impl Iterator<Item = Option<u32>>) -> Option<u32> {
 
 /// Whether `s` servers meet `target` by formula: Erlang A with abandonment
 /// rate `theta`, Erlang C without (`None`: no formula).
-fn met(target: &SlotTarget, s: u32, slot: Slot, theta: Option<f64>, tau: Option<f64>) -> Option<bool> {
+fn met(target: &SlotTarget, s: u32, slot: Slot, theta: Option<f64>, tau: Option<(f64, f64)>) -> Option<bool> {
     let Slot { load, rate, mu } = slot;
     let value = target.value;
     match (target.metric, theta) {
         // Erlang C: an unstable queue meets no target.
         (_, None) if f64::from(s) <= load => Some(false),
         (SlotMetric::WaitProb, None) => Some(crate::theory::erlang_c(s, load)? <= value),
-        (SlotMetric::ServiceLevel, None) => Some(crate::theory::erlang_c_service_level(s, rate, mu, tau?)? >= value),
+        (SlotMetric::ServiceLevel, None) => Some(crate::theory::erlang_c_service_level(s, rate, mu, tau?.0)? >= value),
         (SlotMetric::AbandonRate, None) => None,
         (SlotMetric::WaitProb, Some(theta)) => Some(crate::theory::erlang_a(s, rate, mu, theta)?.p_wait <= value),
         (SlotMetric::AbandonRate, Some(theta)) => Some(crate::theory::erlang_a(s, rate, mu, theta)?.p_abandon <= value),
@@ -123,7 +124,7 @@ mod tests {
         let level = target(SlotMetric::ServiceLevel, 0.8);
         let expected =
             (5..20).find(|&n| crate::theory::erlang_c_service_level(n, 4.0, 1.0, 0.5).unwrap() >= 0.8).unwrap();
-        assert_eq!(smallest_staff(slot, |s| met(&level, s, slot, None, Some(0.5))), Some(expected));
+        assert_eq!(smallest_staff(slot, |s| met(&level, s, slot, None, Some((0.5, 0.0)))), Some(expected));
         // Without a service-level time there is no formula.
         assert_eq!(smallest_staff(slot, |s| met(&level, s, slot, None, None)), None);
     }
@@ -140,13 +141,13 @@ mod tests {
             (target(SlotMetric::AbandonRate, 0.0685), 10),
         ];
         for (t, staff) in cases {
-            let found = smallest_staff(slot, |s| met(&t, s, slot, Some(0.5), Some(1.0)));
+            let found = smallest_staff(slot, |s| met(&t, s, slot, Some(0.5), Some((1.0, 0.0))));
             assert_eq!(found, Some(staff), "{t}");
         }
         // Erlang C ignores abandonment and asks for more.
         let level = target(SlotMetric::ServiceLevel, 0.9);
-        let a = smallest_staff(slot, |s| met(&level, s, slot, Some(0.5), Some(1.0))).unwrap();
-        let c = smallest_staff(slot, |s| met(&level, s, slot, None, Some(1.0))).unwrap();
+        let a = smallest_staff(slot, |s| met(&level, s, slot, Some(0.5), Some((1.0, 0.0)))).unwrap();
+        let c = smallest_staff(slot, |s| met(&level, s, slot, None, Some((1.0, 0.0)))).unwrap();
         assert!(c > a, "Erlang C {c} vs Erlang A {a}");
     }
 }

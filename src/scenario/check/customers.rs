@@ -26,6 +26,21 @@ pub(super) fn check(
         }
         None => None,
     };
+    let short_abandon = match customers.short_abandon {
+        Some(time) => {
+            let path = [KEY("customers"), KEY("short_abandon")];
+            checker.range(&path, "customers.short_abandon", "customers.short_abandon", time)?;
+            if service_level_time.is_none() {
+                return Err(checker.invalid(
+                    &path,
+                    "customers.short_abandon",
+                    "short abandons are left out of the service level: give customers.service_level_time too",
+                ));
+            }
+            time
+        }
+        None => 0.0,
+    };
     let patience = match &customers.patience {
         Some(spec) => Some(checker.distribution(&[KEY("customers"), KEY("patience")], "customers.patience", spec)?),
         None => None,
@@ -75,6 +90,7 @@ pub(super) fn check(
         arrival_rate,
         profile,
         service_level_time,
+        short_abandon,
         patience,
         entry,
         surges,
