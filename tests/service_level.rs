@@ -81,3 +81,66 @@ fn a_bad_short_abandon_is_refused() {
         assert!(stderr.contains(words) && stderr.contains("bad.toml"), "{stderr}");
     }
 }
+
+#[test]
+fn the_speed_of_answer_and_occupancy_by_slot_match_erlang_c() {
+    // M/M/5 at λ = 4 without abandonment: every customer is answered, so
+    // the average speed of answer is Erlang C's E[W], and occupancy is ρ.
+    let results = experiment::run(crate::util::single_station(5, 4.0, 1.0, None, 40_000.0, 30));
+    let rows = experiment::intervals::interval_rows(&results.scenario, &results.replications);
+    let column = |name: &str| experiment::intervals::INTERVAL_METRICS.iter().position(|m| *m == name).unwrap();
+    let wait = theory::mmc_wait(5, 4.0, 1.0).unwrap().1;
+    let per_replication = |name: &str| -> Vec<f64> {
+        results
+            .replications
+            .iter()
+            .map(|r| {
+                let rows = experiment::intervals::interval_rows(&results.scenario, std::slice::from_ref(r));
+                rows[0].metrics[column(name)].unwrap().mean
+            })
+            .collect()
+    };
+    assert_covers(bonferroni(&per_replication("asa"), 2), wait, "M/M/5 average speed of answer");
+    assert_covers(bonferroni(&per_replication("occupancy"), 2), 0.8, "M/M/5 occupancy");
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn by_interval_staffing_meets_occupancy_and_speed_of_answer_targets() {
+    let sandbox = Sandbox::new();
+    let day = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/call-centre-day.toml");
+    sandbox
+        .run(&[
+            "optimize",
+            day.to_str().unwrap(),
+            "--by-interval",
+            "--target",
+            "occupancy<=0.85",
+            "--target",
+            "asa<=0.5",
+            "--out",
+            "plan",
+            "--no-plots",
+            "--quiet",
+        ])
+        .success();
+    let rows = crate::util::csv_rows(&sandbox.path("plan"), "staffing.csv");
+    for row in &rows {
+        assert_eq!(row["confirmed"], "true", "{row:?}");
+        let occupancy: f64 = row["occupancy_mean"].parse().unwrap();
+        assert!(occupancy <= 0.85, "{row:?}");
+        if row["department"] == "Help Desk" {
+            let asa: f64 = row["asa_mean"].parse().unwrap();
+            assert!(asa <= 0.5, "{row:?}");
+        } else {
+            assert_eq!(row["asa_mean"], "", "the speed of answer is the front line's: {row:?}");
+        }
+    }
+    // Bad targets: the wrong comparison, out of range.
+    for target in ["asa>=0.5", "occupancy<=0", "occupancy<=1.5", "asa<=-1"] {
+        let stderr = sandbox
+            .run(&["optimize", day.to_str().unwrap(), "--by-interval", "--target", target, "--out", "bad"])
+            .failure();
+        assert!(stderr.contains(target) && stderr.contains("occupancy<=A"), "{target}: {stderr}");
+    }
+}

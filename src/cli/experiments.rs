@@ -98,7 +98,7 @@ pub(super) struct OptimizeArgs {
     /// Staff every department slot by slot of the period (iterative
     /// staffing algorithm), then cover it with shifts: writes staffing.csv
     /// and optimized.toml. Targets: wait_prob<=A, abandon_rate<=A,
-    /// service_level>=A.
+    /// service_level>=A, asa<=T, occupancy<=A.
     #[arg(long)]
     by_interval: bool,
     /// Allowed shift lengths for --by-interval, comma-separated, each a

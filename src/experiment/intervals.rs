@@ -6,8 +6,18 @@ use crate::model::{ReplicationResult, SlotTally};
 use crate::scenario::Scenario;
 
 /// The metrics of a slot, in column order.
-pub const INTERVAL_METRICS: [&str; 8] =
-    ["arrivals", "staff", "busy", "queue", "wait_mean", "wait_prob", "service_level", "abandon_rate"];
+pub const INTERVAL_METRICS: [&str; 10] = [
+    "arrivals",
+    "staff",
+    "busy",
+    "queue",
+    "wait_mean",
+    "wait_prob",
+    "service_level",
+    "abandon_rate",
+    "asa",
+    "occupancy",
+];
 
 /// One department in one slot.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,14 +38,17 @@ fn ratio(numerator: f64, denominator: u64) -> MetricValue {
 
 /// A slot's metrics in one replication, in [`INTERVAL_METRICS`] order
 /// (`staff`: mean on duty in the slot, `None` when unlimited);
-/// `front_line` and `service_level` decide the last two.
+/// `front_line` and `service_level` decide `service_level`,
+/// `abandon_rate` and `asa` (the average speed of answer: the mean first
+/// wait of the customers answered, by slot of arrival); `occupancy` is
+/// busy over staff on duty.
 fn slot_metrics(
     tally: &SlotTally,
     counted: f64,
     staff: Option<f64>,
     front_line: bool,
     service_level: bool,
-) -> [MetricValue; 8] {
+) -> [MetricValue; 10] {
     let per_time = |value: f64| (counted > 0.0).then(|| value / counted);
     [
         per_time(tally.arrivals as f64),
@@ -50,6 +63,8 @@ fn slot_metrics(
             None
         },
         if front_line { ratio(tally.abandoned as f64, tally.first_waits) } else { None },
+        if front_line { ratio(tally.answered_wait_sum, tally.first_waits - tally.abandoned) } else { None },
+        staff.filter(|&s| s > 0.0).and_then(|s| per_time(tally.busy_area).map(|busy| busy / s)),
     ]
 }
 
@@ -65,7 +80,7 @@ pub fn interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
     for (index, department) in scenario.departments.iter().enumerate() {
         for (slot, &start) in layout.starts.iter().enumerate() {
             let staff = department.mean_staff(start, start + layout.length);
-            let per_replication: Vec<[MetricValue; 8]> = results
+            let per_replication: Vec<[MetricValue; 10]> = results
                 .iter()
                 .map(|r| {
                     let tally = &r.intervals.departments[index][slot];

@@ -37,6 +37,8 @@ pub struct SlotTally {
     pub abandoned: u64,
     /// Of those, how many gave up within `short_abandon`.
     pub short_abandoned: u64,
+    /// Sum of the first waits of those who were answered.
+    pub answered_wait_sum: f64,
 }
 
 /// The slots of a replication.
@@ -207,6 +209,9 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
             tally.in_time += u64::from(!abandoned && wait <= in_time);
             tally.abandoned += u64::from(abandoned);
             tally.short_abandoned += u64::from(abandoned && wait < short);
+            if !abandoned {
+                tally.answered_wait_sum += wait;
+            }
         }
     }
 
@@ -229,6 +234,7 @@ impl<O: super::Observer> Simulation<'_, '_, O> {
                         in_time: t.in_time,
                         abandoned: t.abandoned,
                         short_abandoned: t.short_abandoned,
+                        answered_wait_sum: t.answered_wait_sum,
                     }]
                 })
                 .collect();

@@ -391,6 +391,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 self.external.record_wait(wait);
                 station.tally.first_waits += 1;
                 station.tally.in_time += u64::from(wait <= self.in_time);
+                station.tally.answered_wait_sum += wait;
             }
         }
         let spec = &self.scenario.departments[department];

@@ -161,6 +161,9 @@ pub struct DepartmentTally {
     /// Of those, gave up within `short_abandon` (left out of the service
     /// level).
     pub short_abandoned: u64,
+    /// Sum of the first waits of those answered (the average speed of
+    /// answer).
+    pub answered_wait_sum: f64,
 }
 
 /// One link: requests from one department to one supplier.

@@ -59,6 +59,11 @@ pub enum SlotMetric {
     ServiceLevel,
     /// Share of front-line customers who abandon.
     AbandonRate,
+    /// Average speed of answer: the mean wait of answered front-line
+    /// customers.
+    Asa,
+    /// Busy share of the staff on duty.
+    Occupancy,
 }
 
 impl SlotMetric {
@@ -68,6 +73,8 @@ impl SlotMetric {
             SlotMetric::WaitProb => "wait_prob",
             SlotMetric::ServiceLevel => "service_level",
             SlotMetric::AbandonRate => "abandon_rate",
+            SlotMetric::Asa => "asa",
+            SlotMetric::Occupancy => "occupancy",
         }
     }
 
@@ -78,7 +85,7 @@ impl SlotMetric {
     /// Whether a department has this metric: waits everywhere, the rest at
     /// the front line.
     fn applies(self, department: &crate::scenario::Department) -> bool {
-        self == SlotMetric::WaitProb || department.front_line
+        matches!(self, SlotMetric::WaitProb | SlotMetric::Occupancy) || department.front_line
     }
 }
 
@@ -99,11 +106,12 @@ impl std::fmt::Display for SlotTarget {
 }
 
 impl SlotTarget {
-    /// Parses `wait_prob<=α`, `abandon_rate<=x` or `service_level>=y`.
+    /// Parses `wait_prob<=α`, `abandon_rate<=x`, `service_level>=y`,
+    /// `asa<=t` (a time) or `occupancy<=u` (u in (0, 1]).
     pub fn parse(text: &str, scenario: &Scenario) -> Result<SlotTarget, ExperimentError> {
         let invalid = |why: String| {
             ExperimentError::Invalid(format!(
-                "--target {text:?}: {why}; with --by-interval write wait_prob<=A, abandon_rate<=A (A in [0, 1)) or service_level>=A (A in (0, 1])"
+                "--target {text:?}: {why}; with --by-interval write wait_prob<=A, abandon_rate<=A (A in [0, 1)), service_level>=A, occupancy<=A (A in (0, 1]) or asa<=T (T a time from 0 to 1e12)"
             ))
         };
         let (metric, bound, value) = split_target(text, "wait_prob<=0.2")?;
@@ -111,13 +119,16 @@ impl SlotTarget {
             ("wait_prob", Bound::AtMost) => SlotMetric::WaitProb,
             ("abandon_rate", Bound::AtMost) => SlotMetric::AbandonRate,
             ("service_level", Bound::AtLeast) => SlotMetric::ServiceLevel,
-            ("wait_prob" | "abandon_rate" | "service_level", _) => {
+            ("asa", Bound::AtMost) => SlotMetric::Asa,
+            ("occupancy", Bound::AtMost) => SlotMetric::Occupancy,
+            ("wait_prob" | "abandon_rate" | "service_level" | "asa" | "occupancy", _) => {
                 return Err(invalid(format!("{metric} only makes sense with the other comparison")));
             }
             _ => return Err(invalid(format!("{metric:?} is not a metric by slot"))),
         };
         let in_range = match metric {
-            SlotMetric::ServiceLevel => value > 0.0 && value <= 1.0,
+            SlotMetric::ServiceLevel | SlotMetric::Occupancy => value > 0.0 && value <= 1.0,
+            SlotMetric::Asa => (0.0..=crate::scenario::ranges::LONGEST_TIME).contains(&value),
             _ => (0.0..1.0).contains(&value),
         };
         if !in_range {

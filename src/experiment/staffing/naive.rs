@@ -88,6 +88,14 @@ fn met(target: &SlotTarget, s: u32, slot: Slot, theta: Option<f64>, tau: Option<
         (SlotMetric::WaitProb, None) => Some(crate::theory::erlang_c(s, load)? <= value),
         (SlotMetric::ServiceLevel, None) => Some(crate::theory::erlang_c_service_level(s, rate, mu, tau?.0)? >= value),
         (SlotMetric::AbandonRate, None) => None,
+        (SlotMetric::Asa, None) => Some(crate::theory::mmc_wait(s, rate, mu)?.1 <= value),
+        (SlotMetric::Occupancy, None) => Some(load / f64::from(s) <= value),
+        // The carried load: those who abandon take no service.
+        (SlotMetric::Occupancy, Some(theta)) => {
+            Some(load * (1.0 - crate::theory::erlang_a(s, rate, mu, theta)?.p_abandon) / f64::from(s) <= value)
+        }
+        // The mean wait of the answered alone has no closed form here.
+        (SlotMetric::Asa, Some(_)) => None,
         (SlotMetric::WaitProb, Some(theta)) => Some(crate::theory::erlang_a(s, rate, mu, theta)?.p_wait <= value),
         (SlotMetric::AbandonRate, Some(theta)) => Some(crate::theory::erlang_a(s, rate, mu, theta)?.p_abandon <= value),
         (SlotMetric::ServiceLevel, Some(theta)) => {
