@@ -88,7 +88,9 @@ fn a_confirmed_staffing_by_interval_holds_on_fresh_seeds_and_the_in_sample_one_d
     let base = steep_ramp();
     let target = SlotTarget::parse("wait_prob<=0.2", &base).unwrap();
     let plan = Plan { replications: base.replications, seed: base.seed, precision: None };
-    let confirmed = staff_by_interval(&base, &[target], &[480.0], &plan, Confirm::Rounds(None), &Silent).unwrap();
+    let confirmed =
+        staff_by_interval(&base, &[target], (&[480.0], &Default::default()), &plan, Confirm::Rounds(None), &Silent)
+            .unwrap();
     let desk = &confirmed.departments[0];
     assert!(desk.confirmed.as_ref().unwrap().iter().all(|&m| m), "every slot confirmed");
     assert!(confirmed.confirm_rounds >= 1);
@@ -97,7 +99,8 @@ fn a_confirmed_staffing_by_interval_holds_on_fresh_seeds_and_the_in_sample_one_d
     // The test of the test: the same code without confirmation reports its
     // figures on the seed that chose them, and fresh seeds find a slot
     // that misses.
-    let in_sample = staff_by_interval(&base, &[target], &[480.0], &plan, Confirm::Off, &Silent).unwrap();
+    let in_sample =
+        staff_by_interval(&base, &[target], (&[480.0], &Default::default()), &plan, Confirm::Off, &Silent).unwrap();
     let desk = &in_sample.departments[0];
     assert!(desk.confirmed.is_none());
     let missed = slots_above(&base, &desk.required, 0.2);

@@ -196,7 +196,9 @@ fn iterative_staffing_meets_the_target_in_every_slot_where_erlang_c_by_slot_does
     let base = sine_day();
     let target = SlotTarget::parse("wait_prob<=0.2", &base).unwrap();
     let plan = Plan { replications: 20, seed: 31, precision: None };
-    let staffing = staff_by_interval(&base, &[target], &[8.0], &plan, Confirm::Rounds(None), &Silent).unwrap();
+    let staffing =
+        staff_by_interval(&base, &[target], (&[8.0], &Default::default()), &plan, Confirm::Rounds(None), &Silent)
+            .unwrap();
     assert!(staffing.iterations >= 2);
     let desk = &staffing.departments[0];
     // Each slot's interval is 95% over 20 replications; Bonferroni over 24

@@ -15,6 +15,7 @@ mod headlines;
 mod hostile;
 mod invariants;
 mod overflow;
+mod planner;
 mod replay;
 mod report;
 mod robust;

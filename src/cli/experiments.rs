@@ -112,6 +112,20 @@ pub(super) struct OptimizeArgs {
         allow_negative_numbers = true
     )]
     pub(super) shift_lengths: Vec<f64>,
+    /// When shifts may start, on the clock from `start_time`:
+    /// LENGTH@HH:MM-HH:MM for one of --shift-lengths, or HH:MM-HH:MM for
+    /// every length (repeatable; windows for one length add up; a window
+    /// may wrap past midnight)
+    #[arg(long, value_name = "[LENGTH@]HH:MM-HH:MM", requires = "by_interval")]
+    pub(super) shift_starts: Vec<String>,
+    /// At most N people on shifts of LENGTH (one of --shift-lengths), in
+    /// each department: LENGTH=N, N from 0 to 1,000,000 (repeatable)
+    #[arg(long, value_name = "LENGTH=N", requires = "by_interval")]
+    pub(super) max_shifts: Vec<String>,
+    /// The fewest people on duty in every slot: N for every department, or
+    /// DEPT=N for one, N from 0 to 1,000,000 (repeatable)
+    #[arg(long, value_name = "[DEPT=]N", requires = "by_interval")]
+    pub(super) min_staff: Vec<String>,
     #[command(flatten)]
     pub(super) confirm: ConfirmArgs,
     #[command(flatten)]

@@ -22,6 +22,11 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
     let targets: Vec<SlotTarget> =
         args.targets.iter().map(|t| SlotTarget::parse(t, &base)).collect::<Result<_, _>>()?;
     SlotGrid::of(&base)?;
+    let rules = experiment::staffing::ShiftRules::parse(
+        &base,
+        &args.shift_lengths,
+        (&args.shift_starts, &args.max_shifts, &args.min_staff),
+    )?;
     // Every iteration runs the replications once, and so does every
     // confirmation round with its own.
     let rounds = args.confirm.copies(u64::from(experiment::confirm::MOST_SLOT_ROUNDS), experiment.plan.replications);
@@ -33,7 +38,7 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
             experiment::staffing::staff_by_interval(
                 &base,
                 &targets,
-                &args.shift_lengths,
+                (&args.shift_lengths, &rules),
                 &experiment.plan,
                 confirm,
                 &experiment.progress,

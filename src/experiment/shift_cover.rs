@@ -97,12 +97,57 @@ impl ShiftCover {
     }
 }
 
+/// What a planner allows of a cover: where shifts of each length may
+/// start, and how many people shifts of each length may hold (lengths in
+/// slots; a length not named is free).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoverRules {
+    /// For a length, the slots where its shifts may start.
+    pub starts: Vec<(usize, Vec<bool>)>,
+    /// For a length, the most people on its shifts together.
+    pub most: Vec<(usize, u32)>,
+}
+
+impl CoverRules {
+    fn allows(&self, start: usize, length: usize) -> bool {
+        self.starts
+            .iter()
+            .filter(|(l, _)| *l == length)
+            .all(|(_, allowed)| allowed.get(start).copied().unwrap_or(false))
+    }
+
+    fn fits(&self, shifts: &[Cover]) -> bool {
+        shifts.iter().all(|c| self.allows(c.start, c.length))
+            && self.most.iter().all(|&(length, most)| {
+                shifts.iter().filter(|c| c.length == length).map(|c| c.staff).sum::<u32>() <= most
+            })
+    }
+}
+
+/// Why no cover keeps the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CoverError {
+    /// No allowed shift covers this slot, which needs people.
+    Uncovered(usize),
+    /// The rules leave no cover (people are capped): the slot that needs
+    /// more than the capped lengths can bring, if one does, and the
+    /// solver's words.
+    Capped(Option<usize>, String),
+}
+
 /// The cheapest shifts (fewest staff-slots) that give every slot at least
 /// `required` people; `lengths` in slots. The integer program (after
 /// Dantzig 1954) starts from the greedy cover and explores at most
 /// [`MOST_COVER_NODES`] nodes; past [`MOST_COVER_VARIABLES`] variables the
 /// greedy cover stands.
 pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> {
+    cover_with(required, lengths, &CoverRules::default()).map_err(|e| format!("{e:?}"))
+}
+
+/// [`cover`] keeping `rules`: only allowed starts are candidates, the
+/// caps are constraints, and the greedy start is the greedy cover over the
+/// allowed shifts (used to warm the program when it keeps the caps).
+pub fn cover_with(required: &[u32], lengths: &[usize], rules: &CoverRules) -> Result<ShiftCover, CoverError> {
     let slots = required.len();
     let lower_bound: u64 = required.iter().map(|&r| u64::from(r)).sum();
     let finish = |shifts: Vec<Cover>, method| {
@@ -112,7 +157,6 @@ pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> 
     if lower_bound == 0 {
         return Ok(finish(Vec::new(), CoverMethod::Optimal));
     }
-    let starting = greedy(required, lengths);
     let candidates: Vec<(usize, usize)> = lengths
         .iter()
         .flat_map(|&length| {
@@ -120,9 +164,26 @@ pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> 
             let starts = if length >= slots { 1 } else { slots };
             (0..starts).map(move |start| (start, length))
         })
+        .filter(|&(start, length)| rules.allows(start, length))
         .collect();
+    let free = *rules == CoverRules::default();
+    let starting = if free {
+        greedy(required, lengths)
+    } else {
+        if let Some(slot) = (0..slots)
+            .find(|&k| required[k] > 0 && !candidates.iter().any(|&(start, length)| covers(start, length, k, slots)))
+        {
+            return Err(CoverError::Uncovered(slot));
+        }
+        greedy_within(required, &candidates)
+    };
+    let starting_fits = rules.fits(&starting);
     if candidates.len() > MOST_COVER_VARIABLES {
-        return Ok(finish(starting, CoverMethod::Greedy));
+        return if starting_fits {
+            Ok(finish(starting, CoverMethod::Greedy))
+        } else {
+            Err(CoverError::Capped(capped_slot(required, &candidates, rules), "too many shifts to search".into()))
+        };
     }
     let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Minimize);
     let weights = idle_weights(required, &starting);
@@ -141,6 +202,10 @@ pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> 
             .map(|(_, &x)| (x, 1.0));
         problem.add_constraint(covering, microlp::ComparisonOp::Ge, f64::from(need));
     }
+    for &(length, most) in &rules.most {
+        let on_length = candidates.iter().zip(&variables).filter(|&(&(_, l), _)| l == length).map(|(_, &x)| (x, 1.0));
+        problem.add_constraint(on_length, microlp::ComparisonOp::Le, f64::from(most));
+    }
     let warm = candidates
         .iter()
         .zip(&variables)
@@ -152,11 +217,19 @@ pub fn cover(required: &[u32], lengths: &[usize]) -> Result<ShiftCover, String> 
         .collect();
     let mut options = microlp::SolveOptions::default();
     options.node_limit = Some(MOST_COVER_NODES);
-    options.warm_start = Some(warm);
-    let outcome = problem.solve_with(options).map_err(|e| e.to_string())?;
+    if starting_fits {
+        options.warm_start = Some(warm);
+    }
+    let outcome = problem
+        .solve_with(options)
+        .map_err(|e| CoverError::Capped(capped_slot(required, &candidates, rules), e.to_string()))?;
     let optimal = outcome.is_optimal();
     let Some(solution) = outcome.solution() else {
-        return Ok(finish(starting, CoverMethod::Greedy));
+        return if starting_fits {
+            Ok(finish(starting, CoverMethod::Greedy))
+        } else {
+            Err(CoverError::Capped(capped_slot(required, &candidates, rules), "no cover found".into()))
+        };
     };
     let shifts = candidates
         .iter()
@@ -230,6 +303,61 @@ pub fn greedy(required: &[u32], lengths: &[usize]) -> Vec<Cover> {
     }
     shifts.sort_by_key(|c| (c.start, c.length));
     shifts
+}
+
+/// The greedy cover over `candidates` alone (start, length): each slot
+/// still short, from the first, gets its shortfall on the candidate that
+/// covers it and wastes least. Every slot must have a covering candidate.
+fn greedy_within(required: &[u32], candidates: &[(usize, usize)]) -> Vec<Cover> {
+    let slots = required.len();
+    let mut short: Vec<u32> = required.to_vec();
+    let mut shifts: Vec<Cover> = Vec::new();
+    for slot in 0..slots {
+        let people = short[slot];
+        if people == 0 {
+            continue;
+        }
+        let useful = |&(start, length): &(usize, usize)| {
+            let met: u64 = (0..length.min(slots)).map(|o| u64::from(short[(start + o) % slots].min(people))).sum();
+            met as f64 / (u64::from(people) * length.min(slots) as u64) as f64
+        };
+        let Some(&(start, length)) = candidates
+            .iter()
+            .filter(|&&(start, length)| covers(start, length, slot, slots))
+            .max_by(|a, b| useful(a).total_cmp(&useful(b)))
+        else {
+            continue;
+        };
+        let length = length.min(slots);
+        for offset in 0..length {
+            let k = (start + offset) % slots;
+            short[k] = short[k].saturating_sub(people);
+        }
+        match shifts.iter_mut().find(|c| c.start == start && c.length == length) {
+            Some(existing) => existing.staff += people,
+            None => shifts.push(Cover { start, length, staff: people }),
+        }
+    }
+    shifts.sort_by_key(|c| (c.start, c.length));
+    shifts
+}
+
+/// A slot that needs more people than the allowed shifts can bring under
+/// the caps (a capped length brings at most its cap), if one does.
+fn capped_slot(required: &[u32], candidates: &[(usize, usize)], rules: &CoverRules) -> Option<usize> {
+    let slots = required.len();
+    (0..slots).find(|&k| {
+        let mut lengths: Vec<usize> =
+            candidates.iter().filter(|&&(start, length)| covers(start, length, k, slots)).map(|&(_, l)| l).collect();
+        lengths.dedup();
+        let uncapped = lengths.iter().any(|l| !rules.most.iter().any(|(m, _)| m == l));
+        !uncapped
+            && u64::from(required[k])
+                > lengths
+                    .iter()
+                    .map(|l| rules.most.iter().find(|(m, _)| m == l).map_or(0, |&(_, most)| u64::from(most)))
+                    .sum::<u64>()
+    })
 }
 
 /// Whether a shift from `start` for `length` slots covers `slot` (wrapping).

@@ -32,17 +32,19 @@
 mod confirmation;
 mod naive;
 mod occupancy;
+mod rules;
 
 use super::confirm::Confirm;
 use super::diagnostics::Verdict;
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
-use super::shift_cover::ShiftCover;
+use super::shift_cover::{CoverError, CoverRules, ShiftCover};
 use super::{Estimate, ExperimentError, Stalled};
 use crate::scenario::{Scenario, ScenarioFile, ShiftFile, ranges::number};
 pub use occupancy::SAMPLES_PER_SLOT;
 use occupancy::{Occupancy, Staffing, checked, sample_occupancy, staffed_file};
+pub use rules::ShiftRules;
 
 /// Most iterations of the algorithm.
 pub const MOST_ITERATIONS: usize = 20;
@@ -274,12 +276,13 @@ pub enum StaffingError {
 pub fn staff_by_interval(
     base: &Scenario,
     targets: &[SlotTarget],
-    lengths: &[f64],
+    (lengths, rules): (&[f64], &ShiftRules),
     plan: &Plan,
     confirm: Confirm,
     progress: &dyn Progress,
 ) -> Result<IntervalStaffing, StaffingError> {
     let grid = SlotGrid::of(base)?;
+    let pairs: Vec<(f64, usize)> = lengths.iter().map(|&l| (l, (l / grid.every).round() as usize)).collect();
     let lengths = super::shift_cover::lengths_in_slots(lengths, grid.every, grid.period())?;
     let plan = Plan { precision: None, ..*plan };
     let (mut required, iterations, converged) = iterate(base, targets, grid, &plan, progress)?;
@@ -295,7 +298,9 @@ pub fn staff_by_interval(
     }
     for (d, required) in required.iter().enumerate() {
         let Some(required) = required else { continue };
-        let (shifts, scheduled, found) = cover(base, d, required, &lengths, grid)?;
+        let (cover_rules, least) = rules.for_department(base, d, grid, &pairs);
+        let needed: Vec<u32> = required.iter().map(|&r| r.max(least)).collect();
+        let (shifts, scheduled, found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
         optimized.departments[d].staff = None;
         optimized.departments[d].shifts = Some(shifts.clone());
         departments.push(DepartmentStaffing {
@@ -429,11 +434,29 @@ fn cover(
     base: &Scenario,
     d: usize,
     required: &[u32],
-    lengths: &[usize],
+    (lengths, rules): (&[usize], &CoverRules),
     grid: SlotGrid,
 ) -> Result<(Vec<ShiftFile>, Vec<u32>, ShiftCover), ExperimentError> {
-    let found = super::shift_cover::cover(required, lengths).map_err(|why| {
-        ExperimentError::Invalid(format!("covering {}'s staffing with shifts: {why}", base.departments[d].name))
+    let name = &base.departments[d].name;
+    let slot = |k: usize| {
+        let unit = &base.time_unit;
+        let at = |t: f64| crate::readable::clock(base.start_time, t, unit, false).unwrap_or_else(|| number(t));
+        format!("{}-{} (needs {})", at(k as f64 * grid.every), at((k + 1) as f64 * grid.every), required[k])
+    };
+    let found = super::shift_cover::cover_with(required, lengths, rules).map_err(|why| {
+        ExperimentError::Invalid(match why {
+            CoverError::Uncovered(k) => format!(
+                "covering {name}'s staffing with shifts: no allowed shift covers the slot {}; widen --shift-starts or allow another length",
+                slot(k)
+            ),
+            CoverError::Capped(Some(k), _) => format!(
+                "covering {name}'s staffing with shifts: --max-shifts leaves too few people for the slot {}; raise the caps or allow another length",
+                slot(k)
+            ),
+            CoverError::Capped(None, why) => format!(
+                "covering {name}'s staffing with shifts: the rules leave no cover ({why}); raise --max-shifts or widen --shift-starts"
+            ),
+        })
     })?;
     let shifts = found
         .shifts

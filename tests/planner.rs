@@ -1,0 +1,116 @@
+//! A planner's rules for the shift cover (`optimize --by-interval`):
+//! windows for shift starts on the clock, caps on the people of a shift
+//! length, a minimum on duty; respected in shifts.csv and optimized.toml,
+//! refused with the slot that cannot be covered, and bad values refused.
+
+use std::path::Path;
+
+use crate::util::{Sandbox, csv_rows};
+
+fn day() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/call-centre-day.toml").to_str().unwrap().to_string()
+}
+
+fn plan(sandbox: &Sandbox, rules: &[&str], out: &str) -> crate::util::Outcome {
+    let day = day();
+    let mut args = vec!["optimize", day.as_str(), "--by-interval", "--target", "wait_prob<=0.2", "--replications", "4"];
+    args.extend_from_slice(rules);
+    args.extend_from_slice(&["--out", out, "--no-plots", "--quiet"]);
+    sandbox.run(&args)
+}
+
+fn minutes(clock: &str) -> u32 {
+    let (h, m) = clock.split_once(':').unwrap();
+    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+}
+
+#[test]
+fn the_shift_cover_keeps_start_windows_caps_and_a_minimum() {
+    let sandbox = Sandbox::new();
+    let rules = [
+        "--shift-lengths",
+        "480,720",
+        "--shift-starts",
+        "480@05:00-13:00",
+        "--shift-starts",
+        "720@19:00-19:00",
+        "--max-shifts",
+        "720=6",
+        "--min-staff",
+        "Help Desk=4",
+    ];
+    plan(&sandbox, &rules, "plan").success();
+    let shifts = csv_rows(&sandbox.path("plan"), "shifts.csv");
+    assert!(!shifts.is_empty());
+    for department in ["Help Desk", "Billing"] {
+        let night: u32 = shifts
+            .iter()
+            .filter(|s| s["department"] == department && s["length"] == "720")
+            .map(|s| s["staff"].parse::<u32>().unwrap())
+            .sum();
+        assert!(night <= 6, "{department}: {night} on 12-hour shifts");
+    }
+    for shift in &shifts {
+        let start = minutes(&shift["clock_start"]);
+        match shift["length"].as_str() {
+            "480" => assert!((300..=780).contains(&start), "{shift:?}"),
+            "720" => assert_eq!(start, 19 * 60, "{shift:?}"),
+            other => panic!("length {other}"),
+        }
+    }
+    let staffing = csv_rows(&sandbox.path("plan"), "staffing.csv");
+    for row in staffing.iter().filter(|r| r["department"] == "Help Desk") {
+        assert!(row["scheduled_staff"].parse::<u32>().unwrap() >= 4, "{row:?}");
+    }
+    // The plan runs as it is written.
+    let optimized = sandbox.path("plan").join("optimized.toml");
+    sandbox.run(&["validate", optimized.to_str().unwrap()]).success();
+    let text = std::fs::read_to_string(&optimized).unwrap();
+    assert!(text.contains("start = 1140.0") && !text.contains("start = 0.0,"), "{text}");
+}
+
+#[test]
+fn rules_that_leave_a_slot_uncovered_are_refused_naming_it() {
+    let sandbox = Sandbox::new();
+    // Eight-hour shifts starting 05:00 to 13:00 end by 21:00: the night is
+    // open.
+    let stderr = plan(&sandbox, &["--shift-starts", "05:00-13:00"], "open").failure();
+    assert!(stderr.contains("no allowed shift covers the slot 00:00-01:00"), "{stderr}");
+    // Night shifts capped at one person, where the night needs three.
+    let capped = [
+        "--shift-lengths",
+        "480,720",
+        "--shift-starts",
+        "480@05:00-13:00",
+        "--shift-starts",
+        "720@19:00-19:00",
+        "--max-shifts",
+        "720=1",
+    ];
+    let stderr = plan(&sandbox, &capped, "capped").failure();
+    assert!(stderr.contains("--max-shifts leaves too few people for the slot"), "{stderr}");
+    assert!(!sandbox.path("capped").join("shifts.csv").exists() && !sandbox.path("open").exists());
+}
+
+#[test]
+fn bad_rules_are_refused() {
+    let sandbox = Sandbox::new();
+    for (rule, words) in [
+        (["--shift-starts", "25:00-26:00"], "give a window of clock times HH:MM-HH:MM"),
+        (["--shift-starts", "0500-1300"], "give a window of clock times HH:MM-HH:MM"),
+        (["--shift-starts", "300@05:00-06:00"], "the length must be one of --shift-lengths (480)"),
+        (["--max-shifts", "480=x"], "N must be a whole number from 0 to 1000000"),
+        (["--max-shifts", "480=2000000"], "N must be a whole number from 0 to 1000000"),
+        (["--max-shifts", "480"], "give LENGTH=N"),
+        (["--min-staff", "Nobody=2"], "no department is named \"Nobody\""),
+        (["--min-staff", "many"], "N must be a whole number from 0 to 1000000"),
+    ] {
+        let stderr = plan(&sandbox, &rule, "bad").failure();
+        assert!(stderr.contains(words) && stderr.contains(rule[0]), "{rule:?}: {stderr}");
+    }
+    // The rules belong to --by-interval.
+    let day = day();
+    let stderr =
+        sandbox.run(&["optimize", day.as_str(), "--target", "ext_abandon_rate<=0.1", "--min-staff", "2"]).failure();
+    assert!(stderr.contains("--by-interval"), "{stderr}");
+}
