@@ -114,3 +114,44 @@ fn bad_rules_are_refused() {
         sandbox.run(&["optimize", day.as_str(), "--target", "ext_abandon_rate<=0.1", "--min-staff", "2"]).failure();
     assert!(stderr.contains("--by-interval"), "{stderr}");
 }
+
+#[test]
+fn staffing_lists_clock_times_and_full_time_equivalents() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(day()).unwrap().replace("seed = 2026", "seed = 2026\nfte_hours = 7.5");
+    sandbox.write("day.toml", &text);
+    let stdout = sandbox
+        .run(&[
+            "optimize",
+            "day.toml",
+            "--by-interval",
+            "--target",
+            "wait_prob<=0.2",
+            "--replications",
+            "4",
+            "--out",
+            "plan",
+            "--no-plots",
+        ])
+        .success();
+    let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
+    let mut fte_by_department = std::collections::BTreeMap::new();
+    for row in &rows {
+        // Hourly slots from midnight: clock times from start_time.
+        let start: f64 = row["interval_start"].parse().unwrap();
+        assert_eq!(minutes(&row["clock_start"]) as f64, start % 1440.0, "{row:?}");
+        let scheduled: f64 = row["scheduled_staff"].parse().unwrap();
+        let fte: f64 = row["scheduled_fte"].parse().unwrap();
+        // One person for an hour is 1/7.5 of a full-time day.
+        assert!((fte - scheduled / 7.5).abs() < 1e-9, "{row:?}");
+        *fte_by_department.entry(row["department"].clone()).or_insert(0.0) += fte;
+    }
+    for (department, fte) in fte_by_department {
+        let line = format!("{} FTE a day (7.5 hours each)", orgsim::readable::number(fte));
+        assert!(stdout.contains(&line), "{department}: {line} not in\n{stdout}");
+    }
+    // A bad value.
+    sandbox.write("bad.toml", &text.replace("fte_hours = 7.5", "fte_hours = 25.0"));
+    let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
+    assert!(stderr.contains("fte_hours") && stderr.contains("bad.toml"), "{stderr}");
+}

@@ -49,11 +49,11 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
             experiment::staffing::StaffingError::Invalid(invalid) => anyhow::Error::from(invalid),
         })?;
     let files = vec![
-        ("staffing.csv".to_string(), output::staffing::staffing_csv(&plan)),
+        ("staffing.csv".to_string(), output::staffing::staffing_csv(&plan, &base)),
         ("optimized.toml".to_string(), output::staffing::optimized_toml(&plan)),
         ("shifts.csv".to_string(), output::staffing::shifts_csv(&plan, &base.time_unit, base.start_time)),
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
-    experiment.finish(files, output::staffing::staffing_table(&plan), &verdicts)
+    experiment.finish(files, output::staffing::staffing_table(&plan, &base), &verdicts)
 }

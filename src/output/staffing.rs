@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::experiment::staffing::IntervalStaffing;
+use crate::scenario::Scenario;
 
 use super::format::{number, row, writer};
 use crate::readable::number as readable;
@@ -17,16 +18,19 @@ use crate::readable::number as readable;
 /// (`cover`: optimal, best-after-node-limit, greedy) and their staff-slots
 /// above the staff-slots required (`cover_gap`, a share), and each target's metric measured with the required
 /// staff in place in the last confirmation round.
-pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
+pub fn staffing_csv(plan: &IntervalStaffing, scenario: &Scenario) -> Vec<u8> {
     let mut out = writer();
     let mut header: Vec<String> = [
         "department",
         "interval_start",
         "interval_end",
+        "clock_start",
+        "clock_end",
         "required_staff",
         "naive_staff",
         "erlang_c_staff",
         "scheduled_staff",
+        "scheduled_fte",
         "confirmed",
         "verdict",
         "cover",
@@ -39,16 +43,23 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
     }
     row(&mut out, &header);
     let every = plan.grid.every;
+    let unit = &scenario.time_unit;
+    let weekly = weekly(plan, unit);
+    let clock = |time: f64| crate::readable::clock(scenario.start_time, time, unit, weekly).unwrap_or_default();
+    let fte = fte_per_staff_time(scenario);
     for department in &plan.departments {
         for slot in 0..plan.grid.slots {
             let mut fields = vec![
                 department.name.clone(),
                 number(Some(slot as f64 * every)),
                 number(Some((slot + 1) as f64 * every)),
+                clock(slot as f64 * every),
+                clock((slot + 1) as f64 * every),
                 department.required[slot].to_string(),
                 department.naive[slot].map_or(String::new(), |n| n.to_string()),
                 department.erlang_c[slot].map_or(String::new(), |n| n.to_string()),
                 department.scheduled[slot].to_string(),
+                number(fte.map(|f| f * f64::from(department.scheduled[slot]) * every)),
                 department.confirmed.as_ref().map_or(String::new(), |met| met[slot].to_string()),
                 department.verdict.as_str().to_string(),
                 department.cover.method.label().to_string(),
@@ -64,6 +75,27 @@ pub fn staffing_csv(plan: &IntervalStaffing) -> Vec<u8> {
         }
     }
     super::format::bytes(out)
+}
+
+/// Full-time equivalents per staff-time unit: one FTE works `fte_hours`
+/// a day; `None` when the time unit is not a clock unit.
+fn fte_per_staff_time(scenario: &Scenario) -> Option<f64> {
+    let seconds = crate::readable::seconds_in(&scenario.time_unit)?;
+    Some(seconds / 3600.0 / scenario.fte_hours)
+}
+
+/// Full-time equivalents a day of `plan`'s scheduled staff needs, by
+/// department (its staff-hours over a period, per day, over `fte_hours`);
+/// `None` without a clock unit.
+pub fn fte_per_day(plan: &IntervalStaffing, scenario: &Scenario) -> Option<Vec<f64>> {
+    let fte = fte_per_staff_time(scenario)?;
+    let days = plan.grid.every * plan.grid.slots as f64 * crate::readable::seconds_in(&scenario.time_unit)? / 86_400.0;
+    Some(
+        plan.departments
+            .iter()
+            .map(|d| d.scheduled.iter().map(|&s| f64::from(s)).sum::<f64>() * plan.grid.every * fte / days)
+            .collect(),
+    )
 }
 
 /// Whether a staffing period is longer than a day (its clock times then
@@ -114,8 +146,9 @@ pub fn optimized_toml(plan: &IntervalStaffing) -> Vec<u8> {
 }
 
 /// The summary printed after the search.
-pub fn staffing_table(plan: &IntervalStaffing) -> String {
+pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
     let mut text = String::new();
+    let fte = fte_per_day(plan, scenario);
     let targets: Vec<String> = plan.targets.iter().map(ToString::to_string).collect();
     let _ = writeln!(
         text,
@@ -126,7 +159,7 @@ pub fn staffing_table(plan: &IntervalStaffing) -> String {
         if plan.converged { "converged" } else { "stopped at the iteration limit, keeping the larger staffing" },
         plan.iterations
     );
-    for department in &plan.departments {
+    for (index, department) in plan.departments.iter().enumerate() {
         let staff_slots = |staff: &[u32]| staff.iter().map(|&s| f64::from(s)).sum::<f64>() * plan.grid.every;
         let missed: Vec<String> = plan
             .targets
@@ -156,6 +189,15 @@ pub fn staffing_table(plan: &IntervalStaffing) -> String {
             shown(peak(&department.naive)),
             shown(peak(&department.erlang_c)),
         );
+        if let Some(fte) = &fte {
+            let _ = writeln!(
+                text,
+                "    {} FTE a day ({} hours each), {} on duty at the busiest",
+                readable(fte[index]),
+                readable(scenario.fte_hours),
+                department.scheduled.iter().max().copied().unwrap_or(0)
+            );
+        }
         if department.cover.method != crate::experiment::shift_cover::CoverMethod::Optimal {
             let _ = writeln!(
                 text,

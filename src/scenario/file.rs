@@ -82,6 +82,10 @@ pub struct ScenarioFile {
     /// Interval between rows of `timeseries.csv`; default: horizon / 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_every: Option<f64>,
+    /// Hours of one full-time equivalent per day (staffing plans count in
+    /// FTE); default 8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fte_hours: Option<f64>,
     /// External customers.
     pub customers: CustomersFile,
     /// The departments, in the order they are written.

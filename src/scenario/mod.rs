@@ -79,6 +79,8 @@ pub struct Scenario {
     pub departments: Vec<Department>,
     /// Interval between time-series samples.
     pub sample_every: f64,
+    /// Hours of one full-time equivalent per day.
+    pub fte_hours: f64,
     /// Whether the social layer runs.
     pub behavior_enabled: bool,
     /// The social layer's coefficients (defaults when it is off).

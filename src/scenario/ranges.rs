@@ -85,6 +85,7 @@ pub const RANGES: &[KeyRange] = &[
     ),
     noted(closed("customers.rates.values", 0.0, 1e9), "each; at least one above 0; at most 100000 values"),
     above("customers.rates.scale", 0.0, 1e6),
+    noted(above("fte_hours", 0.0, 24.0), "hours of one full-time equivalent per day (default 8): staffing.csv's FTE"),
     closed("customers.service_level_time", 0.0, T),
     noted(
         closed("customers.short_abandon", 0.0, T),

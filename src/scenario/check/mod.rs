@@ -65,6 +65,13 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
     let sweep = sweep::check(&checker, &file)?;
     let robust = robust::check(&checker, &file)?;
     let story = story::check(&checker, &file)?;
+    let fte_hours = match file.fte_hours {
+        Some(hours) => {
+            checker.range(&[Step::Key("fte_hours")], "fte_hours", "fte_hours", hours)?;
+            hours
+        }
+        None => DEFAULT_FTE_HOURS,
+    };
     resolve_defaults(&mut file, &departments, &customers, &entry_shares, sample_every);
     Ok(Scenario {
         name: file.name.clone(),
@@ -85,6 +92,7 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         customers,
         departments,
         sample_every,
+        fte_hours,
         behavior_enabled: file.behavior.enabled,
         behavior: file.behavior.clone(),
         sweep,
@@ -93,6 +101,9 @@ pub(super) fn check(mut file: ScenarioFile, origin: &str, text: Option<&str>) ->
         resolved: file,
     })
 }
+
+/// Hours of one full-time equivalent per day when the file says nothing.
+pub const DEFAULT_FTE_HOURS: f64 = 8.0;
 
 /// Time 0 when the file says nothing: 2024-01-01T00:00:00, a Monday.
 pub const DEFAULT_START: f64 = 1_704_067_200.0;
