@@ -155,3 +155,37 @@ fn staffing_lists_clock_times_and_full_time_equivalents() {
     let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
     assert!(stderr.contains("fte_hours") && stderr.contains("bad.toml"), "{stderr}");
 }
+
+#[test]
+fn staffing_with_the_social_layer_on_says_what_the_layer_adds() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(day()).unwrap();
+    sandbox.write("social.toml", &text.replace("[behavior]\nenabled = false", "[behavior]\nenabled = true"));
+    sandbox.write("plain.toml", &text);
+    let run = |file: &str| {
+        sandbox
+            .run(&[
+                "optimize",
+                file,
+                "--by-interval",
+                "--target",
+                "wait_prob<=0.2",
+                "--replications",
+                "4",
+                "--out",
+                &format!("{file}.out"),
+                "--no-plots",
+            ])
+            .success()
+    };
+    let social = run("social.toml");
+    assert!(social.contains("The social layer is on"), "{social}");
+    let line = social.lines().find(|l| l.contains("Customers who waited")).expect("the wait figure");
+    let share = |after: &str| -> f64 {
+        line.split(after).nth(1).unwrap().trim().split('%').next().unwrap().trim().parse().unwrap()
+    };
+    // Rework adds work: with the layer off the same plan waits less.
+    assert!(share("layer off") < share("layer on"), "{line}");
+    assert!(social.contains("work it assumes is redone: Help Desk"), "{social}");
+    assert!(!run("plain.toml").contains("social layer is on"));
+}

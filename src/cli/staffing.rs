@@ -30,7 +30,7 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
     // Every iteration runs the replications once, and so does every
     // confirmation round with its own.
     let rounds = args.confirm.copies(u64::from(experiment::confirm::MOST_SLOT_ROUNDS), experiment.plan.replications);
-    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + rounds }])?;
+    experiment.check_size(common, &[Work { scenario: &base, copies: MOST_ITERATIONS as u64 + rounds + 2 }])?;
     let confirm = args.confirm.confirm();
     let plan = experiment
         .pool
@@ -55,5 +55,13 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
         ("scenario.toml".to_string(), base.to_toml().into_bytes()),
     ];
     let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
-    experiment.finish(files, output::staffing::staffing_table(&plan, &base), &verdicts)
+    let mut summary = output::staffing::staffing_table(&plan, &base);
+    let replications = plan.confirm_replications.unwrap_or(experiment.plan.replications);
+    let check = experiment
+        .pool
+        .install(|| experiment::staffing::social_check(&plan.optimized, replications, experiment.plan.seed));
+    if let Some(check) = check {
+        summary.push_str(&output::staffing::social_lines(&check));
+    }
+    experiment.finish(files, summary, &verdicts)
 }

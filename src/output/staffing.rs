@@ -244,3 +244,34 @@ pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
     let _ = writeln!(text, "`orgsim run optimized.toml` runs the shift plan.");
     text
 }
+
+/// What the social layer adds to the plan, for the summary: its figures
+/// with the layer on and off, and the rework it assumes.
+pub fn social_lines(check: &crate::experiment::staffing::SocialCheck) -> String {
+    use crate::experiment::catalogue::describe;
+    let mut text = String::from(
+        "The social layer is on: the plan assumes its rework and moods. The same plan on the same seeds (95% intervals):\n",
+    );
+    let shown = |e: Option<crate::experiment::Estimate>| {
+        e.map_or("–".to_string(), |e| {
+            format!(
+                "{} ({})",
+                crate::readable::percent(e.mean),
+                crate::readable::interval(e.low * 100.0, e.high * 100.0) + "%"
+            )
+        })
+    };
+    for (name, on, off) in &check.figures {
+        let _ = writeln!(text, "  {:<40} layer on {}, layer off {}", describe(name).label, shown(*on), shown(*off));
+    }
+    if !check.rework.is_empty() {
+        let shares: Vec<String> =
+            check.rework.iter().map(|(name, share)| format!("{name} {}", crate::readable::percent(*share))).collect();
+        let _ = writeln!(
+            text,
+            "  work it assumes is redone: {} (set behavior.enabled = false for a pure queueing plan)",
+            shares.join(", ")
+        );
+    }
+    text
+}

@@ -33,6 +33,8 @@ mod confirmation;
 mod naive;
 mod occupancy;
 mod rules;
+mod social;
+pub use social::{SocialCheck, social_check};
 
 use super::confirm::Confirm;
 use super::diagnostics::Verdict;

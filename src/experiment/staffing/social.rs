@@ -1,0 +1,59 @@
+//! What the social layer adds to a staffing plan: the plan's whole-day
+//! figures with the layer on (as planned) and off (a pure queueing
+//! network), on the same seeds, and the share of each department's work
+//! the layer assumes is redone. A planner who leaves the layer on by
+//! accident sees how much of the plan it carries.
+
+use super::super::{CONFIDENCE, Estimate, estimate, replication_metrics, run_replications};
+use crate::model::load_estimate;
+use crate::scenario::edit::{Setting, apply};
+use crate::scenario::{Scenario, ScenarioFile};
+
+/// The plan's figures with the layer on and off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SocialCheck {
+    /// Metric, with the layer on and off (95% intervals).
+    pub figures: Vec<(&'static str, Option<Estimate>, Option<Estimate>)>,
+    /// Departments and the share of their work redone at baseline.
+    pub rework: Vec<(String, f64)>,
+}
+
+/// The whole-day figures the check reports.
+const FIGURES: [&str; 3] = ["ext_service_level", "ext_wait_prob", "ext_abandon_rate"];
+
+/// The check of `optimized` (the plan, social layer on), on `replications`
+/// under `seed`; `None` when the layer is off or the plan cannot be read.
+pub fn social_check(optimized: &ScenarioFile, replications: u32, seed: u64) -> Option<SocialCheck> {
+    if !optimized.behavior.enabled {
+        return None;
+    }
+    let on = Scenario::from_file(optimized.clone(), "optimized.toml").ok()?;
+    let off_setting = Setting { path: "behavior.enabled".into(), value: toml::Value::Boolean(false) };
+    let off = apply(&on, &[off_setting]).ok()?;
+    let measure = |scenario: &Scenario| {
+        let results = run_replications(scenario, replications, seed);
+        FIGURES.map(|name| {
+            let values: Vec<f64> = results
+                .iter()
+                .filter_map(|r| replication_metrics(r).into_iter().find(|(n, _)| *n == name).and_then(|(_, v)| v))
+                .collect();
+            (name, estimate(&values, CONFIDENCE))
+        })
+    };
+    let (with, without) = (measure(&on), measure(&off));
+    let figures = with
+        .into_iter()
+        .zip(without)
+        .filter(|((_, a), (_, b))| a.is_some() || b.is_some())
+        .map(|((name, a), (_, b))| (name, a, b))
+        .collect();
+    let shares = load_estimate(&on).rework_share;
+    let rework = on
+        .departments
+        .iter()
+        .zip(shares)
+        .filter(|(_, share)| *share > 0.0)
+        .map(|(d, share)| (d.name.clone(), share))
+        .collect();
+    Some(SocialCheck { figures, rework })
+}
