@@ -19,6 +19,24 @@ fn plan(sandbox: &Sandbox, rules: &[&str], out: &str) -> crate::util::Outcome {
     sandbox.run(&args)
 }
 
+/// Day shifts of 8 hours starting 05:00 to 13:00, night shifts of 12 from
+/// 19:00, at most `night` people on them.
+fn day_and_night(night: &str) -> Vec<String> {
+    [
+        "--shift-lengths",
+        "480,720",
+        "--shift-starts",
+        "480@05:00-13:00",
+        "--shift-starts",
+        "720@19:00-19:00",
+        "--max-shifts",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("720={night}")])
+    .collect()
+}
+
 fn minutes(clock: &str) -> u32 {
     let (h, m) = clock.split_once(':').unwrap();
     h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
@@ -27,18 +45,9 @@ fn minutes(clock: &str) -> u32 {
 #[test]
 fn the_shift_cover_keeps_start_windows_caps_and_a_minimum() {
     let sandbox = Sandbox::new();
-    let rules = [
-        "--shift-lengths",
-        "480,720",
-        "--shift-starts",
-        "480@05:00-13:00",
-        "--shift-starts",
-        "720@19:00-19:00",
-        "--max-shifts",
-        "720=6",
-        "--min-staff",
-        "Help Desk=4",
-    ];
+    let mut rules = day_and_night("6");
+    rules.extend(["--min-staff".to_string(), "Help Desk=4".to_string()]);
+    let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
     plan(&sandbox, &rules, "plan").success();
     let shifts = csv_rows(&sandbox.path("plan"), "shifts.csv");
     assert!(!shifts.is_empty());
@@ -77,16 +86,8 @@ fn rules_that_leave_a_slot_uncovered_are_refused_naming_it() {
     let stderr = plan(&sandbox, &["--shift-starts", "05:00-13:00"], "open").failure();
     assert!(stderr.contains("no allowed shift covers the slot 00:00-01:00"), "{stderr}");
     // Night shifts capped at one person, where the night needs three.
-    let capped = [
-        "--shift-lengths",
-        "480,720",
-        "--shift-starts",
-        "480@05:00-13:00",
-        "--shift-starts",
-        "720@19:00-19:00",
-        "--max-shifts",
-        "720=1",
-    ];
+    let capped = day_and_night("1");
+    let capped: Vec<&str> = capped.iter().map(String::as_str).collect();
     let stderr = plan(&sandbox, &capped, "capped").failure();
     assert!(stderr.contains("--max-shifts leaves too few people for the slot"), "{stderr}");
     assert!(!sandbox.path("capped").join("shifts.csv").exists() && !sandbox.path("open").exists());

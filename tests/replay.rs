@@ -4,12 +4,11 @@
 //! headless Chromium (`tests/e2e/replay.mjs`).
 
 use std::path::Path;
-use std::process::Command;
 
 use orgsim::studio::replay::{MOST_BYTES, MOST_EVENTS};
 use serde_json::Value;
 
-use crate::studio::{browser_ready, http, start};
+use crate::studio::{browse, browser_ready, http, start};
 use crate::util::{SMALL, Sandbox};
 
 /// One event of a trace: time, event, department, work, case.
@@ -181,15 +180,7 @@ fn the_page_plays_the_replay_and_follows_a_customer_through_the_trace() {
     }
     let sandbox = Sandbox::new();
     let studio = start(&sandbox, &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/replay.mjs");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(format!("http://{}/", studio.address))
-        .arg(sandbox.dir.path())
-        .output()
-        .expect("run node");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let found: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found = browse(&sandbox, &studio, "replay.mjs");
     eprintln!("replay: {found}");
     let time = |key: &str| found[key]["time"].as_f64().unwrap();
     assert!(time("playing") > time("first"), "the clock advances: {found}");

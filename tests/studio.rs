@@ -241,6 +241,20 @@ pub fn browser_ready() -> bool {
     ready
 }
 
+/// Runs the browser script `tests/e2e/<script>` on the studio's page (its
+/// screenshots go to the sandbox) and reads the JSON document it prints.
+pub fn browse(sandbox: &Sandbox, studio: &Studio, script: &str) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e").join(script);
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}/", studio.address))
+        .arg(sandbox.dir.path())
+        .output()
+        .expect("run node");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 #[test]
 fn the_page_changes_a_team_and_shows_the_chain_the_command_line_computes() {
     if !browser_ready() {
@@ -249,15 +263,7 @@ fn the_page_changes_a_team_and_shows_the_chain_the_command_line_computes() {
     let sandbox = Sandbox::new();
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
     let studio = start(&sandbox, &[base.to_str().unwrap()]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/studio.mjs");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(format!("http://{}/", studio.address))
-        .arg(sandbox.dir.path())
-        .output()
-        .expect("run node");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found = browse(&sandbox, &studio, "studio.mjs");
     eprintln!("studio timings: {} ms at 20 replications, {} ms at 200", found["result_ms"], found["result_200_ms"]);
     assert_eq!(found["opened"], true, "clicking IT opens its controls");
     // The chain on the page is the command line's chain.csv.

@@ -291,18 +291,23 @@ pub fn greedy(required: &[u32], lengths: &[usize]) -> Vec<Cover> {
                 }
             }
         }
-        let length = best.1;
-        for offset in 0..length {
-            let slot = (start + offset) % slots;
-            short[slot] = short[slot].saturating_sub(people);
-        }
-        match shifts.iter_mut().find(|c| c.start == start && c.length == length) {
-            Some(existing) => existing.staff += people,
-            None => shifts.push(Cover { start, length, staff: people }),
-        }
+        start_shift(&mut short, &mut shifts, Cover { start, length: best.1, staff: people });
     }
     shifts.sort_by_key(|c| (c.start, c.length));
     shifts
+}
+
+/// `shift`'s people start: the slots it covers are that much less short.
+fn start_shift(short: &mut [u32], shifts: &mut Vec<Cover>, shift: Cover) {
+    let slots = short.len();
+    for offset in 0..shift.length {
+        let slot = (shift.start + offset) % slots;
+        short[slot] = short[slot].saturating_sub(shift.staff);
+    }
+    match shifts.iter_mut().find(|c| c.start == shift.start && c.length == shift.length) {
+        Some(existing) => existing.staff += shift.staff,
+        None => shifts.push(shift),
+    }
 }
 
 /// The greedy cover over `candidates` alone (start, length): each slot
@@ -328,15 +333,7 @@ fn greedy_within(required: &[u32], candidates: &[(usize, usize)]) -> Vec<Cover> 
         else {
             continue;
         };
-        let length = length.min(slots);
-        for offset in 0..length {
-            let k = (start + offset) % slots;
-            short[k] = short[k].saturating_sub(people);
-        }
-        match shifts.iter_mut().find(|c| c.start == start && c.length == length) {
-            Some(existing) => existing.staff += people,
-            None => shifts.push(Cover { start, length, staff: people }),
-        }
+        start_shift(&mut short, &mut shifts, Cover { start, length: length.min(slots), staff: people });
     }
     shifts.sort_by_key(|c| (c.start, c.length));
     shifts
