@@ -156,6 +156,7 @@ fn seeds() -> Vec<String> {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     texts.push(orgsim::scenario::STARTER_SCENARIO.to_string());
+    texts.push(orgsim::scenario::DESK_SCENARIO.to_string());
     // The resolved default writes every key out, each social coefficient too.
     texts.push(Scenario::default_scenario().to_toml());
     texts

@@ -190,3 +190,61 @@ fn staffing_with_the_social_layer_on_says_what_the_layer_adds() {
     assert!(social.contains("work it assumes is redone: Help Desk"), "{social}");
     assert!(!run("plain.toml").contains("social layer is on"));
 }
+
+#[test]
+fn new_desk_writes_a_planners_starter_that_plans() {
+    let sandbox = Sandbox::new();
+    let text = sandbox.run(&["new", "--desk"]).success();
+    sandbox.write("desk.toml", &text);
+    sandbox.run(&["validate", "desk.toml"]).success();
+    let scenario = orgsim::scenario::Scenario::from_toml_str(&text, "desk.toml").unwrap();
+    assert!(!scenario.behavior_enabled, "the social layer is off");
+    assert_eq!(scenario.customers.profile.as_ref().map(|p| (p.every, p.rates.len())), Some((30.0, 48)));
+    assert_eq!(scenario.customers.service_level_time, Some(0.333));
+    assert!(scenario.customers.short_abandon > 0.0 && scenario.fte_hours == 8.0);
+    assert!(scenario.departments[0].schedule.is_some(), "shifts");
+    // Every key line carries its comment.
+    for key in [
+        "time_unit",
+        "start_time",
+        "period",
+        "horizon",
+        "fte_hours",
+        "patience",
+        "service_level_time",
+        "short_abandon",
+        "service",
+        "enabled",
+    ] {
+        let line =
+            text.lines().find(|l| l.trim_start().starts_with(&format!("{key} ="))).unwrap_or_else(|| panic!("{key}"));
+        assert!(line.contains('#') || text.contains(&format!("# {key}")), "{line}");
+    }
+    // The plan its comment suggests runs and meets the target in every slot.
+    let command = text.lines().skip_while(|l| !l.contains("orgsim optimize")).take(2).collect::<Vec<_>>().join(" ");
+    assert!(command.contains("--shift-starts 480@05:00-13:00"), "{command}");
+    sandbox
+        .run(&[
+            "optimize",
+            "desk.toml",
+            "--by-interval",
+            "--target",
+            "service_level>=0.8",
+            "--shift-lengths",
+            "480,720",
+            "--shift-starts",
+            "480@05:00-13:00",
+            "--shift-starts",
+            "720@19:00-19:00",
+            "--replications",
+            "4",
+            "--out",
+            "plan",
+            "--quiet",
+            "--no-plots",
+        ])
+        .success();
+    let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
+    assert_eq!(rows.len(), 48);
+    assert!(rows.iter().all(|r| r["confirmed"] == "true"), "{rows:?}");
+}

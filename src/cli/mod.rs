@@ -34,7 +34,7 @@ mod studio;
 mod sweep;
 mod validate;
 
-use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, STARTER_SCENARIO, Scenario};
+use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, DESK_SCENARIO, STARTER_SCENARIO, Scenario};
 
 /// Simulate how work flows between an organization's departments and how
 /// internal service reaches external customers.
@@ -62,7 +62,12 @@ enum Command {
         settings: options::SetArgs,
     },
     /// Print a commented starter scenario: `orgsim new > my.toml`.
-    New,
+    New {
+        /// A planner's service desk instead: half-hour slots with two daily
+        /// peaks, shifts, an 80/20 service level, the social layer off
+        #[arg(long)]
+        desk: bool,
+    },
     /// Run every point of the scenario's [sweep] table and write sweep.csv.
     Sweep(sweep::SweepArgs),
     /// Compare variants with a base scenario, paired (same customers), and
@@ -123,7 +128,7 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args, quiet),
         Command::Validate { scenario, settings } => validate::validate(scenario.as_deref(), &settings, quiet),
-        Command::New => print(STARTER_SCENARIO),
+        Command::New { desk } => print(if desk { DESK_SCENARIO } else { STARTER_SCENARIO }),
         Command::Sweep(args) => sweep::sweep(&args, quiet),
         Command::Compare(args) => experiments::compare(&args, quiet),
         Command::Impact(args) => experiments::impact(&args, quiet),

@@ -45,6 +45,11 @@ pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
 /// A commented starter scenario printed by `orgsim new`.
 pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
 
+/// A planner's starter printed by `orgsim new --desk`: one service desk
+/// through the day in half-hour slots, shifts, a service-level time, short
+/// abandons, FTE hours, the social layer off, every key commented.
+pub const DESK_SCENARIO: &str = include_str!("desk.toml");
+
 /// A scenario that passed every check.
 #[derive(Debug, Clone)]
 pub struct Scenario {
