@@ -55,6 +55,7 @@ pub use tally::{DepartmentTally, ExternalTally, InternalTally, LinkTally, Paths,
 /// longest mean service time while some department's servers all hold.
 pub const STALL_SERVICE_TIMES: f64 = 1_000.0;
 
+mod abandon;
 mod overflow;
 mod work;
 use work::{Event, NO_PARENT, Stage, Work};
@@ -436,40 +437,6 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             return;
         }
         self.serve_next(server);
-    }
-
-    fn on_abandon(&mut self, id: u32, serial: u32) {
-        let work = self.works[id as usize];
-        if work.serial != serial || work.stage != Stage::Waiting || !work.first_wait() {
-            return;
-        }
-        let now = self.now;
-        let department = work.department as usize;
-        self.slot_wait(department, work.visit_start, now - work.visit_start, Some((work.created, true)));
-        let station = &mut self.stations[department];
-        station.leave_queue(now);
-        if work.visit_start >= self.warmup {
-            station.tally.wait_sum += now - work.visit_start;
-            station.tally.waits += 1;
-            station.tally.waited += u64::from(now > work.visit_start);
-            station.tally.abandoned += 1;
-        }
-        let counted = work.created >= self.warmup;
-        station.tally.first_waits += u64::from(counted);
-        station.tally.short_abandoned += u64::from(counted && now - work.created < self.short_abandon);
-        self.paths.record_wait(work.created, now - work.created);
-        if counted {
-            self.external.abandoned += 1;
-            self.external.record_wait(now - work.created);
-        }
-        if self.social.is_some() {
-            // An abandonment is a failed experience: satisfaction 0.
-            self.record_experience(0.0, counted);
-        }
-        self.trace("abandon", id, None, None);
-        self.end_visit(id, false);
-        // The slot stays in the queue until a server reaches it.
-        self.works[id as usize].stage = Stage::Abandoned;
     }
 
     fn on_service_end(&mut self, id: u32) {

@@ -1,5 +1,5 @@
 //! `orgsim studio`: a local web page for what-if questions, and the HTTP
-//! API it uses. The page (one file, embedded, no network at run time) shows
+//! API it uses. The page (embedded with its replay script, no network at run time) shows
 //! the organization, controls generated from the scenario and the table of
 //! valid ranges, and runs a variant against the base, paired, in the
 //! background ([`jobs`]); results come as the chain from the changed team to
@@ -35,6 +35,9 @@ pub const MOST_REPLICATIONS: u32 = 1_000;
 
 /// The page, embedded.
 const PAGE: &str = include_str!("page.html");
+
+/// The page's replay (its script), embedded.
+const REPLAY_SCRIPT: &str = include_str!("replay.js");
 
 /// Why the studio could not start.
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +176,9 @@ fn handle(shared: &Shared, mut request: Request) {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let response = match (request.method(), segments.as_slice()) {
         (Method::Get, [""]) => Response::from_string(PAGE).with_header(content_type("text/html; charset=utf-8")),
+        (Method::Get, ["replay.js"]) => {
+            Response::from_string(REPLAY_SCRIPT).with_header(content_type("text/javascript; charset=utf-8"))
+        }
         (Method::Get, ["api", "scenario"]) => json_response(200, &controls::scenario_document(&shared.base)),
         (Method::Post, ["api", "compare"]) => start_compare(shared, &body),
         (Method::Post, ["api", "export"]) => export(shared, &body),
