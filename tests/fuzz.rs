@@ -113,7 +113,7 @@ const EXTREMES: [&str; 22] = [
     "[]",
 ];
 
-const LINES: [&str; 30] = [
+const LINES: [&str; 31] = [
     "[[department]]\nname = \"Extra\"\nstaff = 2\ntraining = 0.1\nrecognition = 0.2\nservice = { dist = \"triangular\", min = 1.0, mode = 2.0, max = 4.0 }\nfollowup = { dist = \"uniform\", min = 0.5, max = 1.5 }",
     "[[department]]\nname = \"Asker\"\nstaff = 1\nservice = { dist = \"fixed\", value = 1.0 }\nneeds = [ { dept = \"Asker2\", probability = 0.5, mode = \"handoff\", expected_delay = 3.0, silo_delay = 1.0, silo_quality_loss = 0.1, collaboration = 0.5 } ]\n[[department]]\nname = \"Asker2\"\nstaff = 1\nservice = { dist = \"gamma\", mean = 1.0, cv = 0.5 }",
     "sample_every = 1e-300",
@@ -136,6 +136,7 @@ const LINES: [&str; 30] = [
     "rates = { every = 10.0, values = [1.0, 0.0, 2.5, 3.0, 0.5, 1.0], scale = 1.5 }",
     "service_level_time = 0.5",
     "fte_hours = 7.5",
+    "[[department]]\nname = \"Shrunk\"\nstaff = 3\nshrinkage = 0.3\nservice = { dist = \"exponential\", mean = 1.0 }",
     "service_level_time = 0.5\nshort_abandon = 0.1",
     "[[department]]\nname = \"Pool\"\nstaff = \"unlimited\"\nservice = { dist = \"exponential\", mean = 3.0 }",
     "warmup = \"soon\"",

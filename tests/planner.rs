@@ -248,3 +248,82 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     assert_eq!(rows.len(), 48);
     assert!(rows.iter().all(|r| r["confirmed"] == "true"), "{rows:?}");
 }
+
+/// M/M/n at λ = 5, μ = 1: `staff` people, `shrinkage` of them away.
+fn shrunk_desk(staff: u32, shrinkage: Option<f64>) -> String {
+    let shrinkage = shrinkage.map_or(String::new(), |s| format!("shrinkage = {s:?}"));
+    format!(
+        "name = \"desk\"\nhorizon = 20000.0\nwarmup = 2000.0\nreplications = 20\nseed = 3\n[customers]\narrival_rate = 5.0\n\
+         [[department]]\nname = \"Desk\"\nfront_line = true\nstaff = {staff}\n{shrinkage}\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n\
+         [behavior]\nenabled = false\n"
+    )
+}
+
+#[test]
+fn shrinkage_leaves_the_available_share_of_the_roster_serving() {
+    use orgsim::experiment;
+    // 30% of 10 rostered people away at every moment: 7 serve, exactly as
+    // a roster of 7 (the rotation keeps the count; nobody is taken from
+    // work in hand, so no hand-over overlap arises while it holds).
+    let shrunk = experiment::run(crate::util::scenario(&shrunk_desk(10, Some(0.3))));
+    let seven = experiment::run(crate::util::scenario(&shrunk_desk(7, None)));
+    for metric in ["ext_wait_mean", "ext_wait_prob", "ext_served"] {
+        assert_eq!(crate::util::values(&shrunk, metric), crate::util::values(&seven, metric), "{metric}");
+    }
+    let wait = orgsim::theory::mmc_wait(7, 5.0, 1.0).unwrap().1;
+    crate::util::assert_covers(
+        crate::util::bonferroni(&crate::util::values(&shrunk, "ext_wait_mean"), 1),
+        wait,
+        "M/M/7 E[W]",
+    );
+    // Bad values.
+    let sandbox = Sandbox::new();
+    for (text, words) in [
+        (shrunk_desk(10, Some(0.95)), "department \"Desk\".shrinkage"),
+        (shrunk_desk(10, Some(-0.1)), "department \"Desk\".shrinkage"),
+        (shrunk_desk(1, Some(0.6)), "nobody of \"Desk\" would ever be available"),
+        (
+            shrunk_desk(10, Some(0.3)).replace("staff = 10", "staff = \"unlimited\""),
+            "an unlimited department has no roster",
+        ),
+    ] {
+        sandbox.write("bad.toml", &text);
+        let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
+        assert!(stderr.contains(words) && stderr.contains("bad.toml"), "{stderr}");
+    }
+}
+
+#[test]
+fn staffing_rosters_for_shrinkage() {
+    let sandbox = Sandbox::new();
+    let text = std::fs::read_to_string(day())
+        .unwrap()
+        .replace("name = \"Help Desk\"\n", "name = \"Help Desk\"\nshrinkage = 0.3\n");
+    sandbox.write("day.toml", &text);
+    sandbox
+        .run(&[
+            "optimize",
+            "day.toml",
+            "--by-interval",
+            "--target",
+            "wait_prob<=0.2",
+            "--replications",
+            "4",
+            "--out",
+            "plan",
+            "--quiet",
+            "--no-plots",
+        ])
+        .success();
+    for row in csv_rows(&sandbox.path("plan"), "staffing.csv") {
+        let [required, rostered, scheduled] =
+            ["required_staff", "rostered_staff", "scheduled_staff"].map(|c| row[c].parse::<u32>().unwrap());
+        let shrinkage = if row["department"] == "Help Desk" { 0.3 } else { 0.0 };
+        assert_eq!(rostered, (f64::from(required) / (1.0 - shrinkage) - 1e-9).ceil() as u32, "{row:?}");
+        assert!(scheduled >= rostered, "{row:?}");
+        // The roster leaves at least the required people available.
+        assert!((f64::from(scheduled) * (1.0 - shrinkage)).round() as u32 >= required, "{row:?}");
+    }
+    let optimized = std::fs::read_to_string(sandbox.path("plan").join("optimized.toml")).unwrap();
+    assert!(optimized.contains("shrinkage = 0.3"), "{optimized}");
+}

@@ -50,7 +50,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
         if station.staff == 0 && schedule.staff[station.shift] > 0 {
             station.reopened_at = now;
         }
-        station.staff = schedule.staff[station.shift];
+        station.staff = self.scenario.departments[department].available(schedule.staff[station.shift]);
         station.crisis.set_staff(station.staff, station.waiting, now);
         let next = station.shift_cycle + schedule.segment_end(station.shift);
         if next <= self.scenario.horizon {

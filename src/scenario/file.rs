@@ -309,6 +309,11 @@ pub struct DepartmentFile {
     /// one of these with their probabilities, otherwise it is done here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<TransferFile>,
+    /// Share of scheduled time a person is unavailable (breaks, meetings,
+    /// training, absence): `round((1 − s) × scheduled)` people are
+    /// available at every moment; absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrinkage: Option<f64>,
     /// Other departments whose idle people may take this department's work
     /// once it has waited long enough (multi-skill pooling).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

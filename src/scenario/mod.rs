@@ -185,6 +185,8 @@ pub struct Department {
     pub transfers: Vec<Transfer>,
     /// Departments whose idle people may take its waiting work.
     pub overflow: Vec<Overflow>,
+    /// Share of scheduled time a person is unavailable (0: none).
+    pub shrinkage: f64,
     /// Base quality of its work, training included, at most 1.
     pub skill: f64,
     /// Morale baseline, recognition included, at most 1.
@@ -195,6 +197,13 @@ pub struct Department {
 }
 
 impl Department {
+    /// People available when `scheduled` are on duty: round((1 − s) ×
+    /// scheduled), the rest unavailable (shrinkage) in a rotation that
+    /// keeps the count constant.
+    pub fn available(&self, scheduled: u32) -> u32 {
+        if self.shrinkage == 0.0 { scheduled } else { (f64::from(scheduled) * (1.0 - self.shrinkage)).round() as u32 }
+    }
+
     /// Mean staff on duty over `[from, to]`; `None` when unlimited.
     pub fn mean_staff(&self, from: f64, to: f64) -> Option<f64> {
         if self.unlimited {

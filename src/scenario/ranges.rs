@@ -116,6 +116,10 @@ pub const RANGES: &[KeyRange] = &[
     above("department.needs.expected_delay", 0.0, T),
     noted(closed("department.transfers.probability", 0.0, 1.0), "each; a department's transfers add up to at most 1"),
     noted(
+        closed("department.shrinkage", 0.0, 0.9),
+        "share of scheduled time unavailable; round((1 − s) × scheduled) people serve at every moment",
+    ),
+    noted(
         closed("department.overflow.after", 0.0, T),
         "wait before another team's idle people may take the work; to a known department, not itself, not unlimited, each at most once",
     ),

@@ -207,8 +207,11 @@ pub struct DepartmentStaffing {
     pub index: usize,
     /// Its name.
     pub name: String,
-    /// Staff each slot needs (the algorithm's result).
+    /// Staff each slot needs available (the algorithm's result).
     pub required: Vec<u32>,
+    /// Staff each slot needs on the roster: ⌈required / (1 − shrinkage)⌉,
+    /// so that round((1 − shrinkage) × rostered) ≥ required.
+    pub rostered: Vec<u32>,
     /// Erlang A (exponential patience at the front line) or Erlang C at
     /// each slot's own rate; `None` where no formula applies.
     pub naive: Vec<Option<u32>>,
@@ -301,7 +304,10 @@ pub fn staff_by_interval(
     for (d, required) in required.iter().enumerate() {
         let Some(required) = required else { continue };
         let (cover_rules, least) = rules.for_department(base, d, grid, &pairs);
-        let needed: Vec<u32> = required.iter().map(|&r| r.max(least)).collect();
+        let shrinkage = base.departments[d].shrinkage;
+        let rostered: Vec<u32> =
+            required.iter().map(|&r| (f64::from(r) / (1.0 - shrinkage) - 1e-9).ceil().max(0.0) as u32).collect();
+        let needed: Vec<u32> = rostered.iter().map(|&r| r.max(least)).collect();
         let (shifts, scheduled, found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
         optimized.departments[d].staff = None;
         optimized.departments[d].shifts = Some(shifts.clone());
@@ -309,6 +315,7 @@ pub fn staff_by_interval(
             index: d,
             name: base.departments[d].name.clone(),
             required: required.clone(),
+            rostered,
             naive: closed.naive[d].clone(),
             erlang_c: closed.erlang_c[d].clone(),
             scheduled,

@@ -92,6 +92,9 @@ pub(super) fn staffed_file(base: &Scenario, grid: SlotGrid, staffing: &Staffing,
     file.period = Some(grid.period());
     for (department, slots) in file.departments.iter_mut().zip(staffing) {
         let Some(slots) = slots else { continue };
+        // The algorithm staffs the people available: the roster adds
+        // shrinkage afterwards.
+        department.shrinkage = None;
         if unlimited {
             department.staff = Some(Staff::Unlimited);
             department.shifts = None;

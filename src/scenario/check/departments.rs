@@ -103,6 +103,24 @@ fn check_department(
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
     let (staff, schedule) = check_staff(checker, index, department, period)?;
+    let shrinkage = match department.shrinkage {
+        Some(share) => {
+            checker.range(&at("shrinkage"), &label("shrinkage"), "department.shrinkage", share)?;
+            share
+        }
+        None => 0.0,
+    };
+    let peak = schedule.as_ref().map_or(staff, |s| s.peak());
+    if shrinkage > 0.0 && (department.unlimited() || (f64::from(peak) * (1.0 - shrinkage)).round() < 1.0) {
+        return Err(checker.invalid(
+            &at("shrinkage"),
+            label("shrinkage"),
+            format!(
+                "with shrinkage {shrinkage} nobody of {:?} would ever be available (round((1 − shrinkage) × staff) must be at least 1, and an unlimited department has no roster to shrink)",
+                department.name
+            ),
+        ));
+    }
     if let Some(schedule) = &schedule {
         let changes = schedule.staff.len() as f64 * (horizon / schedule.period).ceil();
         if changes > MOST_SCHEDULE_CHANGES {
@@ -156,6 +174,7 @@ fn check_department(
         needs,
         transfers: Vec::new(),
         overflow: Vec::new(),
+        shrinkage,
     })
 }
 
