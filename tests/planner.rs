@@ -11,12 +11,26 @@ fn day() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/call-centre-day.toml").to_str().unwrap().to_string()
 }
 
-fn plan(sandbox: &Sandbox, rules: &[&str], out: &str) -> crate::util::Outcome {
-    let day = day();
-    let mut args = vec!["optimize", day.as_str(), "--by-interval", "--target", "wait_prob<=0.2", "--replications", "4"];
+/// `optimize SCENARIO --by-interval --target TARGET` at 4 replications with
+/// `rules`, into `out`, without plots (and quiet unless `talk`).
+fn by_interval(
+    sandbox: &Sandbox,
+    (scenario, target): (&str, &str),
+    rules: &[&str],
+    (out, talk): (&str, bool),
+) -> crate::util::Outcome {
+    let mut args = vec!["optimize", scenario, "--by-interval", "--target", target, "--replications", "4"];
     args.extend_from_slice(rules);
-    args.extend_from_slice(&["--out", out, "--no-plots", "--quiet"]);
+    args.extend_from_slice(&["--out", out, "--no-plots"]);
+    if !talk {
+        args.push("--quiet");
+    }
     sandbox.run(&args)
+}
+
+/// The call-centre day planned for `wait_prob<=0.2` under `rules`.
+fn plan(sandbox: &Sandbox, rules: &[&str], out: &str) -> crate::util::Outcome {
+    by_interval(sandbox, (&day(), "wait_prob<=0.2"), rules, (out, false))
 }
 
 /// Day shifts of 8 hours starting 05:00 to 13:00, night shifts of 12 from
@@ -121,20 +135,7 @@ fn staffing_lists_clock_times_and_full_time_equivalents() {
     let sandbox = Sandbox::new();
     let text = std::fs::read_to_string(day()).unwrap().replace("seed = 2026", "seed = 2026\nfte_hours = 7.5");
     sandbox.write("day.toml", &text);
-    let stdout = sandbox
-        .run(&[
-            "optimize",
-            "day.toml",
-            "--by-interval",
-            "--target",
-            "wait_prob<=0.2",
-            "--replications",
-            "4",
-            "--out",
-            "plan",
-            "--no-plots",
-        ])
-        .success();
+    let stdout = by_interval(&sandbox, ("day.toml", "wait_prob<=0.2"), &[], ("plan", true)).success();
     let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
     let mut fte_by_department = std::collections::BTreeMap::new();
     for row in &rows {
@@ -163,22 +164,8 @@ fn staffing_with_the_social_layer_on_says_what_the_layer_adds() {
     let text = std::fs::read_to_string(day()).unwrap();
     sandbox.write("social.toml", &text.replace("[behavior]\nenabled = false", "[behavior]\nenabled = true"));
     sandbox.write("plain.toml", &text);
-    let run = |file: &str| {
-        sandbox
-            .run(&[
-                "optimize",
-                file,
-                "--by-interval",
-                "--target",
-                "wait_prob<=0.2",
-                "--replications",
-                "4",
-                "--out",
-                &format!("{file}.out"),
-                "--no-plots",
-            ])
-            .success()
-    };
+    let run =
+        |file: &str| by_interval(&sandbox, (file, "wait_prob<=0.2"), &[], (&format!("{file}.out"), true)).success();
     let social = run("social.toml");
     assert!(social.contains("The social layer is on"), "{social}");
     let line = social.lines().find(|l| l.contains("Customers who waited")).expect("the wait figure");
@@ -223,27 +210,9 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     // The plan its comment suggests runs and meets the target in every slot.
     let command = text.lines().skip_while(|l| !l.contains("orgsim optimize")).take(2).collect::<Vec<_>>().join(" ");
     assert!(command.contains("--shift-starts 480@05:00-13:00"), "{command}");
-    sandbox
-        .run(&[
-            "optimize",
-            "desk.toml",
-            "--by-interval",
-            "--target",
-            "service_level>=0.8",
-            "--shift-lengths",
-            "480,720",
-            "--shift-starts",
-            "480@05:00-13:00",
-            "--shift-starts",
-            "720@19:00-19:00",
-            "--replications",
-            "4",
-            "--out",
-            "plan",
-            "--quiet",
-            "--no-plots",
-        ])
-        .success();
+    let rules =
+        ["--shift-lengths", "480,720", "--shift-starts", "480@05:00-13:00", "--shift-starts", "720@19:00-19:00"];
+    by_interval(&sandbox, ("desk.toml", "service_level>=0.8"), &rules, ("plan", false)).success();
     let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
     assert_eq!(rows.len(), 48);
     assert!(rows.iter().all(|r| r["confirmed"] == "true"), "{rows:?}");
@@ -300,21 +269,7 @@ fn staffing_rosters_for_shrinkage() {
         .unwrap()
         .replace("name = \"Help Desk\"\n", "name = \"Help Desk\"\nshrinkage = 0.3\n");
     sandbox.write("day.toml", &text);
-    sandbox
-        .run(&[
-            "optimize",
-            "day.toml",
-            "--by-interval",
-            "--target",
-            "wait_prob<=0.2",
-            "--replications",
-            "4",
-            "--out",
-            "plan",
-            "--quiet",
-            "--no-plots",
-        ])
-        .success();
+    by_interval(&sandbox, ("day.toml", "wait_prob<=0.2"), &[], ("plan", false)).success();
     for row in csv_rows(&sandbox.path("plan"), "staffing.csv") {
         let [required, rostered, scheduled] =
             ["required_staff", "rostered_staff", "scheduled_staff"].map(|c| row[c].parse::<u32>().unwrap());

@@ -57,9 +57,10 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
     let verdicts: Vec<_> = plan.departments.iter().map(|d| (d.name.clone(), d.verdict)).collect();
     let mut summary = output::staffing::staffing_table(&plan, &base);
     let replications = plan.confirm_replications.unwrap_or(experiment.plan.replications);
-    let check = experiment
-        .pool
-        .install(|| experiment::staffing::social_check(&plan.optimized, replications, experiment.plan.seed));
+    // Fresh seeds, shared by the runs with and without the layer: the
+    // figures are not those that chose the plan.
+    let seed = crate::engine::streams::labelled_seed(experiment.plan.seed, "social-check");
+    let check = experiment.pool.install(|| experiment::staffing::social_check(&plan.optimized, replications, seed));
     if let Some(check) = check {
         summary.push_str(&output::staffing::social_lines(&check));
     }

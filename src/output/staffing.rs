@@ -252,7 +252,7 @@ pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
 pub fn social_lines(check: &crate::experiment::staffing::SocialCheck) -> String {
     use crate::experiment::catalogue::describe;
     let mut text = String::from(
-        "The social layer is on: the plan assumes its rework and moods. The same plan on the same seeds (95% intervals):\n",
+        "The social layer is on: the plan assumes its rework and moods. The same plan, with and without it, on fresh seeds shared by both (95% intervals):\n",
     );
     let shown = |e: Option<crate::experiment::Estimate>| {
         e.map_or("–".to_string(), |e| {
