@@ -13,7 +13,10 @@
 //! and figures by slot with the constant rate. `teams` splits the same
 //! customers between two desks of 3 (layer off), and `pooled` lets each
 //! desk's idle people take the other's calls that waited 0.5: the cost of
-//! overflow.
+//! overflow. `shifts` staffs 6 people around the clock in two 12-hour
+//! shifts (a period of 1440), and `breaks` gives each of them a 60-minute
+//! break spread over 6 hours of each shift (5.5 serving on average): the
+//! cost of breaks.
 //!
 //! callgrind counts instructions, which repeat exactly from run to run even
 //! on a busy machine; the second argument is the number of replications.
@@ -54,6 +57,13 @@ fn main() {
                 "name = \"teams\"\nhorizon = 222222.0\nwarmup = 0.0\n[customers]\narrival_rate = 4.5\nentry = {{ \"A\" = 0.5, \"B\" = 0.5 }}\n{}{}[behavior]\nenabled = false\n",
                 desk("A", "B"),
                 desk("B", "A")
+            )
+        }
+        Some(rest @ ("shifts" | "breaks")) => {
+            let breaks =
+                if rest == "breaks" { ", breaks = [ { after = 120.0, length = 60.0, window = 360.0 } ]" } else { "" };
+            format!(
+                "name = \"rest\"\nhorizon = 222222.0\nwarmup = 0.0\nperiod = 1440.0\n[customers]\narrival_rate = 4.5\n[[department]]\nname = \"Desk\"\nfront_line = true\nshifts = [ {{ start = 0.0, length = 720.0, staff = 6{breaks} }}, {{ start = 720.0, length = 720.0, staff = 6{breaks} }} ]\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n[behavior]\nenabled = false\n"
             )
         }
         _ => format!(

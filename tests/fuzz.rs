@@ -113,7 +113,7 @@ const EXTREMES: [&str; 22] = [
     "[]",
 ];
 
-const LINES: [&str; 31] = [
+const LINES: [&str; 32] = [
     "[[department]]\nname = \"Extra\"\nstaff = 2\ntraining = 0.1\nrecognition = 0.2\nservice = { dist = \"triangular\", min = 1.0, mode = 2.0, max = 4.0 }\nfollowup = { dist = \"uniform\", min = 0.5, max = 1.5 }",
     "[[department]]\nname = \"Asker\"\nstaff = 1\nservice = { dist = \"fixed\", value = 1.0 }\nneeds = [ { dept = \"Asker2\", probability = 0.5, mode = \"handoff\", expected_delay = 3.0, silo_delay = 1.0, silo_quality_loss = 0.1, collaboration = 0.5 } ]\n[[department]]\nname = \"Asker2\"\nstaff = 1\nservice = { dist = \"gamma\", mean = 1.0, cv = 0.5 }",
     "sample_every = 1e-300",
@@ -144,6 +144,7 @@ const LINES: [&str; 31] = [
     "replications = 4294967295",
     "[[department]]\nname = \"Relay\"\nstaff = 1\nservice = { dist = \"exponential\", mean = 1.0 }\ntransfers = [ { dept = \"Relay2\", probability = 0.4 }, { dept = \"Relay\", probability = 0.6 } ]\n[[department]]\nname = \"Relay2\"\nshifts = [ { start = 0.0, length = 1e300, staff = 4294967295 } ]\nservice = { dist = \"exponential\", mean = 1.0 }\ntransfers = [ { dept = \"Relay\", probability = 1.0 } ]",
     "[[department]]\nname = \"Pooled\"\nstaff = 2\nservice = { dist = \"exponential\", mean = 1.0 }\noverflow = [ { dept = \"Helper\", after = 0.5, service_factor = 1.2 }, { dept = \"Pooled\", after = -1.0, service_factor = 0.0 } ]\n[[department]]\nname = \"Helper\"\nstaff = 1\nservice = { dist = \"exponential\", mean = 2.0 }\noverflow = [ { dept = \"Pooled\", after = 0.0 } ]",
+    "[[department]]\nname = \"Rest\"\nshifts = [ { start = 0.0, length = 60.0, staff = 99999, breaks = [ { after = 0.0, length = 1e-300, window = 60.0 }, { after = 30.0, length = 30.0 } ] } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
     "[[department]]\nname = \"Night\"\nshifts = [ { start = 1439.0, length = 2.0, staff = 3 }, { start = -5.0, length = 0.0, staff = 0 } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
 ];
 

@@ -119,6 +119,13 @@ fn bad_rules_are_refused() {
         (["--max-shifts", "480"], "give LENGTH=N"),
         (["--min-staff", "Nobody=2"], "no department is named \"Nobody\""),
         (["--min-staff", "many"], "N must be a whole number from 0 to 1000000"),
+        (["--shift-break", "480: after=180, length=30"], "length must be a whole number of slots of 60 (got 30)"),
+        (["--shift-break", "600: after=180, length=60"], "the length must be one of --shift-lengths (480)"),
+        (["--shift-break", "480: after=420, window=60, length=60"], "past its length 480"),
+        (["--shift-break", "480: after=120, pause=60"], "unknown key \"pause\""),
+        (["--shift-break", "480: after=120"], "give both after and length"),
+        (["--shift-break", "480: after=-60, length=60"], "after must be a number from 0 to 1e12"),
+        (["--shift-break", "480 after=60"], "give LENGTH: after=A, window=W, length=L"),
     ] {
         let stderr = plan(&sandbox, &rule, "bad").failure();
         assert!(stderr.contains(words) && stderr.contains(rule[0]), "{rule:?}: {stderr}");
@@ -201,6 +208,7 @@ fn new_desk_writes_a_planners_starter_that_plans() {
         "service_level_time",
         "short_abandon",
         "service",
+        "shrinkage",
         "enabled",
     ] {
         let line =
@@ -210,12 +218,46 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     // The plan its comment suggests runs and meets the target in every slot.
     let command = text.lines().skip_while(|l| !l.contains("orgsim optimize")).take(2).collect::<Vec<_>>().join(" ");
     assert!(command.contains("--shift-starts 480@05:00-13:00"), "{command}");
-    let rules =
-        ["--shift-lengths", "480,720", "--shift-starts", "480@05:00-13:00", "--shift-starts", "720@19:00-19:00"];
+    assert!(text.contains("--shift-break \"480: after=180, window=60, length=30\""), "{text}");
+    assert!(scenario.departments[0].shrinkage > 0.0 && scenario.departments[0].breaks.is_some());
+    let rules = [
+        "--shift-lengths",
+        "480,720",
+        "--shift-starts",
+        "480@05:00-13:00",
+        "--shift-starts",
+        "720@19:00-19:00",
+        "--shift-break",
+        "480: after=180, window=60, length=30",
+        "--shift-break",
+        "720: after=300, window=120, length=30",
+    ];
     by_interval(&sandbox, ("desk.toml", "service_level>=0.8"), &rules, ("plan", false)).success();
     let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
     assert_eq!(rows.len(), 48);
     assert!(rows.iter().all(|r| r["confirmed"] == "true"), "{rows:?}");
+    // The cover places every break: those serving (on duty less on a
+    // break) make the roster in every slot.
+    let mut breaks = 0;
+    for row in &rows {
+        let [rostered, scheduled, away] =
+            ["rostered_staff", "scheduled_staff", "on_break"].map(|c| row[c].parse::<u32>().unwrap());
+        assert!(scheduled - away >= rostered, "{row:?}");
+        breaks += away;
+    }
+    assert!(breaks > 0);
+    // Each shift's people break inside the window given.
+    for shift in csv_rows(&sandbox.path("plan"), "shifts.csv") {
+        let start = minutes(&shift["clock_start"]);
+        let (window, length) = if shift["length"] == "480" { (180..=240, 30) } else { (300..=420, 30) };
+        let (from, to) = shift["breaks"].split_once('-').unwrap();
+        let (from, to) = (minutes(from), minutes(to));
+        assert!(window.contains(&((from + 1440 - start) % 1440)) && (to + 1440 - from) % 1440 == length, "{shift:?}");
+    }
+    // The plan runs as written, its breaks taken on the engine's rules.
+    let optimized = sandbox.path("plan").join("optimized.toml");
+    let text = std::fs::read_to_string(&optimized).unwrap();
+    assert!(text.contains("[[department.shifts.breaks]]") && text.contains("shrinkage = 0.15"), "{text}");
 }
 
 /// M/M/n at λ = 5, μ = 1: `staff` people, `shrinkage` of them away.

@@ -392,7 +392,7 @@ fn staffing_by_interval_is_drawn_and_its_shifts_listed() {
     sandbox.run(&[&args[..], &["--out", "day", "--quiet"]].concat()).success();
     let folder = sandbox.path("day");
     let text = std::fs::read_to_string(folder.join("shifts.csv")).unwrap();
-    assert_eq!(text.lines().next().unwrap(), "department,start,end,length,staff,clock_start,clock_end");
+    assert_eq!(text.lines().next().unwrap(), "department,start,end,length,staff,clock_start,clock_end,breaks");
     let shifts = crate::util::csv_rows(&folder, "shifts.csv");
     let slots = crate::util::csv_rows(&folder, "staffing.csv");
     // The shifts put on duty exactly the scheduled staff of staffing.csv.

@@ -1,6 +1,7 @@
 //! orgsim's integration tests, one binary (it links once) with a module per
 //! area.
 
+mod breaks;
 mod chain;
 mod cli;
 mod confirm;

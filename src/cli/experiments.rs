@@ -126,6 +126,12 @@ pub(super) struct OptimizeArgs {
     /// DEPT=N for one, N from 0 to 1,000,000 (repeatable)
     #[arg(long, value_name = "[DEPT=]N", requires = "by_interval")]
     pub(super) min_staff: Vec<String>,
+    /// A break every person on shifts of LENGTH takes, in whole slots:
+    /// "LENGTH: after=A, window=W, length=L" starts it between A and A + W
+    /// into the shift (W default 0); the cover places each person's break
+    /// (repeatable, in order; at most 10 per length)
+    #[arg(long, value_name = "LENGTH: after=A, window=W, length=L", requires = "by_interval")]
+    pub(super) shift_break: Vec<String>,
     #[command(flatten)]
     pub(super) confirm: ConfirmArgs,
     #[command(flatten)]

@@ -25,7 +25,7 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
     let rules = experiment::staffing::ShiftRules::parse(
         &base,
         &args.shift_lengths,
-        (&args.shift_starts, &args.max_shifts, &args.min_staff),
+        (&args.shift_starts, &args.max_shifts, &args.min_staff, &args.shift_break),
     )?;
     // Every iteration runs the replications once, and so does every
     // confirmation round with its own.

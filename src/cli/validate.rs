@@ -36,10 +36,11 @@ fn slots(scenario: &Scenario) -> Option<Vec<Slot>> {
     )
 }
 
-/// Mean staff on duty over the period (the head count without shifts).
+/// Mean people serving over the period (the head count without shifts,
+/// less breaks and shrinkage).
 fn period_staff(scenario: &Scenario, index: usize) -> f64 {
     let period = scenario.period.unwrap_or(scenario.horizon);
-    scenario.departments[index].mean_staff(0.0, period).unwrap_or(f64::INFINITY)
+    scenario.departments[index].mean_serving(0.0, period).unwrap_or(f64::INFINITY)
 }
 
 /// Warnings about departments at or near capacity: on the mean load, and
@@ -217,11 +218,11 @@ fn describe(scenario: &Scenario, origin: &str) -> String {
 
 /// Department `index`'s utilization in `slot`: its mean offered load
 /// scaled by the slot's share of the mean rate (the pointwise stationary
-/// approximation), over the staff on duty in the slot (infinite with
-/// work and nobody on duty).
+/// approximation), over the people serving in the slot (on duty less
+/// breaks and shrinkage; infinite with work and nobody serving).
 fn slot_utilization(scenario: &Scenario, estimate: &crate::model::LoadEstimate, index: usize, slot: &Slot) -> f64 {
     let load = estimate.offered_load[index] * slot.rate / scenario.customers.arrival_rate;
-    let staff = scenario.departments[index].mean_staff(slot.start, slot.end).unwrap_or(f64::INFINITY);
+    let staff = scenario.departments[index].mean_serving(slot.start, slot.end).unwrap_or(f64::INFINITY);
     if load == 0.0 { 0.0 } else { load / staff }
 }
 

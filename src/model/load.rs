@@ -145,7 +145,7 @@ fn queue_growth(scenario: &Scenario, load: &LoadEstimate) -> Vec<f64> {
         .map(|(index, department)| {
             let can_abandon = department.front_line && scenario.customers.patience.is_some();
             let offered = load.offered_load[index];
-            let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
+            let staff = department.mean_serving(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
             if can_abandon || offered <= staff { 0.0 } else { load.arrival_rates[index] * (1.0 - staff / offered) }
         })
         .collect()
@@ -237,7 +237,7 @@ fn most_queued(scenario: &Scenario, load: &LoadEstimate) -> (f64, Option<String>
             .iter()
             .enumerate()
             .map(|(index, department)| {
-                let staff = department.mean_staff(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
+                let staff = department.mean_serving(0.0, scenario.horizon).unwrap_or(f64::INFINITY);
                 let load_factor = factor * load.offered_load[index] / staff;
                 let arrivals = factor * load.arrival_rates[index];
                 if load_factor <= 1.0 || arrivals <= 0.0 {

@@ -45,7 +45,7 @@ use rand::RngExt;
 
 pub use intervals::{Intervals, SlotTally};
 pub use load::{LoadEstimate, SizeEstimate, load_estimate, overloaded, size_estimate};
-pub use observer::{Observer, Sample, TraceEvent, Unobserved};
+pub use observer::{Observer, Sample, StaffEvent, TraceEvent, Unobserved};
 use social::SocialState;
 pub use station::PATH_BINS;
 use station::Station;
@@ -208,6 +208,9 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
             if let Some(schedule) = &department.schedule {
                 self.calendar.schedule(schedule.segment_end(0), Event::StaffChange(index as u32));
             }
+            if let Some(breaks) = &department.breaks {
+                self.calendar.schedule(breaks.starts[0], Event::BreakDue(index as u32));
+            }
         }
         if O::SAMPLES {
             self.calendar.schedule(0.0, Event::Sample);
@@ -247,6 +250,8 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 Event::Sample => self.on_sample(),
                 Event::StaffChange(department) => self.on_staff_change(department as usize),
                 Event::Overflow { work, serial } => self.on_overflow(work, serial),
+                Event::BreakDue(department) => self.on_break_due(department as usize),
+                Event::BreakEnd(department) => self.on_break_end(department as usize),
             }
         }
         if self.stalled.is_none() {
@@ -431,9 +436,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
         let station = &mut self.stations[server];
         station.busy_time.update(now, f64::from(station.busy));
         station.busy -= 1;
-        if station.busy >= station.staff {
-            // Past the end of the shift: the server finished and leaves.
-            station.overtime.update(now, f64::from(station.busy + 1 - station.staff));
+        if (station.busy >= station.staff || station.due_breaks()) && self.server_leaves(server) {
             return;
         }
         self.serve_next(server);

@@ -44,6 +44,18 @@ pub struct TraceEvent<'a> {
     pub attitude: Option<f64>,
 }
 
+/// A person of a department going on a break or coming back (trace).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StaffEvent<'a> {
+    /// Simulated time.
+    pub time: f64,
+    /// `break` (the person leaves: at the break's time when free, else on
+    /// finishing the work in hand) or `back`.
+    pub event: &'static str,
+    /// Department where it happened.
+    pub department: &'a str,
+}
+
 /// Receives samples and trace events during a replication.
 pub trait Observer {
     /// Whether the model should take samples every `sample_every`.
@@ -54,6 +66,8 @@ pub trait Observer {
     fn sample(&mut self, _sample: &Sample) {}
     /// An event.
     fn trace(&mut self, _event: &TraceEvent) {}
+    /// A break begins or ends (reported with the trace).
+    fn staff(&mut self, _event: &StaffEvent) {}
 }
 
 /// Observes nothing.

@@ -1,10 +1,12 @@
-//! Staff that changes through the period: shift changes, and a free
-//! server taking the next work in line (also when one arrives on shift).
-//! A server whose shift has ended finishes its work and leaves (see
-//! `end_visit`); the ones arriving take waiting work at once.
+//! Staff that changes through the period: shift changes, breaks, and a
+//! free server taking the next work in line (also when one arrives on
+//! shift). A server whose shift has ended finishes its work and leaves (see
+//! `end_visit`); the ones arriving take waiting work at once. A person due
+//! a break takes it at once when someone is free, else on finishing the
+//! work in hand, and is away the whole length from then.
 
 use super::work::{Event, Stage};
-use super::{Observer, Simulation};
+use super::{Observer, Simulation, StaffEvent};
 
 impl<O: Observer> Simulation<'_, '_, O> {
     /// A free server at `department` takes the next work in line, if any;
@@ -50,12 +52,96 @@ impl<O: Observer> Simulation<'_, '_, O> {
         if station.staff == 0 && schedule.staff[station.shift] > 0 {
             station.reopened_at = now;
         }
-        station.staff = self.scenario.departments[department].available(schedule.staff[station.shift]);
-        station.crisis.set_staff(station.staff, station.waiting, now);
+        self.restaff(department);
+        let station = &mut self.stations[department];
         let next = station.shift_cycle + schedule.segment_end(station.shift);
         if next <= self.scenario.horizon {
             self.calendar.schedule(next, Event::StaffChange(department as u32));
         }
         while self.stations[department].busy < self.stations[department].staff && self.serve_next(department) {}
+    }
+}
+
+impl<O: Observer> Simulation<'_, '_, O> {
+    /// The people serving at `department`: those scheduled now, less those
+    /// on a break or due one, less shrinkage.
+    fn restaff(&mut self, department: usize) {
+        let spec = &self.scenario.departments[department];
+        let station = &mut self.stations[department];
+        let scheduled = spec.schedule.as_ref().map_or(spec.staff, |schedule| schedule.staff[station.shift]);
+        station.staff = spec.serving(scheduled, station.away());
+        station.crisis.set_staff(station.staff, station.waiting, self.now);
+    }
+
+    /// A server of `department` has finished its work while the department
+    /// is at or past its staff, or someone is due a break: the server takes
+    /// the break due first, or leaves past its shift; returns whether it
+    /// stops serving.
+    #[cold]
+    pub(super) fn server_leaves(&mut self, department: usize) -> bool {
+        let now = self.now;
+        let station = &mut self.stations[department];
+        let before = (station.busy + 1).saturating_sub(station.staff + station.breaks_due.len() as u32);
+        station.overtime.update(now, f64::from(before));
+        match station.breaks_due.pop_front() {
+            Some(length) => {
+                self.start_break(department, length);
+                true
+            }
+            None => station.busy >= station.staff,
+        }
+    }
+
+    fn start_break(&mut self, department: usize, length: f64) {
+        self.stations[department].on_break += 1;
+        self.calendar.schedule(self.now + length, Event::BreakEnd(department as u32));
+        self.note_staff("break", department);
+    }
+
+    /// A person of `department` is due a break: the people serving drop by
+    /// one at once; the break starts now if someone is free, else when the
+    /// next server finishes its work.
+    pub(super) fn on_break_due(&mut self, department: usize) {
+        let Some(breaks) = &self.scenario.departments[department].breaks else {
+            return;
+        };
+        let station = &mut self.stations[department];
+        let length = breaks.lengths[station.next_break];
+        station.next_break += 1;
+        if station.next_break == breaks.starts.len() {
+            station.next_break = 0;
+            station.break_cycle += breaks.period;
+        }
+        let next = station.break_cycle + breaks.starts[station.next_break];
+        if next <= self.scenario.horizon {
+            self.calendar.schedule(next, Event::BreakDue(department as u32));
+        }
+        let (busy, staff) = (station.busy, station.staff);
+        if busy < staff {
+            // Someone is free: that person goes now.
+            self.start_break(department, length);
+        } else {
+            self.stations[department].breaks_due.push_back(length);
+        }
+        self.restaff(department);
+    }
+
+    /// A person of `department` is back from a break and takes waiting
+    /// work.
+    pub(super) fn on_break_end(&mut self, department: usize) {
+        let now = self.now;
+        let station = &mut self.stations[department];
+        station.overtime.update(now, f64::from(station.excess()));
+        station.on_break -= 1;
+        self.restaff(department);
+        self.note_staff("back", department);
+        while self.stations[department].busy < self.stations[department].staff && self.serve_next(department) {}
+    }
+
+    fn note_staff(&mut self, event: &'static str, department: usize) {
+        if O::TRACE {
+            let department = &self.scenario.departments[department].name;
+            self.observer.staff(&StaffEvent { time: self.now, event, department });
+        }
     }
 }

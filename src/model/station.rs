@@ -195,6 +195,13 @@ pub(super) struct Station {
     /// The schedule's segment in force, and where its period began.
     pub shift: usize,
     pub shift_cycle: f64,
+    /// People on a break now.
+    pub on_break: u32,
+    /// The lengths of breaks due whose people are still at work, in order.
+    pub breaks_due: VecDeque<f64>,
+    /// The next break due, and where its period began.
+    pub next_break: usize,
+    pub break_cycle: f64,
     /// When the department last opened after nobody was on duty (never:
     /// −∞); the stall check excuses work held for it a while after.
     pub reopened_at: f64,
@@ -235,6 +242,10 @@ impl Station {
             overtime: TimeAverage::new(warmup),
             shift: 0,
             shift_cycle: 0.0,
+            on_break: 0,
+            breaks_due: VecDeque::new(),
+            next_break: 0,
+            break_cycle: 0.0,
             busy: 0,
             holding: 0,
             waiting: 0,
@@ -286,9 +297,21 @@ impl Station {
         self.staff > 0 && self.staff < UNLIMITED && self.holding >= self.staff
     }
 
-    /// Servers working past the end of their shift.
+    /// Servers working past the end of their shift (not those due a
+    /// break).
     pub(super) fn excess(&self) -> u32 {
-        self.busy.saturating_sub(self.staff)
+        self.busy.saturating_sub(self.staff + self.breaks_due.len() as u32)
+    }
+
+    /// Whether someone is due a break and still at work.
+    #[inline(always)]
+    pub(super) fn due_breaks(&self) -> bool {
+        !self.breaks_due.is_empty()
+    }
+
+    /// People away from serving: on a break, or due one.
+    pub(super) fn away(&self) -> u32 {
+        self.on_break + self.breaks_due.len() as u32
     }
 
     /// Whether the department has as many servers as there is work.

@@ -120,6 +120,10 @@ pub(super) enum Event {
     Sample,
     /// A department's staff on duty changes (shifts).
     StaffChange(u32),
+    /// A person of a department is due a break.
+    BreakDue(u32),
+    /// A person of a department comes back from a break.
+    BreakEnd(u32),
     /// Waiting work becomes eligible for overflow (`after` has passed).
     Overflow {
         work: u32,

@@ -31,6 +31,7 @@ pub fn staffing_csv(plan: &IntervalStaffing, scenario: &Scenario) -> Vec<u8> {
         "naive_staff",
         "erlang_c_staff",
         "scheduled_staff",
+        "on_break",
         "scheduled_fte",
         "confirmed",
         "verdict",
@@ -61,6 +62,7 @@ pub fn staffing_csv(plan: &IntervalStaffing, scenario: &Scenario) -> Vec<u8> {
                 department.naive[slot].map_or(String::new(), |n| n.to_string()),
                 department.erlang_c[slot].map_or(String::new(), |n| n.to_string()),
                 department.scheduled[slot].to_string(),
+                department.on_break[slot].to_string(),
                 number(fte.map(|f| f * f64::from(department.scheduled[slot]) * every)),
                 department.confirmed.as_ref().map_or(String::new(), |met| met[slot].to_string()),
                 department.verdict.as_str().to_string(),
@@ -108,11 +110,13 @@ pub fn weekly(plan: &IntervalStaffing, unit: &str) -> bool {
 }
 
 /// The columns of `shifts.csv`.
-pub const SHIFT_COLUMNS: [&str; 7] = ["department", "start", "end", "length", "staff", "clock_start", "clock_end"];
+pub const SHIFT_COLUMNS: [&str; 8] =
+    ["department", "start", "end", "length", "staff", "clock_start", "clock_end", "breaks"];
 
 /// `shifts.csv`: each department's covering shifts, times in the
 /// scenario's unit and, for a clock unit, as clock times from the
-/// scenario's `start` (the weekday with a weekly period).
+/// scenario's `start` (the weekday with a weekly period); `breaks` lists
+/// each person's breaks as FROM-TO, clock times where there are.
 pub fn shifts_csv(plan: &IntervalStaffing, unit: &str, start: f64) -> Vec<u8> {
     let mut out = writer();
     row(&mut out, &SHIFT_COLUMNS.map(String::from));
@@ -121,6 +125,15 @@ pub fn shifts_csv(plan: &IntervalStaffing, unit: &str, start: f64) -> Vec<u8> {
     for department in &plan.departments {
         for shift in &department.shifts {
             let end = shift.start + shift.length;
+            let at = |time: f64| Some(clock(time)).filter(|c| !c.is_empty()).unwrap_or_else(|| number(Some(time)));
+            let breaks: Vec<String> = shift
+                .breaks
+                .iter()
+                .map(|b| {
+                    let from = shift.start + b.after;
+                    format!("{}-{}", at(from), at(from + b.length))
+                })
+                .collect();
             row(
                 &mut out,
                 &[
@@ -131,6 +144,7 @@ pub fn shifts_csv(plan: &IntervalStaffing, unit: &str, start: f64) -> Vec<u8> {
                     shift.staff.to_string(),
                     clock(shift.start),
                     clock(end),
+                    breaks.join(" "),
                 ],
             );
         }

@@ -7,7 +7,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Observer, Sample, TraceEvent};
+use crate::model::{Observer, Sample, StaffEvent, TraceEvent};
 
 use super::files::{OutputError, failed_at as io_error};
 use super::format::number as optional;
@@ -177,7 +177,30 @@ impl Observer for TraceWriter {
             optional(event.quality),
             optional(event.attitude),
         ];
-        if let Err(error) = self.writer.write_record(&record) {
+        self.write(&record);
+    }
+
+    fn staff(&mut self, event: &StaffEvent) {
+        if self.error.is_some() {
+            return;
+        }
+        let empty = String::new;
+        let record = [
+            event.time.to_string(),
+            event.event.to_string(),
+            event.department.to_string(),
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+        ];
+        self.write(&record);
+    }
+}
+
+impl TraceWriter {
+    fn write(&mut self, record: &[String; 7]) {
+        if let Err(error) = self.writer.write_record(record) {
             self.error = Some(error);
         }
     }

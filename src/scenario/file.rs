@@ -214,7 +214,7 @@ pub fn default_scale() -> f64 {
 
 /// One shift: `staff` people from `start` (within the period) for
 /// `length`; it may wrap past the period's end.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftFile {
     /// When it starts, within the period.
@@ -223,6 +223,27 @@ pub struct ShiftFile {
     pub length: f64,
     /// People on it.
     pub staff: u32,
+    /// Breaks every person of the shift takes, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakFile>,
+}
+
+/// A break each person of a shift takes: `length` long, starting `after`
+/// the shift's start; the people of the shift spread their starts evenly
+/// over `window` (person i of n at `after + window × i / n`). A person
+/// busy when the break is due starts it on finishing the work in hand, and
+/// takes the whole `length`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakFile {
+    /// When the first break starts, from the shift's start.
+    pub after: f64,
+    /// How long each break lasts.
+    pub length: f64,
+    /// The stretch over which the people's break starts are spread (0:
+    /// all at `after`).
+    #[serde(default)]
+    pub window: f64,
 }
 
 impl DepartmentFile {

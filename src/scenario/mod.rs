@@ -22,6 +22,7 @@ mod words;
 
 use std::fmt;
 
+pub use check::breaks::{MOST_BREAKS_PER_SHIFT, misplaced as misplaced_break};
 pub use check::robust::{COEFFICIENTS as ROBUST_COEFFICIENTS, RobustRange, TRIPLES as ROBUST_TRIPLES};
 pub use check::story::{Baseline, Expectation, Story};
 pub use check::sweep::{Design, ParameterSpec, SweepSpec, Values};
@@ -30,10 +31,10 @@ pub use distribution::{Distribution, DistributionSpec};
 pub use errors::ScenarioError;
 use errors::{Locator, line_column, plain_types};
 pub use file::{
-    BehaviorFile, CustomersFile, DepartmentFile, Direction, ExpectFile, Followup, NeedFile, NeedMode, ScenarioFile,
-    ShiftFile, Staff, StoryFile, SurgeFile, TransferFile, Warmup,
+    BehaviorFile, BreakFile, CustomersFile, DepartmentFile, Direction, ExpectFile, Followup, NeedFile, NeedMode,
+    ScenarioFile, ShiftFile, Staff, StoryFile, SurgeFile, TransferFile, Warmup,
 };
-pub use schedule::Schedule;
+pub use schedule::{Breaks, Schedule};
 
 /// The default organization, compiled into the binary; the same text is
 /// `scenarios/baseline.toml`.
@@ -187,6 +188,8 @@ pub struct Department {
     pub overflow: Vec<Overflow>,
     /// Share of scheduled time a person is unavailable (0: none).
     pub shrinkage: f64,
+    /// Every person's breaks through the period (shifts with `breaks`).
+    pub breaks: Option<Breaks>,
     /// Base quality of its work, training included, at most 1.
     pub skill: f64,
     /// Morale baseline, recognition included, at most 1.
@@ -204,6 +207,12 @@ impl Department {
         if self.shrinkage == 0.0 { scheduled } else { (f64::from(scheduled) * (1.0 - self.shrinkage)).round() as u32 }
     }
 
+    /// People serving when `scheduled` are on duty and `away` of them are
+    /// on a break (or due one): shrinkage applies to the rest.
+    pub fn serving(&self, scheduled: u32, away: u32) -> u32 {
+        self.available(scheduled.saturating_sub(away))
+    }
+
     /// Mean staff on duty over `[from, to]`; `None` when unlimited.
     pub fn mean_staff(&self, from: f64, to: f64) -> Option<f64> {
         if self.unlimited {
@@ -214,6 +223,18 @@ impl Department {
             Some(schedule) => f64::from(schedule.staff_at(from)),
             None => f64::from(self.staff),
         })
+    }
+
+    /// Mean people serving over `[from, to]`: on duty less those on a
+    /// break, less shrinkage (before the engine's rounding); `None` when
+    /// unlimited. What the load is held against.
+    pub fn mean_serving(&self, from: f64, to: f64) -> Option<f64> {
+        let on_duty = self.mean_staff(from, to)?;
+        let away = match &self.breaks {
+            Some(breaks) if to > from => breaks.time(from, to) / (to - from),
+            _ => 0.0,
+        };
+        Some((1.0 - self.shrinkage) * (on_duty - away).max(0.0))
     }
 
     /// Staff-time on duty over `[from, to]` (0 when unlimited).

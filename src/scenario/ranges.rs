@@ -104,6 +104,18 @@ pub const RANGES: &[KeyRange] = &[
     ),
     noted(above("department.shifts.length", 0.0, T), "at most the period"),
     noted(whole("department.shifts.staff", 1.0, 1e6), "each shift; 1 to 1000 shifts per department"),
+    noted(
+        closed("department.shifts.breaks.after", 0.0, T),
+        "from the shift's start; at most 10 breaks per shift, in order and apart; after + window + length within the shift",
+    ),
+    noted(
+        above("department.shifts.breaks.length", 0.0, T),
+        "each person's break; taken whole, from when the work in hand is done",
+    ),
+    noted(
+        closed("department.shifts.breaks.window", 0.0, T),
+        "default 0; person i of n starts at after + window × i / n; at most 100000 breaks per period",
+    ),
     closed("department.cost_per_time", 0.0, 1e12),
     closed("department.skill", 0.0, 1.0),
     closed("department.morale", 0.0, 1.0),

@@ -8,6 +8,66 @@
 
 use super::file::ShiftFile;
 
+/// Every person's breaks through a period: person i of a shift of n
+/// starts break b at `shift.start + b.after + b.window × i / n` (within the
+/// period), for `b.length`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breaks {
+    /// The cycle the shifts repeat on.
+    pub period: f64,
+    /// When each break is due within the period, in order.
+    pub starts: Vec<f64>,
+    /// How long each lasts.
+    pub lengths: Vec<f64>,
+}
+
+impl Breaks {
+    /// The breaks of `shifts` over `period`; `None` when no shift has one.
+    pub fn of(shifts: &[ShiftFile], period: f64) -> Option<Breaks> {
+        let mut due: Vec<(f64, f64)> = Vec::new();
+        for shift in shifts {
+            let people = f64::from(shift.staff);
+            for pause in &shift.breaks {
+                for person in 0..shift.staff {
+                    let offset = pause.after + pause.window * f64::from(person) / people;
+                    due.push(((shift.start + offset).rem_euclid(period), pause.length));
+                }
+            }
+        }
+        if due.is_empty() {
+            return None;
+        }
+        due.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        Some(Breaks { period, starts: due.iter().map(|d| d.0).collect(), lengths: due.iter().map(|d| d.1).collect() })
+    }
+
+    /// Break-time due over one period (people × time).
+    pub fn per_period(&self) -> f64 {
+        self.lengths.iter().sum()
+    }
+
+    /// Break-time (people × time) over `[from, to]`, breaks taken when due.
+    pub fn time(&self, from: f64, to: f64) -> f64 {
+        self.cumulative(to) - self.cumulative(from)
+    }
+
+    /// Break-time from 0 to `time`: whole periods, then the breaks of this
+    /// period up to `within`, and the tails of last period's breaks that
+    /// run past its end.
+    fn cumulative(&self, time: f64) -> f64 {
+        let periods = (time / self.period).floor();
+        let within = time - periods * self.period;
+        let mut sum = periods * self.per_period();
+        for (&start, &length) in self.starts.iter().zip(&self.lengths) {
+            sum += (within.min(start + length) - start).max(0.0);
+            if periods >= 1.0 {
+                sum += within.min(start + length - self.period).max(0.0);
+            }
+        }
+        sum
+    }
+}
+
 /// The staff on duty through a period, as consecutive segments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
@@ -107,7 +167,24 @@ mod tests {
     use super::*;
 
     fn shift(start: f64, length: f64, staff: u32) -> ShiftFile {
-        ShiftFile { start, length, staff }
+        ShiftFile { start, length, staff, breaks: Vec::new() }
+    }
+
+    #[test]
+    fn the_people_of_a_shift_spread_their_breaks_over_the_window() {
+        let mut late = shift(1200.0, 480.0, 4);
+        late.breaks = vec![super::super::BreakFile { after: 180.0, length: 30.0, window: 120.0 }];
+        let breaks = Breaks::of(&[shift(420.0, 480.0, 6), late], 1440.0).unwrap();
+        // 20:00 + 3 h = 23:00, then every 30 minutes: past midnight wraps.
+        assert_eq!(breaks.starts, vec![0.0, 30.0, 1380.0, 1410.0]);
+        assert_eq!(breaks.lengths, vec![30.0; 4]);
+        assert!((breaks.per_period() - 120.0).abs() < 1e-12);
+        // 23:00–23:30 and 23:30–00:00 of the first day, then every day all
+        // four; 00:10 to 23:10 of the second day meets 20 + 30 + 10.
+        assert!((breaks.time(0.0, 1440.0) - 120.0).abs() < 1e-9);
+        assert!((breaks.time(1450.0, 2830.0) - 60.0).abs() < 1e-9);
+        assert!((breaks.time(0.0, 4320.0) - 360.0).abs() < 1e-9);
+        assert_eq!(Breaks::of(&[shift(420.0, 480.0, 6)], 1440.0), None);
     }
 
     #[test]

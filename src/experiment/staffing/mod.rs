@@ -43,7 +43,7 @@ use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
 use super::shift_cover::{CoverError, CoverRules, ShiftCover};
 use super::{Estimate, ExperimentError, Stalled};
-use crate::scenario::{Scenario, ScenarioFile, ShiftFile, ranges::number};
+use crate::scenario::{BreakFile, Scenario, ScenarioFile, ShiftFile, ranges::number};
 pub use occupancy::SAMPLES_PER_SLOT;
 use occupancy::{Occupancy, Staffing, checked, sample_occupancy, staffed_file};
 pub use rules::ShiftRules;
@@ -221,6 +221,8 @@ pub struct DepartmentStaffing {
     pub erlang_c: Vec<Option<u32>>,
     /// Staff on duty per slot under the shifts that cover `required`.
     pub scheduled: Vec<u32>,
+    /// Of them, people on a break (`--shift-break`).
+    pub on_break: Vec<u32>,
     /// Those shifts.
     pub shifts: Vec<ShiftFile>,
     /// How the cover was found, and its staff-slots against the lower bound.
@@ -308,7 +310,7 @@ pub fn staff_by_interval(
         let rostered: Vec<u32> =
             required.iter().map(|&r| (f64::from(r) / (1.0 - shrinkage) - 1e-9).ceil().max(0.0) as u32).collect();
         let needed: Vec<u32> = rostered.iter().map(|&r| r.max(least)).collect();
-        let (shifts, scheduled, found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
+        let (shifts, (scheduled, on_break), found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
         optimized.departments[d].staff = None;
         optimized.departments[d].shifts = Some(shifts.clone());
         departments.push(DepartmentStaffing {
@@ -319,6 +321,7 @@ pub fn staff_by_interval(
             naive: closed.naive[d].clone(),
             erlang_c: closed.erlang_c[d].clone(),
             scheduled,
+            on_break,
             shifts,
             cover: found,
             measured: targets
@@ -437,15 +440,18 @@ fn slot_staff(
         .unwrap_or(staff)
 }
 
+/// Per slot: the people on duty, and of them those on a break.
+type OnDuty = (Vec<u32>, Vec<u32>);
+
 /// The shifts that cover department `d`'s `required` staff, and the staff
-/// they put on duty in each slot.
+/// they put on duty (and on a break) in each slot.
 fn cover(
     base: &Scenario,
     d: usize,
     required: &[u32],
     (lengths, rules): (&[usize], &CoverRules),
     grid: SlotGrid,
-) -> Result<(Vec<ShiftFile>, Vec<u32>, ShiftCover), ExperimentError> {
+) -> Result<(Vec<ShiftFile>, OnDuty, ShiftCover), ExperimentError> {
     let name = &base.departments[d].name;
     let slot = |k: usize| {
         let unit = &base.time_unit;
@@ -470,10 +476,24 @@ fn cover(
     let shifts = found
         .shifts
         .iter()
-        .map(|c| ShiftFile { start: c.start as f64 * grid.every, length: c.length as f64 * grid.every, staff: c.staff })
+        .map(|c| ShiftFile {
+            start: c.start as f64 * grid.every,
+            length: c.length as f64 * grid.every,
+            staff: c.staff,
+            breaks: c
+                .breaks
+                .iter()
+                .map(|&(at, length)| BreakFile {
+                    after: at as f64 * grid.every,
+                    length: length as f64 * grid.every,
+                    window: 0.0,
+                })
+                .collect(),
+        })
         .collect();
     let scheduled = super::shift_cover::on_duty(&found.shifts, grid.slots);
-    Ok((shifts, scheduled, found))
+    let on_break = super::shift_cover::on_break(&found.shifts, grid.slots);
+    Ok((shifts, (scheduled, on_break), found))
 }
 
 /// Department `d`'s row for slot `k`: a staffing that never changes runs

@@ -106,7 +106,12 @@ pub(super) fn staffed_file(base: &Scenario, grid: SlotGrid, staffing: &Staffing,
                 .iter()
                 .enumerate()
                 .filter(|&(_, &staff)| staff > 0)
-                .map(|(slot, &staff)| ShiftFile { start: slot as f64 * grid.every, length: grid.every, staff })
+                .map(|(slot, &staff)| ShiftFile {
+                    start: slot as f64 * grid.every,
+                    length: grid.every,
+                    staff,
+                    breaks: Vec::new(),
+                })
                 .collect(),
         );
     }

@@ -3,14 +3,16 @@
 //! `HH:MM-HH:MM` for every length, on the organization's clock from
 //! `start_time`), how many people shifts of a length may hold
 //! (`--max-shifts LENGTH=N`, per department) and the fewest on duty in
-//! every slot (`--min-staff N` or `--min-staff DEPT=N`). Read from text
-//! here, so the rules are checked the same wherever they come from.
+//! every slot (`--min-staff N` or `--min-staff DEPT=N`), and the breaks
+//! people on shifts of a length take (`--shift-break "480: after=180,
+//! window=120, length=30"`). Read from text here, so the rules are checked
+//! the same wherever they come from.
 
 use super::super::ExperimentError;
-use super::super::shift_cover::CoverRules;
+use super::super::shift_cover::{BreakRule, CoverRules};
 use super::SlotGrid;
-use crate::scenario::Scenario;
 use crate::scenario::ranges::number;
+use crate::scenario::{BreakFile, MOST_BREAKS_PER_SHIFT, Scenario};
 
 /// The most people a rule may name.
 const MOST_PEOPLE: u32 = 1_000_000;
@@ -25,6 +27,8 @@ pub struct ShiftRules {
     most: Vec<(f64, u32)>,
     /// A department (`None`: every one) and the fewest on duty.
     least: Vec<(Option<usize>, u32)>,
+    /// A length and the breaks its people take, in order.
+    breaks: Vec<(f64, Vec<BreakFile>)>,
 }
 
 fn invalid(flag: &str, text: &str, why: &str, example: &str) -> ExperimentError {
@@ -54,7 +58,7 @@ impl ShiftRules {
     pub fn parse(
         scenario: &Scenario,
         lengths: &[f64],
-        (starts, most, least): (&[String], &[String], &[String]),
+        (starts, most, least, breaks): (&[String], &[String], &[String], &[String]),
     ) -> Result<ShiftRules, ExperimentError> {
         let mut rules = ShiftRules::default();
         let named = lengths.iter().map(|l| number(*l)).collect::<Vec<_>>().join(", ");
@@ -125,6 +129,29 @@ impl ShiftRules {
             })?;
             rules.least.push((department, count));
         }
+        for text in breaks {
+            let (length, pause) = shift_break(scenario, lengths, text)?;
+            let listed = match rules.breaks.iter_mut().find(|(l, _)| *l == length) {
+                Some((_, listed)) => listed,
+                None => {
+                    rules.breaks.push((length, Vec::new()));
+                    &mut rules.breaks.last_mut().expect("just pushed").1
+                }
+            };
+            listed.push(pause);
+            let example = "480: after=180, window=120, length=30";
+            if listed.len() > MOST_BREAKS_PER_SHIFT {
+                return Err(invalid(
+                    "--shift-break",
+                    text,
+                    &format!("give at most {MOST_BREAKS_PER_SHIFT} breaks per shift length"),
+                    example,
+                ));
+            }
+            if let Some((_, why)) = crate::scenario::misplaced_break(length, listed) {
+                return Err(invalid("--shift-break", text, &why, example));
+            }
+        }
         Ok(rules)
     }
 
@@ -168,8 +195,70 @@ impl ShiftRules {
                 cover.most.push((slots, most));
             }
         }
+        for (length, listed) in &self.breaks {
+            if let Some(&(_, slots)) = lengths.iter().find(|(time, _)| time == length) {
+                let whole = |time: f64| (time / grid.every).round() as usize;
+                let rules = listed
+                    .iter()
+                    .map(|b| BreakRule { after: whole(b.after), window: whole(b.window), length: whole(b.length) })
+                    .collect();
+                cover.breaks.push((slots, rules));
+            }
+        }
         let least =
             self.least.iter().filter(|(dept, _)| dept.is_none_or(|x| x == d)).map(|(_, n)| *n).max().unwrap_or(0);
         (cover, least)
     }
+}
+
+/// One `--shift-break` rule: its shift length and the break, each time a
+/// whole number of slots.
+fn shift_break(scenario: &Scenario, lengths: &[f64], text: &str) -> Result<(f64, BreakFile), ExperimentError> {
+    let example = "480: after=180, window=120, length=30";
+    let named = lengths.iter().map(|l| number(*l)).collect::<Vec<_>>().join(", ");
+    let (length, fields) = text
+        .split_once(':')
+        .ok_or_else(|| invalid("--shift-break", text, "give LENGTH: after=A, window=W, length=L", example))?;
+    let length = length_of(length, lengths).ok_or_else(|| {
+        invalid("--shift-break", text, &format!("the length must be one of --shift-lengths ({named})"), example)
+    })?;
+    let (mut after, mut window, mut span) = (None, 0.0, None);
+    for field in fields.split(',') {
+        let (key, value) = field
+            .split_once('=')
+            .ok_or_else(|| invalid("--shift-break", text, &format!("{:?} is not KEY=VALUE", field.trim()), example))?;
+        let value: f64 = value.trim().parse().ok().filter(|v: &f64| (0.0..=1e12).contains(v)).ok_or_else(|| {
+            invalid("--shift-break", text, &format!("{} must be a number from 0 to 1e12", key.trim()), example)
+        })?;
+        match key.trim() {
+            "after" => after = Some(value),
+            "window" => window = value,
+            "length" if value > 0.0 => span = Some(value),
+            "length" => return Err(invalid("--shift-break", text, "the break's length must be above 0", example)),
+            other => {
+                return Err(invalid(
+                    "--shift-break",
+                    text,
+                    &format!("unknown key {other:?}; the keys are after, window (default 0) and length"),
+                    example,
+                ));
+            }
+        }
+    }
+    let (Some(after), Some(span)) = (after, span) else {
+        return Err(invalid("--shift-break", text, "give both after and length", example));
+    };
+    let every = SlotGrid::of(scenario)?.every;
+    for (key, time) in [("after", after), ("window", window), ("length", span)] {
+        let whole = (time / every).round();
+        if (whole * every - time).abs() > 1e-9 * every.max(time) {
+            return Err(invalid(
+                "--shift-break",
+                text,
+                &format!("{key} must be a whole number of slots of {} (got {})", number(every), number(time)),
+                example,
+            ));
+        }
+    }
+    Ok((length, BreakFile { after, window, length: span }))
 }

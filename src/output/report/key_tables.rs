@@ -245,21 +245,22 @@ pub(super) fn doubtful_rows(folder: &Path, kind: &str) -> Result<String, ReportE
     ))
 }
 
-/// The covering shifts of `shifts.csv`, with their clock times.
+/// The covering shifts of `shifts.csv`, with their clock times and
+/// breaks.
 fn shift_list(folder: &Path, time_unit: &str) -> Result<String, ReportError> {
     if !folder.join("shifts.csv").is_file() {
         return Ok(String::new());
     }
     let table = Table::read(folder, "shifts.csv")?;
     let mut html = String::from(
-        "<h2>Shifts</h2><table><thead><tr><th>department</th><th>from</th><th>to</th><th>length</th><th>people</th></tr></thead><tbody>\n",
+        "<h2>Shifts</h2><table><thead><tr><th>department</th><th>from</th><th>to</th><th>length</th><th>people</th><th>breaks</th></tr></thead><tbody>\n",
     );
     for row in &table.rows {
         let field = |c: &str| row.get(c).cloned().unwrap_or_default();
         let clock = |clock: &str, time: &str| if field(clock).is_empty() { field(time) } else { field(clock) };
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&field("department")),
             escape(&clock("clock_start", "start")),
             escape(&clock("clock_end", "end")),
@@ -267,7 +268,8 @@ fn shift_list(folder: &Path, time_unit: &str) -> Result<String, ReportError> {
                 &crate::experiment::catalogue::Unit::Time
                     .format(table.number(row, "length")?.unwrap_or(f64::NAN), time_unit)
             ),
-            escape(&field("staff"))
+            escape(&field("staff")),
+            escape(&field("breaks"))
         );
     }
     html.push_str("</tbody></table>\n");

@@ -103,6 +103,13 @@ fn check_department(
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
     let (staff, schedule) = check_staff(checker, index, department, period)?;
+    let breaks = match (&department.shifts, department.staff) {
+        (Some(shifts), None) => {
+            let period = period.unwrap_or_else(|| super::default_period(""));
+            super::breaks::check(checker, (index, department), shifts, (period, horizon))?
+        }
+        _ => None,
+    };
     let shrinkage = match department.shrinkage {
         Some(share) => {
             checker.range(&at("shrinkage"), &label("shrinkage"), "department.shrinkage", share)?;
@@ -175,6 +182,7 @@ fn check_department(
         transfers: Vec::new(),
         overflow: Vec::new(),
         shrinkage,
+        breaks,
     })
 }
 

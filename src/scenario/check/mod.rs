@@ -7,6 +7,7 @@
 //! defaults are then written out so the resolved file repeats the run.
 
 mod behavior;
+pub mod breaks;
 mod customers;
 mod departments;
 mod overflow;

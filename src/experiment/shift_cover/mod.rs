@@ -5,13 +5,18 @@
 //! pure-Rust `microlp` solver under a node limit (so the result is the same
 //! on every machine), started from a greedy cover that also stands alone
 //! when the program would be too large. Shifts wrap past the end of the
-//! period, as the scenario's shifts do.
+//! period, as the scenario's shifts do. With breaks, where each person
+//! takes each break is part of the program ([`breaks`]).
+
+mod breaks;
+
+pub use breaks::BreakRule;
 
 use super::ExperimentError;
 use crate::scenario::ranges::number;
 
 /// People starting one shift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cover {
     /// The slot it starts at.
     pub start: usize,
@@ -19,6 +24,16 @@ pub struct Cover {
     pub length: usize,
     /// People on it.
     pub staff: u32,
+    /// Each person's breaks: where each starts (slots into the shift) and
+    /// its length in slots.
+    pub breaks: Vec<(usize, usize)>,
+}
+
+impl Cover {
+    /// `staff` people on a shift without breaks.
+    pub fn plain(start: usize, length: usize, staff: u32) -> Cover {
+        Cover { start, length, staff, breaks: Vec::new() }
+    }
 }
 
 /// Shift lengths in slots, from lengths in time units: each a whole number
@@ -106,6 +121,8 @@ pub struct CoverRules {
     pub starts: Vec<(usize, Vec<bool>)>,
     /// For a length, the most people on its shifts together.
     pub most: Vec<(usize, u32)>,
+    /// For a length, the breaks each person on it takes, in order.
+    pub breaks: Vec<(usize, Vec<BreakRule>)>,
 }
 
 impl CoverRules {
@@ -114,6 +131,11 @@ impl CoverRules {
             .iter()
             .filter(|(l, _)| *l == length)
             .all(|(_, allowed)| allowed.get(start).copied().unwrap_or(false))
+    }
+
+    /// The breaks of shifts of `length` (none when not named).
+    fn breaks_of(&self, length: usize) -> &[BreakRule] {
+        self.breaks.iter().find(|(l, _)| *l == length).map_or(&[], |(_, rules)| rules.as_slice())
     }
 
     fn fits(&self, shifts: &[Cover]) -> bool {
@@ -166,6 +188,9 @@ pub fn cover_with(required: &[u32], lengths: &[usize], rules: &CoverRules) -> Re
         })
         .filter(|&(start, length)| rules.allows(start, length))
         .collect();
+    if candidates.iter().any(|&(_, length)| !rules.breaks_of(length).is_empty()) {
+        return breaks::cover(required, &candidates, rules);
+    }
     let free = *rules == CoverRules::default();
     let starting = if free {
         greedy(required, lengths)
@@ -236,7 +261,7 @@ pub fn cover_with(required: &[u32], lengths: &[usize], rules: &CoverRules) -> Re
         .zip(&variables)
         .filter_map(|(&(start, length), &x)| {
             let staff = solution.var_value(x).round() as u32;
-            (staff > 0).then_some(Cover { start, length: length.min(slots), staff })
+            (staff > 0).then_some(Cover::plain(start, length.min(slots), staff))
         })
         .collect();
     Ok(finish(shifts, if optimal { CoverMethod::Optimal } else { CoverMethod::NodeLimit }))
@@ -291,7 +316,7 @@ pub fn greedy(required: &[u32], lengths: &[usize]) -> Vec<Cover> {
                 }
             }
         }
-        start_shift(&mut short, &mut shifts, Cover { start, length: best.1, staff: people });
+        start_shift(&mut short, &mut shifts, Cover::plain(start, best.1, people));
     }
     shifts.sort_by_key(|c| (c.start, c.length));
     shifts
@@ -333,7 +358,7 @@ fn greedy_within(required: &[u32], candidates: &[(usize, usize)]) -> Vec<Cover> 
         else {
             continue;
         };
-        start_shift(&mut short, &mut shifts, Cover { start, length: length.min(slots), staff: people });
+        start_shift(&mut short, &mut shifts, Cover::plain(start, length.min(slots), people));
     }
     shifts.sort_by_key(|c| (c.start, c.length));
     shifts
@@ -366,6 +391,19 @@ fn covers(start: usize, length: usize, slot: usize, slots: usize) -> bool {
 pub fn on_duty(shifts: &[Cover], slots: usize) -> Vec<u32> {
     (0..slots)
         .map(|slot| shifts.iter().filter(|c| covers(c.start, c.length, slot, slots)).map(|c| c.staff).sum())
+        .collect()
+}
+
+/// People on a break in each of `slots` slots under `shifts`.
+pub fn on_break(shifts: &[Cover], slots: usize) -> Vec<u32> {
+    (0..slots)
+        .map(|slot| {
+            shifts
+                .iter()
+                .filter(|c| c.breaks.iter().any(|&(at, length)| covers((c.start + at) % slots, length, slot, slots)))
+                .map(|c| c.staff)
+                .sum()
+        })
         .collect()
 }
 
@@ -403,7 +441,7 @@ mod tests {
         let mut best: Option<(u64, f64)> = None;
         for code in 0..7usize.pow(6) {
             let shifts: Vec<Cover> = (0..slots)
-                .map(|start| Cover { start, length: 2, staff: ((code / 7usize.pow(start as u32)) % 7) as u32 })
+                .map(|start| Cover::plain(start, 2, ((code / 7usize.pow(start as u32)) % 7) as u32))
                 .collect();
             let duty = on_duty(&shifts, slots);
             if duty.iter().zip(&required).any(|(d, r)| d < r) {
