@@ -216,22 +216,21 @@ fn new_desk_writes_a_planners_starter_that_plans() {
         assert!(line.contains('#') || text.contains(&format!("# {key}")), "{line}");
     }
     // The plan its comment suggests runs and meets the target in every slot.
-    let command = text.lines().skip_while(|l| !l.contains("orgsim optimize")).take(2).collect::<Vec<_>>().join(" ");
-    assert!(command.contains("--shift-starts 480@05:00-13:00"), "{command}");
-    assert!(text.contains("--shift-break \"480: after=180, window=60, length=30\""), "{text}");
+    let mut command = String::new();
+    for line in text.lines().skip_while(|l| !l.contains("orgsim optimize")) {
+        let line = line.trim_start_matches('#').trim();
+        command.push_str(line.trim_end_matches('\\'));
+        command.push(' ');
+        if !line.ends_with('\\') {
+            break;
+        }
+    }
+    let words = shell_words(&command);
+    assert!(words.windows(2).any(|w| w == ["--shift-starts", "480@05:00-13:00"]), "{command}");
+    assert!(words.windows(2).any(|w| w == ["--shift-break", "480: after=180, window=60, length=30"]), "{command}");
     assert!(scenario.departments[0].shrinkage > 0.0 && scenario.departments[0].breaks.is_some());
-    let rules = [
-        "--shift-lengths",
-        "480,720",
-        "--shift-starts",
-        "480@05:00-13:00",
-        "--shift-starts",
-        "720@19:00-19:00",
-        "--shift-break",
-        "480: after=180, window=60, length=30",
-        "--shift-break",
-        "720: after=300, window=120, length=30",
-    ];
+    let first = words.iter().position(|w| w == "--shift-lengths").expect("the rules");
+    let rules: Vec<&str> = words[first..].iter().map(String::as_str).collect();
     by_interval(&sandbox, ("desk.toml", "service_level>=0.8"), &rules, ("plan", false)).success();
     let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
     assert_eq!(rows.len(), 48);
@@ -258,6 +257,25 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     let optimized = sandbox.path("plan").join("optimized.toml");
     let text = std::fs::read_to_string(&optimized).unwrap();
     assert!(text.contains("[[department.shifts.breaks]]") && text.contains("shrinkage = 0.15"), "{text}");
+}
+
+/// The words of a command line, double quotes grouping.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = vec![String::new()];
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !words.last().unwrap().is_empty() {
+                    words.push(String::new());
+                }
+            }
+            c => words.last_mut().unwrap().push(c),
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
 }
 
 /// M/M/n at λ = 5, μ = 1: `staff` people, `shrinkage` of them away.
