@@ -19,7 +19,7 @@ try {
   const clock = () => page.locator("#replay-clock").evaluate(c => ({ time: Number(c.dataset.time || "0"), text: c.textContent }));
   const queues = () => page.locator("#flow .overlay").evaluateAll(nodes => nodes.map(n => n.dataset.queue).join(","));
   await page.click("#replay-play");
-  await page.waitForFunction(() => Number(document.querySelector("#replay-clock").dataset.time || "0") > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector("#replay-clock").dataset.time || "0") > 0, null, { timeout: 120000 });
   out.first = await clock();
   out.note = await page.textContent("#replay-note");
   const seen = new Set();

@@ -20,7 +20,7 @@ try {
   const started = Date.now();
   await staff.fill("4");
   await staff.dispatchEvent("change");
-  await page.waitForSelector("#result:not([hidden])", { timeout: 20000 });
+  await page.waitForSelector("#result:not([hidden])", { timeout: 120000 });
   out.result_ms = Date.now() - started;
   out.chain = await page.locator("#chain .link").evaluateAll(links =>
     links.map(l => ({ metric: l.dataset.metric, change: l.querySelector(".change").textContent, tone: l.className })));
@@ -33,7 +33,7 @@ try {
   const again = Date.now();
   await replications.fill("200");
   await replications.dispatchEvent("change");
-  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done: 200"), null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done: 200"), null, { timeout: 120000 });
   out.result_200_ms = Date.now() - again;
   out.chain_200 = await page.locator("#chain .link").evaluateAll(links =>
     links.map(l => ({ metric: l.dataset.metric, change: l.querySelector(".change").textContent })));
@@ -50,13 +50,13 @@ try {
   out.saved = `${folder}/variant.toml`;
   // Back to the base, then a story against its baseline.
   await page.click("#reset");
-  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done"), null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Done"), null, { timeout: 120000 });
   await replications.fill("20");
   await replications.dispatchEvent("change");
   const story = page.locator('details[data-story="it-understaffed.toml"]');
   await story.locator("summary").click();
   await story.locator("button.run-story").click();
-  await story.locator("table:not([hidden]) tbody tr").first().waitFor({ timeout: 30000 });
+  await story.locator("table:not([hidden]) tbody tr").first().waitFor({ timeout: 120000 });
   out.story = await story.locator("tbody tr").evaluateAll(rows => rows.map(r => ({ metric: r.dataset.metric, borne_out: r.dataset.borneOut, mark: r.querySelector(".mark").textContent })));
   out.story_look_for = await story.locator("li").count();
   await page.screenshot({ path: `${folder}/studio-story.png`, fullPage: true });
