@@ -273,8 +273,9 @@ fn validate_warns_slot_by_slot_where_the_peak_exceeds_the_staff() {
     sandbox.write("peaks.toml", &desk("rates = { every = 60.0, values = [0.5, 0.5, 3.5, 3.5] }"));
     let stdout = sandbox.run(&["validate", "peaks.toml"]).success();
     assert!(
-        stdout.contains("\"Desk\" is offered more than the staff on duty in 2 of 4 slots")
-            && stdout.contains("120–240"),
+        stdout.contains(
+            "\"Desk\" is offered more than the people serving (on duty, less breaks and shrinkage) in 2 of 4 slots"
+        ) && stdout.contains("120–240"),
         "{stdout}"
     );
     // The table by slot: 3.5 customers a minute of 1 minute each on 3 staff.

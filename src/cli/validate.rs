@@ -105,7 +105,7 @@ pub(super) fn load_warnings(scenario: &Scenario) -> Vec<String> {
                     "with nobody on duty in some".to_string()
                 };
                 warnings.push(format!(
-                    "department {:?} is offered more than the staff on duty in {} of {} slots ({peak}, in {}): queues build there unless customers abandon",
+                    "department {:?} is offered more than the people serving (on duty, less breaks and shrinkage) in {} of {} slots ({peak}, in {}): queues build there unless customers abandon",
                     department.name,
                     over.len(),
                     slots.len(),
