@@ -90,6 +90,15 @@ fn breaks_cost_serving_time_and_validate_counts_them() {
     assert!((utilization("plain.toml") - 66.7).abs() < 0.051);
     let expected = 100.0 * 2.0 / (3.0 - 225.0 / 1440.0);
     assert!((utilization("breaks.toml") - expected).abs() < 0.051, "{expected}");
+    let text = sandbox.run(&["validate", "breaks.toml"]).success();
+    let line = text.lines().find(|l| l.starts_with("\"Desk\":")).expect("the serving line");
+    let on_break = orgsim::readable::number(225.0 / 1440.0);
+    let serving = orgsim::readable::number(3.0 - 225.0 / 1440.0);
+    assert!(
+        line.contains(&format!("3 on duty on average, {on_break} on a break, shrinkage 0%: {serving} serving")),
+        "{line}"
+    );
+    assert!(!sandbox.run(&["validate", "plain.toml"]).success().contains("on a break"));
 }
 
 #[test]

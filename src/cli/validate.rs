@@ -352,7 +352,35 @@ fn department_table(scenario: &Scenario, text: &mut String) {
         text,
         "(* front line; needs: requests that come back, → transfers: work that moves on, ⇢ overflow: waiting work another team's idle people may take; follow-up: mean time after the last handoff reply, \"none\": done when it is back; rework: share of work redone at baseline skill and morale, counted in the load; offered load counts time held waiting for `hold` suppliers as if they never queued)"
     );
+    serving_lines(scenario, text);
     pooled_groups(scenario, &estimate, text);
+}
+
+/// For departments with breaks or shrinkage: the people on duty, on a
+/// break and serving on average over the period (utilization is over
+/// those serving).
+fn serving_lines(scenario: &Scenario, text: &mut String) {
+    use std::fmt::Write as _;
+    let period = scenario.period.unwrap_or(scenario.horizon);
+    for department in &scenario.departments {
+        if department.breaks.is_none() && department.shrinkage == 0.0 {
+            continue;
+        }
+        let (Some(on_duty), Some(serving)) = (department.mean_staff(0.0, period), department.mean_serving(0.0, period))
+        else {
+            continue;
+        };
+        let away = department.breaks.as_ref().map_or(0.0, |b| b.time(0.0, period) / period);
+        let _ = writeln!(
+            text,
+            "{:?}: {} on duty on average, {} on a break, shrinkage {}%: {} serving, the utilization's denominator",
+            department.name,
+            crate::readable::number(on_duty),
+            crate::readable::number(away),
+            crate::readable::number(100.0 * department.shrinkage),
+            crate::readable::number(serving)
+        );
+    }
 }
 
 /// The departments that overflow joins into groups (either way), each
