@@ -63,7 +63,13 @@ fn slots_above(base: &Scenario, required: &[u32], target: f64) -> Vec<(usize, f6
         required
             .iter()
             .enumerate()
-            .map(|(k, &staff)| ShiftFile { start: k as f64 * 30.0, length: 30.0, staff, breaks: Vec::new() })
+            .map(|(k, &staff)| ShiftFile {
+                start: k as f64 * 30.0,
+                length: 30.0,
+                staff,
+                shrinkage: None,
+                breaks: Vec::new(),
+            })
             .collect(),
     );
     let staffed = Scenario::from_file(file, "check").unwrap();

@@ -144,7 +144,7 @@ const LINES: [&str; 32] = [
     "replications = 4294967295",
     "[[department]]\nname = \"Relay\"\nstaff = 1\nservice = { dist = \"exponential\", mean = 1.0 }\ntransfers = [ { dept = \"Relay2\", probability = 0.4 }, { dept = \"Relay\", probability = 0.6 } ]\n[[department]]\nname = \"Relay2\"\nshifts = [ { start = 0.0, length = 1e300, staff = 4294967295 } ]\nservice = { dist = \"exponential\", mean = 1.0 }\ntransfers = [ { dept = \"Relay\", probability = 1.0 } ]",
     "[[department]]\nname = \"Pooled\"\nstaff = 2\nservice = { dist = \"exponential\", mean = 1.0 }\noverflow = [ { dept = \"Helper\", after = 0.5, service_factor = 1.2 }, { dept = \"Pooled\", after = -1.0, service_factor = 0.0 } ]\n[[department]]\nname = \"Helper\"\nstaff = 1\nservice = { dist = \"exponential\", mean = 2.0 }\noverflow = [ { dept = \"Pooled\", after = 0.0 } ]",
-    "[[department]]\nname = \"Rest\"\nshifts = [ { start = 0.0, length = 60.0, staff = 99999, breaks = [ { after = 0.0, length = 1e-300, window = 60.0 }, { after = 30.0, length = 30.0 } ] } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
+    "[[department]]\nname = \"Rest\"\nshifts = [ { start = 0.0, length = 60.0, staff = 99999, shrinkage = 0.9, breaks = [ { after = 0.0, length = 1e-300, window = 60.0 }, { after = 30.0, length = 30.0 } ] } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
     "[[department]]\nname = \"Night\"\nshifts = [ { start = 1439.0, length = 2.0, staff = 3 }, { start = -5.0, length = 0.0, staff = 0 } ]\nservice = { dist = \"exponential\", mean = 1.0 }",
 ];
 

@@ -342,3 +342,60 @@ fn staffing_rosters_for_shrinkage() {
     let optimized = std::fs::read_to_string(sandbox.path("plan").join("optimized.toml")).unwrap();
     assert!(optimized.contains("shrinkage = 0.3"), "{optimized}");
 }
+
+/// M/M/n at λ = 3, μ = 1 through a day: `day` people from 00:00 to 12:00
+/// and `night` from 12:00, each shift written as given (a shift's own
+/// `shrinkage` in its braces).
+fn two_shift_desk(day: &str, night: &str) -> String {
+    format!(
+        "name = \"desk\"\nhorizon = 20160.0\nwarmup = 1440.0\nperiod = 1440.0\nreplications = 20\nseed = 3\n[customers]\narrival_rate = 3.0\n\
+         [[department]]\nname = \"Desk\"\nfront_line = true\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n\
+         shifts = [ {{ start = 0.0, length = 720.0, {day} }}, {{ start = 720.0, length = 720.0, {night} }} ]\n\
+         [behavior]\nenabled = false\n"
+    )
+}
+
+#[test]
+fn a_shifts_own_shrinkage_applies_to_its_people() {
+    use orgsim::experiment;
+    // Ten by day at 30% and ten by night at 50% serve exactly as seven
+    // and five.
+    let shrunk = experiment::run(crate::util::scenario(&two_shift_desk(
+        "staff = 10, shrinkage = 0.3",
+        "staff = 10, shrinkage = 0.5",
+    )));
+    let plain = experiment::run(crate::util::scenario(&two_shift_desk("staff = 7", "staff = 5")));
+    for metric in ["ext_wait_mean", "ext_wait_prob", "ext_served"] {
+        assert_eq!(crate::util::values(&shrunk, metric), crate::util::values(&plain, metric), "{metric}");
+    }
+    // The department's shrinkage stands where a shift gives none: 20% of
+    // ten by day, 50% of ten by night.
+    let mixed = two_shift_desk("staff = 10", "staff = 10, shrinkage = 0.5")
+        .replace("front_line = true\n", "front_line = true\nshrinkage = 0.2\n");
+    let mixed = experiment::run(crate::util::scenario(&mixed));
+    let eight = experiment::run(crate::util::scenario(&two_shift_desk("staff = 8", "staff = 5")));
+    assert_eq!(crate::util::values(&mixed, "ext_wait_mean"), crate::util::values(&eight, "ext_wait_mean"));
+    // Bad values.
+    let sandbox = Sandbox::new();
+    for (text, words) in [
+        (two_shift_desk("staff = 10, shrinkage = 0.95", "staff = 5"), "department \"Desk\".shifts[0].shrinkage"),
+        (
+            two_shift_desk("staff = 1, shrinkage = 0.6", "staff = 1, shrinkage = 0.7"),
+            "nobody of \"Desk\" would ever be available",
+        ),
+    ] {
+        sandbox.write("bad.toml", &text);
+        let stderr = sandbox.run(&["validate", "bad.toml"]).failure();
+        assert!(stderr.contains(words) && stderr.contains("bad.toml"), "{stderr}");
+    }
+    // Staffing by interval says the covering shifts take the department's
+    // shrinkage instead.
+    let text = std::fs::read_to_string(day()).unwrap().replace(
+        "{ start = 420.0, length = 720.0, staff = 10 }",
+        "{ start = 420.0, length = 720.0, staff = 10, shrinkage = 0.3 }",
+    );
+    assert!(text.contains("shrinkage = 0.3"));
+    sandbox.write("day.toml", &text);
+    let stdout = by_interval(&sandbox, ("day.toml", "wait_prob<=0.2"), &[], ("plan", true)).success();
+    assert!(stdout.contains("\"Help Desk\": the covering shifts take the department's shrinkage (0%)"), "{stdout}");
+}

@@ -225,7 +225,13 @@ fn iterative_staffing_meets_the_target_in_every_slot_where_erlang_c_by_slot_does
         naive
             .iter()
             .enumerate()
-            .map(|(k, &staff)| orgsim::scenario::ShiftFile { start: k as f64, length: 1.0, staff, breaks: Vec::new() })
+            .map(|(k, &staff)| orgsim::scenario::ShiftFile {
+                start: k as f64,
+                length: 1.0,
+                staff,
+                shrinkage: None,
+                breaks: Vec::new(),
+            })
             .collect(),
     );
     let naive_run = orgsim::experiment::run(orgsim::scenario::Scenario::from_file(file, "naive").unwrap());

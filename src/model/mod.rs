@@ -135,8 +135,7 @@ impl<'s, 'o, O: Observer> Simulation<'s, 'o, O> {
                 let named = |part: &str| stream(seed, replication, &format!("department:{}:{part}", department.name));
                 let servers = match &department.schedule {
                     _ if department.unlimited => station::UNLIMITED,
-                    Some(schedule) => department.available(schedule.staff[0]),
-                    None => department.available(department.staff),
+                    _ => department.serving(0, 0),
                 };
                 let mut station =
                     Station::new(servers, department.service_mean, (scenario.horizon, scenario.warmup), named);

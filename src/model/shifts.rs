@@ -68,8 +68,7 @@ impl<O: Observer> Simulation<'_, '_, O> {
     fn restaff(&mut self, department: usize) {
         let spec = &self.scenario.departments[department];
         let station = &mut self.stations[department];
-        let scheduled = spec.schedule.as_ref().map_or(spec.staff, |schedule| schedule.staff[station.shift]);
-        station.staff = spec.serving(scheduled, station.away());
+        station.staff = spec.serving(station.shift, station.away());
         station.crisis.set_staff(station.staff, station.waiting, self.now);
     }
 

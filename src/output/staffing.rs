@@ -250,6 +250,13 @@ pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
             plan.confirm_added
         );
     }
+    for (name, shrinkage) in &plan.shift_shrinkage {
+        let _ = writeln!(
+            text,
+            "  {name:?}: the covering shifts take the department's shrinkage ({}%); the shrinkage given on its shifts applied to those shifts only",
+            readable(100.0 * shrinkage)
+        );
+    }
     if !plan.kept.is_empty() {
         let _ = writeln!(
             text,

@@ -223,6 +223,10 @@ pub struct ShiftFile {
     pub length: f64,
     /// People on it.
     pub staff: u32,
+    /// Share of this shift's time its people are unavailable (meetings,
+    /// training, absence); absent: the department's `shrinkage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrinkage: Option<f64>,
     /// Breaks every person of the shift takes, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breaks: Vec<BreakFile>,

@@ -207,10 +207,15 @@ impl Department {
         if self.shrinkage == 0.0 { scheduled } else { (f64::from(scheduled) * (1.0 - self.shrinkage)).round() as u32 }
     }
 
-    /// People serving when `scheduled` are on duty and `away` of them are
-    /// on a break (or due one): shrinkage applies to the rest.
-    pub fn serving(&self, scheduled: u32, away: u32) -> u32 {
-        self.available(scheduled.saturating_sub(away))
+    /// People serving in the schedule's segment `segment` (or at the
+    /// constant head count) when `away` of those on duty are on a break
+    /// (or due one): shrinkage, the department's or each shift's, applies
+    /// to the rest.
+    pub fn serving(&self, segment: usize, away: u32) -> u32 {
+        match &self.schedule {
+            Some(schedule) => schedule.serving(segment, away),
+            None => self.available(self.staff.saturating_sub(away)),
+        }
     }
 
     /// Mean staff on duty over `[from, to]`; `None` when unlimited.
@@ -234,7 +239,12 @@ impl Department {
             Some(breaks) if to > from => breaks.time(from, to) / (to - from),
             _ => 0.0,
         };
-        Some((1.0 - self.shrinkage) * (on_duty - away).max(0.0))
+        let kept = match &self.schedule {
+            Some(schedule) if to > from => schedule.kept_time(from, to) / (to - from),
+            Some(schedule) => schedule.kept[schedule.segment_at(from)],
+            None => (1.0 - self.shrinkage) * on_duty,
+        };
+        Some(if on_duty > 0.0 { kept * (1.0 - away / on_duty).max(0.0) } else { 0.0 })
     }
 
     /// Staff-time on duty over `[from, to]` (0 when unlimited).

@@ -105,6 +105,10 @@ pub const RANGES: &[KeyRange] = &[
     noted(above("department.shifts.length", 0.0, T), "at most the period"),
     noted(whole("department.shifts.staff", 1.0, 1e6), "each shift; 1 to 1000 shifts per department"),
     noted(
+        closed("department.shifts.shrinkage", 0.0, 0.9),
+        "this shift's people; default: the department's `shrinkage`",
+    ),
+    noted(
         closed("department.shifts.breaks.after", 0.0, T),
         "from the shift's start; at most 10 breaks per shift, in order and apart; after + window + length within the shift",
     ),

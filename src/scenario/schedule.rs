@@ -75,14 +75,19 @@ pub struct Schedule {
     pub period: f64,
     /// Where each segment starts within the period; the first is 0.
     pub starts: Vec<f64>,
-    /// Staff on duty in each segment (adjacent segments differ).
+    /// Staff on duty in each segment.
     pub staff: Vec<u32>,
+    /// People available in each segment before rounding: Σ (1 − shrinkage)
+    /// × staff over the shifts on duty (adjacent segments differ in staff
+    /// or in this).
+    pub kept: Vec<f64>,
 }
 
 impl Schedule {
     /// The schedule of `shifts` over `period` (each shift checked:
-    /// `0 ≤ start < period`, `0 < length ≤ period`).
-    pub fn of(shifts: &[ShiftFile], period: f64) -> Schedule {
+    /// `0 ≤ start < period`, `0 < length ≤ period`), a shift's people
+    /// unavailable its own `shrinkage` of the time, else `shrinkage`.
+    pub fn of(shifts: &[ShiftFile], period: f64, shrinkage: f64) -> Schedule {
         let mut cuts: Vec<f64> = vec![0.0];
         for shift in shifts {
             cuts.push(shift.start);
@@ -92,22 +97,51 @@ impl Schedule {
         cuts.dedup();
         let mut starts: Vec<f64> = Vec::with_capacity(cuts.len());
         let mut staff: Vec<u32> = Vec::with_capacity(cuts.len());
+        let mut kept: Vec<f64> = Vec::with_capacity(cuts.len());
         for &cut in &cuts {
-            let on_duty = shifts
+            let on: Vec<&ShiftFile> = shifts
                 .iter()
                 .filter(|shift| shift.length >= period || (cut - shift.start).rem_euclid(period) < shift.length)
-                .fold(0u32, |sum, shift| sum.saturating_add(shift.staff));
-            if staff.last() != Some(&on_duty) {
+                .collect();
+            let on_duty = on.iter().fold(0u32, |sum, shift| sum.saturating_add(shift.staff));
+            let available: f64 =
+                on.iter().map(|shift| (1.0 - shift.shrinkage.unwrap_or(shrinkage)) * f64::from(shift.staff)).sum();
+            if staff.last() != Some(&on_duty) || kept.last() != Some(&available) {
                 starts.push(cut);
                 staff.push(on_duty);
+                kept.push(available);
             }
         }
-        Schedule { period, starts, staff }
+        Schedule { period, starts, staff, kept }
     }
 
-    /// The head count when it never changes.
-    pub fn constant(&self) -> Option<u32> {
-        (self.staff.len() == 1).then(|| self.staff[0])
+    /// The head count and its available share when neither ever changes.
+    pub fn constant(&self) -> Option<(u32, f64)> {
+        (self.staff.len() == 1)
+            .then(|| (self.staff[0], if self.staff[0] == 0 { 1.0 } else { self.kept[0] / f64::from(self.staff[0]) }))
+    }
+
+    /// People serving in segment `index` when `away` of those on duty are
+    /// on a break (or due one): round(kept × (on duty − away) / on duty),
+    /// the segment's available share applied to those present.
+    pub fn serving(&self, index: usize, away: u32) -> u32 {
+        let (on_duty, kept) = (self.staff[index], self.kept[index]);
+        let present = on_duty.saturating_sub(away);
+        if kept == f64::from(on_duty) || on_duty == 0 {
+            present
+        } else {
+            (kept * f64::from(present) / f64::from(on_duty)).round() as u32
+        }
+    }
+
+    /// The most people serving at once, nobody on a break.
+    pub fn peak_serving(&self) -> u32 {
+        (0..self.staff.len()).map(|index| self.serving(index, 0)).max().unwrap_or(0)
+    }
+
+    /// People available (before rounding) over `[from, to]`, integrated.
+    pub fn kept_time(&self, from: f64, to: f64) -> f64 {
+        self.integral(&self.kept, to) - self.integral(&self.kept, from)
     }
 
     /// The most people on duty at once.
@@ -132,28 +166,25 @@ impl Schedule {
         self.starts.get(index + 1).copied().unwrap_or(self.period)
     }
 
-    /// Staff-time scheduled from 0 to `time`.
-    fn cumulative(&self, time: f64) -> f64 {
+    /// The integral of `values` (one per segment) from 0 to `time`.
+    fn integral(&self, values: &[f64], time: f64) -> f64 {
         let periods = (time / self.period).floor();
         let within = time - periods * self.period;
-        let mut sum = periods * self.per_period();
-        for (index, (&start, &staff)) in self.starts.iter().zip(&self.staff).enumerate() {
+        let per_period: f64 = (0..values.len()).map(|i| values[i] * (self.segment_end(i) - self.starts[i])).sum();
+        let mut sum = periods * per_period;
+        for (index, (&start, &value)) in self.starts.iter().zip(values).enumerate() {
             if start >= within {
                 break;
             }
-            sum += f64::from(staff) * (self.segment_end(index).min(within) - start);
+            sum += value * (self.segment_end(index).min(within) - start);
         }
         sum
     }
 
-    /// Staff-time scheduled in one period.
-    fn per_period(&self) -> f64 {
-        (0..self.staff.len()).map(|i| f64::from(self.staff[i]) * (self.segment_end(i) - self.starts[i])).sum()
-    }
-
     /// Staff-time scheduled over `[from, to]`.
     pub fn staff_time(&self, from: f64, to: f64) -> f64 {
-        self.cumulative(to) - self.cumulative(from)
+        let staff: Vec<f64> = self.staff.iter().map(|&s| f64::from(s)).collect();
+        self.integral(&staff, to) - self.integral(&staff, from)
     }
 
     /// Mean staff on duty over `[from, to]` (`to > from`).
@@ -167,7 +198,7 @@ mod tests {
     use super::*;
 
     fn shift(start: f64, length: f64, staff: u32) -> ShiftFile {
-        ShiftFile { start, length, staff, breaks: Vec::new() }
+        ShiftFile { start, length, staff, shrinkage: None, breaks: Vec::new() }
     }
 
     #[test]
@@ -189,7 +220,7 @@ mod tests {
 
     #[test]
     fn shifts_add_up_and_wrap_past_the_period() {
-        let day = Schedule::of(&[shift(420.0, 480.0, 6), shift(720.0, 480.0, 4), shift(1320.0, 540.0, 1)], 1440.0);
+        let day = Schedule::of(&[shift(420.0, 480.0, 6), shift(720.0, 480.0, 4), shift(1320.0, 540.0, 1)], 1440.0, 0.0);
         // The night shift runs 1320 → 1440 and 0 → 420.
         assert_eq!(day.starts, vec![0.0, 420.0, 720.0, 900.0, 1200.0, 1320.0]);
         assert_eq!(day.staff, vec![1, 6, 10, 4, 0, 1]);
@@ -205,9 +236,32 @@ mod tests {
 
     #[test]
     fn a_schedule_that_never_changes_is_constant() {
-        assert_eq!(Schedule::of(&[shift(0.0, 1440.0, 3)], 1440.0).constant(), Some(3));
+        assert_eq!(Schedule::of(&[shift(0.0, 1440.0, 3)], 1440.0, 0.0).constant(), Some((3, 1.0)));
         // Two back-to-back shifts of the same size cover the day evenly.
-        assert_eq!(Schedule::of(&[shift(300.0, 720.0, 2), shift(1020.0, 720.0, 2)], 1440.0).constant(), Some(2));
-        assert_eq!(Schedule::of(&[shift(0.0, 720.0, 2)], 1440.0).constant(), None);
+        assert_eq!(
+            Schedule::of(&[shift(300.0, 720.0, 2), shift(1020.0, 720.0, 2)], 1440.0, 0.0).constant(),
+            Some((2, 1.0))
+        );
+        assert_eq!(Schedule::of(&[shift(0.0, 720.0, 2)], 1440.0, 0.0).constant(), None);
+    }
+
+    #[test]
+    fn a_shifts_own_shrinkage_sets_what_its_people_keep() {
+        let mut night = shift(1020.0, 720.0, 10);
+        night.shrinkage = Some(0.5);
+        // The same ten all day, 30% away by day and 50% by night: the
+        // count changes where the shifts do.
+        let day = Schedule::of(&[shift(300.0, 720.0, 10), night], 1440.0, 0.3);
+        assert_eq!(day.staff, vec![10, 10, 10]);
+        assert_eq!(day.constant(), None);
+        assert_eq!((0..3).map(|i| day.serving(i, 0)).collect::<Vec<_>>(), vec![5, 7, 5]);
+        // Two of the day's ten on a break: 70% of the eight present.
+        assert_eq!(day.serving(1, 2), 6);
+        assert_eq!(day.peak_serving(), 7);
+        assert!((day.kept_time(0.0, 1440.0) - (7.0 * 720.0 + 5.0 * 720.0)).abs() < 1e-9);
+        // One shift all day at its own shrinkage folds to a constant.
+        let mut all_day = shift(0.0, 1440.0, 4);
+        all_day.shrinkage = Some(0.25);
+        assert_eq!(Schedule::of(&[all_day], 1440.0, 0.0).constant(), Some((4, 0.75)));
     }
 }

@@ -250,6 +250,9 @@ pub struct IntervalStaffing {
     pub departments: Vec<DepartmentStaffing>,
     /// Departments kept as written: no target applies there.
     pub kept: Vec<String>,
+    /// Departments whose shifts had a shrinkage of their own, and the
+    /// department's shrinkage the covering shifts take instead.
+    pub shift_shrinkage: Vec<(String, f64)>,
     /// Iterations run.
     pub iterations: usize,
     /// Whether the staffing stopped changing.
@@ -298,6 +301,7 @@ pub fn staff_by_interval(
         confirmation::measure(base, targets, grid, (&plan, confirm_replications), &mut required, progress)?;
     let closed = naive::closed_form_staffing(base, grid, targets);
     let mut departments = Vec::new();
+    let mut shift_shrinkage = Vec::new();
     let mut optimized = base.resolved.clone();
     optimized.sweep = None;
     if optimized.period.is_none() {
@@ -311,6 +315,10 @@ pub fn staff_by_interval(
             required.iter().map(|&r| (f64::from(r) / (1.0 - shrinkage) - 1e-9).ceil().max(0.0) as u32).collect();
         let needed: Vec<u32> = rostered.iter().map(|&r| r.max(least)).collect();
         let (shifts, (scheduled, on_break), found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
+        if base.resolved.departments[d].shifts.iter().flatten().any(|s| s.shrinkage.is_some()) {
+            shift_shrinkage.push((base.departments[d].name.clone(), shrinkage));
+            optimized.departments[d].shrinkage = (shrinkage > 0.0).then_some(shrinkage);
+        }
         optimized.departments[d].staff = None;
         optimized.departments[d].shifts = Some(shifts.clone());
         departments.push(DepartmentStaffing {
@@ -356,6 +364,7 @@ pub fn staff_by_interval(
         grid,
         departments,
         kept,
+        shift_shrinkage,
         iterations,
         converged,
         confirm_rounds: rounds,
@@ -480,6 +489,7 @@ fn cover(
             start: c.start as f64 * grid.every,
             length: c.length as f64 * grid.every,
             staff: c.staff,
+            shrinkage: None,
             breaks: c
                 .breaks
                 .iter()

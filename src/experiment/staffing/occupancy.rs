@@ -110,6 +110,7 @@ pub(super) fn staffed_file(base: &Scenario, grid: SlotGrid, staffing: &Staffing,
                     start: slot as f64 * grid.every,
                     length: grid.every,
                     staff,
+                    shrinkage: None,
                     breaks: Vec::new(),
                 })
                 .collect(),

@@ -102,14 +102,6 @@ fn check_department(
 ) -> Result<Department, ScenarioError> {
     let at = |field: &'static str| [Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
-    let (staff, schedule) = check_staff(checker, index, department, period)?;
-    let breaks = match (&department.shifts, department.staff) {
-        (Some(shifts), None) => {
-            let period = period.unwrap_or_else(|| super::default_period(""));
-            super::breaks::check(checker, (index, department), shifts, (period, horizon))?
-        }
-        _ => None,
-    };
     let shrinkage = match department.shrinkage {
         Some(share) => {
             checker.range(&at("shrinkage"), &label("shrinkage"), "department.shrinkage", share)?;
@@ -117,13 +109,29 @@ fn check_department(
         }
         None => 0.0,
     };
-    let peak = schedule.as_ref().map_or(staff, |s| s.peak());
-    if shrinkage > 0.0 && (department.unlimited() || (f64::from(peak) * (1.0 - shrinkage)).round() < 1.0) {
+    let (staff, schedule, kept_share) = check_staff(checker, index, department, (period, shrinkage))?;
+    // A constant schedule whose shifts all keep the same share folds into
+    // the head count at that share.
+    let shrinkage = 1.0 - kept_share;
+    let breaks = match (&department.shifts, department.staff) {
+        (Some(shifts), None) => {
+            let period = period.unwrap_or_else(|| super::default_period(""));
+            super::breaks::check(checker, (index, department), shifts, (period, horizon))?
+        }
+        _ => None,
+    };
+    let peak = schedule.as_ref().map_or_else(
+        || if shrinkage == 0.0 { staff } else { (f64::from(staff) * (1.0 - shrinkage)).round() as u32 },
+        |s| s.peak_serving(),
+    );
+    let shrunk = shrinkage > 0.0 || department.shifts.iter().flatten().any(|s| s.shrinkage.is_some_and(|x| x > 0.0));
+    if shrunk && (department.unlimited() || peak < 1) {
         return Err(checker.invalid(
             &at("shrinkage"),
             label("shrinkage"),
             format!(
-                "with shrinkage {shrinkage} nobody of {:?} would ever be available (round((1 − shrinkage) × staff) must be at least 1, and an unlimited department has no roster to shrink)",
+                "with shrinkage {} nobody of {:?} would ever be available (round((1 − shrinkage) × staff) must be at least 1 at the busiest moment, and an unlimited department has no roster to shrink)",
+                crate::scenario::ranges::number(department.shrinkage.unwrap_or(0.0)),
                 department.name
             ),
         ));
@@ -195,8 +203,8 @@ fn check_staff(
     checker: &Checker,
     index: usize,
     department: &DepartmentFile,
-    period: Option<f64>,
-) -> Result<(u32, Option<Schedule>), ScenarioError> {
+    (period, shrinkage): (Option<f64>, f64),
+) -> Result<(u32, Option<Schedule>, f64), ScenarioError> {
     let at = |field: &'static str| vec![Step::Key("department"), Step::Index(index), Step::Key(field)];
     let label = |field: &str| format!("department {:?}.{field}", department.name);
     let shifts = match (department.staff, &department.shifts) {
@@ -218,7 +226,7 @@ fn check_staff(
             if let Some(count) = staff.count() {
                 checker.range(&at("staff"), &label("staff"), "department.staff", f64::from(count))?;
             }
-            return Ok((staff.count().unwrap_or(0), None));
+            return Ok((staff.count().unwrap_or(0), None, 1.0 - shrinkage));
         }
         (None, Some(shifts)) => shifts,
     };
@@ -252,6 +260,9 @@ fn check_staff(
         checker.range(&path("start"), &label("start"), "department.shifts.start", shift.start)?;
         checker.range(&path("length"), &label("length"), "department.shifts.length", shift.length)?;
         checker.range(&path("staff"), &label("staff"), "department.shifts.staff", f64::from(shift.staff))?;
+        if let Some(share) = shift.shrinkage {
+            checker.range(&path("shrinkage"), &label("shrinkage"), "department.shifts.shrinkage", share)?;
+        }
         let number = super::super::ranges::number;
         if shift.start >= period {
             return Err(checker.invalid(
@@ -268,10 +279,10 @@ fn check_staff(
             ));
         }
     }
-    let schedule = Schedule::of(shifts, period);
+    let schedule = Schedule::of(shifts, period, shrinkage);
     Ok(match schedule.constant() {
-        Some(staff) => (staff, None),
-        None => (schedule.peak(), Some(schedule)),
+        Some((staff, kept)) => (staff, None, kept),
+        None => (schedule.peak(), Some(schedule), 1.0 - shrinkage),
     })
 }
 
