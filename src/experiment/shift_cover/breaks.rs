@@ -40,6 +40,9 @@ fn breaks_at(start: usize, (offset, length): (usize, usize), slot: usize, slots:
     covers((start + offset) % slots, length, slot, slots)
 }
 
+/// Per candidate shift: its x, and per break its y by offset.
+type Variables = Vec<(microlp::Variable, Vec<Vec<microlp::Variable>>)>;
+
 /// The cheapest cover of `required` by `candidates` (start, length) whose
 /// people take the breaks of `rules`: an integer program as in the module
 /// text, warmed by [`greedy`].
@@ -48,7 +51,6 @@ pub(super) fn cover(
     candidates: &[(usize, usize)],
     rules: &CoverRules,
 ) -> Result<ShiftCover, CoverError> {
-    let slots = required.len();
     let lower_bound = lower_bound(required, candidates, rules);
     let finish = |mut shifts: Vec<Cover>, method| {
         shifts.sort_by(|a, b| (a.start, a.length, &a.breaks).cmp(&(b.start, b.length, &b.breaks)));
@@ -57,22 +59,50 @@ pub(super) fn cover(
     };
     let starting = greedy(required, candidates, rules)?;
     let starting_fits = rules.fits(&starting);
+    let fallback = |why: &str| {
+        if starting_fits {
+            Ok(finish(starting.clone(), CoverMethod::Greedy))
+        } else {
+            Err(CoverError::Capped(capped_slot(required, candidates, rules), why.into()))
+        }
+    };
     let count: usize = candidates
         .iter()
         .map(|&(_, length)| 1 + rules.breaks_of(length).iter().map(|b| b.window + 1).sum::<usize>())
         .sum();
     if count > MOST_COVER_VARIABLES {
-        return if starting_fits {
-            Ok(finish(starting, CoverMethod::Greedy))
-        } else {
-            Err(CoverError::Capped(capped_slot(required, candidates, rules), "too many shifts to search".into()))
-        };
+        return fallback("too many shifts to search");
     }
+    let (problem, variables) = program(required, candidates, rules, &idle_weights(required, &starting));
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(MOST_COVER_NODES);
+    if starting_fits {
+        options.warm_start = Some(warm(&starting, candidates, rules, &variables));
+    }
+    let outcome = problem
+        .solve_with(options)
+        .map_err(|e| CoverError::Capped(capped_slot(required, candidates, rules), e.to_string()))?;
+    let optimal = outcome.is_optimal();
+    let Some(solution) = outcome.solution() else {
+        return fallback("no cover found");
+    };
+    let shifts =
+        placed(&|v| solution.var_value(v).round().max(0.0) as u32, candidates, rules, (&variables, required.len()));
+    Ok(finish(shifts, if optimal { CoverMethod::Optimal } else { CoverMethod::NodeLimit }))
+}
+
+/// The integer program: its variables (x per candidate, y per break and
+/// offset), the breaks' equalities, the slots' needs and the caps.
+fn program(
+    required: &[u32],
+    candidates: &[(usize, usize)],
+    rules: &CoverRules,
+    weights: &[f64],
+) -> (microlp::Problem, Variables) {
+    let slots = required.len();
     let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Minimize);
-    let weights = idle_weights(required, &starting);
     let weight = |span: &dyn Fn(usize) -> bool| (0..slots).filter(|&k| span(k)).map(|k| weights[k]).sum::<f64>();
-    // Per candidate: its x, and per break its y by offset.
-    let mut variables: Vec<(microlp::Variable, Vec<Vec<microlp::Variable>>)> = Vec::with_capacity(candidates.len());
+    let mut variables: Variables = Vec::with_capacity(candidates.len());
     for &(start, length) in candidates {
         let idle = weight(&|k| covers(start, length, k, slots));
         let x = problem.add_integer_var(length.min(slots) as f64 + idle, (0, i32::MAX));
@@ -118,31 +148,25 @@ pub(super) fn cover(
             candidates.iter().zip(&variables).filter(|&(&(_, l), _)| l == length).map(|(_, (x, _))| (*x, 1.0));
         problem.add_constraint(on_length, microlp::ComparisonOp::Le, f64::from(most));
     }
-    let mut options = microlp::SolveOptions::default();
-    options.node_limit = Some(MOST_COVER_NODES);
-    if starting_fits {
-        options.warm_start = Some(warm(&starting, candidates, rules, &variables));
-    }
-    let outcome = problem
-        .solve_with(options)
-        .map_err(|e| CoverError::Capped(capped_slot(required, candidates, rules), e.to_string()))?;
-    let optimal = outcome.is_optimal();
-    let Some(solution) = outcome.solution() else {
-        return if starting_fits {
-            Ok(finish(starting, CoverMethod::Greedy))
-        } else {
-            Err(CoverError::Capped(capped_slot(required, candidates, rules), "no cover found".into()))
-        };
-    };
-    let value = |v: microlp::Variable| solution.var_value(v).round().max(0.0) as u32;
+    (problem, variables)
+}
+
+/// The shifts of a solution (`value` of each variable): the people of
+/// each candidate pair their breaks' offsets in order, person by person,
+/// and people with the same offsets share a shift.
+fn placed(
+    value: &dyn Fn(microlp::Variable) -> u32,
+    candidates: &[(usize, usize)],
+    rules: &CoverRules,
+    (variables, slots): (&Variables, usize),
+) -> Vec<Cover> {
     let mut shifts = Vec::new();
-    for (&(start, length), (x, ys)) in candidates.iter().zip(&variables) {
+    for (&(start, length), (x, ys)) in candidates.iter().zip(variables) {
         let people = value(*x);
         if people == 0 {
             continue;
         }
-        // Each break's offsets, person by person in order.
-        let placed: Vec<(BreakRule, Vec<usize>)> = rules
+        let offsets: Vec<(BreakRule, Vec<usize>)> = rules
             .breaks_of(length)
             .iter()
             .zip(ys)
@@ -157,11 +181,11 @@ pub(super) fn cover(
             })
             .collect();
         for person in 0..people as usize {
-            let breaks = placed.iter().map(|(rule, offsets)| (offsets[person], rule.length)).collect();
+            let breaks = offsets.iter().map(|(rule, at)| (at[person], rule.length)).collect();
             join(&mut shifts, Cover { start, length: length.min(slots), staff: 1, breaks });
         }
     }
-    Ok(finish(shifts, if optimal { CoverMethod::Optimal } else { CoverMethod::NodeLimit }))
+    shifts
 }
 
 /// Adds `shift`'s people to the same shift with the same breaks, or as a
@@ -178,7 +202,7 @@ fn warm(
     starting: &[Cover],
     candidates: &[(usize, usize)],
     rules: &CoverRules,
-    variables: &[(microlp::Variable, Vec<Vec<microlp::Variable>>)],
+    variables: &Variables,
 ) -> Vec<(microlp::Variable, f64)> {
     let mut values = Vec::new();
     for (&(start, length), (x, ys)) in candidates.iter().zip(variables) {

@@ -30,6 +30,7 @@
 //! under the same seed.
 
 mod confirmation;
+mod covering;
 mod naive;
 mod occupancy;
 mod rules;
@@ -41,9 +42,9 @@ use super::diagnostics::Verdict;
 use super::intervals::{INTERVAL_METRICS, IntervalRow, interval_rows};
 use super::jobs::{Plan, Progress};
 use super::optimize::{Bound, split_target};
-use super::shift_cover::{CoverError, CoverRules, ShiftCover};
+use super::shift_cover::ShiftCover;
 use super::{Estimate, ExperimentError, Stalled};
-use crate::scenario::{BreakFile, Scenario, ScenarioFile, ShiftFile, ranges::number};
+use crate::scenario::{Scenario, ScenarioFile, ShiftFile, ranges::number};
 pub use occupancy::SAMPLES_PER_SLOT;
 use occupancy::{Occupancy, Staffing, checked, sample_occupancy, staffed_file};
 pub use rules::ShiftRules;
@@ -314,7 +315,7 @@ pub fn staff_by_interval(
         let rostered: Vec<u32> =
             required.iter().map(|&r| (f64::from(r) / (1.0 - shrinkage) - 1e-9).ceil().max(0.0) as u32).collect();
         let needed: Vec<u32> = rostered.iter().map(|&r| r.max(least)).collect();
-        let (shifts, (scheduled, on_break), found) = cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
+        let (shifts, (scheduled, on_break), found) = covering::cover(base, d, &needed, (&lengths, &cover_rules), grid)?;
         if base.resolved.departments[d].shifts.iter().flatten().any(|s| s.shrinkage.is_some()) {
             shift_shrinkage.push((base.departments[d].name.clone(), shrinkage));
             optimized.departments[d].shrinkage = (shrinkage > 0.0).then_some(shrinkage);
@@ -447,63 +448,6 @@ fn slot_staff(
         })
         .max()
         .unwrap_or(staff)
-}
-
-/// Per slot: the people on duty, and of them those on a break.
-type OnDuty = (Vec<u32>, Vec<u32>);
-
-/// The shifts that cover department `d`'s `required` staff, and the staff
-/// they put on duty (and on a break) in each slot.
-fn cover(
-    base: &Scenario,
-    d: usize,
-    required: &[u32],
-    (lengths, rules): (&[usize], &CoverRules),
-    grid: SlotGrid,
-) -> Result<(Vec<ShiftFile>, OnDuty, ShiftCover), ExperimentError> {
-    let name = &base.departments[d].name;
-    let slot = |k: usize| {
-        let unit = &base.time_unit;
-        let at = |t: f64| crate::readable::clock(base.start_time, t, unit, false).unwrap_or_else(|| number(t));
-        format!("{}-{} (needs {})", at(k as f64 * grid.every), at((k + 1) as f64 * grid.every), required[k])
-    };
-    let found = super::shift_cover::cover_with(required, lengths, rules).map_err(|why| {
-        ExperimentError::Invalid(match why {
-            CoverError::Uncovered(k) => format!(
-                "covering {name}'s staffing with shifts: no allowed shift covers the slot {}; widen --shift-starts or allow another length",
-                slot(k)
-            ),
-            CoverError::Capped(Some(k), _) => format!(
-                "covering {name}'s staffing with shifts: --max-shifts leaves too few people for the slot {}; raise the caps or allow another length",
-                slot(k)
-            ),
-            CoverError::Capped(None, why) => format!(
-                "covering {name}'s staffing with shifts: the rules leave no cover ({why}); raise --max-shifts or widen --shift-starts"
-            ),
-        })
-    })?;
-    let shifts = found
-        .shifts
-        .iter()
-        .map(|c| ShiftFile {
-            start: c.start as f64 * grid.every,
-            length: c.length as f64 * grid.every,
-            staff: c.staff,
-            shrinkage: None,
-            breaks: c
-                .breaks
-                .iter()
-                .map(|&(at, length)| BreakFile {
-                    after: at as f64 * grid.every,
-                    length: length as f64 * grid.every,
-                    window: 0.0,
-                })
-                .collect(),
-        })
-        .collect();
-    let scheduled = super::shift_cover::on_duty(&found.shifts, grid.slots);
-    let on_break = super::shift_cover::on_break(&found.shifts, grid.slots);
-    Ok((shifts, (scheduled, on_break), found))
 }
 
 /// Department `d`'s row for slot `k`: a staffing that never changes runs
