@@ -11,8 +11,9 @@ use serde_json::Value;
 use crate::studio::{browse, browser_ready, http, start};
 use crate::util::{SMALL, Sandbox};
 
-/// One event of a trace: time, event, department, work, case.
-type Step = (f64, String, String, u64, u64);
+/// One event of a trace: time, event, department, work, case (none for a
+/// break).
+type Step = (f64, String, String, Option<u64>, Option<u64>);
 
 /// The replay's events as trace rows.
 fn replay_steps(document: &Value) -> Vec<Step> {
@@ -28,8 +29,8 @@ fn replay_steps(document: &Value) -> Vec<Step> {
                 row[0].as_f64().unwrap(),
                 kinds[row[1].as_u64().unwrap() as usize].as_str().unwrap().to_string(),
                 departments[row[2].as_u64().unwrap() as usize]["name"].as_str().unwrap().to_string(),
-                row[3].as_u64().unwrap(),
-                row[4].as_u64().unwrap(),
+                row[3].as_u64(),
+                row[4].as_u64(),
             )
         })
         .collect()
@@ -42,7 +43,7 @@ fn trace_steps(path: &Path) -> Vec<Step> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            (r[0].parse().unwrap(), r[1].to_string(), r[2].to_string(), r[3].parse().unwrap(), r[4].parse().unwrap())
+            (r[0].parse().unwrap(), r[1].to_string(), r[2].to_string(), r[3].parse().ok(), r[4].parse().ok())
         })
         .collect()
 }
@@ -93,6 +94,39 @@ fn the_replay_is_the_trace_of_replication_zero_and_the_same_bytes_twice() {
     let variant: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(variant["seed"], 9);
     assert_eq!(replay_steps(&variant), trace_steps(&sandbox.path("variant.csv")));
+}
+
+#[test]
+fn the_replay_holds_the_breaks_of_the_trace() {
+    let sandbox = Sandbox::new();
+    let desk = busy_desk(2880.0).replace(
+        "staff = 5\n",
+        "shifts = [ { start = 0.0, length = 720.0, staff = 5, breaks = [ { after = 60.0, length = 30.0, window = 150.0 } ] },\n\
+                   { start = 720.0, length = 720.0, staff = 5 } ]\n",
+    );
+    sandbox.write("desk.toml", &desk);
+    let studio = start(&sandbox, &["desk.toml"]);
+    let (status, body) = replay(&studio, "");
+    assert_eq!(status, 200, "{body}");
+    let steps = replay_steps(&serde_json::from_str(&body).unwrap());
+    sandbox.run(&["run", "desk.toml", "--trace", "trace.csv", "--out", "desk", "--no-plots", "--quiet"]).success();
+    assert_eq!(steps, trace_steps(&sandbox.path("trace.csv")));
+    // Five people's breaks on each of two days, and each one's return.
+    for kind in ["break", "back"] {
+        let rows: Vec<&Step> = steps.iter().filter(|s| s.1 == kind).collect();
+        assert_eq!(rows.len(), 10, "{kind}");
+        assert!(rows.iter().all(|s| s.3.is_none() && s.4.is_none()));
+    }
+    // The page says who is on a break while it plays: from the first
+    // break (at 01:00 or later) until the last one's return.
+    if !browser_ready() {
+        return;
+    }
+    let found = browse(&sandbox, &studio, "replay-breaks.mjs");
+    let time = found["time"].as_f64().unwrap();
+    let away = found["away"].as_u64().unwrap();
+    assert!(time >= 60.0 && away >= 1, "{found}");
+    assert!(found["label"].as_str().unwrap().ends_with(&format!("{away} on a break")), "{found}");
 }
 
 #[test]
@@ -193,7 +227,7 @@ fn the_page_plays_the_replay_and_follows_a_customer_through_the_trace() {
     let case = found["case"].as_u64().unwrap();
     assert_eq!(found["case_shown"].as_u64(), Some(case));
     let expected: Vec<Step> =
-        trace_steps(&sandbox.path("trace.csv")).into_iter().filter(|step| step.4 == case).collect();
+        trace_steps(&sandbox.path("trace.csv")).into_iter().filter(|step| step.4 == Some(case)).collect();
     let shown: Vec<Step> = found["steps"]
         .as_array()
         .unwrap()
@@ -203,8 +237,8 @@ fn the_page_plays_the_replay_and_follows_a_customer_through_the_trace() {
                 s["time"].as_f64().unwrap(),
                 s["event"].as_str().unwrap().to_string(),
                 s["department"].as_str().unwrap().to_string(),
-                s["work"].as_u64().unwrap(),
-                case,
+                s["work"].as_u64(),
+                Some(case),
             )
         })
         .collect();

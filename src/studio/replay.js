@@ -60,6 +60,7 @@ function replayReset() {
   replay.index = 0;
   replay.queues = doc.departments.map(() => new Map());
   replay.busy = doc.departments.map(() => 0);
+  replay.away = doc.departments.map(() => 0);
   replay.morale = doc.departments.map(d => d.morale);
   replay.inside = new Map();
   replay.counts = { arrived: 0, served: 0, abandoned: 0 };
@@ -90,6 +91,8 @@ function applyEvent(row) {
     case "queue": replay.queues[d].set(work, kase); break;
     case "start": replay.queues[d].delete(work); replay.busy[d]++; replay.inside.has(kase) && replay.inside.set(kase, d); break;
     case "release": replay.busy[d]--; break;
+    case "break": replay.away[d]++; break;
+    case "back": replay.away[d]--; break;
     case "request": case "transfer": case "rework": if (replay.inside.has(kase)) replay.inside.set(kase, d); break;
     case "abandon":
       replay.queues[d].delete(work);
@@ -120,7 +123,10 @@ function drawReplay(force) {
     g.dataset.busy = replay.busy[i];
     g.querySelector(".queue-label").textContent = `queue ${queue.size}`;
     const staff = staffAt(d, replay.time);
-    g.querySelector(".busy-label").textContent = staff === null ? `busy ${replay.busy[i]}` : `busy ${replay.busy[i]} of ${staff}`;
+    const away = replay.away[i] > 0 ? `, ${replay.away[i]} on a break` : "";
+    g.querySelector(".busy-label").textContent =
+      (staff === null ? `busy ${replay.busy[i]}` : `busy ${replay.busy[i]} of ${staff}`) + away;
+    g.dataset.away = replay.away[i];
     if (replay.morale[i] !== null && replay.morale[i] !== undefined) {
       node.querySelector("circle").setAttribute("fill", moraleColour(replay.morale[i]));
       g.dataset.morale = replay.morale[i];

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value as Json, json};
 
-use crate::model::{Observer, TraceEvent, load_estimate, simulate_observed};
+use crate::model::{Observer, StaffEvent, TraceEvent, load_estimate, simulate_observed};
 use crate::readable;
 use crate::scenario::Scenario;
 
@@ -27,8 +27,10 @@ pub const MOST_BYTES: usize = 64 << 20;
 const MOST_KEPT: usize = 4;
 
 /// The kinds of event, in the order the document numbers them.
-const KINDS: [&str; 11] =
-    ["arrival", "queue", "start", "end", "release", "request", "reply", "rework", "abandon", "transfer", "complete"];
+const KINDS: [&str; 13] = [
+    "arrival", "queue", "start", "end", "release", "request", "reply", "rework", "abandon", "transfer", "complete",
+    "break", "back",
+];
 
 /// Room kept for the document around its events.
 const HEAD_ROOM: usize = 1 << 20;
@@ -71,6 +73,25 @@ impl Observer for Recorder<'_> {
             let _ = write!(row, ",{}", (attitude * 1000.0).round() / 1000.0);
         }
         row.push(']');
+        self.push(&row, event.time);
+    }
+
+    /// A person going on a break or back: `[time, kind, department, -1,
+    /// -1, -1]` (no work, no case).
+    fn staff(&mut self, event: &StaffEvent) {
+        if self.full {
+            return;
+        }
+        let kind = KINDS.iter().position(|k| *k == event.event).unwrap_or(KINDS.len());
+        let department = self.names.iter().position(|n| *n == event.department).unwrap_or(self.names.len());
+        let row = format!("[{},{kind},{department},-1,-1,-1]", event.time);
+        self.push(&row, event.time);
+    }
+}
+
+impl Recorder<'_> {
+    /// Appends one row, or marks the replay full at the caps.
+    fn push(&mut self, row: &str, time: f64) {
         if self.events >= MOST_EVENTS || self.rows.len() + row.len() + 1 > MOST_BYTES - HEAD_ROOM {
             self.full = true;
             return;
@@ -78,9 +99,9 @@ impl Observer for Recorder<'_> {
         if self.events > 0 {
             self.rows.push(',');
         }
-        self.rows.push_str(&row);
+        self.rows.push_str(row);
         self.events += 1;
-        self.last_time = event.time;
+        self.last_time = time;
     }
 }
 
