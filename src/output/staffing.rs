@@ -268,6 +268,24 @@ pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
     text
 }
 
+/// The covered plan's whole-day figures as written (layer off).
+pub fn plan_lines(figures: &[(&'static str, crate::experiment::Estimate)], replications: u32) -> String {
+    use crate::experiment::catalogue::describe;
+    let mut text = format!(
+        "The shift plan as written (optimized.toml: its breaks and shrinkage as the engine takes them), on {replications} fresh replications (95% intervals):\n"
+    );
+    for (name, e) in figures {
+        let _ = writeln!(
+            text,
+            "  {:<40} {} ({})",
+            describe(name).label,
+            crate::readable::percent(e.mean),
+            crate::readable::interval(e.low * 100.0, e.high * 100.0) + "%"
+        );
+    }
+    text
+}
+
 /// What the social layer adds to the plan, for the summary: its figures
 /// with the layer on and off, and the rework it assumes.
 pub fn social_lines(check: &crate::experiment::staffing::SocialCheck) -> String {

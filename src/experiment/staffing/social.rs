@@ -2,7 +2,9 @@
 //! figures with the layer on (as planned) and off (a pure queueing
 //! network), on the same seeds, and the share of each department's work
 //! the layer assumes is redone. A planner who leaves the layer on by
-//! accident sees how much of the plan it carries.
+//! accident sees how much of the plan it carries. With the layer off, the
+//! plan's figures as written: the covered shifts with their breaks and
+//! shrinkage, not the slot-by-slot staffing that confirmation measured.
 
 use super::super::{CONFIDENCE, Estimate, estimate, replication_metrics, run_replications};
 use crate::model::load_estimate;
@@ -30,17 +32,7 @@ pub fn social_check(optimized: &ScenarioFile, replications: u32, seed: u64) -> O
     let on = Scenario::from_file(optimized.clone(), "optimized.toml").ok()?;
     let off_setting = Setting { path: "behavior.enabled".into(), value: toml::Value::Boolean(false) };
     let off = apply(&on, &[off_setting]).ok()?;
-    let measure = |scenario: &Scenario| {
-        let results = run_replications(scenario, replications, seed);
-        FIGURES.map(|name| {
-            let values: Vec<f64> = results
-                .iter()
-                .filter_map(|r| replication_metrics(r).into_iter().find(|(n, _)| *n == name).and_then(|(_, v)| v))
-                .collect();
-            (name, estimate(&values, CONFIDENCE))
-        })
-    };
-    let (with, without) = (measure(&on), measure(&off));
+    let (with, without) = (figures(&on, replications, seed), figures(&off, replications, seed));
     let figures = with
         .into_iter()
         .zip(without)
@@ -56,4 +48,29 @@ pub fn social_check(optimized: &ScenarioFile, replications: u32, seed: u64) -> O
         .map(|(d, share)| (d.name.clone(), share))
         .collect();
     Some(SocialCheck { figures, rework })
+}
+
+/// The whole-day figures of `scenario` on `replications` under `seed`
+/// (95% intervals; `None` where a figure has no value).
+fn figures(scenario: &Scenario, replications: u32, seed: u64) -> [(&'static str, Option<Estimate>); 3] {
+    let results = run_replications(scenario, replications, seed);
+    FIGURES.map(|name| {
+        let values: Vec<f64> = results
+            .iter()
+            .filter_map(|r| replication_metrics(r).into_iter().find(|(n, _)| *n == name).and_then(|(_, v)| v))
+            .collect();
+        (name, estimate(&values, CONFIDENCE))
+    })
+}
+
+/// The plan `optimized` run as written (its shifts, breaks and shrinkage
+/// as the engine takes them) on `replications` under `seed`: its
+/// whole-day figures. `None` when the social layer is on (the social
+/// check reports the plan) or the plan cannot be read.
+pub fn plan_check(optimized: &ScenarioFile, replications: u32, seed: u64) -> Option<Vec<(&'static str, Estimate)>> {
+    if optimized.behavior.enabled {
+        return None;
+    }
+    let plan = Scenario::from_file(optimized.clone(), "optimized.toml").ok()?;
+    Some(figures(&plan, replications, seed).into_iter().filter_map(|(name, e)| Some((name, e?))).collect())
 }
