@@ -3,15 +3,9 @@
 // diagram says. Prints one JSON document on stdout for the Rust test
 // (tests/replay.rs).
 // Usage: node replay-breaks.mjs URL FOLDER
-import { chromium } from "playwright-core";
+import { run } from "./browser.mjs";
 
-const [url, folder] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const out = {};
-try {
+await run(async (browser, url, folder, out) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
   await page.waitForSelector("#flow svg .node");
@@ -25,7 +19,4 @@ try {
   out.label = await page.locator("#flow .overlay .busy-label").first().textContent();
   out.away = await page.locator("#flow .overlay").first().evaluate(g => Number(g.dataset.away));
   await page.screenshot({ path: `${folder}/studio-replay-breaks.png`, fullPage: true });
-} finally {
-  await browser.close();
-}
-console.log(JSON.stringify(out));
+});

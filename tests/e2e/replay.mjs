@@ -3,16 +3,10 @@
 // stdout for the Rust test (tests/studio.rs) to check against the trace
 // CSV of the same run.
 // Usage: node replay.mjs URL FOLDER
-import { chromium } from "playwright-core";
+import { run } from "./browser.mjs";
 
-const [url, folder] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const out = {};
-try {
+await run(async (browser, url, folder, out) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
   await page.waitForSelector("#flow svg .node");
@@ -44,7 +38,4 @@ try {
     rows.map(r => ({ time: Number(r.dataset.time), event: r.dataset.event, department: r.dataset.department, work: Number(r.dataset.work) })));
   out.case_shown = Number(await page.locator("#replay-case").evaluate(b => b.dataset.case));
   await page.screenshot({ path: `${folder}/studio-case.png`, fullPage: true });
-} finally {
-  await browser.close();
-}
-console.log(JSON.stringify(out));
+});

@@ -2,15 +2,9 @@
 // from the page, enter a bad value, save the variant. Prints one JSON
 // document on stdout for the Rust test (tests/studio.rs) to check.
 // Usage: node studio.mjs URL FOLDER
-import { chromium } from "playwright-core";
+import { run } from "./browser.mjs";
 
-const [url, folder] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const out = {};
-try {
+await run(async (browser, url, folder, out) => {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
   await page.waitForSelector("#flow svg .node");
@@ -60,7 +54,4 @@ try {
   out.story = await story.locator("tbody tr").evaluateAll(rows => rows.map(r => ({ metric: r.dataset.metric, borne_out: r.dataset.borneOut, mark: r.querySelector(".mark").textContent })));
   out.story_look_for = await story.locator("li").count();
   await page.screenshot({ path: `${folder}/studio-story.png`, fullPage: true });
-} finally {
-  await browser.close();
-}
-console.log(JSON.stringify(out));
+});
