@@ -381,8 +381,13 @@ fn a_shifts_own_shrinkage_applies_to_its_people() {
     let mixed = experiment::run(crate::util::scenario(&mixed));
     let eight = experiment::run(crate::util::scenario(&two_shift_desk("staff = 8", "staff = 5")));
     assert_eq!(crate::util::values(&mixed, "ext_wait_mean"), crate::util::values(&eight, "ext_wait_mean"));
-    // Bad values.
+    // validate holds the load against those kept: 7 by day, 5 by night.
     let sandbox = Sandbox::new();
+    sandbox.write("shrunk.toml", &two_shift_desk("staff = 10, shrinkage = 0.3", "staff = 10, shrinkage = 0.5"));
+    let text = sandbox.run(&["validate", "shrunk.toml"]).success();
+    assert!(text.contains("\"Desk\": 10 on duty on average, 0 on a break, shrinkage 40%: 6 serving"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("Desk") && l.contains("50.0%*")), "load 3 on 6: {text}");
+    // Bad values.
     for (text, words) in [
         (two_shift_desk("staff = 10, shrinkage = 0.95", "staff = 5"), "department \"Desk\".shifts[0].shrinkage"),
         (

@@ -363,21 +363,26 @@ fn serving_lines(scenario: &Scenario, text: &mut String) {
     use std::fmt::Write as _;
     let period = scenario.period.unwrap_or(scenario.horizon);
     for department in &scenario.departments {
-        if department.breaks.is_none() && department.shrinkage == 0.0 {
-            continue;
-        }
         let (Some(on_duty), Some(serving)) = (department.mean_staff(0.0, period), department.mean_serving(0.0, period))
         else {
             continue;
         };
+        if serving == on_duty {
+            continue;
+        }
         let away = department.breaks.as_ref().map_or(0.0, |b| b.time(0.0, period) / period);
+        // The share of those present lost to shrinkage (the department's,
+        // or its shifts' own), on average.
+        let present = on_duty - away;
+        let shrinkage = if present > 0.0 { 1.0 - serving / present } else { 0.0 };
+        let shrinkage = if shrinkage.abs() < 1e-9 { 0.0 } else { shrinkage };
         let _ = writeln!(
             text,
             "{:?}: {} on duty on average, {} on a break, shrinkage {}%: {} serving, the utilization's denominator",
             department.name,
             crate::readable::number(on_duty),
             crate::readable::number(away),
-            crate::readable::number(100.0 * department.shrinkage),
+            crate::readable::number(100.0 * shrinkage),
             crate::readable::number(serving)
         );
     }
