@@ -236,6 +236,8 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     // takes them, meets the target over the day on fresh seeds.
     let line = stdout.lines().find(|l| l.contains("Answered within the service-level time")).expect("the plan check");
     assert!(stdout.contains("The shift plan as written"), "{stdout}");
+    // Its run is steady: the heading says the diagnostics found nothing.
+    assert!(stdout.contains("fresh replications (95% intervals; diagnostics ok)"), "{stdout}");
     let low: f64 = line.split('(').nth(1).unwrap().split(" – ").next().unwrap().trim().parse().unwrap();
     assert!(low >= 80.0, "{line}");
     let rows = csv_rows(&sandbox.path("plan"), "staffing.csv");
@@ -263,6 +265,10 @@ fn new_desk_writes_a_planners_starter_that_plans() {
     let optimized = sandbox.path("plan").join("optimized.toml");
     let text = std::fs::read_to_string(&optimized).unwrap();
     assert!(text.contains("[[department.shifts.breaks]]") && text.contains("shrinkage = 0.15"), "{text}");
+    // The report lists the roster, those on a break and each shift's breaks.
+    let report = std::fs::read_to_string(sandbox.path("plan").join("report.html")).unwrap();
+    assert!(report.contains("<th>rostered</th><th>scheduled</th><th>on a break</th>"), "staff by slot");
+    assert!(report.contains("<th>people</th><th>breaks</th>") && report.contains(":30</td></tr>"), "shifts");
 }
 
 /// The words of a command line, double quotes grouping.

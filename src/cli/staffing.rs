@@ -66,9 +66,9 @@ pub(super) fn staff_by_interval(args: &OptimizeArgs, quiet: bool) -> Result<()> 
     }
     // The covered plan as written, on fresh seeds of its own.
     let seed = crate::engine::streams::labelled_seed(experiment.plan.seed, "plan-check");
-    let figures = experiment.pool.install(|| experiment::staffing::plan_check(&plan.optimized, replications, seed));
-    if let Some(figures) = figures {
-        summary.push_str(&output::staffing::plan_lines(&figures, replications));
+    let check = experiment.pool.install(|| experiment::staffing::plan_check(&plan.optimized, replications, seed));
+    if let Some(check) = check {
+        summary.push_str(&output::staffing::plan_lines(&check, replications));
     }
     experiment.finish(files, summary, &verdicts)
 }

@@ -268,13 +268,25 @@ pub fn staffing_table(plan: &IntervalStaffing, scenario: &Scenario) -> String {
     text
 }
 
+/// What the diagnostics of a check run say, for its heading.
+fn diagnostics_words(verdict: crate::experiment::diagnostics::Verdict) -> String {
+    match verdict {
+        crate::experiment::diagnostics::Verdict::Ok => "diagnostics ok".to_string(),
+        other => format!(
+            "diagnostics: {}, doubt these figures; `orgsim run optimized.toml` writes diagnostics.csv",
+            other.as_str()
+        ),
+    }
+}
+
 /// The covered plan's whole-day figures as written (layer off).
-pub fn plan_lines(figures: &[(&'static str, crate::experiment::Estimate)], replications: u32) -> String {
+pub fn plan_lines(check: &crate::experiment::staffing::PlanCheck, replications: u32) -> String {
     use crate::experiment::catalogue::describe;
     let mut text = format!(
-        "The shift plan as written (optimized.toml: its breaks and shrinkage as the engine takes them), on {replications} fresh replications (95% intervals):\n"
+        "The shift plan as written (optimized.toml: its breaks and shrinkage as the engine takes them), on {replications} fresh replications (95% intervals; {}):\n",
+        diagnostics_words(check.verdict)
     );
-    for (name, e) in figures {
+    for (name, e) in &check.figures {
         let _ = writeln!(
             text,
             "  {:<40} {} ({})",
@@ -290,8 +302,9 @@ pub fn plan_lines(figures: &[(&'static str, crate::experiment::Estimate)], repli
 /// with the layer on and off, and the rework it assumes.
 pub fn social_lines(check: &crate::experiment::staffing::SocialCheck) -> String {
     use crate::experiment::catalogue::describe;
-    let mut text = String::from(
-        "The social layer is on: the plan assumes its rework and moods. The same plan, with and without it, on fresh seeds shared by both (95% intervals):\n",
+    let mut text = format!(
+        "The social layer is on: the plan assumes its rework and moods. The same plan, with and without it, on fresh seeds shared by both (95% intervals; {}):\n",
+        diagnostics_words(check.verdict)
     );
     let shown = |e: Option<crate::experiment::Estimate>| {
         e.map_or("–".to_string(), |e| {

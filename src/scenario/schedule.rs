@@ -141,7 +141,8 @@ impl Schedule {
 
     /// People available (before rounding) over `[from, to]`, integrated.
     pub fn kept_time(&self, from: f64, to: f64) -> f64 {
-        self.integral(&self.kept, to) - self.integral(&self.kept, from)
+        let kept = |index: usize| self.kept[index];
+        self.integral(&kept, to) - self.integral(&kept, from)
     }
 
     /// The most people on duty at once.
@@ -166,24 +167,22 @@ impl Schedule {
         self.starts.get(index + 1).copied().unwrap_or(self.period)
     }
 
-    /// The integral of `values` (one per segment) from 0 to `time`.
-    fn integral(&self, values: &[f64], time: f64) -> f64 {
+    /// The integral from 0 to `time` of `value` (of each segment's index).
+    fn integral(&self, value: &dyn Fn(usize) -> f64, time: f64) -> f64 {
         let periods = (time / self.period).floor();
         let within = time - periods * self.period;
-        let per_period: f64 = (0..values.len()).map(|i| values[i] * (self.segment_end(i) - self.starts[i])).sum();
+        let segments = 0..self.starts.len();
+        let per_period: f64 = segments.clone().map(|i| value(i) * (self.segment_end(i) - self.starts[i])).sum();
         let mut sum = periods * per_period;
-        for (index, (&start, &value)) in self.starts.iter().zip(values).enumerate() {
-            if start >= within {
-                break;
-            }
-            sum += value * (self.segment_end(index).min(within) - start);
+        for index in segments.take_while(|&i| self.starts[i] < within) {
+            sum += value(index) * (self.segment_end(index).min(within) - self.starts[index]);
         }
         sum
     }
 
     /// Staff-time scheduled over `[from, to]`.
     pub fn staff_time(&self, from: f64, to: f64) -> f64 {
-        let staff: Vec<f64> = self.staff.iter().map(|&s| f64::from(s)).collect();
+        let staff = |index: usize| f64::from(self.staff[index]);
         self.integral(&staff, to) - self.integral(&staff, from)
     }
 

@@ -35,7 +35,7 @@ mod naive;
 mod occupancy;
 mod rules;
 mod social;
-pub use social::{SocialCheck, plan_check, social_check};
+pub use social::{PlanCheck, SocialCheck, plan_check, social_check};
 
 use super::confirm::Confirm;
 use super::diagnostics::Verdict;

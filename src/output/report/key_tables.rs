@@ -162,7 +162,7 @@ fn staffing_table(table: &Table) -> Result<String, ReportError> {
         .collect();
     let _ = write!(
         html,
-        "<h2>Staff by slot</h2><table><thead><tr><th>department</th><th>slot</th><th>required</th><th>Erlang pointwise</th><th>Erlang C</th><th>scheduled</th><th>confirmed</th>"
+        "<h2>Staff by slot</h2><table><thead><tr><th>department</th><th>slot</th><th>required</th><th>Erlang pointwise</th><th>Erlang C</th><th>rostered</th><th>scheduled</th><th>on a break</th><th>confirmed</th>"
     );
     for metric in &measured {
         let _ = write!(html, "<th>{} with required staff (95% CI)</th>", escape(metric));
@@ -171,14 +171,16 @@ fn staffing_table(table: &Table) -> Result<String, ReportError> {
     for row in &table.rows {
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}–{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            "<tr><td>{}</td><td>{}–{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
             escape(&row["department"]),
             escape(&row["interval_start"]),
             escape(row.get("interval_end").map_or("", String::as_str)),
             escape(&row["required_staff"]),
             escape(&row["naive_staff"]),
             escape(row.get("erlang_c_staff").map_or("", String::as_str)),
+            escape(row.get("rostered_staff").map_or("", String::as_str)),
             escape(&row["scheduled_staff"]),
+            escape(row.get("on_break").map_or("", String::as_str)),
             match row.get("confirmed").map(String::as_str) {
                 Some("true") => "yes",
                 Some("false") => "NO",
@@ -194,7 +196,7 @@ fn staffing_table(table: &Table) -> Result<String, ReportError> {
     }
     let _ = writeln!(
         html,
-        "</tbody></table><p>Required: the staff each slot needs, confirmed on replications that played no part in choosing it (people were added to any slot that missed there). Erlang pointwise: Erlang A (with exponential patience) or Erlang C at each slot's own rate, as if every slot were in steady state; where demand changes fast against service times the load lags the demand and this answer misses. Erlang C: the classic spreadsheet's answer, ignoring abandonment.</p>"
+        "</tbody></table><p>Required: the staff each slot needs, confirmed on replications that played no part in choosing it (people were added to any slot that missed there). Erlang pointwise: Erlang A (with exponential patience) or Erlang C at each slot's own rate, as if every slot were in steady state; where demand changes fast against service times the load lags the demand and this answer misses. Erlang C: the classic spreadsheet's answer, ignoring abandonment. Rostered: the required staff over 1 − shrinkage, the people who must be on duty and not on a break. Scheduled: on duty under the covering shifts, of whom those on a break are away.</p>"
     );
     Ok(html)
 }

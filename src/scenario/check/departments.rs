@@ -130,7 +130,7 @@ fn check_department(
             &at("shrinkage"),
             label("shrinkage"),
             format!(
-                "with shrinkage {} nobody of {:?} would ever be available (round((1 − shrinkage) × staff) must be at least 1 at the busiest moment, and an unlimited department has no roster to shrink)",
+                "with shrinkage {} (the department's; a shift's own where it gives one) nobody of {:?} would ever be available (round((1 − shrinkage) × staff) must be at least 1 at the busiest moment, and an unlimited department has no roster to shrink)",
                 crate::scenario::ranges::number(department.shrinkage.unwrap_or(0.0)),
                 department.name
             ),
